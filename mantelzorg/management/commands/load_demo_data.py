@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from mantelzorg import roles
+from mantelzorg.staff_services import create_staff_user
+from registrations.demo import load_example_postcode_ranges, make_caregivers
+from registrations.models import Caregiver
+
+DEMO_PASSWORD = "mantelzorg-demo"
+DEMO_ACCOUNTS = [
+    ("consulent", roles.CONSULENT, "Inge", "Consulent"),
+    ("coordinator", roles.COORDINATOR, "Kees", "Coördinator"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load made-up caregivers and the demo staff accounts (once; safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--caregivers", type=int, default=400)
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is never loaded in production.")
+        added_ranges = load_example_postcode_ranges()
+        if Caregiver.objects.exists():
+            self.stdout.write("Demo data was already loaded.")
+        else:
+            Caregiver.objects.bulk_create(make_caregivers(options["caregivers"]))
+            self.stdout.write(f"Loaded {options['caregivers']} made-up caregivers and "
+                              f"{added_ranges} example postcode ranges.")
+        for username, role, first, last in DEMO_ACCOUNTS:
+            create_staff_user(username, DEMO_PASSWORD, role, first_name=first, last_name=last)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from . import staff_views, views
+
+staff_patterns = ([
+    path("inloggen/", staff_views.login_view, name="login"),
+    path("inloggen/code/", staff_views.verify_view, name="verify"),
+    path("tweestapsverificatie/", staff_views.setup_2fa_view, name="setup_2fa"),
+    path("uitloggen/", LogoutView.as_view(next_page="staff:login"), name="logout"),
+], "staff")
+
+backoffice_patterns = ([
+    path("", views.dashboard, name="dashboard"),
+], "backoffice")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("toegankelijkheid", views.accessibility_statement, name="accessibility"),
+    path("privacy", views.privacy_statement, name="privacy"),
+    path("health", views.health, name="health"),
+    path("backoffice/", include(staff_patterns)),
+    path("backoffice/", include(backoffice_patterns)),
+    path("backoffice/systeem/", include("worker.urls")),
+    path("beheer/", admin.site.urls),
+]
+
+handler403 = "mantelzorg.errors.forbidden"
+handler404 = "mantelzorg.errors.not_found"
+handler500 = "mantelzorg.errors.server_error"

@@ -1,0 +1,57 @@
+"""Public pages (home, accessibility and privacy statements), the health check, and the
+back-office dashboard shell."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from registrations.selectors import caregiver_counts
+
+from .celery import app as celery_app
+from .staff_access import staff_required
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+def accessibility_statement(request):
+    return render(request, "pages/toegankelijkheid.html")
+
+
+def privacy_statement(request):
+    return render(request, "pages/privacy.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+        return True
+    except Exception:
+        return False
+
+
+@never_cache
+def health(request):
+    """For orchestration: 200 when the database and the broker answer, 503 otherwise."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    body = {name: "ok" if ok else "error" for name, ok in checks.items()}
+    healthy = all(checks.values())
+    body["status"] = "ok" if healthy else "error"
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@staff_required
+def dashboard(request):
+    return render(request, "backoffice/dashboard.html", {"counts": caregiver_counts()})
