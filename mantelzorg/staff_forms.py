@@ -24,6 +24,14 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["username"].max_length = 150
         self.fields["password"].label = _("Wachtwoord")
 
+    def clean_username(self):
+        # Checked before authenticate(): the lockout log stores at most 150 characters.
+        username = self.cleaned_data["username"]
+        if len(username) > 150 or "\x00" in username:
+            raise forms.ValidationError(self.error_messages["invalid_login"],
+                                        code="invalid_login")
+        return username
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not roles.is_staff_member(user):

@@ -1,0 +1,27 @@
+# Two commands: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+.PHONY: run test test-fast bootstrap test-services-stop lint
+
+run:
+	scripts/bootstrap.sh
+	scripts/run.sh
+
+test:
+	scripts/bootstrap.sh --test
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen pytest $(PYTEST_ARGS)
+
+# The suite without the browser tests, for a quick check while working.
+test-fast:
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen pytest -m "not e2e" $(PYTEST_ARGS)
+
+bootstrap:
+	scripts/bootstrap.sh --test
+
+test-services-stop:
+	scripts/test-services.sh stop
+
+lint:
+	uv run --frozen ruff check .

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Make this machine able to run the project: uv, the Debian libraries WeasyPrint needs,
+# and (with --test) Chromium for the browser tests. Installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    echo "Missing system packages: $*; install them with your package manager." >&2
+    exit 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "==> Installing Debian packages: $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+missing=()
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ "$want_test" = 1 ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+fi
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+if ! command -v uv >/dev/null; then
+  echo "==> Installing uv"
+  if ! python3 -m pip --version >/dev/null 2>&1; then apt_install python3-pip python3-venv; fi
+  python3 -m pip install --quiet uv 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages uv
+fi
+command -v uv >/dev/null || export PATH="$HOME/.local/bin:$PATH"
+
+export UV_PYTHON_DOWNLOADS=never
+echo "==> Syncing the Python environment (uv sync)"
+uv sync --frozen --quiet

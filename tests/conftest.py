@@ -1,0 +1,129 @@
+"""Shared fixtures. The suite runs against real PostgreSQL and Redis (see `make test`)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        pytest.exit("The tests need PostgreSQL and Redis: run them with `make test`.", 2)
+    if not os.environ.get("REDIS_URL"):
+        pytest.exit("REDIS_URL is not set: run the tests with `make test`.", 2)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests are marked `e2e` and run last (see tests/e2e/conftest.py for why)."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
+@pytest.fixture(autouse=True)
+def _outbox_and_time(settings, tmp_path):
+    """Each test gets its own outbox directory; mail is never left in var/outbox."""
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+
+
+@pytest.fixture
+def make_staff(db):
+    """Create a consulent or coordinator; returns (user, password)."""
+    from mantelzorg.staff_services import create_staff_user
+
+    def make(role="consulent", username=None, with_device=False):
+        password = "een-lang-test-wachtwoord-42"
+        user = create_staff_user(username or f"{role}-test", password, role)
+        device = None
+        if with_device:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        return user, password, device
+
+    return make
+
+
+def totp_now(device) -> str:
+    """The code an authenticator app shows now for this device."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """DATABASE_URL for a child process that must see the test database."""
+    s = connection.settings_dict
+    host = s.get("HOST") or "127.0.0.1"
+    user = s.get("USER") or "postgres"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    port = s.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
+
+
+test_database_url.__test__ = False
+
+
+@pytest.fixture
+def process_env(tmp_path):
+    """Environment for starting the project's own processes (web, worker, beat)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update({
+        "DATABASE_URL": test_database_url(),
+        "MANTELZORG_VAR_DIR": str(tmp_path / "var"),
+        "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+        "PYTHONUNBUFFERED": "1",
+        "SCHEDULER_HEARTBEAT_SECONDS": "2",
+    })
+    return env
+
+
+@pytest.fixture
+def start_process():
+    """Start a command; it is terminated (and its output shown on failure) after the test."""
+    started = []
+
+    def start(args, env, log_path):
+        log = open(log_path, "wb")
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        started.append((proc, log))
+        return proc
+
+    yield start
+    for proc, log in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+
+
+def wait_for(check, timeout=30.0, interval=0.2, message="condition"):
+    """Poll `check()` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout}s waiting for {message}")

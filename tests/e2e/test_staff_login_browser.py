@@ -1,0 +1,49 @@
+"""A consulent logs in as a person would: labels, password, code from the app, dashboard."""
+
+from registrations.models import Caregiver
+
+from ..conftest import totp_now
+from .conftest import assert_no_axe_violations
+
+
+def test_first_login_sets_up_the_authenticator_then_reaches_the_dashboard(page, axe):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mantelzorg.staff_services import create_staff_user
+
+    create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent", first_name="Inge")
+    Caregiver.objects.create(first_name="Riet", last_name="Bakker", date_of_birth="1950-01-02",
+                             house_number="3", postcode="3841AB", registered_on="2026-01-05")
+    page.goto("/backoffice/")
+    page.get_by_label("Gebruikersnaam").fill("inge")
+    page.get_by_label("Wachtwoord").fill("een-lang-test-wachtwoord-42")
+    page.get_by_role("button", name="Inloggen").click()
+
+    page.wait_for_url("**/tweestapsverificatie/")
+    assert page.get_by_role("img", name="QR-code").is_visible()
+    assert_no_axe_violations(axe, page)
+    device = TOTPDevice.objects.get(user__username="inge")
+    page.get_by_label("Code uit je authenticator-app").fill(totp_now(device))
+    page.get_by_role("button", name="Koppelen").click()
+
+    page.wait_for_url("**/backoffice/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Overzicht"
+    assert "Welkom, Inge." in page.content()
+    assert_no_axe_violations(axe, page)
+
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/backoffice/inloggen/")
+
+
+def test_wrong_password_is_explained_and_username_kept(page, axe):
+    from mantelzorg.staff_services import create_staff_user
+
+    create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent")
+    page.goto("/backoffice/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("inge")
+    page.get_by_label("Wachtwoord").fill("verkeerd")
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "klopt niet" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Gebruikersnaam").input_value() == "inge"
+    assert_no_axe_violations(axe, page)
