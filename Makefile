@@ -11,6 +11,7 @@ run:
 
 test:
 	scripts/bootstrap.sh --test
+	uv run --frozen ruff check .
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen pytest $(PYTEST_ARGS)
 
 # The suite without the browser tests, for a quick check while working.

@@ -36,7 +36,9 @@ FIRST_NAMES = [
     "Karin", "Luuk", "Marieke", "Noah", "Olga", "Pieter", "Riet", "Sander", "Truus", "Youssef",
     "Willemijn", "Aaltje", "Hendrik", "Mehmet", "Sanne", "Bram", "Ayla", "Evert", "Gerda", "Lisa",
 ]
-YOUNG_FIRST_NAMES = ["Sem", "Lotte", "Daan", "Julia", "Milan", "Zoë", "Amira", "Finn", "Noor", "Luca"]
+YOUNG_FIRST_NAMES = [
+    "Sem", "Lotte", "Daan", "Julia", "Milan", "Zoë", "Amira", "Finn", "Noor", "Luca",
+]
 LAST_NAMES = [
     "de Vries", "van den Berg", "Bakker", "Visser", "Jansen", "Mulder", "de Boer", "Smit",
     "van Dijk", "Meijer", "Bos", "Vos", "Hendriks", "van Beek", "Kok", "Brouwer", "Postma",
@@ -76,7 +78,7 @@ def make_caregivers(count: int, seed: int = 2023) -> list[Caregiver]:
     for first, last, name in EXAMPLE_RANGES:
         ranges_by_wijk.setdefault(name, []).append((first, last))
     districts = {d.name: d for d in District.objects.all()}
-    wijken, weights = zip(*WIJK_WEIGHTS.items())
+    wijken, weights = zip(*WIJK_WEIGHTS.items(), strict=True)
     people = []
     for _ in range(count):
         wijk = rng.choices(wijken, weights)[0]

@@ -11,7 +11,8 @@ from .conftest import ROOT
 
 
 def manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "MANTELZORG_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    dropped = ("SECRET_KEY", "MANTELZORG_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)

@@ -110,7 +110,7 @@ def test_demo_mode_skips_the_second_factor(client, make_staff, settings):
 @pytest.mark.django_db
 def test_ten_wrong_passwords_lock_the_account(client, make_staff, settings):
     user, password, _ = make_staff("consulent")
-    for attempt in range(9):
+    for _attempt in range(9):
         response = password_step(client, user, "fout-wachtwoord")
         assert response.status_code == 200
         assert "klopt niet" in response.content.decode()

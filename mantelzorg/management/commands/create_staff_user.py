@@ -26,9 +26,9 @@ class Command(BaseCommand):
         try:
             validate_password(password)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages))
+            raise CommandError(" ".join(error.messages)) from error
         user = create_staff_user(options["username"], password, options["role"],
                                  first_name=options["first_name"],
                                  last_name=options["last_name"], email=options["email"])
-        self.stdout.write(f"Account {user.username} ({options['role']}) is klaar. "
-                          "Bij de eerste keer inloggen koppelt de medewerker een authenticator-app.")
+        self.stdout.write(f"Account {user.username} ({options['role']}) is klaar. Bij de "
+                          "eerste keer inloggen koppelt de medewerker een authenticator-app.")
