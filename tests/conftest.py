@@ -81,7 +81,15 @@ test_database_url.__test__ = False
 
 
 @pytest.fixture
-def process_env(tmp_path):
+def empty_queue():
+    """Drop tasks an earlier run left in the broker, so only this test's tasks run."""
+    from mantelzorg.celery import app
+
+    app.control.purge()
+
+
+@pytest.fixture
+def process_env(tmp_path, empty_queue):
     """Environment for starting the project's own processes (web, worker, beat)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({

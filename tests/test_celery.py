@@ -12,7 +12,7 @@ from .conftest import totp_now, wait_for
 
 
 @pytest.fixture
-def real_worker(transactional_db):
+def real_worker(transactional_db, empty_queue):
     assert app.conf.broker_url.startswith("redis://")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
