@@ -23,6 +23,8 @@ urlpatterns = [
     path("backoffice/", include(staff_patterns)),
     path("backoffice/", include(backoffice_patterns)),
     path("backoffice/systeem/", include("worker.urls")),
+    path("backoffice/mantelzorgers/", include("registrations.urls_backoffice")),
+    path("", include("registrations.urls")),
     path("beheer/", admin.site.urls),
 ]
 

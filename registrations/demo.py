@@ -10,7 +10,17 @@ import random
 
 from mantelzorg import clock
 
-from .models import Caregiver, Channel, District, PostcodeRange
+from .models import (
+    CareEndReason,
+    CareKind,
+    CareRecipient,
+    Caregiver,
+    Channel,
+    District,
+    PostcodeRange,
+    Relationship,
+    State,
+)
 
 # Annual report 2023, new individual cases per wijk; None = onbekend.
 WIJK_WEIGHTS = {
@@ -99,12 +109,39 @@ def make_caregivers(count: int, seed: int = 2023) -> list[Caregiver]:
         if channel == Channel.EMAIL:
             local = f"{first_name}.{last_name}".lower().replace(" ", "").replace("'", "")
             email = f"{local}{rng.randint(1, 99)}@example.nl"
+        registered_on = today - datetime.timedelta(days=rng.randint(0, 8 * 365))
+        state = rng.choices([State.ACTIEF, State.VOORMALIG, State.AANGEMELD], [85, 11, 4])[0]
+        ended = state == State.VOORMALIG
         people.append(Caregiver(
             first_name=first_name, last_name=last_name, date_of_birth=born,
             street=rng.choice(STREETS), house_number=str(rng.randint(1, 180)),
             postcode=postcode, city=city, district=districts.get(wijk),
             email=email, phone=f"06{rng.randint(10000000, 99999999)}", channel=channel,
-            wants_newsletter=channel != Channel.NONE,
-            registered_on=today - datetime.timedelta(days=rng.randint(0, 8 * 365)),
+            wants_newsletter=channel != Channel.NONE, state=state,
+            registered_on=registered_on,
+            email_confirmed_at=clock.now() if email and state != State.AANGEMELD else None,
+            activated_on=registered_on if state != State.AANGEMELD else None,
+            care_ended_on=today - datetime.timedelta(days=rng.randint(10, 700)) if ended else None,
+            care_end_reason=rng.choice(list(CareEndReason)) if ended else "",
         ))
     return people
+
+
+def make_care_recipients(caregivers, seed: int = 2023) -> list[CareRecipient]:
+    """One person cared for per caregiver, with a plausible care situation."""
+    rng = random.Random(seed)
+    today = clock.today()
+    recipients = []
+    for caregiver in caregivers:
+        young = caregiver.age() <= 24
+        relationship = rng.choice([Relationship.PARENT, Relationship.FAMILY] if young else
+                                  list(Relationship))
+        recipients.append(CareRecipient(
+            caregiver=caregiver, name=f"{rng.choice(FIRST_NAMES)} {caregiver.last_name}",
+            lives_in_municipality=rng.random() < 0.93, relationship=relationship,
+            care_kinds=rng.sample([k.value for k in CareKind], rng.randint(1, 3)),
+            hours_per_week=rng.choice([4, 6, 8, 10, 12, 16, 20, 30, 40]),
+            care_since=today - datetime.timedelta(days=rng.randint(120, 10 * 365)),
+            living_together=relationship == Relationship.PARTNER or rng.random() < 0.2,
+        ))
+    return recipients

@@ -1,124 +1,391 @@
-"""Caregivers and where they live.
+"""Caregivers, the people they care for, consents, and the registration lifecycle.
 
-The postcode→wijk table is data a coordinator edits: no public table exists offline, and
-wijk boundaries change. A postcode that matches no range belongs to no wijk ("onbekend").
+The lifecycle is one state machine on Caregiver (django-fsm-2, every transition logged by
+django-fsm-log). Writes go through `services.py`; bulk retention in `retention.py`.
+No BSN anywhere. Health information only as a coarse optional category on the care
+recipient, never as free text, and never shown in lists, logs or exports.
 """
 
-import re
+import calendar
+import datetime
+import hashlib
+import uuid
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+from mantelzorg import clock
 
-
-def normalise_postcode(value: str) -> str:
-    """'3841 ab' → '3841AB': how postcodes are stored and compared."""
-    return re.sub(r"\s+", "", value or "").upper()
-
-
-def validate_postcode(value: str):
-    if not POSTCODE_RE.match(normalise_postcode(value)):
-        raise ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
-
-
-class District(models.Model):
-    """A wijk of the municipality (CBS wijk), used for reports and mailing filters."""
-
-    cbs_code = models.CharField(_("CBS-code"), max_length=8, unique=True)
-    name = models.CharField(_("naam"), max_length=80, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("wijk")
-        verbose_name_plural = _("wijken")
-
-    def __str__(self):
-        return self.name
+from .reference import (  # noqa: F401  (re-exported: the app's models live here)
+    District,
+    PostcodeRange,
+    RegistrationRules,
+    format_postcode,
+    normalise_postcode,
+    validate_postcode,
+)
 
 
-class PostcodeRangeQuerySet(models.QuerySet):
-    def district_for(self, postcode: str):
-        """The wijk of a postcode, or None for 'onbekend'. Narrowest range wins."""
-        code = normalise_postcode(postcode)
-        if not POSTCODE_RE.match(code):
-            return None
-        match = (
-            self.filter(first__lte=code, last__gte=code)
-            .select_related("district")
-            .order_by("last", "-first")
-            .first()
-        )
-        return match.district if match else None
-
-
-class PostcodeRange(models.Model):
-    """All 6-position postcodes from `first` to `last` (inclusive) lie in `district`."""
-
-    first = models.CharField(_("van postcode"), max_length=6, validators=[validate_postcode])
-    last = models.CharField(_("tot en met postcode"), max_length=6,
-                            validators=[validate_postcode])
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="postcodes",
-                                 verbose_name=_("wijk"))
-
-    objects = PostcodeRangeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["first"]
-        verbose_name = _("postcodegebied")
-        verbose_name_plural = _("postcodegebieden")
-        constraints = [
-            models.CheckConstraint(condition=Q(first__lte=models.F("last")),
-                                   name="postcode_range_ordered"),
-        ]
-
-    def __str__(self):
-        return f"{self.first}–{self.last}: {self.district}"
-
-    def clean(self):
-        self.first = normalise_postcode(self.first)
-        self.last = normalise_postcode(self.last)
-        if self.first and self.last and self.first > self.last:
-            raise ValidationError({"last": _("De laatste postcode moet na de eerste komen.")})
+class State(models.TextChoices):
+    AANGEMELD = "aangemeld", _("Aangemeld")
+    ACTIEF = "actief", _("Actief")
+    VOORMALIG = "voormalig", _("Voormalig mantelzorger")
+    BEEINDIGD = "beeindigd", _("Inschrijving beëindigd")
+    GEWIST = "gewist", _("Gegevens gewist")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    POST = "post", _("Post")
+    EMAIL = "email", _("Per e-mail")
+    POST = "post", _("Per post")
     NONE = "none", _("Liever geen post of e-mail")
 
 
-class Caregiver(models.Model):
-    """A mantelzorger known to the Servicepunt. No BSN: nothing here needs it."""
+class CareEndReason(models.TextChoices):
+    OVERLIJDEN = "overlijden", _("Mijn naaste is overleden")
+    OPNAME = "opname", _("Mijn naaste woont nu in een zorginstelling")
+    HERSTELD = "hersteld", _("Mijn naaste heeft geen zorg meer nodig")
+    ANDERS = "anders", _("Een andere reden")
+
+
+class EndReason(models.TextChoices):
+    OWN_REQUEST = "eigen_verzoek", _("Op eigen verzoek")
+    RETENTION = "bewaartermijn", _("Bewaartermijn voorbij")
+    UNCONFIRMED = "niet_bevestigd", _("Aanmelding nooit bevestigd")
+    CONSULENT = "consulent", _("Door consulent beëindigd")
+    MERGED = "samengevoegd", _("Samengevoegd met een andere inschrijving")
+
+
+class Source(models.TextChoices):
+    ONLINE = "online", _("Online aangemeld")
+    CONSULENT = "consulent", _("Door consulent ingeschreven")
+    WAARDERING = "waardering", _("Via de mantelzorgwaardering")
+
+
+class Caregiver(ConcurrentTransitionMixin, models.Model):
+    """A mantelzorger known to the Servicepunt."""
 
     first_name = models.CharField(_("voornaam"), max_length=100)
     last_name = models.CharField(_("achternaam"), max_length=150)
     date_of_birth = models.DateField(_("geboortedatum"))
     street = models.CharField(_("straat"), max_length=150, blank=True)
     house_number = models.CharField(_("huisnummer"), max_length=12)
-    postcode = models.CharField(_("postcode"), max_length=6, validators=[validate_postcode])
+    postcode = models.CharField(_("postcode"), max_length=6)
     city = models.CharField(_("woonplaats"), max_length=100, blank=True)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="caregivers", verbose_name=_("wijk"))
     email = models.EmailField(_("e-mailadres"), blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
-    channel = models.CharField(_("hoe wilt u post ontvangen"), max_length=8,
-                               choices=Channel.choices, default=Channel.EMAIL)
+    channel = models.CharField(_("post ontvangen"), max_length=8, choices=Channel.choices,
+                               default=Channel.EMAIL)
     wants_newsletter = models.BooleanField(_("wil de nieuwsbrief"), default=True)
+
+    # Target groups needing specific attention; stored only with explicit consent.
+    parent_of_disabled_child = models.BooleanField(
+        _("ouder van een kind met een ernstige meervoudige beperking"), default=False)
+    migration_background = models.BooleanField(_("migratieachtergrond"), default=False)
+    target_group_consent_at = models.DateTimeField(null=True, blank=True)
+
+    state = FSMField(_("status"), max_length=12, choices=State.choices,
+                     default=State.AANGEMELD, protected=True, db_index=True)
+    source = models.CharField(_("aangemeld via"), max_length=12, choices=Source.choices,
+                              default=Source.ONLINE)
     registered_on = models.DateField(_("ingeschreven op"))
+    activated_on = models.DateField(_("actief sinds"), null=True, blank=True)
+    care_ended_on = models.DateField(_("zorg gestopt op"), null=True, blank=True)
+    care_end_reason = models.CharField(_("reden zorg gestopt"), max_length=12, blank=True,
+                                       choices=CareEndReason.choices)
+    ended_on = models.DateField(_("inschrijving beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(_("reden einde inschrijving"), max_length=16, blank=True,
+                                  choices=EndReason.choices)
+    erased_on = models.DateField(_("gegevens gewist op"), null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    # Set when a consulent checked the registration (intake, or an online one without
+    # e-mail). Together with a confirmed e-mail address it is what makes a registration active.
+    checked_by_consulent_at = models.DateTimeField(null=True, blank=True)
+    # One registration per submitted form, also when someone clicks "Versturen" twice.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("mantelzorger")
         verbose_name_plural = _("mantelzorgers")
-        indexes = [models.Index(fields=["date_of_birth", "postcode", "house_number"])]
+        indexes = [
+            models.Index(fields=["date_of_birth", "postcode", "house_number"]),
+            models.Index(fields=["state", "care_ended_on"]),
+            models.Index(fields=["state", "ended_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_group_consent_at__isnull=False)
+                | Q(parent_of_disabled_child=False, migration_background=False),
+                name="target_groups_need_consent"),
+            models.CheckConstraint(
+                condition=~Q(state="voormalig") | Q(care_ended_on__isnull=False),
+                name="former_caregiver_has_end_of_care"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["beeindigd", "gewist"]) | Q(ended_on__isnull=False),
+                name="ended_registration_has_end_date"),
+        ]
 
     def __str__(self):
+        if self.state == State.GEWIST:
+            return f"#{self.pk} ({self.get_state_display()})"
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
         self.postcode = normalise_postcode(self.postcode)
         super().save(*args, **kwargs)
+
+    # --- derived facts -------------------------------------------------------------
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def postcode_display(self) -> str:
+        return format_postcode(self.postcode)
+
+    def age(self, on: datetime.date | None = None) -> int:
+        return clock.age_on(self.date_of_birth, on or clock.today())
+
+    def is_young(self, rules=None, on=None) -> bool:
+        rules = rules or RegistrationRules.current()
+        return self.age(on) <= rules.young_max_age
+
+    def needs_guardian(self, rules=None) -> bool:
+        rules = rules or RegistrationRules.current()
+        return self.age() < rules.guardian_consent_below_age
+
+    def guardian_confirmed(self) -> bool:
+        guardian = getattr(self, "guardian", None)
+        return bool(guardian and guardian.confirmed_at)
+
+    def newsletter_address_ok(self) -> bool:
+        """Newsletters go to an e-mail address only after its owner confirmed it."""
+        return bool(self.email and self.email_confirmed_at)
+
+    def ready_to_activate(self) -> bool:
+        """Guardian consent where needed, and a confirmed address or a consulent's check."""
+        if self.needs_guardian() and not self.guardian_confirmed():
+            return False
+        return bool(self.email_confirmed_at or self.checked_by_consulent_at)
+
+    def retention_end(self, rules=None) -> datetime.date | None:
+        """The day a former caregiver's registration ends."""
+        if not self.care_ended_on:
+            return None
+        rules = rules or RegistrationRules.current()
+        return add_months(self.care_ended_on, rules.former_retention_months)
+
+    # --- the lifecycle (only services.py and retention.py call these) -----------------
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.AANGEMELD, target=State.ACTIEF,
+                conditions=[ready_to_activate])
+    def activate(self, by=None, description=None):
+        self.activated_on = clock.today()
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ACTIEF, target=State.VOORMALIG)
+    def end_care(self, on: datetime.date, reason: str, by=None, description=None):
+        self.care_ended_on = on
+        self.care_end_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.VOORMALIG, target=State.ACTIEF)
+    def resume_care(self, by=None, description=None):
+        self.care_ended_on = None
+        self.care_end_reason = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.AANGEMELD, State.ACTIEF, State.VOORMALIG],
+                target=State.BEEINDIGD)
+    def end_registration(self, reason: str, by=None, description=None):
+        self.ended_on = clock.today()
+        self.end_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.BEEINDIGD, target=State.GEWIST)
+    def erase(self, by=None, description=None):
+        """Remove personal data; keep the row for anonymous counts (wijk, age, dates)."""
+        anonymise_fields(self)
+
+
+def anonymise_fields(caregiver: Caregiver) -> None:
+    """What erasure keeps: wijk, postcode area, birth year, dates and states."""
+    caregiver.first_name = ""
+    caregiver.last_name = ""
+    caregiver.street = ""
+    caregiver.house_number = ""
+    caregiver.postcode = caregiver.postcode[:4]
+    caregiver.city = ""
+    caregiver.email = ""
+    caregiver.phone = ""
+    caregiver.date_of_birth = datetime.date(caregiver.date_of_birth.year, 1, 1)
+    caregiver.parent_of_disabled_child = False
+    caregiver.migration_background = False
+    caregiver.target_group_consent_at = None
+    caregiver.erased_on = clock.today()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months; the 29th–31st fall back to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_day_reaching(limit: datetime.date, months: int) -> datetime.date:
+    """The latest day d with add_months(d, months) <= limit (for set-based date filters)."""
+    day = add_months(limit, -months)
+    while add_months(day + datetime.timedelta(days=1), months) <= limit:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+class Relationship(models.TextChoices):
+    PARTNER = "partner", _("Partner")
+    PARENT = "ouder", _("Ouder")
+    CHILD = "kind", _("Kind")
+    FAMILY = "familie", _("Ander familielid")
+    FRIEND = "vriend", _("Vriend, vriendin of buur")
+    OTHER = "anders", _("Iemand anders")
+
+
+class CareKind(models.TextChoices):
+    HOUSEHOLD = "huishouden", _("Huishouden, boodschappen of koken")
+    PERSONAL = "verzorging", _("Wassen, aankleden of eten geven")
+    SUPERVISION = "toezicht", _("Gezelschap, toezicht of begeleiding")
+    TRANSPORT = "vervoer", _("Vervoer naar afspraken")
+    PAPERWORK = "administratie", _("Geldzaken of post regelen")
+    NURSING = "verpleging", _("Medicijnen of verpleging")
+    OTHER = "anders", _("Iets anders")
+
+
+class CareNeed(models.TextChoices):
+    """Coarse and optional: enough to find the right support, never a diagnosis."""
+
+    AGE = "ouderdom", _("Ouderdom")
+    DEMENTIA = "dementie", _("Dementie of geheugenproblemen")
+    PHYSICAL = "lichamelijk", _("Lichamelijke ziekte of beperking")
+    MENTAL = "psychisch", _("Psychische problemen of verslaving")
+    INTELLECTUAL = "verstandelijk", _("Verstandelijke beperking")
+    OTHER = "anders", _("Iets anders")
+
+
+class CareRecipient(models.Model):
+    """Someone the caregiver cares for, and how (the care situation)."""
+
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE,
+                                  related_name="care_recipients")
+    name = models.CharField(_("naam"), max_length=150)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    lives_in_municipality = models.BooleanField(_("woont in Harderwijk of Hierden"))
+    relationship = models.CharField(_("relatie"), max_length=10, choices=Relationship.choices)
+    care_kinds = models.JSONField(_("soort zorg"), default=list)
+    hours_per_week = models.PositiveSmallIntegerField(_("uren per week"))
+    care_since = models.DateField(_("zorgt sinds"))
+    living_together = models.BooleanField(_("woont samen met de mantelzorger"))
+    care_need = models.CharField(_("waarom zorg nodig is"), max_length=14, blank=True,
+                                 choices=CareNeed.choices)
+
+    class Meta:
+        verbose_name = _("naaste")
+        verbose_name_plural = _("naasten")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours_per_week__lte=168),
+                                   name="hours_per_week_fit_in_a_week"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Guardian(models.Model):
+    """A parent or guardian who consents for a caregiver under 16 (art. 5 UAVG)."""
+
+    caregiver = models.OneToOneField(Caregiver, on_delete=models.CASCADE,
+                                     related_name="guardian")
+    name = models.CharField(_("naam ouder of voogd"), max_length=150)
+    email = models.EmailField(_("e-mailadres ouder of voogd"), blank=True)
+    phone = models.CharField(_("telefoonnummer ouder of voogd"), max_length=20, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by_staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(email="", phone=""),
+                                              name="guardian_reachable")]
+
+
+class ConsentKind(models.TextChoices):
+    PROCESSING = "verwerking", _("Gegevens bewaren en gebruiken")
+    TARGET_GROUP = "doelgroep", _("Doelgroep vastleggen")
+    GUARDIAN = "ouder", _("Toestemming ouder of voogd")
+    NEWSLETTER = "nieuwsbrief", _("Nieuwsbrief ontvangen")
+
+
+class ConsentRecord(models.Model):
+    """What was agreed, when, and the exact text shown (by version)."""
+
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=12, choices=ConsentKind.choices)
+    given = models.BooleanField(default=True)
+    text_version = models.CharField(max_length=20)
+    text = models.TextField()
+    given_by = models.CharField(max_length=20)  # "mantelzorger", "ouder", "consulent"
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+
+
+class TokenPurpose(models.TextChoices):
+    CONFIRM_EMAIL = "email", _("E-mailadres bevestigen")
+    GUARDIAN = "ouder", _("Toestemming ouder of voogd")
+    MAGIC_LINK = "inloggen", _("Inloglink voor Mijn gegevens")
+
+
+class AccessToken(models.Model):
+    """A link sent by e-mail. Only the hash is stored; each link works once, briefly."""
+
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=10, choices=TokenPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class StaffAccess(models.Model):
+    """Every time staff open a caregiver's record (AVG: who saw what, when)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=20)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["caregiver", "-at"])]
+
+
+def new_submission_key() -> uuid.UUID:
+    return uuid.uuid4()

@@ -35,6 +35,19 @@ def _outbox_and_time(settings, tmp_path):
 
 
 @pytest.fixture
+def inline_tasks(monkeypatch):
+    """Run `.delay()` in this process, for view tests about what a task produces.
+
+    Tests about tasks themselves use a real worker (tests/test_celery.py). Combine with
+    `django_capture_on_commit_callbacks(execute=True)` in non-transactional tests, since
+    tasks are queued on commit.
+    """
+    from celery.app.task import Task
+
+    monkeypatch.setattr(Task, "delay", lambda self, *args, **kwargs: self.apply(args, kwargs))
+
+
+@pytest.fixture
 def make_staff(db):
     """Create a consulent or coordinator; returns (user, password)."""
     from mantelzorg.staff_services import create_staff_user

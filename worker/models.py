@@ -25,3 +25,36 @@ class SchedulerBeat(models.Model):
     name = models.CharField(max_length=50, unique=True)
     last_run_at = models.DateTimeField()
     runs = models.PositiveIntegerField(default=0)
+
+
+class LetterKind(models.TextChoices):
+    RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
+
+
+class LetterStatus(models.TextChoices):
+    QUEUED = "klaar", _("Klaar om te versturen")
+    SENT = "verstuurd", _("Verstuurd")
+    FAILED = "mislukt", _("Mislukt")
+    CANCELLED = "vervallen", _("Vervallen")
+
+
+class Letter(models.Model):
+    """A letter or e-mail the Servicepunt owes a caregiver, queued until it is sent.
+
+    `dedupe_key` makes creating the same letter twice impossible (e.g. the retention notice
+    exists once per caregiver), whichever job or request tries.
+    """
+
+    kind = models.CharField(max_length=24, choices=LetterKind.choices)
+    caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.CASCADE,
+                                  related_name="letters")
+    status = models.CharField(max_length=10, choices=LetterStatus.choices,
+                              default=LetterStatus.QUEUED, db_index=True)
+    dedupe_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("brief")
+        verbose_name_plural = _("brieven")

@@ -4,6 +4,8 @@ A test imports every task named here and binds it to these arguments, so a renam
 breaks the build, not the night. Intervals that tests need to shorten are parameters.
 """
 
+from celery.schedules import crontab
+
 
 def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
     return {
@@ -11,5 +13,11 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.scheduler_heartbeat",
             "schedule": heartbeat_seconds,
             "kwargs": {"name": "heartbeat"},
+        },
+        # Ends former caregivers' registrations after two years, queues the notice a month
+        # before, and erases personal data after the grace period.
+        "registrations-retention": {
+            "task": "worker.run_retention",
+            "schedule": crontab(hour=2, minute=30),
         },
     }

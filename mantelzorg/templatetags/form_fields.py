@@ -15,6 +15,7 @@ def field(bound_field, **attrs):
         attrs["aria-invalid"] = "true"
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    if bound_field.field.required:
+    if bound_field.field.required and bound_field.widget_type not in (
+            "radioselect", "checkboxselectmultiple"):
         attrs["required"] = True
     return {"field": bound_field, "widget": bound_field.as_widget(attrs=attrs)}

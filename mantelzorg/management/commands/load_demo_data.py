@@ -4,8 +4,12 @@ from django.db import transaction
 
 from mantelzorg import roles
 from mantelzorg.staff_services import create_staff_user
-from registrations.demo import load_example_postcode_ranges, make_caregivers
-from registrations.models import Caregiver
+from registrations.demo import (
+    load_example_postcode_ranges,
+    make_care_recipients,
+    make_caregivers,
+)
+from registrations.models import CareRecipient, Caregiver
 
 DEMO_PASSWORD = "mantelzorg-demo"
 DEMO_ACCOUNTS = [
@@ -28,7 +32,8 @@ class Command(BaseCommand):
         if Caregiver.objects.exists():
             self.stdout.write("Demo data was already loaded.")
         else:
-            Caregiver.objects.bulk_create(make_caregivers(options["caregivers"]))
+            caregivers = Caregiver.objects.bulk_create(make_caregivers(options["caregivers"]))
+            CareRecipient.objects.bulk_create(make_care_recipients(caregivers))
             self.stdout.write(f"Loaded {options['caregivers']} made-up caregivers and "
                               f"{added_ranges} example postcode ranges.")
         for username, role, first, last in DEMO_ACCOUNTS:

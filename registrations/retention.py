@@ -1,0 +1,146 @@
+"""Retention: former caregivers stay two years, then the registration ends and, after a grace
+period, personal data is erased. Run daily by beat (worker/schedule.py).
+
+Everything here is set-based SQL, never a loop over objects: it must handle a million
+registrations in well under a minute. Each step is idempotent (it selects by state and
+date), so running a job twice, or late, changes nothing more. Transitions are logged in
+django-fsm-log's table with one INSERT … SELECT, like the transition methods would.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import DateField, Value
+from django.db.models.functions import Substr, Trunc
+from django_fsm_log.models import StateLog
+
+from mantelzorg import clock
+from worker.models import Letter, LetterKind, LetterStatus
+
+from .models import (
+    AccessToken,
+    CareRecipient,
+    Caregiver,
+    ConsentRecord,
+    EndReason,
+    Guardian,
+    RegistrationRules,
+    State,
+    last_day_reaching,
+)
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    notices: int = 0
+    ended: int = 0
+    expired: int = 0
+    erased: int = 0
+
+
+def _sql_of(queryset):
+    """SQL and parameters of a `values_list("pk")` queryset, for INSERT … SELECT."""
+    return queryset.values_list("pk").query.sql_with_params()
+
+
+def _log_transitions(queryset, source: str, target: str, transition: str, description: str):
+    """Insert one StateLog row per caregiver in `queryset`, in one statement."""
+    content_type = ContentType.objects.get_for_model(Caregiver)
+    select_sql, params = _sql_of(queryset)
+    table = StateLog._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (timestamp, by_id, source_state, state, transition, "
+            f"content_type_id, object_id, description) "
+            f"SELECT %s, NULL, %s, %s, %s, %s, ids.id, %s FROM ({select_sql}) AS ids",
+            [clock.now(), source, target, transition, content_type.pk, description, *params],
+        )
+
+
+def create_end_notices(today: datetime.date, rules: RegistrationRules) -> int:
+    """Queue the 'your registration ends in a month' letter, once per former caregiver."""
+    notice_from = today + datetime.timedelta(days=rules.end_notice_days)
+    due = Caregiver.objects.filter(
+        state=State.VOORMALIG,
+        care_ended_on__lte=last_day_reaching(notice_from, rules.former_retention_months),
+    )
+    select_sql, params = _sql_of(due)
+    table = Letter._meta.db_table
+    kind = LetterKind.RETENTION_NOTICE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, caregiver_id, status, dedupe_key, created_at) "
+            f"SELECT %s, due.id, %s, %s || CAST(due.id AS varchar(20)), %s "
+            f"FROM ({select_sql}) AS due "
+            f"ON CONFLICT (dedupe_key) DO NOTHING",
+            [kind, LetterStatus.QUEUED, f"{kind}:", clock.now(), *params],
+        )
+        return cursor.rowcount
+
+
+def end_former_registrations(today: datetime.date, rules: RegistrationRules) -> int:
+    """Former caregivers whose two years are over: the registration ends today."""
+    over = Caregiver.objects.filter(
+        state=State.VOORMALIG,
+        # The last registered day is care_ended_on + the retention months; ended the day after.
+        care_ended_on__lte=last_day_reaching(today - datetime.timedelta(days=1),
+                                             rules.former_retention_months),
+    )
+    _log_transitions(over, State.VOORMALIG, State.BEEINDIGD, "end_registration",
+                     "Bewaartermijn voorbij")
+    return over.update(state=State.BEEINDIGD, ended_on=today, end_reason=EndReason.RETENTION)
+
+
+def expire_unconfirmed(today: datetime.date, rules: RegistrationRules) -> int:
+    """Registrations nobody ever confirmed end after a while; then they are erased too."""
+    stale = Caregiver.objects.filter(
+        state=State.AANGEMELD,
+        registered_on__lt=today - datetime.timedelta(days=rules.unconfirmed_expiry_days),
+    )
+    _log_transitions(stale, State.AANGEMELD, State.BEEINDIGD, "end_registration",
+                     "Aanmelding nooit bevestigd")
+    return stale.update(state=State.BEEINDIGD, ended_on=today, end_reason=EndReason.UNCONFIRMED)
+
+
+def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) -> int:
+    """After the grace period: remove personal data, keep an anonymous row for the counts."""
+    due = Caregiver.objects.filter(
+        state=State.BEEINDIGD,
+        ended_on__lte=today - datetime.timedelta(days=rules.erasure_grace_days),
+    )
+    ids = due.values("pk")
+    for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
+        model.objects.filter(caregiver__in=ids).delete()
+    Letter.objects.filter(caregiver__in=ids, status=LetterStatus.QUEUED).update(
+        status=LetterStatus.CANCELLED)
+    StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Caregiver), object_id__in=ids
+    ).exclude(description=None).update(description=None)
+    _log_transitions(due, State.BEEINDIGD, State.GEWIST, "erase", "Gegevens gewist")
+    return due.update(
+        state=State.GEWIST, erased_on=today,
+        first_name=Value(""), last_name=Value(""), street=Value(""), house_number=Value(""),
+        city=Value(""), email=Value(""), phone=Value(""), email_confirmed_at=None,
+        postcode=Substr("postcode", 1, 4),
+        date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
+        parent_of_disabled_child=False, migration_background=False,
+        target_group_consent_at=None,
+    )
+
+
+def run_daily(today: datetime.date | None = None) -> RetentionResult:
+    """All retention steps in order, each in its own transaction."""
+    today = today or clock.today()
+    rules = RegistrationRules.current()
+    with transaction.atomic():
+        notices = create_end_notices(today, rules)
+    with transaction.atomic():
+        ended = end_former_registrations(today, rules)
+    with transaction.atomic():
+        expired = expire_unconfirmed(today, rules)
+    with transaction.atomic():
+        erased = erase_ended_registrations(today, rules)
+    return RetentionResult(notices=notices, ended=ended, expired=expired, erased=erased)
+

@@ -1,0 +1,317 @@
+"""Every write about registrations: one function per use case, each in one transaction.
+
+Views and jobs call these; they never change a state or send anything themselves. Mail is
+queued with `transaction.on_commit`, so a rolled-back registration sends nothing.
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from mantelzorg import clock
+
+from .models import (
+    AccessToken,
+    CareRecipient,
+    CareEndReason,
+    Caregiver,
+    ConsentKind,
+    ConsentRecord,
+    EndReason,
+    Guardian,
+    PostcodeRange,
+    RegistrationRules,
+    Source,
+    StaffAccess,
+    State,
+    TokenPurpose,
+)
+
+PROCESSING_CONSENT = (
+    "v1",
+    "Ik geef het Servicepunt Mantelzorg toestemming om mijn gegevens en die van mijn naaste "
+    "te bewaren en te gebruiken om mij te helpen en te informeren. Ik kan dit altijd "
+    "intrekken.",
+)
+TARGET_GROUP_CONSENT = (
+    "v1",
+    "Ik geef toestemming om vast te leggen dat ik bij deze groep hoor, zodat het Servicepunt "
+    "mij beter kan helpen.",
+)
+GUARDIAN_CONSENT = (
+    "v1",
+    "Ik ben ouder of voogd en geef toestemming dat mijn kind zich inschrijft bij het "
+    "Servicepunt Mantelzorg.",
+)
+TOKEN_LIFETIME = {
+    TokenPurpose.CONFIRM_EMAIL: datetime.timedelta(days=7),
+    TokenPurpose.GUARDIAN: datetime.timedelta(days=14),
+}
+
+
+@dataclass
+class RegistrationData:
+    """What a registration form (online or intake) collected, already validated."""
+
+    caregiver: dict
+    care_recipients: list[dict]
+    guardian: dict | None = None
+    target_group_consent: bool = False
+    consent_given_by: str = "mantelzorger"
+    extra: dict = field(default_factory=dict)
+
+
+def _record_consent(caregiver, kind, text, given_by):
+    version, wording = text
+    ConsentRecord.objects.create(caregiver=caregiver, kind=kind, text_version=version,
+                                 text=wording, given_by=given_by, at=clock.now())
+
+
+def issue_token(caregiver: Caregiver, purpose: str, lifetime: datetime.timedelta) -> str:
+    """Create a single-use link token; returns the raw token (only its hash is stored)."""
+    raw = secrets.token_urlsafe(32)
+    AccessToken.objects.create(caregiver=caregiver, purpose=purpose,
+                               token_hash=AccessToken.hash(raw),
+                               expires_at=clock.now() + lifetime)
+    return raw
+
+
+def _mail_link_after_commit(caregiver, purpose, lifetime):
+    from worker.tasks import send_link_mail
+
+    raw = issue_token(caregiver, purpose, lifetime)
+    token_id = AccessToken.objects.get(token_hash=AccessToken.hash(raw)).pk
+    transaction.on_commit(lambda: send_link_mail.delay(token_id, raw))
+
+
+def _take_token(raw: str, purpose: str) -> AccessToken | None:
+    """The token's row, locked and marked used; None when unknown, used or expired."""
+    if not raw or len(raw) > 100:
+        return None
+    token = (AccessToken.objects.select_for_update().select_related("caregiver")
+             .filter(token_hash=AccessToken.hash(raw), purpose=purpose).first())
+    if token is None or token.used_at or token.expires_at <= clock.now():
+        return None
+    token.used_at = clock.now()
+    token.save(update_fields=["used_at"])
+    return token
+
+
+def _activate_if_ready(caregiver: Caregiver, by=None, description="") -> None:
+    if caregiver.state == State.AANGEMELD and caregiver.ready_to_activate():
+        caregiver.activate(by=by, description=description or None)
+        caregiver.save()
+
+
+def register(data: RegistrationData, *, source: str = Source.ONLINE, by=None,
+             submission_key=None) -> Caregiver:
+    """Store a new registration with its care recipients and consents.
+
+    Online: active once the e-mail address is confirmed (or a consulent checked it, for
+    people without e-mail) and, under 16, a parent or guardian agreed. By a consulent: the
+    intake is the check. A repeated submission (same key) returns the first registration.
+    """
+    if submission_key:
+        existing = Caregiver.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing
+    try:
+        with transaction.atomic():
+            return _register(data, source, by, submission_key)
+    except IntegrityError:
+        existing = Caregiver.objects.filter(submission_key=submission_key).first()
+        if submission_key and existing:
+            return existing
+        raise
+
+
+def _register(data, source, by, submission_key):
+    now = clock.now()
+    values = dict(data.caregiver)
+    if not data.target_group_consent:
+        values["parent_of_disabled_child"] = values["migration_background"] = False
+    caregiver = Caregiver(
+        **values,
+        district=PostcodeRange.objects.district_for(values["postcode"]),
+        registered_on=clock.today(),
+        source=source,
+        submission_key=submission_key,
+        target_group_consent_at=now if data.target_group_consent else None,
+        checked_by_consulent_at=now if by is not None else None,
+    )
+    caregiver.save()
+    for recipient in data.care_recipients:
+        CareRecipient.objects.create(caregiver=caregiver, **recipient)
+    given_by = "consulent" if by is not None else data.consent_given_by
+    _record_consent(caregiver, ConsentKind.PROCESSING, PROCESSING_CONSENT, given_by)
+    if data.target_group_consent:
+        _record_consent(caregiver, ConsentKind.TARGET_GROUP, TARGET_GROUP_CONSENT, given_by)
+    if caregiver.needs_guardian():
+        guardian = Guardian.objects.create(caregiver=caregiver, **(data.guardian or {}))
+        if guardian.email:
+            _mail_link_after_commit(caregiver, TokenPurpose.GUARDIAN,
+                                    TOKEN_LIFETIME[TokenPurpose.GUARDIAN])
+    if caregiver.email:
+        _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
+                                TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
+    _activate_if_ready(caregiver, by=by, description=_("Intake door consulent") if by else "")
+    return caregiver
+
+
+@transaction.atomic
+def confirm_email(raw_token: str) -> Caregiver | None:
+    """The link in the confirmation e-mail was opened: the address is the caregiver's."""
+    token = _take_token(raw_token, TokenPurpose.CONFIRM_EMAIL)
+    if token is None:
+        return None
+    caregiver = Caregiver.objects.select_for_update().get(pk=token.caregiver_id)
+    if caregiver.state == State.GEWIST:
+        return None
+    caregiver.email_confirmed_at = clock.now()
+    caregiver.save(update_fields=["email_confirmed_at"])
+    _activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
+    return caregiver
+
+
+@transaction.atomic
+def confirm_guardian(raw_token: str) -> Caregiver | None:
+    """A parent or guardian agreed through the link in their e-mail."""
+    token = _take_token(raw_token, TokenPurpose.GUARDIAN)
+    if token is None:
+        return None
+    return _guardian_agreed(token.caregiver_id, given_by="ouder", staff=None)
+
+
+@transaction.atomic
+def confirm_guardian_by_staff(caregiver: Caregiver, user) -> Caregiver:
+    """A consulent spoke to the parent or guardian (phone or visit) and records their consent."""
+    return _guardian_agreed(caregiver.pk, given_by="consulent", staff=user)
+
+
+def _guardian_agreed(caregiver_id, given_by, staff):
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver_id)
+    guardian = caregiver.guardian
+    if guardian.confirmed_at is None:
+        guardian.confirmed_at = clock.now()
+        guardian.confirmed_by_staff = staff
+        guardian.save(update_fields=["confirmed_at", "confirmed_by_staff"])
+        _record_consent(caregiver, ConsentKind.GUARDIAN, GUARDIAN_CONSENT, given_by)
+    _activate_if_ready(caregiver, by=staff, description=_("Toestemming ouder of voogd"))
+    return caregiver
+
+
+@transaction.atomic
+def mark_checked(caregiver: Caregiver, user) -> Caregiver:
+    """A consulent checked a registration (e.g. one without e-mail address)."""
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    caregiver.checked_by_consulent_at = clock.now()
+    caregiver.save(update_fields=["checked_by_consulent_at"])
+    _activate_if_ready(caregiver, by=user, description=_("Gecontroleerd door consulent"))
+    return caregiver
+
+
+@transaction.atomic
+def end_care(caregiver: Caregiver, on: datetime.date, reason: str, by=None) -> Caregiver:
+    """Care ended: the caregiver becomes a former caregiver and stays registered two years."""
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    caregiver.end_care(on=on, reason=reason, by=by,
+                       description=str(CareEndReason(reason).label))
+    caregiver.save()
+    return caregiver
+
+
+@transaction.atomic
+def resume_care(caregiver: Caregiver, by=None) -> Caregiver:
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    caregiver.resume_care(by=by, description=_("Zorgt weer voor iemand"))
+    caregiver.save()
+    return caregiver
+
+
+@transaction.atomic
+def end_registration(caregiver: Caregiver, reason: str = EndReason.OWN_REQUEST,
+                     by=None) -> Caregiver:
+    """End the registration now; personal data is erased after the grace period."""
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    caregiver.end_registration(reason=reason, by=by,
+                               description=str(EndReason(reason).label))
+    caregiver.save()
+    return caregiver
+
+
+@transaction.atomic
+def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, channel: str,
+                           wants_newsletter: bool) -> Caregiver:
+    """Change how we reach someone. A new e-mail address must be confirmed again."""
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    email_changed = email.lower() != caregiver.email.lower()
+    caregiver.email, caregiver.phone = email, phone
+    caregiver.channel, caregiver.wants_newsletter = channel, wants_newsletter
+    if email_changed:
+        caregiver.email_confirmed_at = None
+    caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter",
+                                  "email_confirmed_at"])
+    if email_changed and email:
+        _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
+                                TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
+    return caregiver
+
+
+@transaction.atomic
+def unsubscribe_newsletter(caregiver: Caregiver) -> None:
+    """Stop the newsletter. The registration itself stays."""
+    Caregiver.objects.filter(pk=caregiver.pk).update(wants_newsletter=False)
+
+
+LINK_STATES = [State.AANGEMELD, State.ACTIEF, State.VOORMALIG]
+
+
+@transaction.atomic
+def request_magic_link(email: str) -> int:
+    """Mail a sign-in link to every registration with this confirmed-or-not address.
+
+    Returns how many were sent, for tests only: the page says the same either way, so
+    nobody learns whether an address is registered.
+    """
+    rules = RegistrationRules.current()
+    caregivers = Caregiver.objects.filter(email__iexact=email.strip(), state__in=LINK_STATES)
+    for caregiver in caregivers:
+        _mail_link_after_commit(caregiver, TokenPurpose.MAGIC_LINK,
+                                datetime.timedelta(minutes=rules.link_valid_minutes))
+    return len(caregivers)
+
+
+@transaction.atomic
+def open_magic_link(raw_token: str) -> Caregiver | None:
+    """Use a sign-in link once. Opening it also proves the e-mail address."""
+    token = _take_token(raw_token, TokenPurpose.MAGIC_LINK)
+    if token is None or token.caregiver.state not in LINK_STATES:
+        return None
+    caregiver = token.caregiver
+    if not caregiver.email_confirmed_at:
+        caregiver.email_confirmed_at = clock.now()
+        caregiver.save(update_fields=["email_confirmed_at"])
+        _activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
+    return caregiver
+
+
+def log_staff_access(user, caregiver: Caregiver, action: str = "bekeken") -> None:
+    StaffAccess.objects.create(user=user, caregiver=caregiver, action=action)
+
+
+@transaction.atomic
+def merge_duplicate(duplicate: Caregiver, keep: Caregiver, by) -> Caregiver:
+    """The same person registered twice: move care recipients to `keep`, end the other."""
+    if duplicate.pk == keep.pk:
+        raise ValueError("A registration cannot be merged with itself.")
+    duplicate = Caregiver.objects.select_for_update().get(pk=duplicate.pk)
+    CareRecipient.objects.filter(caregiver=duplicate).update(caregiver=keep)
+    duplicate.merged_into = keep
+    duplicate.end_registration(reason=EndReason.MERGED, by=by,
+                               description=_("Samengevoegd met #%(id)s") % {"id": keep.pk})
+    duplicate.save()
+    return keep
+

@@ -1,0 +1,156 @@
+"""Public pages: the step-by-step registration and the links we mail (confirm, consent).
+
+Links from e-mail open a page with a button; only pressing it uses the link. Mail scanners
+that open every link therefore cannot confirm anything on someone's behalf.
+"""
+
+import uuid
+
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from mantelzorg import clock
+
+from . import services
+from .forms import (
+    AboutMeForm,
+    CareRecipientForm,
+    CheckForm,
+    ContactForm,
+    GuardianForm,
+    registration_data_from,
+)
+from .models import CareKind, CareNeed, Channel, RegistrationRules, Relationship
+
+STEPS = [
+    ("over-mij", AboutMeForm),
+    ("naaste", CareRecipientForm),
+    ("contact", ContactForm),
+    ("ouder", GuardianForm),
+    ("controleren", CheckForm),
+]
+STEP_TITLES = {
+    "over-mij": "Over u",
+    "naaste": "Voor wie zorgt u?",
+    "contact": "Hoe houden wij contact?",
+    "ouder": "Toestemming van je ouder of voogd",
+    "controleren": "Controleren en versturen",
+}
+DONE_SESSION_KEY = "registration_sent"
+
+
+def _about(wizard):
+    return wizard.get_cleaned_data_for_step("over-mij") or {}
+
+
+def _needs_guardian(wizard) -> bool:
+    born = _about(wizard).get("date_of_birth")
+    if not born:
+        return False
+    return clock.age_on(born, clock.today()) < RegistrationRules.current().guardian_consent_below_age
+
+
+def start_registration(request):
+    return redirect("registrations:register_step", step="over-mij")
+
+
+class RegistrationWizard(NamedUrlSessionWizardView):
+    """About me → the person I care for → contact → (guardian, under 16) → check and send."""
+
+    form_list = STEPS
+    condition_dict = {"ouder": _needs_guardian}
+
+    def get_template_names(self):
+        return [f"registrations/register/{self.steps.current}.html"]
+
+    def get_form_kwargs(self, step=None):
+        about = _about(self) if step in ("naaste", "contact") else {}
+        if step == "naaste":
+            return {"caregiver_postcode": about.get("postcode", "")}
+        if step == "contact":
+            return {"email": about.get("email", "")}
+        return {}
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        about = _about(self)
+        born = about.get("date_of_birth")
+        rules = RegistrationRules.current()
+        context.update(
+            step_title=STEP_TITLES[self.steps.current],
+            young=bool(born and clock.age_on(born, clock.today()) <= rules.young_max_age),
+        )
+        if self.steps.current == "controleren":
+            context["summary"] = self._summary()
+        return context
+
+    def _summary(self):
+        about = _about(self)
+        recipient = self.get_cleaned_data_for_step("naaste") or {}
+        contact = self.get_cleaned_data_for_step("contact") or {}
+        kinds = dict(CareKind.choices)
+        return {
+            "about": about,
+            "recipient": recipient,
+            "relationship": dict(Relationship.choices).get(recipient.get("relationship")),
+            "care_kinds": [kinds[k] for k in recipient.get("care_kinds", [])],
+            "care_need": dict(CareNeed.choices).get(recipient.get("care_need")),
+            "contact": contact,
+            "channel": dict(Channel.choices).get(contact.get("channel")),
+            "guardian": self.get_cleaned_data_for_step("ouder") if _needs_guardian(self) else None,
+        }
+
+    def get(self, request, *args, **kwargs):
+        # Each new registration gets a key; sending it twice stores it once.
+        if not self.storage.extra_data.get("submission_key"):
+            self.storage.extra_data = {"submission_key": str(uuid.uuid4())}
+        return super().get(request, *args, **kwargs)
+
+    def done(self, form_list, form_dict, **kwargs):
+        data = registration_data_from(
+            form_dict["over-mij"].cleaned_data, form_dict["naaste"].cleaned_data,
+            form_dict["contact"].cleaned_data,
+            form_dict["ouder"].cleaned_data if "ouder" in form_dict else None)
+        key = self.storage.extra_data.get("submission_key") or str(uuid.uuid4())
+        caregiver = services.register(data, submission_key=uuid.UUID(key))
+        self.request.session[DONE_SESSION_KEY] = {
+            "email": bool(caregiver.email),
+            "guardian": hasattr(caregiver, "guardian"),
+            "guardian_email": bool(getattr(getattr(caregiver, "guardian", None), "email", "")),
+            "young": caregiver.is_young(),
+            "first_name": caregiver.first_name,
+        }
+        return redirect("registrations:register_sent")
+
+
+@never_cache
+def registration_sent(request):
+    sent = request.session.get(DONE_SESSION_KEY)
+    if not sent:
+        return redirect("registrations:register")
+    return render(request, "registrations/register/sent.html", {"sent": sent})
+
+
+def _link_page(request, token, *, action, template, success_template):
+    """GET shows a button; POST uses the link once."""
+    if request.method == "POST":
+        caregiver = action(token)
+        if caregiver is None:
+            return render(request, "registrations/link_invalid.html", status=400)
+        return render(request, success_template, {"caregiver": caregiver})
+    return render(request, template)
+
+
+@never_cache
+def confirm_email(request, token):
+    return _link_page(request, token, action=services.confirm_email,
+                      template="registrations/confirm_email.html",
+                      success_template="registrations/confirm_email_done.html")
+
+
+@never_cache
+def guardian_consent(request, token):
+    return _link_page(request, token, action=services.confirm_guardian,
+                      template="registrations/guardian_consent.html",
+                      success_template="registrations/guardian_consent_done.html")
