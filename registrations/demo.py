@@ -12,9 +12,9 @@ from mantelzorg import clock
 
 from .models import (
     CareEndReason,
+    Caregiver,
     CareKind,
     CareRecipient,
-    Caregiver,
     Channel,
     District,
     PostcodeRange,

@@ -21,8 +21,8 @@ from worker.models import Letter, LetterKind, LetterStatus
 
 from .models import (
     AccessToken,
-    CareRecipient,
     Caregiver,
+    CareRecipient,
     ConsentRecord,
     EndReason,
     Guardian,

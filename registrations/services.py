@@ -15,9 +15,9 @@ from mantelzorg import clock
 
 from .models import (
     AccessToken,
-    CareRecipient,
     CareEndReason,
     Caregiver,
+    CareRecipient,
     ConsentKind,
     ConsentRecord,
     EndReason,

@@ -48,7 +48,8 @@ def _needs_guardian(wizard) -> bool:
     born = _about(wizard).get("date_of_birth")
     if not born:
         return False
-    return clock.age_on(born, clock.today()) < RegistrationRules.current().guardian_consent_below_age
+    rules = RegistrationRules.current()
+    return clock.age_on(born, clock.today()) < rules.guardian_consent_below_age
 
 
 def start_registration(request):

@@ -9,7 +9,7 @@ from registrations.demo import (
     make_care_recipients,
     make_caregivers,
 )
-from registrations.models import CareRecipient, Caregiver
+from registrations.models import Caregiver, CareRecipient
 
 DEMO_PASSWORD = "mantelzorg-demo"
 DEMO_ACCOUNTS = [
