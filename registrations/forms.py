@@ -39,8 +39,10 @@ def refuse_control_characters(value: str) -> str:
 
 
 class TextField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
+    """Text a person types; control characters get a Dutch message before anything else."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
         return refuse_control_characters(value) if value else value
 
 
@@ -110,10 +112,10 @@ class AboutMeForm(forms.Form):
                          error_messages={"required": _("Vul uw postcode in.")})
     city = TextField(label=_("Woonplaats"), max_length=100,
                      error_messages={"required": _("Vul uw woonplaats in.")})
-    email = forms.CharField(label=_("E-mailadres"), max_length=254, required=False,
-                            help_text=_("Niet verplicht. Wij sturen u dan een bevestiging."))
-    phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False,
-                            help_text=_("Niet verplicht. Bijvoorbeeld 0612345678."))
+    email = TextField(label=_("E-mailadres"), max_length=254, required=False,
+                            help_text=_("Wij sturen u dan een mail om het te bevestigen."))
+    phone = TextField(label=_("Telefoonnummer"), max_length=30, required=False,
+                            help_text=_("Bijvoorbeeld 0612345678."))
 
     field_order = ["first_name", "last_name", "date_of_birth", "postcode", "house_number",
                    "street", "city", "email", "phone"]
@@ -176,7 +178,7 @@ class CareRecipientForm(forms.Form):
                      help_text=_("De persoon voor wie u zorgt."),
                      error_messages={"required": _("Vul de naam in.")})
     date_of_birth = DutchDateField(label=_("Geboortedatum van uw naaste"), required=False,
-                                   help_text=_("Niet verplicht."))
+                                   help_text=_("Bijvoorbeeld 15-03-1940."))
     relationship = forms.ChoiceField(label=_("Wie is deze persoon voor u?"),
                                      choices=Relationship.choices, widget=forms.RadioSelect,
                                      error_messages={"required": _("Kies wie deze persoon is.")})
@@ -198,7 +200,7 @@ class CareRecipientForm(forms.Form):
     care_need = forms.ChoiceField(
         label=_("Waarom heeft uw naaste zorg nodig?"),
         choices=[("", _("Zeg ik liever niet"))] + list(CareNeed.choices), required=False,
-        help_text=_("Niet verplicht. Dit helpt ons om u goed te helpen."))
+        help_text=_("Dit helpt ons om u goed te helpen."))
 
     def __init__(self, *args, caregiver_postcode: str = "", **kwargs):
         self.caregiver_postcode = caregiver_postcode
@@ -253,10 +255,10 @@ class GuardianForm(forms.Form):
 
     name = TextField(label=_("Naam van je ouder of voogd"), max_length=150,
                      error_messages={"required": _("Vul de naam van je ouder of voogd in.")})
-    email = forms.CharField(label=_("E-mailadres van je ouder of voogd"), max_length=254,
+    email = TextField(label=_("E-mailadres van je ouder of voogd"), max_length=254,
                             required=False,
                             help_text=_("Wij sturen je ouder of voogd een mail met een link."))
-    phone = forms.CharField(label=_("Telefoonnummer van je ouder of voogd"), max_length=30,
+    phone = TextField(label=_("Telefoonnummer van je ouder of voogd"), max_length=30,
                             required=False,
                             help_text=_("Als er geen e-mailadres is, bellen wij je ouder of "
                                         "voogd."))
