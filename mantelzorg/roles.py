@@ -26,6 +26,8 @@ COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "registrations.add_postcoderange",
     "registrations.change_postcoderange",
     "registrations.delete_postcoderange",
+    "registrations.view_registrationrules",
+    "registrations.change_registrationrules",
     "worker.view_workerping",
     "worker.add_workerping",
 ]

@@ -202,6 +202,17 @@ def test_coordinator_edits_reference_data_in_admin(client):
     assert page.status_code == 200
     assert "Stadsdennen" in page.content.decode()
     assert client.get("/beheer/registrations/postcoderange/add/").status_code == 200
+    rules = client.get("/beheer/registrations/registrationrules/", follow=True)
+    assert rules.status_code == 200
+    assert "jonge mantelzorger tot en met leeftijd" in rules.content.decode().lower()
+    response = client.post(rules.redirect_chain[-1][0], {
+        "young_max_age": 23, "guardian_consent_below_age": 16, "minimum_age": 8,
+        "former_retention_months": 24, "end_notice_days": 30, "erasure_grace_days": 30,
+        "unconfirmed_expiry_days": 60, "link_valid_minutes": 30})
+    assert response.status_code == 302
+    from registrations.models import RegistrationRules
+
+    assert RegistrationRules.current().young_max_age == 23
 
 
 @pytest.mark.django_db
