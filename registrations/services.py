@@ -70,21 +70,21 @@ def _record_consent(caregiver, kind, text, given_by):
                                  text=wording, given_by=given_by, at=clock.now())
 
 
-def issue_token(caregiver: Caregiver, purpose: str, lifetime: datetime.timedelta) -> str:
-    """Create a single-use link token; returns the raw token (only its hash is stored)."""
+def issue_token(caregiver: Caregiver, purpose: str,
+                lifetime: datetime.timedelta) -> tuple[AccessToken, str]:
+    """Create a single-use link token; returns it with the raw token (only its hash is kept)."""
     raw = secrets.token_urlsafe(32)
-    AccessToken.objects.create(caregiver=caregiver, purpose=purpose,
-                               token_hash=AccessToken.hash(raw),
-                               expires_at=clock.now() + lifetime)
-    return raw
+    token = AccessToken.objects.create(caregiver=caregiver, purpose=purpose,
+                                       token_hash=AccessToken.hash(raw),
+                                       expires_at=clock.now() + lifetime)
+    return token, raw
 
 
 def _mail_link_after_commit(caregiver, purpose, lifetime):
     from worker.tasks import send_link_mail
 
-    raw = issue_token(caregiver, purpose, lifetime)
-    token_id = AccessToken.objects.get(token_hash=AccessToken.hash(raw)).pk
-    transaction.on_commit(lambda: send_link_mail.delay(token_id, raw))
+    token, raw = issue_token(caregiver, purpose, lifetime)
+    transaction.on_commit(lambda: send_link_mail.delay(token.pk, raw))
 
 
 def _take_token(raw: str, purpose: str) -> AccessToken | None:
