@@ -80,6 +80,18 @@ class YesNoField(forms.TypedChoiceField):
         super().__init__(*args, **kwargs)
 
 
+def clean_email_address(value: str) -> str:
+    """Syntax only (we cannot know it exists until someone clicks our link); lower case."""
+    email = (value or "").strip()
+    if email:
+        try:
+            EmailValidator()(email)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Vul een e-mailadres in zoals naam@voorbeeld.nl."), code="email") from None
+    return email.lower()
+
+
 def clean_phone(value: str) -> str:
     """Dutch numbers as 0612345678, or international as +32…; spaces and dashes allowed."""
     digits = re.sub(r"[\s\-().]", "", value or "")
@@ -145,15 +157,7 @@ class AboutMeForm(forms.Form):
         return number
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email:
-            try:
-                EmailValidator()(email)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("Vul een e-mailadres in zoals naam@voorbeeld.nl."), code="email"
-                ) from None
-        return email.lower()
+        return clean_email_address(self.cleaned_data["email"])
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])

@@ -1,10 +1,22 @@
-"""Mijn gegevens: self-service for caregivers through a single-use link (no passwords)."""
+"""Mijn gegevens: self-service for caregivers through a single-use link (no passwords).
+
+No URL here carries a caregiver id: who is signed in comes from the session only.
+"""
 
 from django.urls import path
 
 from . import views_selfservice
 
 urlpatterns = [
+    path("", views_selfservice.my_data, name="my_data"),
     path("inloggen", views_selfservice.request_link, name="request_link"),
     path("link/<str:token>", views_selfservice.magic_link, name="magic_link"),
+    path("uitloggen", views_selfservice.logout, name="selfservice_logout"),
+    path("contact", views_selfservice.edit_contact, name="edit_contact"),
+    path("nieuwsbrief-stoppen", views_selfservice.newsletter_stop, name="newsletter_stop"),
+    path("zorg-gestopt", views_selfservice.care_ended, name="care_ended"),
+    path("download.json", views_selfservice.download_json, name="download_json"),
+    path("overzicht", views_selfservice.download_page, name="download_page"),
+    path("uitschrijven", views_selfservice.remove, name="remove"),
+    path("uitgeschreven", views_selfservice.removed, name="removed"),
 ]

@@ -1,0 +1,167 @@
+"""Everything stored about one caregiver, for their own download (AVG art. 15 and 20).
+
+`export_caregiver` gathers it as plain JSON types (dates as ISO 8601 text), so the same
+data feeds the JSON file and the printable page. Only the caregiver's own rows are read:
+every query filters on this caregiver. Staff are not named in the history, only marked.
+"""
+
+import datetime
+import re
+
+from django_fsm_log.models import StateLog
+
+from mantelzorg import clock
+from worker.models import Letter
+
+from .models import Caregiver, CareKind, State
+
+FORMAT_VERSION = 1
+
+
+def _iso(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(clock.AMSTERDAM).isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _choice(instance, field: str) -> dict:
+    """A choice as its code and the words people read."""
+    code = getattr(instance, field)
+    label = getattr(instance, f"get_{field}_display")() if code else ""
+    return {"code": code, "tekst": str(label)}
+
+
+def _caregiver(c: Caregiver) -> dict:
+    return {
+        "inschrijvingsnummer": c.pk,
+        "voornaam": c.first_name,
+        "achternaam": c.last_name,
+        "geboortedatum": _iso(c.date_of_birth),
+        "straat": c.street,
+        "huisnummer": c.house_number,
+        "postcode": c.postcode_display,
+        "woonplaats": c.city,
+        "wijk": c.district.name if c.district else "",
+        "e_mailadres": c.email,
+        "e_mailadres_bevestigd_op": _iso(c.email_confirmed_at),
+        "telefoonnummer": c.phone,
+        "post_ontvangen": _choice(c, "channel"),
+        "wil_nieuwsbrief": c.wants_newsletter,
+        "ouder_van_kind_met_ernstige_meervoudige_beperking": c.parent_of_disabled_child,
+        "migratieachtergrond": c.migration_background,
+        "toestemming_doelgroep_op": _iso(c.target_group_consent_at),
+        "status": _choice(c, "state"),
+        "aangemeld_via": _choice(c, "source"),
+        "ingeschreven_op": _iso(c.registered_on),
+        "actief_sinds": _iso(c.activated_on),
+        "gecontroleerd_door_consulent_op": _iso(c.checked_by_consulent_at),
+        "zorg_gestopt_op": _iso(c.care_ended_on),
+        "reden_zorg_gestopt": _choice(c, "care_end_reason"),
+        "inschrijving_stopt_op": _iso(c.retention_end() if c.state == State.VOORMALIG
+                                      else None),
+        "inschrijving_beeindigd_op": _iso(c.ended_on),
+        "reden_einde_inschrijving": _choice(c, "end_reason"),
+        "aangemaakt_op": _iso(c.created_at),
+    }
+
+
+def _care_recipients(c: Caregiver) -> list[dict]:
+    kinds = dict(CareKind.choices)
+    return [{
+        "naam": r.name,
+        "geboortedatum": _iso(r.date_of_birth),
+        "relatie": _choice(r, "relationship"),
+        "woont_in_harderwijk_of_hierden": r.lives_in_municipality,
+        "woont_samen_met_mantelzorger": r.living_together,
+        "soort_zorg": [{"code": k, "tekst": str(kinds.get(k, k))} for k in r.care_kinds],
+        "uren_per_week": r.hours_per_week,
+        "zorgt_sinds": _iso(r.care_since),
+        "waarom_zorg_nodig_is": _choice(r, "care_need"),
+    } for r in c.care_recipients.order_by("pk")]
+
+
+def _guardian(c: Caregiver) -> dict | None:
+    guardian = getattr(c, "guardian", None)
+    if guardian is None:
+        return None
+    return {
+        "naam": guardian.name,
+        "e_mailadres": guardian.email,
+        "telefoonnummer": guardian.phone,
+        "toestemming_gegeven_op": _iso(guardian.confirmed_at),
+        "toestemming_genoteerd_door_medewerker": guardian.confirmed_by_staff_id is not None,
+    }
+
+
+def _consents(c: Caregiver) -> list[dict]:
+    return [{
+        "soort": _choice(r, "kind"),
+        "gegeven": r.given,
+        "tekst": r.text,
+        "tekstversie": r.text_version,
+        "gegeven_door": r.given_by,
+        "op": _iso(r.at),
+    } for r in c.consents.order_by("at", "pk")]
+
+
+def _history(c: Caregiver) -> list[dict]:
+    states = dict(State.choices)
+    return [{
+        "op": _iso(log.timestamp),
+        "van": {"code": log.source_state or "",
+                "tekst": str(states.get(log.source_state, "")) if log.source_state else ""},
+        "naar": {"code": log.state, "tekst": str(states.get(log.state, log.state))},
+        "omschrijving": log.description or "",
+        "door_medewerker": log.by_id is not None,
+    } for log in StateLog.objects.for_(c).order_by("timestamp", "pk")]
+
+
+def _letters(c: Caregiver) -> list[dict]:
+    return [{
+        "soort": _choice(letter, "kind"),
+        "status": _choice(letter, "status"),
+        "aangemaakt_op": _iso(letter.created_at),
+        "verstuurd_op": _iso(letter.sent_at),
+    } for letter in Letter.objects.filter(caregiver=c).order_by("created_at", "pk")]
+
+
+def export_caregiver(caregiver: Caregiver) -> dict:
+    """All data about `caregiver`, JSON-serialisable, in Dutch (the reader is the caregiver)."""
+    caregiver = Caregiver.objects.select_related("district").get(pk=caregiver.pk)
+    return {
+        "over_dit_bestand": {
+            "organisatie": "Servicepunt Mantelzorg Harderwijk & Hierden",
+            "gemaakt_op": _iso(clock.now()),
+            "formaatversie": FORMAT_VERSION,
+        },
+        "mantelzorger": _caregiver(caregiver),
+        "naasten": _care_recipients(caregiver),
+        "ouder_of_voogd": _guardian(caregiver),
+        "toestemmingen": _consents(caregiver),
+        "geschiedenis": _history(caregiver),
+        "brieven": _letters(caregiver),
+    }
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+# Fields holding what someone typed: never turned into dates, even if they look like one.
+_TYPED = {"voornaam", "achternaam", "straat", "huisnummer", "woonplaats", "naam", "tekst",
+          "omschrijving", "e_mailadres", "telefoonnummer"}
+
+
+def for_display(data):
+    """The export with ISO dates turned back into dates, for the `date` template filter."""
+    if isinstance(data, dict):
+        return {key: value if key in _TYPED else for_display(value)
+                for key, value in data.items()}
+    if isinstance(data, list):
+        return [for_display(item) for item in data]
+    if isinstance(data, str):
+        if _ISO_DATE.match(data):
+            return datetime.date.fromisoformat(data)
+        if _ISO_DATETIME.match(data):
+            return datetime.datetime.fromisoformat(data)
+    return data
