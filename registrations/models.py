@@ -9,7 +9,6 @@ recipient, never as free text, and never shown in lists, logs or exports.
 import calendar
 import datetime
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -387,5 +386,17 @@ class StaffAccess(models.Model):
         indexes = [models.Index(fields=["caregiver", "-at"])]
 
 
-def new_submission_key() -> uuid.UUID:
-    return uuid.uuid4()
+class NotDuplicate(models.Model):
+    """A consulent decided two registrations with matching details are different people."""
+
+    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE,
+                                  related_name="not_duplicates")
+    other = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caregiver", "other"],
+                                               name="not_duplicate_once")]
+

@@ -1,18 +1,110 @@
 """Reads for pages and reports about caregivers."""
 
-from django.db.models import Count
+import datetime
+import re
 
-from .models import Caregiver
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django_fsm_log.models import StateLog
+
+from mantelzorg import clock
+
+from .models import Caregiver, RegistrationRules, StaffAccess, State
+
+POSTCODE_START_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{0,2}$")
 
 
 def caregiver_counts() -> dict:
-    """Totals for the back-office dashboard: all caregivers and per wijk (None = onbekend)."""
+    """Totals for the back-office dashboard: per state, and registered ones per wijk."""
+    registered = Caregiver.objects.filter(state__in=[State.ACTIEF, State.VOORMALIG])
     per_district = (
-        Caregiver.objects.values("district__name")
-        .annotate(n=Count("id"))
+        registered.values("district__name").annotate(n=Count("id"))
         .order_by("-n", "district__name")
     )
+    per_state = dict(Caregiver.objects.values_list("state").annotate(n=Count("id")))
     return {
-        "total": Caregiver.objects.count(),
+        "total": registered.count(),
+        "young": registered.filter(young_filter()).count(),
+        "per_state": [(label, per_state.get(value, 0)) for value, label in State.choices],
+        "to_check": waiting_for_consulent().count(),
         "per_district": [(row["district__name"], row["n"]) for row in per_district],
     }
+
+
+def young_filter(today: datetime.date | None = None) -> Q:
+    """Young caregivers: at most `young_max_age` years old today (a date-of-birth cutoff)."""
+    today = today or clock.today()
+    max_age = RegistrationRules.current().young_max_age
+    # Born after this day means younger than max_age + 1 today.
+    try:
+        cutoff = today.replace(year=today.year - max_age - 1)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - max_age - 1, day=28)
+    return Q(date_of_birth__gt=cutoff)
+
+
+def waiting_for_consulent():
+    """New registrations a consulent should look at: no confirmed e-mail, or a guardian who
+    has not agreed yet."""
+    return Caregiver.objects.filter(state=State.AANGEMELD).filter(
+        Q(email_confirmed_at__isnull=True, checked_by_consulent_at__isnull=True)
+        | Q(guardian__isnull=False, guardian__confirmed_at__isnull=True)
+    ).distinct()
+
+
+def search_caregivers(*, query="", state="", age_group="", district="", channel="",
+                      to_check=False):
+    """The back-office list. Erased registrations only when asked for by state."""
+    caregivers = Caregiver.objects.select_related("district")
+    if state:
+        caregivers = caregivers.filter(state=state)
+    else:
+        caregivers = caregivers.exclude(state=State.GEWIST)
+    if to_check:
+        caregivers = caregivers.filter(pk__in=waiting_for_consulent().values("pk"))
+    if age_group == "jong":
+        caregivers = caregivers.filter(young_filter())
+    elif age_group == "volwassen":
+        caregivers = caregivers.exclude(young_filter())
+    if district == "onbekend":
+        caregivers = caregivers.filter(district__isnull=True)
+    elif district:
+        caregivers = caregivers.filter(district_id=district)
+    if channel:
+        caregivers = caregivers.filter(channel=channel)
+    compact = query.replace(" ", "").upper()
+    if POSTCODE_START_RE.match(compact):
+        return caregivers.filter(postcode__startswith=compact).order_by(
+            "last_name", "first_name", "pk")
+    for word in query.split()[:5]:
+        caregivers = caregivers.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            | Q(email__icontains=word))
+    return caregivers.order_by("last_name", "first_name", "pk")
+
+
+def possible_duplicates(caregiver: Caregiver):
+    """Other registrations that may be the same person: same date of birth + postcode +
+    house number, or the same e-mail address. Pairs marked as different are left out."""
+    same = Q(date_of_birth=caregiver.date_of_birth, postcode=caregiver.postcode,
+             house_number__iexact=caregiver.house_number)
+    if caregiver.email:
+        same |= Q(email__iexact=caregiver.email)
+    dismissed = caregiver.not_duplicates.values("other")
+    return (Caregiver.objects.filter(same)
+            .exclude(pk=caregiver.pk)
+            .exclude(state__in=[State.GEWIST])
+            .exclude(merged_into__isnull=False)
+            .exclude(pk__in=dismissed)
+            .order_by("pk"))
+
+
+def timeline(caregiver: Caregiver):
+    """Every recorded transition, newest first, with who did it."""
+    content_type = ContentType.objects.get_for_model(Caregiver)
+    return (StateLog.objects.filter(content_type=content_type, object_id=caregiver.pk)
+            .select_related("by").order_by("-timestamp", "-pk"))
+
+
+def recent_staff_access(caregiver: Caregiver, limit: int = 10):
+    return StaffAccess.objects.filter(caregiver=caregiver).select_related("user")[:limit]

@@ -22,6 +22,7 @@ from .models import (
     ConsentRecord,
     EndReason,
     Guardian,
+    NotDuplicate,
     PostcodeRange,
     RegistrationRules,
     Source,
@@ -315,3 +316,10 @@ def merge_duplicate(duplicate: Caregiver, keep: Caregiver, by) -> Caregiver:
     duplicate.save()
     return keep
 
+
+
+@transaction.atomic
+def mark_not_duplicate(caregiver: Caregiver, other: Caregiver, by) -> None:
+    """Two registrations look alike but are different people: stop suggesting a merge."""
+    for first, second in ((caregiver, other), (other, caregiver)):
+        NotDuplicate.objects.get_or_create(caregiver=first, other=second, defaults={"by": by})

@@ -85,6 +85,35 @@ def test_adult_registers_confirms_and_is_active(page, axe, inline_tasks):
     assert "U bent nu ingeschreven" in page.content()
     assert Caregiver.objects.get().state == State.ACTIEF
 
+    # A consulent finds her in the back office, active.
+    staff_login(page)
+    page.get_by_role("link", name="Mantelzorgers", exact=True).click()
+    page.get_by_label("Zoek op naam, postcode of e-mail").fill("Bakker")
+    page.get_by_role("button", name="Zoeken").click()
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("link", name="Bakker, Riet").click()
+    assert "Status: Actief" in page.locator(".status-line").inner_text()
+    assert "Henk Bakker" in page.content()
+    assert_no_axe_violations(axe, page)
+
+
+def staff_login(page):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from mantelzorg.staff_services import create_staff_user
+
+    from ..conftest import totp_now
+
+    user = create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    page.goto("/backoffice/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("inge")
+    page.get_by_label("Wachtwoord").fill("een-lang-test-wachtwoord-42")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Code uit je authenticator-app").fill(totp_now(device))
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_url("**/backoffice/")
+
 
 def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
     today = clock.today()
@@ -117,3 +146,29 @@ def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
     page.get_by_role("button", name="Ik geef toestemming").click()
     assert "Bedankt voor uw toestemming" in page.content()
     assert Caregiver.objects.get().state == State.ACTIEF
+
+
+def test_consulent_intake_by_phone_in_the_browser(page, axe):
+    staff_login(page)
+    page.get_by_role("link", name="Nieuwe inschrijving").click()
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Voornaam").fill("Gerda")
+    page.get_by_label("Achternaam").fill("Mulder")
+    page.get_by_label("Geboortedatum", exact=True).fill("14-07-1948")
+    page.get_by_label("Postcode").fill("3849 AB")
+    page.get_by_label("Huisnummer").fill("3")
+    page.get_by_label("Straat").fill("Hierderweg")
+    page.get_by_label("Woonplaats").fill("Hierden")
+    page.get_by_label("Naam van uw naaste").fill("Jan Mulder")
+    page.get_by_label("Partner", exact=True).check()
+    page.get_by_role("group", name="Woont uw naaste in Harderwijk of Hierden?") \
+        .get_by_label("Ja").check()
+    page.get_by_role("group", name="Woont u samen met uw naaste?").get_by_label("Ja").check()
+    page.get_by_label("Wassen, aankleden of eten geven").check()
+    page.get_by_label("Hoeveel uur per week zorgt u ongeveer?").fill("30")
+    page.get_by_label("Sinds wanneer zorgt u?").fill("01-01-2018")
+    page.get_by_label("Per post").check()
+    page.get_by_role("button", name="Inschrijving opslaan").click()
+    assert "Status: Actief" in page.locator(".status-line").inner_text()
+    assert_no_axe_violations(axe, page)
+    assert Caregiver.objects.get().source == "consulent"
