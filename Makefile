@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention
 
 run:
 	scripts/bootstrap.sh
@@ -26,3 +26,8 @@ test-services-stop:
 
 lint:
 	uv run --frozen ruff check .
+
+# Benchmarks (not tests): each prints a last line `BENCH <name> key=value …`.
+bench-retention:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/retention.py

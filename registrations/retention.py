@@ -62,12 +62,21 @@ def _log_transitions(queryset, source: str, target: str, transition: str, descri
         )
 
 
+def _last_end_of_care_to_end(today: datetime.date, months: int) -> datetime.date:
+    """The last registered day is care_ended_on + `months`; it ends the day after. So today
+    ends everyone whose care ended on or before the returned day."""
+    return last_day_reaching(today - datetime.timedelta(days=1), months)
+
+
 def create_end_notices(today: datetime.date, rules: RegistrationRules) -> int:
     """Queue the 'your registration ends in a month' letter, once per former caregiver."""
     notice_from = today + datetime.timedelta(days=rules.end_notice_days)
+    months = rules.former_retention_months
     due = Caregiver.objects.filter(
         state=State.VOORMALIG,
-        care_ended_on__lte=last_day_reaching(notice_from, rules.former_retention_months),
+        care_ended_on__lte=last_day_reaching(notice_from, months),
+        # Not for registrations that end today anyway (e.g. an end of care entered late).
+        care_ended_on__gt=_last_end_of_care_to_end(today, months),
     )
     select_sql, params = _sql_of(due)
     table = Letter._meta.db_table
@@ -88,9 +97,7 @@ def end_former_registrations(today: datetime.date, rules: RegistrationRules) -> 
     """Former caregivers whose two years are over: the registration ends today."""
     over = Caregiver.objects.filter(
         state=State.VOORMALIG,
-        # The last registered day is care_ended_on + the retention months; ended the day after.
-        care_ended_on__lte=last_day_reaching(today - datetime.timedelta(days=1),
-                                             rules.former_retention_months),
+        care_ended_on__lte=_last_end_of_care_to_end(today, rules.former_retention_months),
     )
     _log_transitions(over, State.VOORMALIG, State.BEEINDIGD, "end_registration",
                      "Bewaartermijn voorbij")

@@ -99,6 +99,15 @@ def test_the_notice_is_queued_once_a_month_before_the_end():
 
 
 @pytest.mark.django_db
+def test_no_notice_for_a_registration_that_ends_today_anyway():
+    late = former(datetime.date(2023, 1, 1))  # end of care entered long after the fact
+    with on(datetime.date(2026, 11, 23)):
+        result = retention.run_daily()
+    assert (result.notices, result.ended) == (0, 1)
+    assert not Letter.objects.filter(caregiver=late).exists()
+
+
+@pytest.mark.django_db
 def test_erased_after_the_grace_period_and_counts_kept():
     riet = former(datetime.date(2024, 3, 15), target_group_consent_at=datetime.datetime(
         2024, 1, 1, tzinfo=AMS), migration_background=True)
@@ -107,6 +116,8 @@ def test_erased_after_the_grace_period_and_counts_kept():
                                expires_at=datetime.datetime(2030, 1, 1, tzinfo=AMS))
     other = former(datetime.date(2026, 1, 1), first_name="Piet")
     ended_on = datetime.date(2026, 3, 16)
+    with on(datetime.date(2026, 2, 20)):  # the notice is queued a month before
+        retention.run_daily()
     with on(ended_on):
         retention.run_daily()
     counts_before = dict(Caregiver.objects.values_list("district__name")
