@@ -64,6 +64,14 @@ class Source(models.TextChoices):
     WAARDERING = "waardering", _("Via de mantelzorgwaardering")
 
 
+def logged_transition(**kwargs):
+    """A django-fsm transition that django-fsm-log records with who (`by`) and why
+    (`description`)."""
+    def decorate(method):
+        return fsm_log_by(fsm_log_description(transition(**kwargs)(method)))
+    return decorate
+
+
 class Caregiver(ConcurrentTransitionMixin, models.Model):
     """A mantelzorger known to the Servicepunt."""
 
@@ -184,38 +192,28 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
         return add_months(self.care_ended_on, rules.former_retention_months)
 
     # --- the lifecycle (only services.py and retention.py call these) -----------------
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=State.AANGEMELD, target=State.ACTIEF,
+    @logged_transition(field=state, source=State.AANGEMELD, target=State.ACTIEF,
                 conditions=[ready_to_activate])
     def activate(self, by=None, description=None):
         self.activated_on = clock.today()
 
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=State.ACTIEF, target=State.VOORMALIG)
+    @logged_transition(field=state, source=State.ACTIEF, target=State.VOORMALIG)
     def end_care(self, on: datetime.date, reason: str, by=None, description=None):
         self.care_ended_on = on
         self.care_end_reason = reason
 
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=State.VOORMALIG, target=State.ACTIEF)
+    @logged_transition(field=state, source=State.VOORMALIG, target=State.ACTIEF)
     def resume_care(self, by=None, description=None):
         self.care_ended_on = None
         self.care_end_reason = ""
 
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=[State.AANGEMELD, State.ACTIEF, State.VOORMALIG],
+    @logged_transition(field=state, source=[State.AANGEMELD, State.ACTIEF, State.VOORMALIG],
                 target=State.BEEINDIGD)
     def end_registration(self, reason: str, by=None, description=None):
         self.ended_on = clock.today()
         self.end_reason = reason
 
-    @fsm_log_by
-    @fsm_log_description
-    @transition(field=state, source=State.BEEINDIGD, target=State.GEWIST)
+    @logged_transition(field=state, source=State.BEEINDIGD, target=State.GEWIST)
     def erase(self, by=None, description=None):
         """Remove personal data; keep the row for anonymous counts (wijk, age, dates)."""
         anonymise_fields(self)

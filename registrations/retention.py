@@ -93,15 +93,19 @@ def create_end_notices(today: datetime.date, rules: RegistrationRules) -> int:
         return cursor.rowcount
 
 
+def _end(queryset, source: str, reason: str, description: str, today: datetime.date) -> int:
+    """End the registrations in `queryset` today, logging each transition."""
+    _log_transitions(queryset, source, State.BEEINDIGD, "end_registration", description)
+    return queryset.update(state=State.BEEINDIGD, ended_on=today, end_reason=reason)
+
+
 def end_former_registrations(today: datetime.date, rules: RegistrationRules) -> int:
     """Former caregivers whose two years are over: the registration ends today."""
     over = Caregiver.objects.filter(
         state=State.VOORMALIG,
         care_ended_on__lte=_last_end_of_care_to_end(today, rules.former_retention_months),
     )
-    _log_transitions(over, State.VOORMALIG, State.BEEINDIGD, "end_registration",
-                     "Bewaartermijn voorbij")
-    return over.update(state=State.BEEINDIGD, ended_on=today, end_reason=EndReason.RETENTION)
+    return _end(over, State.VOORMALIG, EndReason.RETENTION, "Bewaartermijn voorbij", today)
 
 
 def expire_unconfirmed(today: datetime.date, rules: RegistrationRules) -> int:
@@ -110,9 +114,8 @@ def expire_unconfirmed(today: datetime.date, rules: RegistrationRules) -> int:
         state=State.AANGEMELD,
         registered_on__lt=today - datetime.timedelta(days=rules.unconfirmed_expiry_days),
     )
-    _log_transitions(stale, State.AANGEMELD, State.BEEINDIGD, "end_registration",
-                     "Aanmelding nooit bevestigd")
-    return stale.update(state=State.BEEINDIGD, ended_on=today, end_reason=EndReason.UNCONFIRMED)
+    return _end(stale, State.AANGEMELD, EndReason.UNCONFIRMED, "Aanmelding nooit bevestigd",
+                today)
 
 
 def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) -> int:
