@@ -244,8 +244,20 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SITE_NAME = "Servicepunt Mantelzorg Harderwijk & Hierden"
+# Letterhead and return address on paper letters.
+LETTER_SENDER = {
+    "name": "Servicepunt Mantelzorg",
+    "address": env.str("LETTER_SENDER_ADDRESS", default="Postbus 123"),
+    "postcode_city": env.str("LETTER_SENDER_POSTCODE_CITY", default="3840 AC Harderwijk"),
+    "phone": env.str("LETTER_SENDER_PHONE", default=""),
+    "email": env.str("LETTER_SENDER_EMAIL", default="mantelzorg@example.org"),
+}
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

@@ -22,7 +22,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("backoffice/", include(staff_patterns)),
     path("backoffice/", include(backoffice_patterns)),
-    path("backoffice/systeem/", include("worker.urls")),
+    path("backoffice/", include("worker.urls")),
     path("backoffice/mantelzorgers/", include("registrations.urls_backoffice")),
     path("", include("registrations.urls")),
     path("beheer/", admin.site.urls),

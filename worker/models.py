@@ -33,16 +33,37 @@ class LetterKind(models.TextChoices):
 
 class LetterStatus(models.TextChoices):
     QUEUED = "klaar", _("Klaar om te versturen")
+    TO_PRINT = "te_printen", _("In een printbatch")
     SENT = "verstuurd", _("Verstuurd")
     FAILED = "mislukt", _("Mislukt")
     CANCELLED = "vervallen", _("Vervallen")
+
+
+class PrintBatch(models.Model):
+    """Postal letters printed together: one PDF, downloaded and marked printed by staff."""
+
+    created_at = models.DateTimeField()
+    pdf = models.FileField(upload_to="printbatches/", blank=True)
+    letter_count = models.PositiveIntegerField(default=0)
+    printed_at = models.DateTimeField(null=True, blank=True)
+    printed_by = models.ForeignKey("auth.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("printbatch")
+        verbose_name_plural = _("printbatches")
+
+    def __str__(self):
+        return f"Printbatch {self.pk} ({self.letter_count})"
 
 
 class Letter(models.Model):
     """A letter or e-mail the Servicepunt owes a caregiver, queued until it is sent.
 
     `dedupe_key` makes creating the same letter twice impossible (e.g. the retention notice
-    exists once per caregiver), whichever job or request tries.
+    exists once per caregiver), whichever job or request tries. Columns have database
+    defaults because the retention job inserts letters with plain SQL.
     """
 
     kind = models.CharField(max_length=24, choices=LetterKind.choices)
@@ -52,7 +73,12 @@ class Letter(models.Model):
                               default=LetterStatus.QUEUED, db_index=True)
     dedupe_key = models.CharField(max_length=80, unique=True)
     created_at = models.DateTimeField()
+    # How it went out, decided when it is sent (the caregiver may change channel meanwhile).
+    channel = models.CharField(max_length=8, blank=True, default="", db_default="")
+    print_batch = models.ForeignKey(PrintBatch, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="letters")
     sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at"]

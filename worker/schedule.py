@@ -20,4 +20,13 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.run_retention",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Queued letters go out by e-mail, or wait for the next print batch.
+        "letters-dispatch": {
+            "task": "worker.dispatch_letters",
+            "schedule": crontab(minute="*/5"),
+        },
+        "letters-print-batches": {
+            "task": "worker.make_print_batches",
+            "schedule": crontab(hour=6, minute=0),
+        },
     }

@@ -1,8 +1,15 @@
-"""Writes for the worker app."""
+"""Writes for the worker app: test pings, sending queued letters, print batches."""
 
+import smtplib
+
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
-from .models import WorkerPing
+from mantelzorg import clock
+from registrations.models import Channel, State
+
+from .models import Letter, LetterStatus, PrintBatch, WorkerPing
 from .tasks import ping
 
 
@@ -12,3 +19,113 @@ def queue_test_ping(user) -> WorkerPing:
         record = WorkerPing.objects.create(requested_by=user)
         transaction.on_commit(lambda: ping.delay(record.pk))
     return record
+
+
+def _route(letter) -> tuple[str, str]:
+    """(channel, reason it cannot be sent) for a queued letter, by the caregiver's wishes."""
+    caregiver = letter.caregiver
+    if caregiver.state == State.GEWIST:
+        return "", "Gegevens gewist"
+    if caregiver.channel == Channel.EMAIL and caregiver.email and caregiver.email_confirmed_at:
+        return Channel.EMAIL, ""
+    if caregiver.channel == Channel.NONE:
+        return "", "Wil geen post of e-mail"
+    if caregiver.street and caregiver.postcode and caregiver.city:
+        return Channel.POST, ""
+    return "", "Geen bevestigd e-mailadres en geen volledig adres"
+
+
+def _email_message(letter, connection):
+    from .letters import LETTER_TYPES, email_body, render_pdf
+
+    spec = LETTER_TYPES[letter.kind]
+    message = EmailMessage(spec.subject, email_body(letter), to=[letter.caregiver.email],
+                           connection=connection)
+    if spec.attach_pdf:
+        message.attach(f"brief-{letter.pk}.pdf", render_pdf([letter]), "application/pdf")
+    return message
+
+
+def dispatch_queued_letters(limit: int = 200) -> dict:
+    """Send one chunk of queued letters: e-mail now (one SMTP connection for the chunk),
+    post into the next print batch, the rest cancelled with the reason.
+
+    Rows are claimed with SELECT … FOR UPDATE SKIP LOCKED, so two workers never take the
+    same letter; a letter is marked sent in the same transaction as it is sent.
+    """
+    counts = {"email": 0, "post": 0, "cancelled": 0, "failed": 0, "retry": 0}
+    with transaction.atomic():
+        letters = list(
+            Letter.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("caregiver").filter(status=LetterStatus.QUEUED)
+            .order_by("created_at", "pk")[:limit])
+        if not letters:
+            return counts
+        connection = get_connection()
+        try:
+            for letter in letters:
+                counts[_dispatch_one(letter, connection)] += 1
+        finally:
+            connection.close()
+    return counts
+
+
+def _dispatch_one(letter, connection) -> str:
+    channel, reason = _route(letter)
+    letter.channel = channel
+    if channel == Channel.POST:
+        letter.status = LetterStatus.TO_PRINT
+        letter.save(update_fields=["channel", "status"])
+        return "post"
+    if not channel:
+        letter.status, letter.error = LetterStatus.CANCELLED, reason
+        letter.save(update_fields=["channel", "status", "error"])
+        return "cancelled"
+    try:
+        _email_message(letter, connection).send()
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:
+            return "retry"  # temporary: stays queued for the next run
+        letter.status = LetterStatus.FAILED
+        letter.error = f"{error.smtp_code} {error.smtp_error!r}"[:300]
+        letter.save(update_fields=["channel", "status", "error"])
+        return "failed"
+    except smtplib.SMTPRecipientsRefused as error:
+        letter.status, letter.error = LetterStatus.FAILED, str(error)[:300]
+        letter.save(update_fields=["channel", "status", "error"])
+        return "failed"
+    letter.status, letter.sent_at = LetterStatus.SENT, clock.now()
+    letter.save(update_fields=["channel", "status", "sent_at"])
+    return "email"
+
+
+def create_print_batch(max_letters: int = 300) -> PrintBatch | None:
+    """Collect letters waiting for the printer into one batch with one PDF."""
+    from .letters import render_pdf
+
+    with transaction.atomic():
+        letters = list(
+            Letter.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("caregiver")
+            .filter(status=LetterStatus.TO_PRINT, print_batch__isnull=True)
+            .order_by("caregiver__postcode", "pk")[:max_letters])
+        if not letters:
+            return None
+        batch = PrintBatch.objects.create(created_at=clock.now(), letter_count=len(letters))
+        batch.pdf.save(f"printbatch-{batch.pk}.pdf", ContentFile(render_pdf(letters)),
+                       save=True)
+        Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
+            print_batch=batch)
+    return batch
+
+
+@transaction.atomic
+def mark_batch_printed(batch: PrintBatch, user) -> PrintBatch:
+    """Staff printed and posted the batch: its letters count as sent."""
+    batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.printed_at is None:
+        batch.printed_at, batch.printed_by = clock.now(), user
+        batch.save(update_fields=["printed_at", "printed_by"])
+        batch.letters.filter(status=LetterStatus.TO_PRINT).update(
+            status=LetterStatus.SENT, sent_at=batch.printed_at)
+    return batch

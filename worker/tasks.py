@@ -83,3 +83,30 @@ def run_retention() -> dict:
     from registrations.retention import run_daily
 
     return run_daily().__dict__
+
+
+@shared_task(name="worker.dispatch_letters")
+def dispatch_letters() -> dict:
+    """Send queued letters in chunks until none are left. Safe to run in parallel and twice:
+    rows are claimed with SKIP LOCKED and marked sent in the same transaction."""
+    from .services import dispatch_queued_letters
+
+    totals: dict = {}
+    while True:
+        counts = dispatch_queued_letters()
+        for key, value in counts.items():
+            totals[key] = totals.get(key, 0) + value
+        handled = sum(value for key, value in counts.items() if key != "retry")
+        if handled == 0:
+            return totals
+
+
+@shared_task(name="worker.make_print_batches")
+def make_print_batches() -> int:
+    """Put postal letters into print batches of a few hundred, one PDF each."""
+    from .services import create_print_batch
+
+    made = 0
+    while create_print_batch() is not None:
+        made += 1
+    return made

@@ -1,13 +1,14 @@
-"""The back office's system page: health of database, broker, worker and scheduler."""
+"""Back-office pages of the worker app: system health, and print batches of postal letters."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from mantelzorg.staff_access import coordinator_required
+from mantelzorg.staff_access import coordinator_required, staff_required
 
-from .models import SchedulerBeat, WorkerPing
-from .services import queue_test_ping
+from .models import Letter, LetterStatus, PrintBatch, SchedulerBeat, WorkerPing
+from .services import mark_batch_printed, queue_test_ping
 
 
 @coordinator_required
@@ -25,3 +26,29 @@ def send_test_ping(request):
     messages.success(request, "De testtaak staat klaar voor de worker. Ververs de pagina "
                               "over een paar seconden.")
     return redirect("worker:system")
+
+
+@staff_required
+def print_batches(request):
+    return render(request, "backoffice/print_batches.html", {
+        "batches": PrintBatch.objects.select_related("printed_by")[:50],
+        "waiting": Letter.objects.filter(status=LetterStatus.TO_PRINT,
+                                         print_batch__isnull=True).count(),
+    })
+
+
+@staff_required
+def print_batch_pdf(request, pk):
+    batch = get_object_or_404(PrintBatch, pk=pk)
+    if not batch.pdf:
+        raise Http404
+    return FileResponse(batch.pdf.open("rb"), content_type="application/pdf",
+                        filename=f"printbatch-{batch.pk}.pdf")
+
+
+@staff_required
+@require_POST
+def print_batch_printed(request, pk):
+    batch = mark_batch_printed(get_object_or_404(PrintBatch, pk=pk), request.user)
+    messages.success(request, f"Printbatch {batch.pk} staat op geprint en verstuurd.")
+    return redirect("worker:print_batches")

@@ -1,0 +1,96 @@
+"""Rendering letters: one mechanism for every letter the Servicepunt sends.
+
+A letter type has a Dutch HTML template for paper (A4, address in the window of a Dutch
+window envelope, letterhead and return address, page numbers) and a plain-text e-mail body.
+PDFs are rendered here with WeasyPrint, only in worker tasks, never in a web request. One
+FontConfiguration and the parsed stylesheet are reused for every document of a process.
+"""
+
+import functools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from mantelzorg import clock
+
+from .models import LetterKind
+
+
+@dataclass(frozen=True)
+class LetterType:
+    subject: str
+    template: str  # templates/letters/<template>.html (paper) and .txt (e-mail body)
+    attach_pdf: bool = False  # decisions go by e-mail with the letter attached
+
+
+LETTER_TYPES = {
+    LetterKind.RETENTION_NOTICE: LetterType(
+        subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
+        template="einde_inschrijving"),
+}
+
+# Address window of a Dutch window envelope (venster links), in millimetres from the top
+# left corner of the A4 sheet. The HTML template and the PDF position test both use these.
+ADDRESS_WINDOW_MM = {"left": 22, "top": 50, "width": 85, "height": 30}
+PAGE_MARGIN_MM = {"top": 20, "right": 20, "bottom": 22, "left": 22}
+
+
+def _css_context() -> dict:
+    """Positions for letter.css: the window relative to the page's content box."""
+    window, margin = ADDRESS_WINDOW_MM, PAGE_MARGIN_MM
+    return {
+        "margin": margin,
+        "window": window,
+        "address_left": window["left"] - margin["left"],
+        "address_top": window["top"] - margin["top"],
+        "content_top": window["top"] + window["height"] - margin["top"] + 8,
+    }
+
+
+def letter_context(letter) -> dict:
+    caregiver = letter.caregiver
+    return {
+        "letter": letter,
+        "caregiver": caregiver,
+        "today": clock.today(),
+        "young": caregiver.is_young(),
+        "sender": settings.LETTER_SENDER,
+        "site_url": settings.SITE_URL,
+    }
+
+
+def email_body(letter) -> str:
+    spec = LETTER_TYPES[letter.kind]
+    return render_to_string(f"letters/{spec.template}.txt", letter_context(letter))
+
+
+def letter_html(letter) -> str:
+    """The letter's body as HTML: one <section class="letter"> (no <html> wrapper)."""
+    spec = LETTER_TYPES[letter.kind]
+    return render_to_string(f"letters/{spec.template}.html", letter_context(letter))
+
+
+@functools.cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def _stylesheet():
+    from weasyprint import CSS
+
+    css = render_to_string("letters/letter.css", _css_context())
+    return CSS(string=css, font_config=_font_config())
+
+
+def render_pdf(letters) -> bytes:
+    """One PDF for one or many letters; each letter starts on a new page."""
+    from weasyprint import HTML
+
+    body = "\n".join(letter_html(letter) for letter in letters)
+    document = render_to_string("letters/document.html", {"body": body})
+    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[_stylesheet()], font_config=_font_config(), pdf_variant="pdf/ua-1")
