@@ -154,3 +154,25 @@ def test_dispatch_runs_on_a_real_worker(transactional_db, empty_queue):
         dispatch_letters.delay()
         wait_for(lambda: Letter.objects.get(pk=letter.pk).status == LetterStatus.SENT,
                  timeout=30, message="the worker to send the letter")
+
+
+@pytest.mark.django_db
+def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path):
+    from django.core.mail import send_mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+    send_mail("Bevestig uw e-mailadres", "Klik op deze link: http://x/bevestigen/abc",
+              None, ["riet@example.nl"])
+    login_fully(client, "coordinator")
+    page = client.get(reverse("worker:outbox")).content.decode()
+    assert "Bevestig uw e-mailadres" in page and "riet@example.nl" in page
+    name = page.split("?bericht=")[1].split('"')[0]
+    detail = client.get(reverse("worker:outbox"), {"bericht": name.replace("%3A", ":")})
+    assert "http://x/bevestigen/abc" in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_consulenten_cannot_read_the_outbox(client):
+    login_fully(client, "consulent")
+    assert client.get(reverse("worker:outbox")).status_code == 403

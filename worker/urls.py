@@ -10,3 +10,4 @@ urlpatterns = [
     path("post/<int:pk>/pdf/", views.print_batch_pdf, name="print_batch_pdf"),
     path("post/<int:pk>/geprint/", views.print_batch_printed, name="print_batch_printed"),
 ]
+urlpatterns.append(path("uitgaande-mail/", views.outbox, name="outbox"))

@@ -1,5 +1,8 @@
 """Back-office pages of the worker app: system health, and print batches of postal letters."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,3 +55,17 @@ def print_batch_printed(request, pk):
     batch = mark_batch_printed(get_object_or_404(PrintBatch, pk=pk), request.user)
     messages.success(request, f"Printbatch {batch.pk} staat op geprint en verstuurd.")
     return redirect("worker:print_batches")
+
+
+@coordinator_required
+def outbox(request):
+    """E-mail written to the local outbox (make run's default): what the system sends."""
+    from .outbox import read_outbox
+
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+        return render(request, "backoffice/outbox.html", {"smtp": True})
+    messages_ = read_outbox(Path(settings.EMAIL_FILE_PATH))
+    selected = request.GET.get("bericht")
+    current = next((m for m in messages_ if m.name == selected), None)
+    return render(request, "backoffice/outbox.html", {"outbox": messages_[:100],
+                                                      "current": current})
