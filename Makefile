@@ -30,4 +30,4 @@ lint:
 # Benchmarks (not tests): each prints a last line `BENCH <name> key=value …`.
 bench-retention:
 	scripts/bootstrap.sh
-	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/retention.py
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_retention.py

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
+from worker import views as worker_views
+
 from . import staff_views, views
 
 staff_patterns = ([
@@ -20,6 +22,7 @@ urlpatterns = [
     path("toegankelijkheid", views.accessibility_statement, name="accessibility"),
     path("privacy", views.privacy_statement, name="privacy"),
     path("health", views.health, name="health"),
+    path("afmelden/<str:token>", worker_views.unsubscribe, name="unsubscribe"),
     path("backoffice/", include(staff_patterns)),
     path("backoffice/", include(backoffice_patterns)),
     path("backoffice/", include("worker.urls")),

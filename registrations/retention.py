@@ -49,9 +49,14 @@ def _sql_of(queryset):
 
 
 def _log_transitions(queryset, source: str, target: str, transition: str, description: str):
-    """Insert one StateLog row per caregiver in `queryset`, in one statement."""
+    """Insert one StateLog row per caregiver in `queryset`, in one statement.
+
+    The rows are locked (FOR UPDATE) until the caller's transaction ends, so the UPDATE that
+    follows changes exactly the rows logged here: a concurrent resume_care or a second run
+    of the job waits, then no longer matches.
+    """
     content_type = ContentType.objects.get_for_model(Caregiver)
-    select_sql, params = _sql_of(queryset)
+    select_sql, params = _sql_of(queryset.select_for_update())
     table = StateLog._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -78,13 +83,17 @@ def create_end_notices(today: datetime.date, rules: RegistrationRules) -> int:
         # Not for registrations that end today anyway (e.g. an end of care entered late).
         care_ended_on__gt=_last_end_of_care_to_end(today, months),
     )
-    select_sql, params = _sql_of(due)
+    select_sql, params = due.order_by().values(
+        row_id=F("pk"), ended=F("care_ended_on")).query.sql_with_params()
     table = Letter._meta.db_table
     kind = LetterKind.RETENTION_NOTICE
     with connection.cursor() as cursor:
         cursor.execute(
+            # One notice per end of care: care that resumes and ends again gets a new one.
             f"INSERT INTO {table} (kind, caregiver_id, status, dedupe_key, created_at) "
-            f"SELECT %s, due.row_id, %s, %s || CAST(due.row_id AS varchar(20)), %s "
+            f"SELECT %s, due.row_id, %s, "
+            f"%s || CAST(due.row_id AS varchar(20)) || ':' || CAST(due.ended AS varchar(10)), "
+            f"%s "
             # "WHERE true" lets SQLite (make run) parse the upsert after a SELECT.
             f"FROM ({select_sql}) AS due WHERE true "
             f"ON CONFLICT (dedupe_key) DO NOTHING",

@@ -229,6 +229,13 @@ def resume_care(caregiver: Caregiver, by=None) -> Caregiver:
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.resume_care(by=by, description=_("Zorgt weer voor iemand"))
     caregiver.save()
+    # The "your registration ends in a month" letter no longer applies.
+    from worker.models import Letter, LetterKind, LetterStatus
+
+    Letter.objects.filter(caregiver=caregiver, kind=LetterKind.RETENTION_NOTICE,
+                          status__in=[LetterStatus.QUEUED, LetterStatus.TO_PRINT],
+                          print_batch__isnull=True).update(
+        status=LetterStatus.CANCELLED, error="Zorg hervat")
     return caregiver
 
 

@@ -84,3 +84,63 @@ class Letter(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("brief")
         verbose_name_plural = _("brieven")
+
+
+class NewsletterStatus(models.TextChoices):
+    DRAFT = "concept", _("Concept")
+    SCHEDULED = "gepland", _("Gepland")
+    SENDING = "bezig", _("Wordt verstuurd")
+    SENT = "verstuurd", _("Verstuurd")
+
+
+class Newsletter(models.Model):
+    """A newsletter composed by a consulent, for everyone who wants it (or a filtered part)."""
+
+    subject = models.CharField(_("onderwerp"), max_length=150)
+    body = models.TextField(_("tekst"), help_text=_("Markdown: **vet**, *schuin*, lijstjes "
+                                                    "met -, links als [tekst](https://…)."))
+    audience = models.JSONField(_("doelgroep"), default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=NewsletterStatus.choices,
+                              default=NewsletterStatus.DRAFT)
+    send_at = models.DateTimeField(_("versturen op"), null=True, blank=True)
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("nieuwsbrief")
+        verbose_name_plural = _("nieuwsbrieven")
+
+    def __str__(self):
+        return self.subject
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "wacht", _("Wacht")
+    SENDING = "bezig", _("Wordt verstuurd")
+    SENT = "verstuurd", _("Verstuurd")
+    FAILED = "mislukt", _("Mislukt")
+    SKIPPED = "overgeslagen", _("Overgeslagen")
+
+
+class Delivery(models.Model):
+    """One newsletter to one caregiver by one channel: at most once, by constraint."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE,
+                                   related_name="deliveries")
+    caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.CASCADE,
+                                  related_name="deliveries")
+    channel = models.CharField(max_length=8)
+    status = models.CharField(max_length=12, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_default="wacht")
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True, default="", db_default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["newsletter", "caregiver", "channel"],
+                                               name="one_delivery_per_channel")]
+        indexes = [models.Index(fields=["newsletter", "status"])]

@@ -25,6 +25,14 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.dispatch_letters",
             "schedule": crontab(minute="*/5"),
         },
+        "newsletters-send-at": {
+            "task": "worker.send_scheduled_newsletters",
+            "schedule": 60.0,
+        },
+        "deliveries-reaper": {
+            "task": "worker.reap_stuck_deliveries",
+            "schedule": crontab(minute="*/5"),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

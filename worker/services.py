@@ -1,7 +1,5 @@
 """Writes for the worker app: test pings, sending queued letters, print batches."""
 
-import smtplib
-
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -9,7 +7,8 @@ from django.db import transaction
 from mantelzorg import clock
 from registrations.models import Channel, State
 
-from .models import Letter, LetterStatus, PrintBatch, WorkerPing
+from .models import Letter, LetterKind, LetterStatus, PrintBatch, WorkerPing
+from .smtp import SMTP_ERRORS, classify
 from .tasks import ping
 
 
@@ -26,6 +25,8 @@ def _route(letter) -> tuple[str, str]:
     caregiver = letter.caregiver
     if caregiver.state == State.GEWIST:
         return "", "Gegevens gewist"
+    if letter.kind == LetterKind.RETENTION_NOTICE and caregiver.state != State.VOORMALIG:
+        return "", "Niet meer van toepassing: de zorg is hervat of de inschrijving is al gestopt"
     if caregiver.channel == Channel.EMAIL and caregiver.email and caregiver.email_confirmed_at:
         return Channel.EMAIL, ""
     if caregiver.channel == Channel.NONE:
@@ -83,15 +84,11 @@ def _dispatch_one(letter, connection) -> str:
         return "cancelled"
     try:
         _email_message(letter, connection).send()
-    except smtplib.SMTPResponseException as error:
-        if 400 <= error.smtp_code < 500:
-            return "retry"  # temporary: stays queued for the next run
-        letter.status = LetterStatus.FAILED
-        letter.error = f"{error.smtp_code} {error.smtp_error!r}"[:300]
-        letter.save(update_fields=["channel", "status", "error"])
-        return "failed"
-    except smtplib.SMTPRecipientsRefused as error:
-        letter.status, letter.error = LetterStatus.FAILED, str(error)[:300]
+    except SMTP_ERRORS as error:
+        temporary, reason = classify(error)
+        if temporary:
+            return "retry"  # stays queued for the next run
+        letter.status, letter.error = LetterStatus.FAILED, reason
         letter.save(update_fields=["channel", "status", "error"])
         return "failed"
     letter.status, letter.sent_at = LetterStatus.SENT, clock.now()

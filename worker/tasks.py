@@ -110,3 +110,62 @@ def make_print_batches() -> int:
     while create_print_batch() is not None:
         made += 1
     return made
+
+
+@shared_task(name="worker.send_newsletter", bind=True, max_retries=None)
+def send_newsletter(self, newsletter_id: int, chunk_size: int = 100) -> dict:
+    """Prepare (idempotent) and send a newsletter in chunks until nothing is waiting.
+
+    Temporary SMTP errors leave rows waiting; the task then retries later with backoff.
+    Several copies may run at once: each claims different rows (SKIP LOCKED).
+    """
+    from .models import Newsletter
+    from .newsletters import finish_if_done, prepare_deliveries, send_chunk
+
+    newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+    if newsletter is None:
+        return {}
+    if newsletter.prepared_at is None:
+        prepare_deliveries(newsletter)
+    totals = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0}
+    while True:
+        counts = send_chunk(newsletter_id, chunk_size)
+        for key, value in counts.items():
+            totals[key] += value
+        if not any(counts.values()):
+            break
+        if counts["retry"] and not (counts["sent"] or counts["failed"] or counts["skipped"]):
+            # Only temporary errors in this chunk: wait before trying again.
+            raise self.retry(countdown=min(600, 10 * 2 ** min(self.request.retries, 6)))
+    finish_if_done(newsletter_id)
+    return totals
+
+
+@shared_task(name="worker.send_scheduled_newsletters")
+def send_scheduled_newsletters() -> int:
+    """The 'send at' poller: newsletters whose time has come are queued once."""
+    from .models import Newsletter, NewsletterStatus
+
+    due = list(Newsletter.objects.filter(status=NewsletterStatus.SCHEDULED,
+                                         send_at__lte=clock.now()).values_list("pk", flat=True))
+    for pk in due:
+        # The status update is the claim: a second poller finds nothing to update.
+        if Newsletter.objects.filter(pk=pk, status=NewsletterStatus.SCHEDULED).update(
+                status=NewsletterStatus.SENDING):
+            send_newsletter.delay(pk)
+    return len(due)
+
+
+@shared_task(name="worker.reap_stuck_deliveries")
+def reap_stuck_deliveries() -> int:
+    """Return deliveries left 'bezig' by a worker that died, then resume their newsletters."""
+    from .models import Delivery, DeliveryStatus
+    from .newsletters import reap_stuck_deliveries as reap
+
+    returned = reap()
+    if returned:
+        pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).values_list(
+            "newsletter_id", flat=True).distinct()
+        for newsletter_id in pending:
+            send_newsletter.delay(newsletter_id)
+    return returned

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from mantelzorg.staff_access import coordinator_required, staff_required
@@ -69,3 +71,23 @@ def outbox(request):
     current = next((m for m in messages_ if m.name == selected), None)
     return render(request, "backoffice/outbox.html", {"outbox": messages_[:100],
                                                       "current": current})
+
+
+@csrf_exempt
+@never_cache
+def unsubscribe(request, token):
+    """Newsletter unsubscribe. GET: a page with a button. POST: done; a mail client's
+    one-click POST (RFC 8058) gets a plain 200 without a page. The registration stays."""
+    from registrations.services import unsubscribe_newsletter
+
+    from .newsletters import caregiver_for_unsubscribe_token
+
+    caregiver = caregiver_for_unsubscribe_token(token)
+    if caregiver is None:
+        return render(request, "registrations/link_invalid.html", status=400)
+    if request.method != "POST":
+        return render(request, "newsletter/unsubscribe.html")
+    unsubscribe_newsletter(caregiver)
+    if request.POST.get("List-Unsubscribe") == "One-Click":
+        return HttpResponse("OK", content_type="text/plain")
+    return render(request, "newsletter/unsubscribed.html")

@@ -1,0 +1,205 @@
+"""Newsletters: who gets one, preparing one delivery row per recipient, and sending them in
+short chunks that several workers can share without sending anything twice.
+
+Sending a chunk: rows are claimed (status "bezig") with SELECT … FOR UPDATE SKIP LOCKED in a
+short transaction, then sent over one SMTP connection and marked one by one. A worker that
+dies mid-chunk leaves rows in "bezig"; `reap_stuck_deliveries` returns them to "wacht", so
+at most the messages in flight at that moment can go out twice.
+"""
+
+import datetime
+import smtplib
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from mantelzorg import clock
+from registrations.models import Caregiver, Channel, State
+from registrations.selectors import young_filter
+
+from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
+from .smtp import SMTP_ERRORS, classify
+
+NEWSLETTER_STATES = [State.ACTIEF, State.VOORMALIG]
+MAX_ATTEMPTS = 5
+STUCK_AFTER = datetime.timedelta(minutes=15)
+UNSUBSCRIBE_SALT = "worker.newsletter.unsubscribe"
+
+
+def audience(filters: dict):
+    """Caregivers who want the newsletter, narrowed by the consulent's filters."""
+    people = Caregiver.objects.filter(state__in=NEWSLETTER_STATES, wants_newsletter=True)
+    states = [s for s in filters.get("states", []) if s in NEWSLETTER_STATES]
+    if states:
+        people = people.filter(state__in=states)
+    if filters.get("age_group") == "jong":
+        people = people.filter(young_filter())
+    elif filters.get("age_group") == "volwassen":
+        people = people.exclude(young_filter())
+    districts = filters.get("districts", [])
+    if districts:
+        wanted = Q(district_id__in=[d for d in districts if str(d).isdigit()])
+        if "onbekend" in districts:
+            wanted |= Q(district__isnull=True)
+        people = people.filter(wanted)
+    return people
+
+
+def by_email(people):
+    """Only addresses their owner confirmed (double opt-in)."""
+    return people.filter(channel=Channel.EMAIL, email_confirmed_at__isnull=False).exclude(
+        email="")
+
+
+def by_post(people):
+    return people.filter(channel=Channel.POST).exclude(street="")
+
+
+def audience_counts(filters: dict) -> dict:
+    people = audience(filters)
+    return {"email": by_email(people).count(), "post": by_post(people).count()}
+
+
+@transaction.atomic
+def prepare_deliveries(newsletter: Newsletter) -> int:
+    """One 'wacht' row per e-mail recipient. Idempotent: existing rows are left alone."""
+    recipients = by_email(audience(newsletter.audience)).order_by().values(row_id=F("pk"))
+    select_sql, params = recipients.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Delivery._meta.db_table} (newsletter_id, caregiver_id, channel) "
+            f"SELECT %s, r.row_id, %s FROM ({select_sql}) AS r WHERE true "
+            f"ON CONFLICT (newsletter_id, caregiver_id, channel) DO NOTHING",
+            [newsletter.pk, Channel.EMAIL, *params])
+        created = cursor.rowcount
+    Newsletter.objects.filter(pk=newsletter.pk).update(
+        status=NewsletterStatus.SENDING, prepared_at=clock.now())
+    return created
+
+
+def claim_chunk(newsletter_id: int, size: int) -> list[int]:
+    """Take up to `size` waiting rows for this worker; other workers skip them."""
+    with transaction.atomic():
+        ids = list(Delivery.objects.select_for_update(skip_locked=True)
+                   .filter(newsletter_id=newsletter_id, status=DeliveryStatus.PENDING)
+                   .order_by("pk").values_list("pk", flat=True)[:size])
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.SENDING, claimed_at=clock.now(), attempts=F("attempts") + 1)
+    return ids
+
+
+def unsubscribe_url(caregiver: Caregiver) -> str:
+    token = signing.dumps(caregiver.pk, salt=UNSUBSCRIBE_SALT)
+    return settings.SITE_URL.rstrip("/") + reverse("unsubscribe", args=[token])
+
+
+def caregiver_for_unsubscribe_token(token: str) -> Caregiver | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Caregiver.objects.filter(pk=pk, state__in=NEWSLETTER_STATES).first()
+
+
+def render_body(newsletter: Newsletter) -> str:
+    """Markdown to HTML, then sanitised: only simple formatting and links survive."""
+    return nh3.clean(markdown.markdown(newsletter.body),
+                     tags={"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3"},
+                     link_rel="noopener noreferrer")
+
+
+def build_message(newsletter: Newsletter, caregiver: Caregiver, html_body: str, connection_):
+    link = unsubscribe_url(caregiver)
+    context = {"newsletter": newsletter, "caregiver": caregiver, "body_html": html_body,
+               "unsubscribe": link}
+    message = EmailMultiAlternatives(
+        newsletter.subject, render_to_string("emails/newsletter.txt", context),
+        to=[caregiver.email], connection=connection_,
+        headers={"List-Unsubscribe": f"<{link}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    message.attach_alternative(render_to_string("emails/newsletter.html", context),
+                               "text/html")
+    return message
+
+
+def _mark(delivery_id, status, **fields):
+    Delivery.objects.filter(pk=delivery_id).update(status=status, **fields)
+
+
+def send_chunk(newsletter_id: int, size: int = 100) -> dict:
+    """Claim and send one chunk over one SMTP connection. Returns what happened."""
+    counts = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0}
+    ids = claim_chunk(newsletter_id, size)
+    if not ids:
+        return counts
+    newsletter = Newsletter.objects.get(pk=newsletter_id)
+    html_body = render_body(newsletter)
+    deliveries = Delivery.objects.filter(pk__in=ids).select_related("caregiver")
+    smtp = get_connection()
+    smtp.open()
+    try:
+        for delivery in deliveries:
+            counts[_send_one(newsletter, delivery, html_body, smtp)] += 1
+    finally:
+        smtp.close()
+    finish_if_done(newsletter_id)
+    return counts
+
+
+def _send_one(newsletter, delivery, html_body, smtp) -> str:
+    caregiver = Caregiver.objects.get(pk=delivery.caregiver_id)  # fresh: may have opted out
+    still_wanted = (caregiver.wants_newsletter and caregiver.state in NEWSLETTER_STATES
+                    and caregiver.email and caregiver.email_confirmed_at)
+    if not still_wanted:
+        _mark(delivery.pk, DeliveryStatus.SKIPPED, error="Afgemeld of niet meer ingeschreven")
+        return "skipped"
+    try:
+        build_message(newsletter, caregiver, html_body, smtp).send()
+    except SMTP_ERRORS as error:
+        temporary, reason = classify(error)
+        if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+            smtp.close()
+            smtp.open()
+        if temporary and delivery.attempts < MAX_ATTEMPTS:
+            _mark(delivery.pk, DeliveryStatus.PENDING, error=reason)
+            return "retry"
+        _mark(delivery.pk, DeliveryStatus.FAILED, error=reason)
+        return "failed"
+    _mark(delivery.pk, DeliveryStatus.SENT, sent_at=clock.now(), error="")
+    return "sent"
+
+
+def finish_if_done(newsletter_id: int) -> bool:
+    busy = Delivery.objects.filter(newsletter_id=newsletter_id, status__in=[
+        DeliveryStatus.PENDING, DeliveryStatus.SENDING]).exists()
+    if not busy:
+        Newsletter.objects.filter(pk=newsletter_id, status=NewsletterStatus.SENDING).update(
+            status=NewsletterStatus.SENT)
+    return not busy
+
+
+def reap_stuck_deliveries(now: datetime.datetime | None = None) -> int:
+    """Rows left in 'bezig' by a worker that died go back to 'wacht'."""
+    cutoff = (now or clock.now()) - STUCK_AFTER
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING,
+                                   claimed_at__lt=cutoff).update(status=DeliveryStatus.PENDING)
+
+
+def progress(newsletter: Newsletter) -> dict:
+    rows = dict(newsletter.deliveries.values_list("status").annotate(n=Count("id")))
+    total = sum(rows.values())
+    done = rows.get(DeliveryStatus.SENT, 0) + rows.get(DeliveryStatus.FAILED, 0) + rows.get(
+        DeliveryStatus.SKIPPED, 0)
+    return {"total": total, "sent": rows.get(DeliveryStatus.SENT, 0),
+            "failed": rows.get(DeliveryStatus.FAILED, 0),
+            "skipped": rows.get(DeliveryStatus.SKIPPED, 0),
+            "pending": rows.get(DeliveryStatus.PENDING, 0) + rows.get(DeliveryStatus.SENDING, 0),
+            "percent": round(100 * done / total) if total else 100}
+
