@@ -144,7 +144,7 @@ def care_ended(request, caregiver):
                                       "Kijk hieronder of alles klopt."))
             return redirect("registrations:my_data")
         messages.success(request, _(
-            "Bedankt voor het doorgeven. U blijft ingeschreven tot %(day)s.") % {
+            "Bedankt voor het doorgeven. U blijft ingeschreven tot en met %(day)s.") % {
             "day": updated.retention_end(rules).strftime("%d-%m-%Y")})
         return redirect("registrations:my_data")
     return render(request, "registrations/mijn/care_ended.html", {

@@ -85,7 +85,7 @@ def test_queued_letters_go_by_channel_exactly_once():
     assert counts == {"email": 1, "post": 2, "cancelled": 1, "failed": 0, "retry": 0}
     assert [m.to for m in mail.outbox] == [["anja@example.nl"]]
     assert "stopt over een maand" in mail.outbox[0].subject
-    assert "Uw inschrijving stopt op" in mail.outbox[0].body
+    assert "U blijft ingeschreven tot en met" in mail.outbox[0].body
     statuses = {letter.pk: Letter.objects.get(pk=letter.pk).status
                 for letter in (by_mail, by_post, unconfirmed, nothing)}
     assert statuses == {by_mail.pk: LetterStatus.SENT, by_post.pk: LetterStatus.TO_PRINT,

@@ -344,7 +344,7 @@ def test_report_that_care_ended(client, riet, other):
     assert riet.care_end_reason == "overlijden" and riet.wants_newsletter
     html = response.content.decode()
     end = riet.retention_end().strftime("%d-%m-%Y")
-    assert f"U blijft ingeschreven tot {end}" in html and f"stopt op {end}" in html
+    assert f"U blijft ingeschreven tot en met {end}" in html
     assert f'href="{BASE}zorg-gestopt"' not in html  # only offered while actief
     assert client.get(f"{BASE}zorg-gestopt")["Location"] == BASE
     assert StateLog.objects.for_(riet).get().state == State.VOORMALIG
