@@ -203,3 +203,24 @@ def progress(newsletter: Newsletter) -> dict:
             "pending": rows.get(DeliveryStatus.PENDING, 0) + rows.get(DeliveryStatus.SENDING, 0),
             "percent": round(100 * done / total) if total else 100}
 
+
+
+def schedule(newsletter: Newsletter, send_at) -> bool:
+    """Send now (queued after commit) or at `send_at` (the beat poller picks it up).
+
+    Only a draft can be scheduled, and only once: the status update is the claim.
+    """
+    from .tasks import send_newsletter
+
+    with transaction.atomic():
+        if send_at is None:
+            claimed = Newsletter.objects.filter(
+                pk=newsletter.pk, status=NewsletterStatus.DRAFT).update(
+                status=NewsletterStatus.SENDING, send_at=clock.now())
+            if claimed:
+                transaction.on_commit(lambda: send_newsletter.delay(newsletter.pk))
+        else:
+            claimed = Newsletter.objects.filter(
+                pk=newsletter.pk, status=NewsletterStatus.DRAFT).update(
+                status=NewsletterStatus.SCHEDULED, send_at=send_at)
+    return bool(claimed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import newsletter_views, views
 
 app_name = "worker"
 urlpatterns = [
@@ -11,3 +11,15 @@ urlpatterns = [
     path("post/<int:pk>/geprint/", views.print_batch_printed, name="print_batch_printed"),
 ]
 urlpatterns.append(path("uitgaande-mail/", views.outbox, name="outbox"))
+urlpatterns += [
+    path("nieuwsbrieven/", newsletter_views.newsletter_list, name="newsletters"),
+    path("nieuwsbrieven/nieuw/", newsletter_views.newsletter_edit, name="newsletter_new"),
+    path("nieuwsbrieven/<int:pk>/", newsletter_views.newsletter_detail,
+         name="newsletter_detail"),
+    path("nieuwsbrieven/<int:pk>/wijzigen/", newsletter_views.newsletter_edit,
+         name="newsletter_edit"),
+    path("nieuwsbrieven/<int:pk>/versturen/", newsletter_views.newsletter_send,
+         name="newsletter_send"),
+    path("nieuwsbrieven/<int:pk>/voortgang.json", newsletter_views.newsletter_progress,
+         name="newsletter_progress"),
+]

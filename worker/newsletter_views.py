@@ -1,0 +1,73 @@
+"""Back office: compose a newsletter, see who gets it, preview, send or schedule, and watch
+it go out. Sending happens in workers; these views only queue."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mantelzorg.staff_access import staff_required
+
+from . import newsletters
+from .models import DeliveryStatus, Newsletter, NewsletterStatus
+from .newsletter_forms import NewsletterForm, ScheduleForm
+
+
+@staff_required
+def newsletter_list(request):
+    return render(request, "backoffice/newsletters/list.html",
+                  {"newsletters": Newsletter.objects.all()[:50]})
+
+
+@staff_required
+def newsletter_edit(request, pk=None):
+    newsletter = get_object_or_404(Newsletter, pk=pk) if pk else Newsletter(
+        created_by=request.user)
+    if newsletter.status != NewsletterStatus.DRAFT:
+        messages.error(request, _("Deze nieuwsbrief is al verstuurd of gepland."))
+        return redirect("worker:newsletter_detail", pk=newsletter.pk)
+    form = NewsletterForm(request.POST or None, instance=newsletter)
+    if request.method == "POST" and form.is_valid():
+        newsletter = form.save()
+        return redirect("worker:newsletter_detail", pk=newsletter.pk)
+    return render(request, "backoffice/newsletters/edit.html", {"form": form,
+                                                               "newsletter": newsletter})
+
+
+@staff_required
+def newsletter_detail(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    return render(request, "backoffice/newsletters/detail.html", {
+        "newsletter": newsletter,
+        "counts": newsletters.audience_counts(newsletter.audience),
+        "body_html": newsletters.render_body(newsletter),
+        "schedule_form": ScheduleForm(),
+        "progress": newsletters.progress(newsletter),
+        "failures": newsletter.deliveries.filter(status=DeliveryStatus.FAILED)
+        .select_related("caregiver")[:50],
+    })
+
+
+@staff_required
+@require_POST
+def newsletter_send(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "backoffice/newsletters/detail.html", {
+            "newsletter": newsletter, "schedule_form": form,
+            "counts": newsletters.audience_counts(newsletter.audience),
+            "body_html": newsletters.render_body(newsletter),
+            "progress": newsletters.progress(newsletter)}, status=400)
+    if newsletters.schedule(newsletter, form.cleaned_data["send_at"]):
+        messages.success(request, _("De nieuwsbrief gaat op weg."))
+    else:
+        messages.error(request, _("Deze nieuwsbrief is al verstuurd of gepland."))
+    return redirect("worker:newsletter_detail", pk=pk)
+
+
+@staff_required
+def newsletter_progress(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    return JsonResponse({"status": newsletter.status, **newsletters.progress(newsletter)})
