@@ -77,9 +77,9 @@ def caregivers(count: int, **extra) -> list[Caregiver]:
 
 
 def newsletter(**extra) -> Newsletter:
-    return Newsletter.objects.create(subject="Nieuws van het Servicepunt",
-                                     body="Beste mantelzorger,\n\n**Inloop** op dinsdag.",
-                                     **extra)
+    values = {"subject": "Nieuws van het Servicepunt",
+              "body": "Beste mantelzorger,\n\n**Inloop** op dinsdag."}
+    return Newsletter.objects.create(**{**values, **extra})
 
 
 @pytest.mark.django_db
@@ -224,3 +224,29 @@ def test_the_newsletter_body_is_sanitised(smtp_sink):
                 if part.get_content_type() == "text/html").get_payload(decode=True).decode()
     assert "<script>" not in html and "javascript:" not in html
     assert "<strong>vet</strong>" in html
+
+
+@pytest.mark.django_db
+def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path):
+    import subprocess
+
+    from worker.models import Letter, LetterKind, LetterStatus
+    from worker.services import create_print_batch, dispatch_queued_letters
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}
+    caregivers(1)
+    (gerda,) = caregivers(1, channel="post", email_confirmed_at=None)
+    letter = newsletter(subject="Kerstinloop in De Roef")
+    prepare_deliveries(letter)
+    prepare_deliveries(letter)  # twice: still one letter
+    postal = Letter.objects.get(kind=LetterKind.NEWSLETTER)
+    assert postal.caregiver == gerda and postal.newsletter == letter
+    dispatch_queued_letters()
+    batch = create_print_batch()
+    postal.refresh_from_db()
+    assert postal.status == LetterStatus.TO_PRINT and postal.print_batch == batch
+    text = subprocess.run(["pdftotext", batch.pdf.path, "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Kerstinloop in De Roef" in text and "Inloop" in text

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from mantelzorg import clock
 
 from .models import LetterKind
+from .newsletters import render_body
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ LETTER_TYPES = {
     LetterKind.RETENTION_NOTICE: LetterType(
         subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
         template="einde_inschrijving"),
+    LetterKind.NEWSLETTER: LetterType(
+        subject="Nieuwsbrief van het Servicepunt Mantelzorg", template="nieuwsbrief"),
 }
 
 # Address window of a Dutch window envelope (venster links), in millimetres from the top
@@ -50,7 +53,10 @@ def _css_context() -> dict:
 
 def letter_context(letter) -> dict:
     caregiver = letter.caregiver
+    newsletter = letter.newsletter if letter.newsletter_id else None
     return {
+        "newsletter": newsletter,
+        "newsletter_html": render_body(newsletter) if newsletter else "",
         "letter": letter,
         "caregiver": caregiver,
         "today": clock.today(),

@@ -29,6 +29,7 @@ class SchedulerBeat(models.Model):
 
 class LetterKind(models.TextChoices):
     RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
+    NEWSLETTER = "nieuwsbrief", _("Nieuwsbrief per post")
 
 
 class LetterStatus(models.TextChoices):
@@ -77,6 +78,8 @@ class Letter(models.Model):
     channel = models.CharField(max_length=8, blank=True, default="", db_default="")
     print_batch = models.ForeignKey(PrintBatch, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="letters")
+    newsletter = models.ForeignKey("Newsletter", null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="letters")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True, default="", db_default="")
 

@@ -79,9 +79,27 @@ def prepare_deliveries(newsletter: Newsletter) -> int:
             f"ON CONFLICT (newsletter_id, caregiver_id, channel) DO NOTHING",
             [newsletter.pk, Channel.EMAIL, *params])
         created = cursor.rowcount
+    _queue_postal_copies(newsletter)
     Newsletter.objects.filter(pk=newsletter.pk).update(
         status=NewsletterStatus.SENDING, prepared_at=clock.now())
     return created
+
+
+def _queue_postal_copies(newsletter: Newsletter) -> None:
+    """People who chose post get the newsletter as a letter in the next print batch."""
+    from .models import Letter, LetterKind, LetterStatus
+
+    recipients = by_post(audience(newsletter.audience)).order_by().values(row_id=F("pk"))
+    select_sql, params = recipients.query.sql_with_params()
+    kind = LetterKind.NEWSLETTER
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Letter._meta.db_table} "
+            f"(kind, caregiver_id, newsletter_id, status, dedupe_key, created_at) "
+            f"SELECT %s, r.row_id, %s, %s, %s || CAST(r.row_id AS varchar(20)), %s "
+            f"FROM ({select_sql}) AS r WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
+            [kind, newsletter.pk, LetterStatus.QUEUED, f"{kind}:{newsletter.pk}:",
+             clock.now(), *params])
 
 
 def claim_chunk(newsletter_id: int, size: int) -> list[int]:
