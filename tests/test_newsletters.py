@@ -250,3 +250,28 @@ def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path):
     text = subprocess.run(["pdftotext", batch.pdf.path, "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Kerstinloop in De Roef" in text and "Inloop" in text
+
+
+@pytest.mark.django_db
+def test_coordinators_get_one_digest_a_day_of_what_failed():
+    from django.core import mail
+
+    from mantelzorg.staff_services import create_staff_user
+    from worker.tasks import failed_deliveries_digest
+
+    create_staff_user("kees", "een-lang-test-wachtwoord-42", "coordinator",
+                      email="kees@example.org")
+    create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent",
+                      email="inge@example.org")
+    assert failed_deliveries_digest() == 0  # nothing failed: no mail
+    anja, bert = caregivers(2)
+    letter = newsletter(subject="Nieuws van november")
+    prepare_deliveries(letter)
+    Delivery.objects.filter(caregiver=bert).update(status=DeliveryStatus.FAILED,
+                                                   claimed_at=clock.now(), error="550 x")
+    assert failed_deliveries_digest() == 1
+    assert failed_deliveries_digest() == 0  # once a day
+    assert [m.to for m in mail.outbox] == [["kees@example.org"]]
+    body = mail.outbox[0].body
+    assert 'Nieuwsbrief "Nieuws van november": 1 mislukt' in body
+    assert bert.email not in body and "Persoon" not in body  # no personal data

@@ -33,6 +33,10 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.reap_stuck_deliveries",
             "schedule": crontab(minute="*/5"),
         },
+        "failed-deliveries-digest": {
+            "task": "worker.failed_deliveries_digest",
+            "schedule": crontab(hour=7, minute=30),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

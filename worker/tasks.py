@@ -1,7 +1,7 @@
 """Celery tasks. Each task takes ids, re-reads state, and may safely run twice."""
 
 from celery import shared_task
-from django.db.models import F
+from django.db.models import Count, F
 
 from mantelzorg import clock
 
@@ -169,3 +169,45 @@ def reap_stuck_deliveries() -> int:
         for newsletter_id in pending:
             send_newsletter.delay(newsletter_id)
     return returned
+
+
+@shared_task(name="worker.failed_deliveries_digest")
+def failed_deliveries_digest() -> int:
+    """Tell coordinators once a day what could not be sent in the last 24 hours.
+
+    Counts and links only, no names. Idempotent per day: the day's SchedulerBeat row is
+    the claim, so a second run the same day sends nothing.
+    """
+    import datetime
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from mantelzorg import roles
+
+    from .models import Delivery, DeliveryStatus, Letter, LetterStatus
+
+    now = clock.now()
+    since = now - datetime.timedelta(days=1)
+    failed_deliveries = Delivery.objects.filter(status=DeliveryStatus.FAILED,
+                                                claimed_at__gte=since)
+    per_newsletter = list(failed_deliveries.values("newsletter_id", "newsletter__subject")
+                          .annotate(n=Count("id")).order_by("newsletter_id"))
+    failed_letters = Letter.objects.filter(status=LetterStatus.FAILED, created_at__gte=since)
+    if not per_newsletter and not failed_letters.exists():
+        return 0
+    _, first_today = SchedulerBeat.objects.get_or_create(
+        name=f"digest:{now.date().isoformat()}", defaults={"last_run_at": now, "runs": 1})
+    if not first_today:
+        return 0
+    recipients = list(User.objects.filter(groups__name=roles.COORDINATOR, is_active=True)
+                      .exclude(email="").values_list("email", flat=True))
+    if not recipients:
+        return 0
+    body = render_to_string("emails/failed_digest.txt", {
+        "per_newsletter": per_newsletter, "letters": failed_letters.count(),
+        "site_url": settings.SITE_URL.rstrip("/")})
+    send_mail("Niet verstuurd in de afgelopen 24 uur", body, None, recipients)
+    return len(recipients)
