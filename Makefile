@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters
 
 run:
 	scripts/bootstrap.sh
@@ -31,3 +31,7 @@ lint:
 bench-retention:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_retention.py
+
+bench-letters:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_letters.py
