@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter
 
 run:
 	scripts/bootstrap.sh
@@ -35,3 +35,7 @@ bench-retention:
 bench-letters:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_letters.py
+
+bench-newsletter:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_newsletter.py

@@ -29,6 +29,7 @@ from .smtp import SMTP_ERRORS, classify
 
 NEWSLETTER_STATES = [State.ACTIEF, State.VOORMALIG]
 MAX_ATTEMPTS = 5
+MARK_EVERY = 10
 STUCK_AFTER = datetime.timedelta(minutes=15)
 UNSUBSCRIBE_SALT = "worker.newsletter.unsubscribe"
 
@@ -133,64 +134,86 @@ def render_body(newsletter: Newsletter) -> str:
                      link_rel="noopener noreferrer")
 
 
-def build_message(newsletter: Newsletter, caregiver: Caregiver, html_body: str, connection_):
+UNSUBSCRIBE_PLACEHOLDER = "__UNSUBSCRIBE_URL__"
+
+
+def prerender(newsletter: Newsletter) -> tuple[str, str]:
+    """Text and HTML of the message, rendered once per chunk; only the unsubscribe link
+    differs per recipient and is filled in by `build_message`."""
+    context = {"newsletter": newsletter, "body_html": render_body(newsletter),
+               "unsubscribe": UNSUBSCRIBE_PLACEHOLDER}
+    return (render_to_string("emails/newsletter.txt", context),
+            render_to_string("emails/newsletter.html", context))
+
+
+def build_message(newsletter: Newsletter, caregiver: Caregiver, rendered, connection_):
     link = unsubscribe_url(caregiver)
-    context = {"newsletter": newsletter, "caregiver": caregiver, "body_html": html_body,
-               "unsubscribe": link}
+    text, html = (part.replace(UNSUBSCRIBE_PLACEHOLDER, link) for part in rendered)
     message = EmailMultiAlternatives(
-        newsletter.subject, render_to_string("emails/newsletter.txt", context),
-        to=[caregiver.email], connection=connection_,
+        newsletter.subject, text, to=[caregiver.email], connection=connection_,
         headers={"List-Unsubscribe": f"<{link}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-    message.attach_alternative(render_to_string("emails/newsletter.html", context),
-                               "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 
-def _mark(delivery_id, status, **fields):
-    Delivery.objects.filter(pk=delivery_id).update(status=status, **fields)
+def _mark(delivery_ids, status, **fields):
+    if delivery_ids:
+        Delivery.objects.filter(pk__in=delivery_ids).update(status=status, **fields)
 
 
 def send_chunk(newsletter_id: int, size: int = 100) -> dict:
-    """Claim and send one chunk over one SMTP connection. Returns what happened."""
+    """Claim and send one chunk over one SMTP connection. Returns what happened.
+
+    Successes are marked in small groups (MARK_EVERY), so a worker killed mid-chunk can only
+    resend the few messages sent since the last mark.
+    """
     counts = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0}
     ids = claim_chunk(newsletter_id, size)
     if not ids:
         return counts
     newsletter = Newsletter.objects.get(pk=newsletter_id)
-    html_body = render_body(newsletter)
-    deliveries = Delivery.objects.filter(pk__in=ids).select_related("caregiver")
+    rendered = prerender(newsletter)
+    # Read after the claim: whoever unsubscribed meanwhile is skipped.
+    deliveries = Delivery.objects.filter(pk__in=ids).select_related("caregiver").order_by("pk")
+    sent = []
     smtp = get_connection()
     smtp.open()
     try:
         for delivery in deliveries:
-            counts[_send_one(newsletter, delivery, html_body, smtp)] += 1
+            outcome = _send_one(newsletter, delivery, rendered, smtp)
+            counts[outcome] += 1
+            if outcome == "sent":
+                sent.append(delivery.pk)
+                if len(sent) >= MARK_EVERY:
+                    _mark(sent, DeliveryStatus.SENT, sent_at=clock.now(), error="")
+                    sent = []
     finally:
+        _mark(sent, DeliveryStatus.SENT, sent_at=clock.now(), error="")
         smtp.close()
     finish_if_done(newsletter_id)
     return counts
 
 
-def _send_one(newsletter, delivery, html_body, smtp) -> str:
-    caregiver = Caregiver.objects.get(pk=delivery.caregiver_id)  # fresh: may have opted out
+def _send_one(newsletter, delivery, rendered, smtp) -> str:
+    caregiver = delivery.caregiver
     still_wanted = (caregiver.wants_newsletter and caregiver.state in NEWSLETTER_STATES
                     and caregiver.email and caregiver.email_confirmed_at)
     if not still_wanted:
-        _mark(delivery.pk, DeliveryStatus.SKIPPED, error="Afgemeld of niet meer ingeschreven")
+        _mark([delivery.pk], DeliveryStatus.SKIPPED, error="Afgemeld of niet meer ingeschreven")
         return "skipped"
     try:
-        build_message(newsletter, caregiver, html_body, smtp).send()
+        build_message(newsletter, caregiver, rendered, smtp).send()
     except SMTP_ERRORS as error:
         temporary, reason = classify(error)
         if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
             smtp.close()
             smtp.open()
         if temporary and delivery.attempts < MAX_ATTEMPTS:
-            _mark(delivery.pk, DeliveryStatus.PENDING, error=reason)
+            _mark([delivery.pk], DeliveryStatus.PENDING, error=reason)
             return "retry"
-        _mark(delivery.pk, DeliveryStatus.FAILED, error=reason)
+        _mark([delivery.pk], DeliveryStatus.FAILED, error=reason)
         return "failed"
-    _mark(delivery.pk, DeliveryStatus.SENT, sent_at=clock.now(), error="")
     return "sent"
 
 
@@ -223,20 +246,26 @@ def progress(newsletter: Newsletter) -> dict:
 
 
 
+def queue_senders(newsletter_id: int) -> None:
+    """One sending task per worker slot: they share the rows through SKIP LOCKED."""
+    from .tasks import send_newsletter
+
+    for _ in range(settings.NEWSLETTER_PARALLEL_SENDERS):
+        send_newsletter.delay(newsletter_id)
+
+
 def schedule(newsletter: Newsletter, send_at) -> bool:
     """Send now (queued after commit) or at `send_at` (the beat poller picks it up).
 
     Only a draft can be scheduled, and only once: the status update is the claim.
     """
-    from .tasks import send_newsletter
-
     with transaction.atomic():
         if send_at is None:
             claimed = Newsletter.objects.filter(
                 pk=newsletter.pk, status=NewsletterStatus.DRAFT).update(
                 status=NewsletterStatus.SENDING, send_at=clock.now())
             if claimed:
-                transaction.on_commit(lambda: send_newsletter.delay(newsletter.pk))
+                transaction.on_commit(lambda: queue_senders(newsletter.pk))
         else:
             claimed = Newsletter.objects.filter(
                 pk=newsletter.pk, status=NewsletterStatus.DRAFT).update(

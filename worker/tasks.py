@@ -145,6 +145,7 @@ def send_newsletter(self, newsletter_id: int, chunk_size: int = 100) -> dict:
 def send_scheduled_newsletters() -> int:
     """The 'send at' poller: newsletters whose time has come are queued once."""
     from .models import Newsletter, NewsletterStatus
+    from .newsletters import queue_senders
 
     due = list(Newsletter.objects.filter(status=NewsletterStatus.SCHEDULED,
                                          send_at__lte=clock.now()).values_list("pk", flat=True))
@@ -152,7 +153,7 @@ def send_scheduled_newsletters() -> int:
         # The status update is the claim: a second poller finds nothing to update.
         if Newsletter.objects.filter(pk=pk, status=NewsletterStatus.SCHEDULED).update(
                 status=NewsletterStatus.SENDING):
-            send_newsletter.delay(pk)
+            queue_senders(pk)
     return len(due)
 
 

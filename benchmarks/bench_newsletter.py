@@ -1,0 +1,127 @@
+"""Benchmark: a newsletter to 100,000 recipients through a real worker to a local SMTP sink
+(`make bench-newsletter`).
+
+Own database `bench_newsletter` on the PostgreSQL server of DATABASE_URL, Redis from
+REDIS_URL, the worker started with `bin/entrypoint worker` and its default settings, the sink
+in benchmarks/smtp_sink.py. Reports messages per second from queueing to the last delivery,
+the worker's peak RSS (largest VmHWM of its processes), and checks every recipient got
+exactly one message. Targets (issue): at least 800 messages/s, under 300 MB.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+RECIPIENTS = int(os.environ.get("BENCH_RECIPIENTS", "100000"))
+DB_NAME = "bench_newsletter"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def recreate_database(server_url: str) -> str:
+    parts = urlparse(server_url)
+    with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+    return urlunparse(parts._replace(path=f"/{DB_NAME}"))
+
+
+def peak_rss_mb(root_pid: int) -> float:
+    """Largest VmHWM among the worker's main process and its children."""
+    pids = [root_pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(root_pid)], capture_output=True, text=True).stdout.split()]
+    peak = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        sys.exit("DATABASE_URL (PostgreSQL) and REDIS_URL must be set (make bench-newsletter).")
+    os.environ["DATABASE_URL"] = recreate_database(server)
+    smtp_port = free_port()
+    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mantelzorg import clock
+    from mantelzorg.celery import app
+    from worker.models import Newsletter, NewsletterStatus
+    from worker.newsletters import schedule
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registrations_caregiver (first_name, last_name, date_of_birth, "
+            "street, house_number, postcode, city, email, email_confirmed_at, phone, channel, "
+            "wants_newsletter, parent_of_disabled_child, migration_background, state, source, "
+            "registered_on, care_end_reason, end_reason, created_at) "
+            "SELECT 'Voornaam' || i, 'Achternaam', DATE '1960-01-01', 'Lindenlaan', '1', "
+            "'3845AB', 'Harderwijk', 'persoon' || i || '@example.nl', now(), '', 'email', "
+            "true, false, false, 'actief', 'online', %s, '', '', now() "
+            "FROM generate_series(1, %s) AS i", [clock.today(), RECIPIENTS])
+        cursor.execute("ANALYZE")
+    app.control.purge()
+    newsletter = Newsletter.objects.create(
+        subject="Nieuwsbrief december", body="Beste mantelzorger,\n\n**Inloop** in De Roef.\n\n"
+        "- yoga op dinsdag\n- wandeling op donderdag\n\n[Meer informatie](https://example.org)")
+
+    counts_file = Path(tempfile.mkdtemp()) / "sink.json"
+    sink = subprocess.Popen([sys.executable, "benchmarks/smtp_sink.py", str(smtp_port),
+                             str(counts_file)], cwd=ROOT)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           "LOG_LEVEL": "WARNING"}
+    worker = subprocess.Popen(["bin/entrypoint", "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    time.sleep(4)  # worker start-up is not part of sending
+    started = time.monotonic()
+    schedule(newsletter, None)
+    while Newsletter.objects.get(pk=newsletter.pk).status != NewsletterStatus.SENT:
+        time.sleep(0.2)
+        if time.monotonic() - started > 1800:
+            sys.exit("gave up after 30 minutes")
+    seconds = time.monotonic() - started
+    peak_mb = peak_rss_mb(worker.pid)
+    os.killpg(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=60)
+    sink.terminate()
+    sink.wait(timeout=30)
+    per_recipient = json.loads(counts_file.read_text())
+    duplicates = sum(n - 1 for n in per_recipient.values() if n > 1)
+    connection.close()
+    print(f"sent {RECIPIENTS} in {seconds:.1f} s; received by {len(per_recipient)} "
+          f"recipients, duplicates {duplicates}")
+    print(f"BENCH newsletter recipients={RECIPIENTS} msgs_per_s={RECIPIENTS / seconds:.0f} "
+          f"peak_mb={peak_mb:.0f} received={sum(per_recipient.values())} "
+          f"duplicates={duplicates}")
+
+
+if __name__ == "__main__":
+    main()
