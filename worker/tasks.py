@@ -113,7 +113,7 @@ def make_print_batches() -> int:
 
 
 @shared_task(name="worker.send_newsletter", bind=True, max_retries=None)
-def send_newsletter(self, newsletter_id: int, chunk_size: int = 100) -> dict:
+def send_newsletter(self, newsletter_id: int, chunk_size: int = 250) -> dict:
     """Prepare (idempotent) and send a newsletter in chunks until nothing is waiting.
 
     Temporary SMTP errors leave rows waiting; the task then retries later with backoff.
