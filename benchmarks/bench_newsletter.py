@@ -32,12 +32,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def recreate_database(server_url: str) -> str:
+def recreate_database(server_url: str, name: str = DB_NAME) -> str:
     parts = urlparse(server_url)
     with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return urlunparse(parts._replace(path=f"/{DB_NAME}"))
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunparse(parts._replace(path=f"/{name}"))
 
 
 def peak_rss_mb(root_pid: int) -> float:
