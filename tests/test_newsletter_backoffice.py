@@ -101,3 +101,57 @@ def test_script_in_the_subject_is_escaped(client, consulent):
     newsletter = Newsletter.objects.get()
     page = client.get(reverse("worker:newsletter_detail", args=[newsletter.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}
+
+
+def pdf_upload(name="folder.pdf", content=b"%PDF-1.4\n% test\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_a_pdf_attachment_goes_with_every_e_mail(client, consulent, media, inline_tasks,
+                                                  django_capture_on_commit_callbacks):
+    caregivers(2)
+    client.post(reverse("worker:newsletter_new"), {**VALID, "attachment": pdf_upload()})
+    newsletter = Newsletter.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("worker:newsletter_send", args=[newsletter.pk]), {"send_at": ""})
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        [(name, content, kind)] = message.attachments
+        assert kind == "application/pdf" and content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("upload, message", [
+    (lambda: pdf_upload("folder.exe", b"MZ\x90\x00"), "moet een PDF-bestand zijn"),
+    (lambda: pdf_upload("nep.pdf", b"<html>"), "moet een PDF-bestand zijn"),
+    (lambda: pdf_upload("groot.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024)), "te groot"),
+])
+def test_wrong_attachments_are_refused(client, consulent, media, upload, message):
+    response = client.post(reverse("worker:newsletter_new"), {**VALID, "attachment": upload()})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Newsletter.objects.exists()
+
+
+def test_postal_preview_is_rendered_by_a_task(client, consulent, media, inline_tasks):
+    import subprocess
+
+    client.post(reverse("worker:newsletter_new"), VALID)
+    newsletter = Newsletter.objects.get()
+    client.post(reverse("worker:newsletter_preview_pdf", args=[newsletter.pk]))
+    newsletter.refresh_from_db()
+    assert newsletter.preview_pdf
+    pdf = client.get(reverse("worker:newsletter_file", args=[newsletter.pk, "voorbeeld"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", newsletter.preview_pdf.path, "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Nieuws in december" in text and "Voorbeeld Mantelzorger" in text
+    assert client.get(reverse("worker:newsletter_file",
+                              args=[newsletter.pk, "iets"])).status_code == 404

@@ -103,6 +103,8 @@ class Newsletter(models.Model):
     body = models.TextField(_("tekst"), help_text=_("Markdown: **vet**, *schuin*, lijstjes "
                                                     "met -, links als [tekst](https://…)."))
     audience = models.JSONField(_("doelgroep"), default=dict, blank=True)
+    attachment = models.FileField(_("bijlage (PDF)"), upload_to="newsletters/", blank=True)
+    preview_pdf = models.FileField(upload_to="newsletter-previews/", blank=True)
     status = models.CharField(max_length=10, choices=NewsletterStatus.choices,
                               default=NewsletterStatus.DRAFT)
     send_at = models.DateTimeField(_("versturen op"), null=True, blank=True)

@@ -11,6 +11,7 @@ from registrations.models import District, State
 
 from .models import Newsletter
 
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 STATE_CHOICES = [(State.ACTIEF, _("Actieve mantelzorgers")),
                  (State.VOORMALIG, _("Voormalige mantelzorgers"))]
 AGE_CHOICES = [("", _("Alle leeftijden")), ("jong", _("Alleen jonge mantelzorgers")),
@@ -33,9 +34,27 @@ class NewsletterForm(forms.ModelForm):
         label=_("Wijken"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Niets aangevinkt: alle wijken."))
 
+    attachment = forms.FileField(
+        label=_("Bijlage (PDF, niet verplicht)"), required=False,
+        help_text=_("Bijvoorbeeld een folder. Alleen PDF, hoogstens 5 MB."))
+
     class Meta:
         model = Newsletter
-        fields = ["subject", "body"]
+        fields = ["subject", "body", "attachment"]
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload or not hasattr(upload, "content_type"):
+            return upload  # nothing new uploaded
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(_("De bijlage is te groot: hoogstens 5 MB."),
+                                        code="too_big")
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
+            raise forms.ValidationError(_("De bijlage moet een PDF-bestand zijn."),
+                                        code="not_pdf")
+        return upload
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +65,7 @@ class NewsletterForm(forms.ModelForm):
             self.fields[name].initial = audience.get(name)
 
     def save(self, commit=True):
+        self.instance.preview_pdf = ""  # the text changed: an old postal preview is wrong
         self.instance.audience = {name: self.cleaned_data[name]
                                   for name in ("states", "age_group", "districts")
                                   if self.cleaned_data.get(name)}

@@ -27,7 +27,7 @@ def newsletter_edit(request, pk=None):
     if newsletter.status != NewsletterStatus.DRAFT:
         messages.error(request, _("Deze nieuwsbrief is al verstuurd of gepland."))
         return redirect("worker:newsletter_detail", pk=newsletter.pk)
-    form = NewsletterForm(request.POST or None, instance=newsletter)
+    form = NewsletterForm(request.POST or None, request.FILES or None, instance=newsletter)
     if request.method == "POST" and form.is_valid():
         newsletter = form.save()
         return redirect("worker:newsletter_detail", pk=newsletter.pk)
@@ -65,6 +65,31 @@ def newsletter_send(request, pk):
     else:
         messages.error(request, _("Deze nieuwsbrief is al verstuurd of gepland."))
     return redirect("worker:newsletter_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def newsletter_preview_pdf(request, pk):
+    """Ask a worker to render the postal version (PDFs are never rendered in a request)."""
+    from .tasks import render_newsletter_preview
+
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    render_newsletter_preview.delay(newsletter.pk)
+    messages.success(request, _("Het voorbeeld per post wordt gemaakt. Ververs de pagina "
+                                "over een paar seconden."))
+    return redirect("worker:newsletter_detail", pk=pk)
+
+
+@staff_required
+def newsletter_file(request, pk, which):
+    from django.http import FileResponse, Http404
+
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    field = {"bijlage": newsletter.attachment, "voorbeeld": newsletter.preview_pdf}.get(which)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), content_type="application/pdf",
+                        filename=f"nieuwsbrief-{newsletter.pk}-{which}.pdf")
 
 
 @staff_required

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import slugify
 
 from mantelzorg import clock
 from registrations.models import Caregiver, Channel, State
@@ -154,7 +155,23 @@ def build_message(newsletter: Newsletter, caregiver: Caregiver, rendered, connec
         headers={"List-Unsubscribe": f"<{link}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     message.attach_alternative(html, "text/html")
+    if newsletter.attachment:
+        message.attach(f"{slugify(newsletter.subject) or 'bijlage'}.pdf", attachment_bytes(
+            newsletter), "application/pdf")
     return message
+
+
+def attachment_bytes(newsletter: Newsletter) -> bytes:
+    """Read once per newsletter per process, not once per message."""
+    key = (newsletter.pk, newsletter.attachment.name)
+    if key not in _ATTACHMENTS:
+        _ATTACHMENTS.clear()
+        with newsletter.attachment.open("rb") as handle:
+            _ATTACHMENTS[key] = handle.read()
+    return _ATTACHMENTS[key]
+
+
+_ATTACHMENTS: dict = {}
 
 
 def _mark(delivery_ids, status, **fields):

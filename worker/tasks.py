@@ -212,3 +212,27 @@ def failed_deliveries_digest() -> int:
         "site_url": settings.SITE_URL.rstrip("/")})
     send_mail("Niet verstuurd in de afgelopen 24 uur", body, None, recipients)
     return len(recipients)
+
+
+@shared_task(name="worker.render_newsletter_preview")
+def render_newsletter_preview(newsletter_id: int) -> bool:
+    """The postal version of a newsletter as PDF, addressed to a made-up example person."""
+    from django.core.files.base import ContentFile
+
+    from registrations.models import Caregiver
+
+    from .letters import render_pdf
+    from .models import Letter, LetterKind, Newsletter
+
+    newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+    if newsletter is None:
+        return False
+    example = Caregiver(first_name="Voorbeeld", last_name="Mantelzorger",
+                        date_of_birth=clock.today().replace(year=clock.today().year - 60),
+                        street="Voorbeeldstraat", house_number="1", postcode="3841AB",
+                        city="Harderwijk", registered_on=clock.today())
+    letter = Letter(kind=LetterKind.NEWSLETTER, caregiver=example, newsletter=newsletter,
+                    created_at=clock.now())
+    newsletter.preview_pdf.save(f"voorbeeld-{newsletter.pk}.pdf",
+                                ContentFile(render_pdf([letter])), save=True)
+    return True

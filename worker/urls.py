@@ -22,4 +22,8 @@ urlpatterns += [
          name="newsletter_send"),
     path("nieuwsbrieven/<int:pk>/voortgang.json", newsletter_views.newsletter_progress,
          name="newsletter_progress"),
+    path("nieuwsbrieven/<int:pk>/voorbeeld-post/", newsletter_views.newsletter_preview_pdf,
+         name="newsletter_preview_pdf"),
+    path("nieuwsbrieven/<int:pk>/<str:which>.pdf", newsletter_views.newsletter_file,
+         name="newsletter_file"),
 ]
