@@ -40,6 +40,26 @@ def recreate_database(server_url: str, name: str = DB_NAME) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
+FILL_SQL = (
+    "INSERT INTO registrations_caregiver (first_name, last_name, date_of_birth, "
+    "street, house_number, postcode, city, email, email_confirmed_at, phone, channel, "
+    "wants_newsletter, parent_of_disabled_child, migration_background, state, source, "
+    "registered_on, care_end_reason, end_reason, created_at) "
+    "SELECT 'Voornaam' || i, 'Achternaam', DATE '1960-01-01', 'Lindenlaan', '1', "
+    "'3845AB', 'Harderwijk', 'persoon' || i || '@example.nl', now(), '', 'email', "
+    "true, false, false, 'actief', 'online', %s, '', '', now() "
+    "FROM generate_series(1, %s) AS i")
+
+
+def fill_recipients(count: int, today) -> None:
+    """`count` active caregivers with a confirmed address, by one INSERT … SELECT."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(FILL_SQL, [today, count])
+        cursor.execute("ANALYZE")
+
+
 def peak_rss_mb(root_pid: int) -> float:
     """Largest VmHWM among the worker's main process and its children."""
     pids = [root_pid] + [int(p) for p in subprocess.run(
@@ -76,17 +96,7 @@ def main() -> None:
     from worker.newsletters import schedule
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO registrations_caregiver (first_name, last_name, date_of_birth, "
-            "street, house_number, postcode, city, email, email_confirmed_at, phone, channel, "
-            "wants_newsletter, parent_of_disabled_child, migration_background, state, source, "
-            "registered_on, care_end_reason, end_reason, created_at) "
-            "SELECT 'Voornaam' || i, 'Achternaam', DATE '1960-01-01', 'Lindenlaan', '1', "
-            "'3845AB', 'Harderwijk', 'persoon' || i || '@example.nl', now(), '', 'email', "
-            "true, false, false, 'actief', 'online', %s, '', '', now() "
-            "FROM generate_series(1, %s) AS i", [clock.today(), RECIPIENTS])
-        cursor.execute("ANALYZE")
+    fill_recipients(RECIPIENTS, clock.today())
     app.control.purge()
     newsletter = Newsletter.objects.create(
         subject="Nieuwsbrief december", body="Beste mantelzorger,\n\n**Inloop** in De Roef.\n\n"

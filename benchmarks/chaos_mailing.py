@@ -15,7 +15,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_newsletter import ROOT, free_port, recreate_database  # noqa: E402
+from bench_newsletter import (  # noqa: E402
+    ROOT,
+    fill_recipients,
+    free_port,
+    recreate_database,
+)
 
 RECIPIENTS = int(os.environ.get("CHAOS_RECIPIENTS", "10000"))
 
@@ -47,16 +52,7 @@ def main() -> None:
     from worker.newsletters import STUCK_AFTER, queue_senders, reap_stuck_deliveries, schedule
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO registrations_caregiver (first_name, last_name, date_of_birth, "
-            "street, house_number, postcode, city, email, email_confirmed_at, phone, channel, "
-            "wants_newsletter, parent_of_disabled_child, migration_background, state, source, "
-            "registered_on, care_end_reason, end_reason, created_at) "
-            "SELECT 'Voornaam' || i, 'Achternaam', DATE '1960-01-01', 'Lindenlaan', '1', "
-            "'3845AB', 'Harderwijk', 'persoon' || i || '@example.nl', now(), '', 'email', "
-            "true, false, false, 'actief', 'online', %s, '', '', now() "
-            "FROM generate_series(1, %s) AS i", [clock.today(), RECIPIENTS])
+    fill_recipients(RECIPIENTS, clock.today())
     app.control.purge()
     newsletter = Newsletter.objects.create(subject="Chaos", body="Beste mantelzorger.")
     counts_file = Path(tempfile.mkdtemp()) / "sink.json"
