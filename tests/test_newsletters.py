@@ -288,3 +288,14 @@ def test_coordinators_get_one_digest_a_day_of_what_failed():
     body = mail.outbox[0].body
     assert 'Nieuwsbrief "Nieuws van november": 1 mislukt' in body
     assert bert.email not in body and "Persoon" not in body  # no personal data
+
+
+@pytest.mark.django_db
+def test_progress_starts_at_zero_before_preparing():
+    from worker.newsletters import progress
+
+    caregivers(2)
+    letter = newsletter(status=NewsletterStatus.SENDING)
+    assert progress(letter)["percent"] == 0
+    prepare_deliveries(letter)
+    assert progress(letter)["percent"] == 0 and progress(letter)["pending"] == 2

@@ -259,7 +259,9 @@ def progress(newsletter: Newsletter) -> dict:
             "failed": rows.get(DeliveryStatus.FAILED, 0),
             "skipped": rows.get(DeliveryStatus.SKIPPED, 0),
             "pending": rows.get(DeliveryStatus.PENDING, 0) + rows.get(DeliveryStatus.SENDING, 0),
-            "percent": round(100 * done / total) if total else 100}
+            # Nothing prepared yet means nothing done yet (unless it is marked sent).
+            "percent": round(100 * done / total) if total else (
+                100 if newsletter.status == NewsletterStatus.SENT else 0)}
 
 
 
