@@ -2,6 +2,8 @@
 
 import datetime
 
+from playwright.sync_api import expect
+
 from mantelzorg import clock
 from registrations.models import Caregiver, State
 
@@ -26,8 +28,9 @@ def test_compose_preview_send_and_watch_progress(page, axe, inline_tasks):
     assert page.locator(".newsletter-preview strong").inner_text() == "Welkom"
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Versturen").click()
-    page.wait_for_function(
-        "document.querySelector('progress') && document.querySelector('progress').value == 100")
+    # expect() polls from Playwright's side (the page's CSP forbids evaluating strings).
+    expect(page.locator("#newsletter-status")).to_have_text("Verstuurd")
+    expect(page.locator("progress")).to_have_attribute("value", "100")
     assert "20 verstuurd" in page.locator("#progress-text").inner_text()
     assert page.locator("#newsletter-status").inner_text() == "Verstuurd"
     assert_no_axe_violations(axe, page)
