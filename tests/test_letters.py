@@ -86,6 +86,8 @@ def test_queued_letters_go_by_channel_exactly_once():
     assert [m.to for m in mail.outbox] == [["anja@example.nl"]]
     assert "stopt over een maand" in mail.outbox[0].subject
     assert "U blijft ingeschreven tot en met" in mail.outbox[0].body
+    html, kind = mail.outbox[0].alternatives[0]
+    assert kind == "text/html" and "<p>U blijft ingeschreven tot en met" in html
     statuses = {letter.pk: Letter.objects.get(pk=letter.pk).status
                 for letter in (by_mail, by_post, unconfirmed, nothing)}
     assert statuses == {by_mail.pk: LetterStatus.SENT, by_post.pk: LetterStatus.TO_PRINT,

@@ -1,8 +1,9 @@
 """Writes for the worker app: test pings, sending queued letters, print batches."""
 
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from mantelzorg import clock
 from registrations.models import Channel, State
@@ -40,8 +41,12 @@ def _email_message(letter, connection):
     from .letters import LETTER_TYPES, email_body, render_pdf
 
     spec = LETTER_TYPES[letter.kind]
-    message = EmailMessage(spec.subject, email_body(letter), to=[letter.caregiver.email],
-                           connection=connection)
+    body = email_body(letter)
+    message = EmailMultiAlternatives(spec.subject, body, to=[letter.caregiver.email],
+                                     connection=connection)
+    message.attach_alternative(
+        render_to_string("letters/email.html", {"subject": spec.subject, "body": body}),
+        "text/html")
     if spec.attach_pdf:
         message.attach(f"brief-{letter.pk}.pdf", render_pdf([letter]), "application/pdf")
     return message
