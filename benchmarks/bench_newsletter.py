@@ -60,6 +60,30 @@ def fill_recipients(count: int, today) -> None:
         cursor.execute("ANALYZE")
 
 
+def prepare_run(db_name: str, recipients: int, make_target: str) -> int:
+    """Own database with `recipients` caregivers, Django set up against it, an empty task
+    queue, and EMAIL_URL pointing at a free port for the sink. Returns that port."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        sys.exit(f"DATABASE_URL (PostgreSQL) and REDIS_URL must be set (make {make_target}).")
+    os.environ["DATABASE_URL"] = recreate_database(server, db_name)
+    smtp_port = free_port()
+    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from mantelzorg import clock
+    from mantelzorg.celery import app
+
+    call_command("migrate", verbosity=0)
+    fill_recipients(recipients, clock.today())
+    app.control.purge()
+    return smtp_port
+
+
 def peak_rss_mb(root_pid: int) -> float:
     """Largest VmHWM among the worker's main process and its children."""
     pids = [root_pid] + [int(p) for p in subprocess.run(
@@ -77,27 +101,12 @@ def peak_rss_mb(root_pid: int) -> float:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith("postgres") or not os.environ.get("REDIS_URL"):
-        sys.exit("DATABASE_URL (PostgreSQL) and REDIS_URL must be set (make bench-newsletter).")
-    os.environ["DATABASE_URL"] = recreate_database(server)
-    smtp_port = free_port()
-    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    smtp_port = prepare_run(DB_NAME, RECIPIENTS, "bench-newsletter")
     from django.db import connection
 
-    from mantelzorg import clock
-    from mantelzorg.celery import app
     from worker.models import Newsletter, NewsletterStatus
     from worker.newsletters import schedule
 
-    call_command("migrate", verbosity=0)
-    fill_recipients(RECIPIENTS, clock.today())
-    app.control.purge()
     newsletter = Newsletter.objects.create(
         subject="Nieuwsbrief december", body="Beste mantelzorger,\n\n**Inloop** in De Roef.\n\n"
         "- yoga op dinsdag\n- wandeling op donderdag\n\n[Meer informatie](https://example.org)")

@@ -17,9 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_newsletter import (  # noqa: E402
     ROOT,
-    fill_recipients,
-    free_port,
-    recreate_database,
+    prepare_run,
 )
 
 RECIPIENTS = int(os.environ.get("CHAOS_RECIPIENTS", "10000"))
@@ -33,27 +31,13 @@ def start_worker(env):
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith("postgres") or not os.environ.get("REDIS_URL"):
-        sys.exit("DATABASE_URL (PostgreSQL) and REDIS_URL must be set (make chaos-mailing).")
-    os.environ["DATABASE_URL"] = recreate_database(server, "chaos_mailing")
-    smtp_port = free_port()
-    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    smtp_port = prepare_run("chaos_mailing", RECIPIENTS, "chaos-mailing")
     from django.db import connection
 
     from mantelzorg import clock
-    from mantelzorg.celery import app
     from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
     from worker.newsletters import STUCK_AFTER, queue_senders, reap_stuck_deliveries, schedule
 
-    call_command("migrate", verbosity=0)
-    fill_recipients(RECIPIENTS, clock.today())
-    app.control.purge()
     newsletter = Newsletter.objects.create(subject="Chaos", body="Beste mantelzorger.")
     counts_file = Path(tempfile.mkdtemp()) / "sink.json"
     sink = subprocess.Popen([sys.executable, "benchmarks/smtp_sink.py", str(smtp_port),
