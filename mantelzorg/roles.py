@@ -28,6 +28,9 @@ COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "registrations.delete_postcoderange",
     "registrations.view_registrationrules",
     "registrations.change_registrationrules",
+    "appreciation.view_appreciationyear",
+    "appreciation.add_appreciationyear",
+    "appreciation.change_appreciationyear",
     "worker.view_workerping",
     "worker.add_workerping",
 ]
