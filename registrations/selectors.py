@@ -9,7 +9,7 @@ from django_fsm_log.models import StateLog
 
 from mantelzorg import clock
 
-from .models import Caregiver, RegistrationRules, StaffAccess, State
+from .models import Caregiver, RegistrationRules, StaffAccess, State, add_months
 
 POSTCODE_START_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{0,2}$")
 
@@ -36,11 +36,7 @@ def young_filter(today: datetime.date | None = None) -> Q:
     today = today or clock.today()
     max_age = RegistrationRules.current().young_max_age
     # Born after this day means younger than max_age + 1 today.
-    try:
-        cutoff = today.replace(year=today.year - max_age - 1)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - max_age - 1, day=28)
-    return Q(date_of_birth__gt=cutoff)
+    return Q(date_of_birth__gt=add_months(today, -12 * (max_age + 1)))
 
 
 def waiting_for_consulent():

@@ -37,16 +37,19 @@ def newsletter_edit(request, pk=None):
 
 @staff_required
 def newsletter_detail(request, pk):
-    newsletter = get_object_or_404(Newsletter, pk=pk)
+    return _render_detail(request, get_object_or_404(Newsletter, pk=pk), ScheduleForm())
+
+
+def _render_detail(request, newsletter, schedule_form, status=200):
     return render(request, "backoffice/newsletters/detail.html", {
         "newsletter": newsletter,
         "counts": newsletters.audience_counts(newsletter.audience),
         "body_html": newsletters.render_body(newsletter),
-        "schedule_form": ScheduleForm(),
+        "schedule_form": schedule_form,
         "progress": newsletters.progress(newsletter),
         "failures": newsletter.deliveries.filter(status=DeliveryStatus.FAILED)
         .select_related("caregiver")[:50],
-    })
+    }, status=status)
 
 
 @staff_required
@@ -55,11 +58,7 @@ def newsletter_send(request, pk):
     newsletter = get_object_or_404(Newsletter, pk=pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        return render(request, "backoffice/newsletters/detail.html", {
-            "newsletter": newsletter, "schedule_form": form,
-            "counts": newsletters.audience_counts(newsletter.audience),
-            "body_html": newsletters.render_body(newsletter),
-            "progress": newsletters.progress(newsletter)}, status=400)
+        return _render_detail(request, newsletter, form, status=400)
     if newsletters.schedule(newsletter, form.cleaned_data["send_at"]):
         messages.success(request, _("De nieuwsbrief gaat op weg."))
     else:

@@ -219,7 +219,7 @@ def render_newsletter_preview(newsletter_id: int) -> bool:
     """The postal version of a newsletter as PDF, addressed to a made-up example person."""
     from django.core.files.base import ContentFile
 
-    from registrations.models import Caregiver
+    from registrations.models import Caregiver, add_months
 
     from .letters import render_pdf
     from .models import Letter, LetterKind, Newsletter
@@ -228,7 +228,7 @@ def render_newsletter_preview(newsletter_id: int) -> bool:
     if newsletter is None:
         return False
     example = Caregiver(first_name="Voorbeeld", last_name="Mantelzorger",
-                        date_of_birth=clock.today().replace(year=clock.today().year - 60),
+                        date_of_birth=add_months(clock.today(), -12 * 60),
                         street="Voorbeeldstraat", house_number="1", postcode="3841AB",
                         city="Harderwijk", registered_on=clock.today())
     letter = Letter(kind=LetterKind.NEWSLETTER, caregiver=example, newsletter=newsletter,
