@@ -1,20 +1,40 @@
-"""The yearly mantelzorgwaardering: its rules per year (requests and payouts follow).
+"""The yearly mantelzorgwaardering: rules per year, requests with their state machine, payouts.
 
 Every number is a setting a coordinator edits per year: amounts and payout form per age
 group, minimum hours and duration of care, the application window, caps and the budget.
 Once payouts are made a year is frozen; the next year starts as a copy of the last.
+
+A request's state changes only through the transitions on `AppreciationRequest` (django-fsm-2,
+recorded by django-fsm-log with who and why); `services.py` calls them. One request per
+caregiver per year is a database constraint, so a double or racing submission stores one row.
 """
 
+import re
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
+
+from mantelzorg import roles
+from registrations.models import logged_transition
 
 
 class PayoutForm(models.TextChoices):
     BANK = "bank", _("Geld op de bankrekening")
     VOUCHER = "bon", _("Cadeaubon of activiteit")
+
+
+POSTCODE_PART_RE = re.compile(r"^([1-9][0-9]{3})(?:\s*-\s*([1-9][0-9]{3}))?$")
+
+
+def validate_postcode_list(value: str) -> None:
+    parts = [part.strip() for part in (value or "").split(",")]
+    if not any(parts) or not all(POSTCODE_PART_RE.match(part) for part in parts):
+        raise ValidationError(_("Schrijf de postcodes als 3840-3849, met komma's ertussen."))
 
 
 class AppreciationYear(models.Model):
@@ -41,6 +61,38 @@ class AppreciationYear(models.Model):
         _("hoogstens zoveel per adres"), null=True, blank=True,
         help_text=_("Leeg: geen grens."))
     budget_cents = models.PositiveBigIntegerField(_("budget (centen)"), default=10_000_000)
+    recipient_postcodes = models.CharField(
+        _("postcodes waar de naaste moet wonen"), max_length=200, default="3840-3849",
+        validators=[validate_postcode_list],
+        help_text=_("Cijfers van de postcode, reeksen met een streepje, gescheiden door "
+                    "komma's. Bijvoorbeeld: 3840-3849."))
+    max_requests_per_iban = models.PositiveSmallIntegerField(
+        _("hoogstens zoveel aanvragen op één rekeningnummer"), default=2,
+        help_text=_("Meer aanvragen op hetzelfde rekeningnummer worden gemeld aan de "
+                    "consulent."))
+    answer_within_weeks = models.PositiveSmallIntegerField(
+        _("weken om een vraag te beantwoorden"), default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text=_("Geen antwoord binnen deze tijd: de aanvraag wordt afgewezen."))
+    payment_within_weeks = models.PositiveSmallIntegerField(
+        _("betaling binnen zoveel weken na goedkeuring"), default=4,
+        validators=[MaxValueValidator(52)])
+    text_receipt = models.TextField(_("brieftekst: ontvangstbevestiging"), default=(
+        "Wij hebben uw aanvraag voor de mantelzorgwaardering goed ontvangen. Een consulent "
+        "kijkt ernaar. U krijgt binnen een paar weken bericht van ons."))
+    text_approved = models.TextField(_("brieftekst: goedgekeurd"), default=(
+        "Goed nieuws: u krijgt de mantelzorgwaardering. Zo laat de gemeente Harderwijk zien "
+        "dat zij uw zorg belangrijk vindt. Dank u wel voor alles wat u doet."))
+    text_rejected = models.TextField(_("brieftekst: afgewezen"), default=(
+        "Wij hebben uw aanvraag voor de mantelzorgwaardering bekeken. Helaas krijgt u de "
+        "waardering dit jaar niet."))
+    text_objection = models.TextField(_("brieftekst: bezwaar maken"), default=(
+        "Bent u het niet eens met dit besluit? Dan kunt u binnen 6 weken bezwaar maken. "
+        "Stuur ons een brief of e-mail en schrijf erin waarom u het niet eens bent. Bellen "
+        "mag ook: wij helpen u graag."))
+    text_info_request = models.TextField(_("brieftekst: vraag om aanvulling"), default=(
+        "Wij hebben uw aanvraag voor de mantelzorgwaardering bekeken. Wij hebben nog een "
+        "vraag voor u. Zonder uw antwoord kunnen wij de aanvraag niet afmaken."))
     payouts_made_at = models.DateTimeField(_("uitbetaald op"), null=True, blank=True,
                                            editable=False)
 
@@ -71,3 +123,255 @@ class AppreciationYear(models.Model):
 
     def is_open(self, day) -> bool:
         return self.window_opens <= day <= self.window_closes
+
+    def amount_for(self, age_group: str) -> int:
+        return self.amount_young_cents if age_group == AgeGroup.YOUNG else self.amount_adult_cents
+
+    def payout_for(self, age_group: str) -> str:
+        return self.payout_young if age_group == AgeGroup.YOUNG else self.payout_adult
+
+    def postcode_ranges(self) -> list[tuple[int, int]]:
+        """'3840-3849, 8000' → [(3840, 3849), (8000, 8000)]; malformed parts are skipped
+        (clean() refuses them when a coordinator saves)."""
+        ranges = []
+        for part in self.recipient_postcodes.split(","):
+            match = POSTCODE_PART_RE.match(part.strip())
+            if match:
+                first = int(match.group(1))
+                ranges.append((first, int(match.group(2) or first)))
+        return ranges
+
+    def recipient_postcode_ok(self, postcode: str) -> bool:
+        digits = (postcode or "")[:4]
+        if not digits.isdigit():
+            return False
+        return any(first <= int(digits) <= last for first, last in self.postcode_ranges())
+
+
+class AgeGroup(models.TextChoices):
+    ADULT = "volwassen", _("Volwassene")
+    YOUNG = "jong", _("Jonge mantelzorger")
+
+
+class RequestState(models.TextChoices):
+    INGEDIEND = "ingediend", _("Ingediend")
+    IN_BEHANDELING = "in_behandeling", _("In behandeling")
+    AANVULLING_NODIG = "aanvulling_nodig", _("Aanvulling nodig")
+    GOEDGEKEURD = "goedgekeurd", _("Goedgekeurd")
+    AFGEWEZEN = "afgewezen", _("Afgewezen")
+    IN_BETAALBATCH = "in_betaalbatch", _("In betaalbatch")
+    UITBETAALD = "uitbetaald", _("Uitbetaald")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+
+
+OPEN_STATES = [RequestState.INGEDIEND, RequestState.IN_BEHANDELING,
+               RequestState.AANVULLING_NODIG]
+COMMITTED_STATES = [RequestState.GOEDGEKEURD, RequestState.IN_BETAALBATCH]
+
+
+class Route(models.TextChoices):
+    SELF = "zelf", _("Door de mantelzorger zelf")
+    ON_BEHALF = "namens", _("Namens de mantelzorger")
+    CONSULENT = "consulent", _("Door een consulent ingevoerd (papieren formulier)")
+
+
+class RejectionReason(models.TextChoices):
+    TOO_FEW_HOURS = "te_weinig_uren", _("Minder uren zorg per week dan nodig")
+    TOO_SHORT = "te_kort", _("De zorg duurt nog niet lang genoeg")
+    RECIPIENT_ELSEWHERE = "naaste_elders", _("De naaste woont niet in de gemeente")
+    ALREADY_RECEIVED = "al_ontvangen", _("Dit jaar al een waardering gekregen")
+    CAP_REACHED = "grens_bereikt", _("Al genoeg waarderingen voor deze naaste of dit adres")
+    NOT_INFORMAL_CARE = "geen_mantelzorg", _("Betaalde zorg, vrijwilligerswerk of gewone "
+                                             "zorg tussen huisgenoten")
+    NOT_CONFIRMED = "niet_bevestigd", _("De mantelzorger heeft de aanvraag niet bevestigd")
+    NO_ANSWER = "geen_antwoord", _("Geen antwoord op onze vraag")
+    OTHER = "anders", _("Een andere reden")
+
+
+def is_staff_member(instance, user) -> bool:
+    """Transition permission: only consulenten and coordinators decide."""
+    return roles.is_staff_member(user)
+
+
+def is_coordinator(instance, user) -> bool:
+    return roles.is_coordinator(user)
+
+
+def caregiver_confirmed(instance) -> bool:
+    """A request made on someone's behalf is decided only after the caregiver agreed."""
+    return instance.caregiver_confirmed_at is not None
+
+
+class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
+    """One caregiver's request for one year's waardering, from submission to payout."""
+
+    year = models.ForeignKey(AppreciationYear, on_delete=models.PROTECT,
+                             related_name="requests", verbose_name=_("jaar"))
+    caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.PROTECT,
+                                  related_name="appreciation_requests",
+                                  verbose_name=_("mantelzorger"))
+    route = models.CharField(_("aangevraagd"), max_length=10, choices=Route.choices)
+    # On behalf of the caregiver: who asked, so the consulent can call back.
+    requester_name = models.CharField(_("aangevraagd door"), max_length=150, blank=True)
+    requester_relation = models.CharField(_("relatie tot de mantelzorger"), max_length=100,
+                                          blank=True)
+    requester_contact = models.CharField(_("telefoon of e-mail aanvrager"), max_length=254,
+                                         blank=True)
+    caregiver_confirmed_at = models.DateTimeField(null=True, blank=True)
+    caregiver_was_unknown = models.BooleanField(
+        _("nieuw ingeschreven via de waardering"), default=False)
+
+    recipient_name = models.CharField(_("naam naaste"), max_length=150)
+    recipient_postcode = models.CharField(_("postcode naaste"), max_length=6)
+    recipient_house_number = models.CharField(_("huisnummer naaste"), max_length=12)
+    hours_per_week = models.PositiveSmallIntegerField(_("uren zorg per week"))
+    care_since = models.DateField(_("zorgt sinds"))
+
+    age_group = models.CharField(_("leeftijdsgroep"), max_length=10, choices=AgeGroup.choices)
+    payout_form = models.CharField(_("uitbetaling"), max_length=5, choices=PayoutForm.choices)
+    amount_cents = models.PositiveIntegerField(_("bedrag (centen)"))
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    account_holder = models.CharField(_("tenaamstelling"), max_length=70, blank=True)
+
+    state = FSMField(_("status"), max_length=16, choices=RequestState.choices,
+                     default=RequestState.INGEDIEND, protected=True)
+    checks = models.JSONField(_("controles"), default=list)
+    checks_passed = models.BooleanField(_("alle controles goed"), default=False)
+    rejection_reason = models.CharField(_("reden afwijzing"), max_length=16, blank=True,
+                                        choices=RejectionReason.choices)
+    rejection_text = models.TextField(_("toelichting afwijzing"), blank=True)
+    info_question = models.TextField(_("vraag aan de mantelzorger"), blank=True)
+    info_answer = models.TextField(_("antwoord van de mantelzorger"), blank=True)
+    info_due_on = models.DateField(_("antwoord uiterlijk"), null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    payment_batch = models.ForeignKey("PaymentBatch", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="requests")
+    voucher_code = models.CharField(_("boncode"), max_length=20, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("ingediend op"))
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("waarderingsaanvraag")
+        verbose_name_plural = _("waarderingsaanvragen")
+        indexes = [
+            models.Index(fields=["state", "submitted_at", "id"]),
+            models.Index(fields=["submitted_at", "id"]),
+            models.Index(fields=["year", "state"]),
+            models.Index(fields=["year", "iban"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "caregiver"],
+                                    condition=~Q(state="ingetrokken"),
+                                    name="one_waardering_per_caregiver_per_year"),
+            models.CheckConstraint(condition=~Q(state="afgewezen") | ~Q(rejection_reason=""),
+                                   name="rejection_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["in_betaalbatch", "uitbetaald"])
+                | Q(payment_batch__isnull=False), name="paid_request_is_in_a_batch"),
+            models.CheckConstraint(condition=Q(hours_per_week__lte=168),
+                                   name="waardering_hours_fit_in_a_week"),
+        ]
+
+    def __str__(self):
+        return f"Waardering {self.year_id and self.year.year} #{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        """The number on letters and bank statements."""
+        return f"MZW-{self.year.year}-{self.pk:06d}"
+
+    @property
+    def end_to_end_id(self) -> str:
+        """SEPA end-to-end id: fixed per request, so an exported file pays a request once."""
+        return f"MZW{self.year.year}R{self.pk:09d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def failed_checks(self) -> list[dict]:
+        return [check for check in self.checks if not check.get("ok")]
+
+    # --- the state machine (only services.py calls these) ---------------------------
+    @logged_transition(field=state, source=RequestState.INGEDIEND,
+                       target=RequestState.IN_BEHANDELING, permission=is_staff_member)
+    def start_review(self, by=None, description=None):
+        pass
+
+    @logged_transition(field=state, source=RequestState.IN_BEHANDELING,
+                       target=RequestState.GOEDGEKEURD, permission=is_staff_member,
+                       conditions=[caregiver_confirmed])
+    def approve(self, by=None, description=None):
+        self.decided_by = by
+
+    @logged_transition(field=state, source=OPEN_STATES, target=RequestState.AFGEWEZEN,
+                       permission=is_staff_member)
+    def reject(self, reason: str, text: str = "", by=None, description=None):
+        self.rejection_reason, self.rejection_text = reason, text
+        self.decided_by = by
+
+    @logged_transition(field=state, source=RequestState.AANVULLING_NODIG,
+                       target=RequestState.AFGEWEZEN)
+    def expire(self, by=None, description=None):
+        """No answer in time (the daily job)."""
+        self.rejection_reason = RejectionReason.NO_ANSWER
+
+    @logged_transition(field=state, source=RequestState.IN_BEHANDELING,
+                       target=RequestState.AANVULLING_NODIG, permission=is_staff_member)
+    def ask_information(self, question: str, due_on, by=None, description=None):
+        self.info_question, self.info_answer, self.info_due_on = question, "", due_on
+
+    @logged_transition(field=state, source=RequestState.AANVULLING_NODIG,
+                       target=RequestState.IN_BEHANDELING)
+    def answer_information(self, answer: str, by=None, description=None):
+        self.info_answer = answer
+
+    @logged_transition(field=state, source=OPEN_STATES, target=RequestState.INGETROKKEN)
+    def withdraw(self, by=None, description=None):
+        """By the caregiver, before a decision."""
+
+    @logged_transition(field=state, source=RequestState.GOEDGEKEURD,
+                       target=RequestState.IN_BETAALBATCH, permission=is_coordinator)
+    def add_to_batch(self, batch, by=None, description=None):
+        self.payment_batch = batch
+
+    @logged_transition(field=state, source=RequestState.IN_BETAALBATCH,
+                       target=RequestState.UITBETAALD, permission=is_coordinator)
+    def mark_paid(self, by=None, description=None):
+        pass
+
+
+class PaymentBatch(models.Model):
+    """Approved requests paid together: one SEPA file (bank) or one voucher list.
+
+    The export is rendered once and stored, so downloading it twice gives the same file
+    with the same message id and end-to-end ids: a bank refuses a file it already took.
+    """
+
+    year = models.ForeignKey(AppreciationYear, on_delete=models.PROTECT,
+                             related_name="payment_batches")
+    payout_form = models.CharField(max_length=5, choices=PayoutForm.choices)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    request_count = models.PositiveIntegerField(default=0)
+    total_cents = models.PositiveBigIntegerField(default=0)
+    export = models.FileField(upload_to="payments/", blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("betaalbatch")
+        verbose_name_plural = _("betaalbatches")
+
+    def __str__(self):
+        return f"Betaalbatch {self.pk}"
+
+    @property
+    def message_id(self) -> str:
+        return f"MZW{self.year.year}B{self.pk:06d}"

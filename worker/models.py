@@ -30,6 +30,18 @@ class SchedulerBeat(models.Model):
 class LetterKind(models.TextChoices):
     RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
     NEWSLETTER = "nieuwsbrief", _("Nieuwsbrief per post")
+    WAARDERING_RECEIPT = "waardering_ontvangen", _("Waardering: aanvraag ontvangen")
+    WAARDERING_CONFIRM = "waardering_bevestigen", _("Waardering: graag bevestigen")
+    WAARDERING_APPROVED = "waardering_goedgekeurd", _("Waardering: goedgekeurd")
+    WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
+    WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
+
+
+# Letters about a person's own request: they may go to the e-mail address given in that
+# request before it was confirmed (the newsletter and other mail wait for confirmation).
+REQUEST_LETTER_KINDS = [LetterKind.WAARDERING_RECEIPT, LetterKind.WAARDERING_CONFIRM,
+                        LetterKind.WAARDERING_APPROVED, LetterKind.WAARDERING_REJECTED,
+                        LetterKind.WAARDERING_INFO]
 
 
 class LetterStatus(models.TextChoices):
@@ -80,6 +92,9 @@ class Letter(models.Model):
                                     on_delete=models.SET_NULL, related_name="letters")
     newsletter = models.ForeignKey("Newsletter", null=True, blank=True,
                                    on_delete=models.CASCADE, related_name="letters")
+    appreciation_request = models.ForeignKey(
+        "appreciation.AppreciationRequest", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="letters")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True, default="", db_default="")
 
