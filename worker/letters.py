@@ -31,6 +31,21 @@ LETTER_TYPES = {
         template="einde_inschrijving"),
     LetterKind.NEWSLETTER: LetterType(
         subject="Nieuwsbrief van het Servicepunt Mantelzorg", template="nieuwsbrief"),
+    LetterKind.WAARDERING_RECEIPT: LetterType(
+        subject="Wij hebben uw aanvraag voor de mantelzorgwaardering ontvangen",
+        template="waardering_ontvangen"),
+    LetterKind.WAARDERING_CONFIRM: LetterType(
+        subject="Iemand heeft de mantelzorgwaardering voor u aangevraagd",
+        template="waardering_bevestigen"),
+    LetterKind.WAARDERING_APPROVED: LetterType(
+        subject="U krijgt de mantelzorgwaardering", template="waardering_goedgekeurd",
+        attach_pdf=True),
+    LetterKind.WAARDERING_REJECTED: LetterType(
+        subject="Besluit over uw aanvraag voor de mantelzorgwaardering",
+        template="waardering_afgewezen", attach_pdf=True),
+    LetterKind.WAARDERING_INFO: LetterType(
+        subject="Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
+        template="waardering_vraag"),
 }
 
 # Address window of a Dutch window envelope (venster links), in millimetres from the top
@@ -54,7 +69,9 @@ def _css_context() -> dict:
 def letter_context(letter) -> dict:
     caregiver = letter.caregiver
     newsletter = letter.newsletter if letter.newsletter_id else None
+    request = letter.appreciation_request if letter.appreciation_request_id else None
     return {
+        **(appreciation_context(request) if request else {}),
         "newsletter": newsletter,
         "newsletter_html": render_body(newsletter) if newsletter else "",
         "letter": letter,
@@ -63,6 +80,21 @@ def letter_context(letter) -> dict:
         "young": caregiver.is_young(),
         "sender": settings.LETTER_SENDER,
         "site_url": settings.SITE_URL,
+    }
+
+
+def appreciation_context(request) -> dict:
+    """What the waardering letters say: the request, the year's texts, amount and dates."""
+    import datetime
+
+    rules = request.year
+    decided_on = request.decided_at.astimezone(clock.AMSTERDAM).date() \
+        if request.decided_at else clock.today()
+    return {
+        "request": request,
+        "rules": rules,
+        "amount": request.amount_cents / 100,
+        "expected_payment_on": decided_on + datetime.timedelta(weeks=rules.payment_within_weeks),
     }
 
 

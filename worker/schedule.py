@@ -37,6 +37,11 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.failed_deliveries_digest",
             "schedule": crontab(hour=7, minute=30),
         },
+        # Waardering requests with an unanswered question past its date are rejected.
+        "waardering-unanswered-questions": {
+            "task": "worker.expire_waardering_questions",
+            "schedule": crontab(hour=3, minute=15),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

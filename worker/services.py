@@ -8,7 +8,14 @@ from django.template.loader import render_to_string
 from mantelzorg import clock
 from registrations.models import Channel, State
 
-from .models import Letter, LetterKind, LetterStatus, PrintBatch, WorkerPing
+from .models import (
+    REQUEST_LETTER_KINDS,
+    Letter,
+    LetterKind,
+    LetterStatus,
+    PrintBatch,
+    WorkerPing,
+)
 from .smtp import SMTP_ERRORS, classify
 from .tasks import ping
 
@@ -28,7 +35,8 @@ def _route(letter) -> tuple[str, str]:
         return "", "Gegevens gewist"
     if letter.kind == LetterKind.RETENTION_NOTICE and caregiver.state != State.VOORMALIG:
         return "", "Niet meer van toepassing: de zorg is hervat of de inschrijving is al gestopt"
-    if caregiver.channel == Channel.EMAIL and caregiver.email and caregiver.email_confirmed_at:
+    email_ok = caregiver.email_confirmed_at or letter.kind in REQUEST_LETTER_KINDS
+    if caregiver.channel == Channel.EMAIL and caregiver.email and email_ok:
         return Channel.EMAIL, ""
     if caregiver.channel == Channel.NONE:
         return "", "Wil geen post of e-mail"

@@ -236,3 +236,12 @@ def render_newsletter_preview(newsletter_id: int) -> bool:
     newsletter.preview_pdf.save(f"voorbeeld-{newsletter.pk}.pdf",
                                 ContentFile(render_pdf([letter])), save=True)
     return True
+
+
+@shared_task(name="worker.expire_waardering_questions")
+def expire_waardering_questions() -> int:
+    """Waardering requests whose question went unanswered in time are rejected, with a
+    letter. Safe to run twice: only requests still waiting for an answer move."""
+    from appreciation.services import expire_information_requests
+
+    return expire_information_requests()
