@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter chaos-mailing
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue chaos-mailing
 
 run:
 	scripts/bootstrap.sh
@@ -39,6 +39,14 @@ bench-letters:
 bench-newsletter:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_newsletter.py
+
+bench-sepa:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_sepa.py
+
+bench-queue:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_queue.py
 
 # Fault tests (not tests of the suite): each prints a last line `CHAOS <name> …`.
 chaos-mailing:

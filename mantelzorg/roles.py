@@ -19,6 +19,10 @@ CONSULENT_PERMISSIONS = [
     "registrations.change_caregiver",
     "registrations.view_district",
     "registrations.view_postcoderange",
+    "appreciation.view_appreciationyear",
+    "appreciation.view_appreciationrequest",
+    "appreciation.add_appreciationrequest",
+    "appreciation.change_appreciationrequest",
 ]
 COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "registrations.add_district",
@@ -28,9 +32,11 @@ COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "registrations.delete_postcoderange",
     "registrations.view_registrationrules",
     "registrations.change_registrationrules",
-    "appreciation.view_appreciationyear",
     "appreciation.add_appreciationyear",
     "appreciation.change_appreciationyear",
+    "appreciation.view_paymentbatch",
+    "appreciation.add_paymentbatch",
+    "appreciation.change_paymentbatch",
     "worker.view_workerping",
     "worker.add_workerping",
 ]
