@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransition
 
 from mantelzorg import clock, roles
 from registrations import services as registrations
-from registrations.models import Caregiver, Channel, Source, add_months
+from registrations.models import Caregiver, Channel, Source, State, add_months
 from registrations.services import LINK_STATES, RegistrationData
 
 from .checks import refresh_checks
@@ -326,10 +326,18 @@ def approve(request, by, *, expected_state=None, over_budget_ok=False) -> Apprec
     request.approve(by=by, description=_("Goedgekeurd"))
     request.decided_at = clock.now()
     request.save()
+    _after_approval(request, by)
+    return request
+
+
+def _after_approval(request, by) -> None:
+    """The approval letter; and a consulent who approved has checked the person, so a
+    registration made through the request becomes active (as after an intake)."""
     from worker.models import LetterKind
 
     queue_letter(request, LetterKind.WAARDERING_APPROVED)
-    return request
+    if request.caregiver.state == State.AANGEMELD:
+        registrations.mark_checked(request.caregiver, by)
 
 
 @transaction.atomic
@@ -426,7 +434,6 @@ def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:
             year = _lock_year(year_id)
             needed = sum(c.amount_cents for c in candidates if c.year_id == year_id)
             _check_budget(year, needed, over_budget_ok)
-        from worker.models import LetterKind
 
         now = clock.now()
         for request in candidates:
@@ -434,7 +441,7 @@ def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:
             request.approve(by=by, description=_("Goedgekeurd (alle controles goed)"))
             request.decided_at = now
             request.save()
-            queue_letter(request, LetterKind.WAARDERING_APPROVED)
+            _after_approval(request, by)
     return len(candidates), len(set(request_ids)) - len(candidates)
 
 

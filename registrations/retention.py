@@ -31,6 +31,9 @@ from .models import (
     last_day_reaching,
 )
 
+WAARDERING_KEEPS_REGISTRATION = ["ingediend", "in_behandeling", "aanvulling_nodig",
+                                 "goedgekeurd", "in_betaalbatch"]
+
 
 @dataclass(frozen=True)
 class RetentionResult:
@@ -122,6 +125,10 @@ def expire_unconfirmed(today: datetime.date, rules: RegistrationRules) -> int:
     stale = Caregiver.objects.filter(
         state=State.AANGEMELD,
         registered_on__lt=today - datetime.timedelta(days=rules.unconfirmed_expiry_days),
+    ).exclude(
+        # Registered through a waardering request that is still being handled or paid:
+        # the request needs the registration until it is decided and paid.
+        appreciation_requests__state__in=WAARDERING_KEEPS_REGISTRATION,
     )
     return _end(stale, State.AANGEMELD, EndReason.UNCONFIRMED, "Aanmelding nooit bevestigd",
                 today)
@@ -138,6 +145,7 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         model.objects.filter(caregiver__in=ids).delete()
     Letter.objects.filter(caregiver__in=ids, status=LetterStatus.QUEUED).update(
         status=LetterStatus.CANCELLED)
+    erase_waardering_requests(ids)
     StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Caregiver), object_id__in=ids
     ).exclude(description=None).update(description=None)
@@ -150,6 +158,24 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
         target_group_consent_at=None,
+    )
+
+
+def erase_waardering_requests(caregiver_ids) -> int:
+    """Waardering requests keep year, state, age group and amount (anonymous counts for the
+    annual report); the bank account, names, address, questions and answers go."""
+    from appreciation.models import AppreciationRequest
+
+    requests = AppreciationRequest.objects.filter(caregiver__in=caregiver_ids)
+    StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(AppreciationRequest),
+        object_id__in=requests.values("pk"),
+    ).exclude(description=None).update(description=None)
+    return requests.update(
+        iban=Value(""), account_holder=Value(""), recipient_name=Value(""),
+        recipient_house_number=Value(""), recipient_postcode=Substr("recipient_postcode", 1, 4),
+        requester_name=Value(""), requester_relation=Value(""), requester_contact=Value(""),
+        rejection_text=Value(""), info_question=Value(""), info_answer=Value(""),
     )
 
 

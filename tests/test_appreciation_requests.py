@@ -245,3 +245,36 @@ def test_bulk_approval_takes_only_requests_that_pass_every_check(year, coordinat
     assert services.bulk_approve([good.pk, unknown.pk], coordinator) == (1, 1)
     states = dict(AppreciationRequest.objects.values_list("pk", "state"))
     assert states == {good.pk: RequestState.GOEDGEKEURD, unknown.pk: RequestState.INGEDIEND}
+
+
+def test_retention_keeps_a_registration_with_a_request_in_progress_and_erases_it_later(
+        year, consulent):
+    from registrations.models import RegistrationRules
+    from registrations.retention import expire_unconfirmed, run_daily
+
+    request = submit_one()
+    other = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1962, 2, 2))))
+    services.reject(other, consulent, RejectionReason.OTHER, "Vertrokken naar Zwolle")
+    later = TODAY + datetime.timedelta(days=90)
+    with time_machine.travel(later, tick=False):
+        assert expire_unconfirmed(later, RegistrationRules.current()) == 1  # only `other`
+    assert Caregiver.objects.get(pk=request.caregiver_id).state == State.AANGEMELD
+    run_daily(later + datetime.timedelta(days=31))
+    erased = AppreciationRequest.objects.get(pk=other.pk)
+    assert erased.caregiver.state == State.GEWIST
+    assert (erased.iban, erased.account_holder, erased.recipient_name, erased.rejection_text,
+            erased.recipient_postcode) == ("", "", "", "", "3845")
+    assert (erased.state, erased.amount_cents, erased.year_id) == (
+        RequestState.AFGEWEZEN, 7500, year.pk)
+    assert not StateLog.objects.for_(erased).exclude(description=None).exists()
+    kept = AppreciationRequest.objects.get(pk=request.pk)
+    assert kept.iban and kept.recipient_name == "Henk Bakker"
+
+
+def test_approving_a_request_activates_the_registration_it_made(year, consulent):
+    request = submit_one()
+    assert request.caregiver.state == State.AANGEMELD
+    services.approve(request, consulent)
+    caregiver = Caregiver.objects.get(pk=request.caregiver_id)
+    assert caregiver.state == State.ACTIEF and caregiver.checked_by_consulent_at
