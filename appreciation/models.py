@@ -273,6 +273,9 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
                 | Q(payment_batch__isnull=False), name="paid_request_is_in_a_batch"),
             models.CheckConstraint(condition=Q(hours_per_week__lte=168),
                                    name="waardering_hours_fit_in_a_week"),
+            # A voucher code is a bearer token: never two requests with the same code.
+            models.UniqueConstraint(fields=["voucher_code"], condition=~Q(voucher_code=""),
+                                    name="voucher_code_unique"),
         ]
 
     def __str__(self):
