@@ -263,3 +263,11 @@ LETTER_SENDER = {
     "email": env.str("LETTER_SENDER_EMAIL", default="mantelzorg@example.org"),
 }
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+# The Servicepunt's own account: the debtor of the SEPA payment files of the waardering.
+# The defaults are fake demo values (a test IBAN); set the real account in production.
+PAYOUT_ACCOUNT = {
+    "name": env.str("PAYOUT_ACCOUNT_NAME", default="Servicepunt Mantelzorg (demo)"),
+    "iban": env.str("PAYOUT_ACCOUNT_IBAN", default="NL02ABNA0123456789"),
+    "bic": env.str("PAYOUT_ACCOUNT_BIC", default="ABNANL2A"),
+}
