@@ -1,0 +1,266 @@
+"""Payouts of the waardering: payment batches, their SEPA file or voucher list, and "paid".
+
+A coordinator collects the approved requests of one year and one payout form into a batch.
+Each request moves to `in_betaalbatch` through its logged transition, so it can be in one
+batch only and is never paid twice. The batch's file is rendered once, checked and stored:
+
+- bank: a SEPA credit transfer (pain.001.001.03) validated against the XSD that comes with
+  sepaxml. Message id, end-to-end ids, creation time and payment-information id all come
+  from the batch and its requests, so the same batch always gives the same bytes and a bank
+  recognises a file it already took;
+- voucher: a list of unguessable voucher codes (unique across all requests by a constraint).
+
+When the bank (or the voucher supplier) has done its work, `mark_batch_paid` moves every
+request to `uitbetaald` and freezes the year's rules.
+"""
+
+import csv
+import functools
+import io
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from mantelzorg import clock, roles
+
+from .models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
+from .services import _require
+
+SEPA_SCHEMA = "pain.001.001.03"
+VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed over
+CSV_HEADER = ["referentie", "naam", "iban_of_boncode", "bedrag", "end_to_end_id"]
+
+
+class PaymentFileInvalid(Exception):
+    """The rendered SEPA file does not validate: nothing is stored, the batch rolls back."""
+
+
+def euro(cents: int) -> str:
+    """7500 → '75,00' (Dutch decimal comma, no float arithmetic)."""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+# --- creating a batch -------------------------------------------------------------------
+
+def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> PaymentBatch | None:
+    """Put every approved request of `year` paid by `payout_form` into one new batch.
+
+    Rows are claimed with SKIP LOCKED, so a second coordinator pressing the button at the
+    same moment gets the rest (or nothing), never the same requests. Returns None when
+    nothing is waiting. Raises PaymentFileInvalid (and stores nothing) if the file is bad.
+    """
+    if payout_form not in PayoutForm.values:
+        raise ValueError(f"unknown payout form {payout_form!r}")
+    if not roles.is_coordinator(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        requests = list(
+            _waiting(year, payout_form).select_for_update(skip_locked=True, of=("self",))
+            .select_related("year", "caregiver").order_by("submitted_at", "pk"))
+        if not requests:
+            return None
+        batch = PaymentBatch.objects.create(year=year, payout_form=payout_form,
+                                            created_at=clock.now(), created_by=by)
+        codes = new_voucher_codes(len(requests)) if payout_form == PayoutForm.VOUCHER else []
+        description = _("In betaalbatch %(id)s") % {"id": batch.message_id}
+        for index, request in enumerate(requests):
+            _require(request.add_to_batch, by)
+            request.add_to_batch(batch, by=by, description=description)
+            if codes:
+                request.voucher_code = codes[index]
+            request.save(update_fields=["state", "payment_batch", "voucher_code"])
+        batch.request_count = len(requests)
+        batch.total_cents = sum(request.amount_cents for request in requests)
+        if payout_form == PayoutForm.BANK:
+            content, name = render_sepa(batch, requests), f"{batch.message_id}.xml"
+        else:
+            content, name = render_csv(requests), f"{batch.message_id}.csv"
+        batch.export.save(name, ContentFile(content), save=False)
+        batch.save()
+    return batch
+
+
+def _waiting(year, payout_form):
+    """Approved requests not yet in a batch. A bank payout without an IBAN (erased, or
+    entered without one) cannot be paid by transfer and waits for a consulent."""
+    waiting = AppreciationRequest.objects.filter(year=year, payout_form=payout_form,
+                                                 state=RequestState.GOEDGEKEURD)
+    if payout_form == PayoutForm.BANK:
+        waiting = waiting.exclude(iban="")
+    return waiting
+
+
+def new_voucher_codes(count: int) -> list[str]:
+    """`count` fresh codes like MZW-K7QP-3XHD-9RTA (60 random bits each, from `secrets`).
+
+    Codes already in the table are drawn again; the unique constraint on `voucher_code`
+    stops the rare race between two batches created at the same moment.
+    """
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {_voucher_code() for _ in range(count - len(codes))} - codes
+        taken = set(AppreciationRequest.objects.filter(voucher_code__in=fresh)
+                    .values_list("voucher_code", flat=True))
+        codes |= fresh - taken
+    return list(codes)
+
+
+def _voucher_code() -> str:
+    chars = "".join(secrets.choice(VOUCHER_ALPHABET) for _ in range(12))
+    return f"MZW-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+# --- the files --------------------------------------------------------------------------
+
+def _payee_name(request: AppreciationRequest) -> str:
+    return request.account_holder.strip() or request.caregiver.full_name
+
+
+def render_sepa(batch: PaymentBatch, requests: list[AppreciationRequest]) -> bytes:
+    """The batch as a pain.001.001.03 credit transfer, XSD-validated; same input, same bytes."""
+    from sepaxml import SepaTransfer
+
+    class DeterministicTransfer(SepaTransfer):
+        """sepaxml draws a random PmtInfId; ours is derived from the message id."""
+
+        def _finalize_batch(self):
+            super()._finalize_batch()
+            for number, node in enumerate(self._xml.iter("PmtInfId"), start=1):
+                node.text = f"{batch.message_id}-{number}"
+
+    account = settings.PAYOUT_ACCOUNT
+    config = {"name": account["name"], "IBAN": _compact(account["iban"]), "batch": True,
+              "currency": "EUR"}
+    if account.get("bic"):
+        config["BIC"] = account["bic"].strip().upper()
+    transfer = DeterministicTransfer(config, schema=SEPA_SCHEMA)
+    created = batch.created_at.astimezone(clock.AMSTERDAM)
+    # sepaxml writes the header when it is constructed, with a random id and the current
+    # time: replace both with the batch's own.
+    header = transfer._xml.find("CstmrCdtTrfInitn/GrpHdr")
+    header.find("MsgId").text = transfer.msg_id = batch.message_id
+    header.find("CreDtTm").text = created.strftime("%Y-%m-%dT%H:%M:%S")
+    for request in requests:
+        transfer.add_payment({
+            "name": _payee_name(request),
+            "IBAN": _compact(request.iban),
+            "amount": request.amount_cents,
+            "execution_date": created.date(),
+            "description": f"Mantelzorgwaardering {batch.year.year} {request.reference}",
+            "endtoend_id": request.end_to_end_id,
+        })
+    xml = transfer.export(validate=False)
+    validate_sepa(xml)
+    return xml
+
+
+def _compact(iban: str) -> str:
+    return "".join((iban or "").split()).upper()
+
+
+@functools.cache
+def _sepa_schema():
+    """Parsing the XSD takes a while: once per process."""
+    import sepaxml
+    import xmlschema
+
+    path = Path(sepaxml.__file__).parent / "schemas" / f"{SEPA_SCHEMA}.xsd"
+    return xmlschema.XMLSchema(str(path))
+
+
+def validate_sepa(xml: bytes) -> None:
+    import xmlschema
+
+    try:
+        _sepa_schema().validate(io.BytesIO(xml))
+    except xmlschema.XMLSchemaValidationError as error:
+        raise PaymentFileInvalid(str(error.reason or error)) from error
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run a cell starting with = + - @ (or tab, CR) as a formula: prefix a
+    quote so it is read as text (OWASP CSV injection)."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render_csv(requests) -> bytes:
+    """A semicolon-separated list for Dutch spreadsheets: one row per request."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for request in requests:
+        account = (_compact(request.iban) if request.payout_form == PayoutForm.BANK
+                   else request.voucher_code)
+        writer.writerow([_safe_cell(cell) for cell in (
+            request.reference, _payee_name(request), account, euro(request.amount_cents),
+            request.end_to_end_id)])
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read é and ë
+
+
+def batch_csv(batch: PaymentBatch) -> bytes:
+    """The CSV of any batch, in the order of its file."""
+    return render_csv(batch.requests.select_related("year", "caregiver")
+                      .order_by("submitted_at", "pk"))
+
+
+# --- paid -------------------------------------------------------------------------------
+
+def mark_batch_paid(batch: PaymentBatch, by) -> PaymentBatch:
+    """The bank executed the file (or the vouchers went out): every request is paid.
+
+    Idempotent: a second call finds the batch paid and changes nothing. The first payout of
+    a year freezes that year's rules (`payouts_made_at`).
+    """
+    if not roles.is_coordinator(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.paid_at is not None:
+            return batch
+        now = clock.now()
+        requests = (batch.requests.select_for_update(of=("self",)).select_related("year")
+                    .filter(state=RequestState.IN_BETAALBATCH).order_by("submitted_at", "pk"))
+        description = _("Uitbetaald met betaalbatch %(id)s") % {"id": batch.message_id}
+        for request in requests:
+            _require(request.mark_paid, by)
+            request.mark_paid(by=by, description=description)
+            request.save(update_fields=["state"])
+        batch.paid_at, batch.paid_by = now, by
+        batch.save(update_fields=["paid_at", "paid_by"])
+        year = AppreciationYear.objects.select_for_update().get(pk=batch.year_id)
+        if year.payouts_made_at is None:
+            year.payouts_made_at = now
+            year.save(update_fields=["payouts_made_at"])
+    return batch
+
+
+# --- reads for the page -----------------------------------------------------------------
+
+def waiting_summary(year: AppreciationYear) -> list[dict]:
+    """Per payout form: approved requests waiting for a batch (count and total), and bank
+    requests that cannot go in one because the IBAN is missing."""
+    rows = []
+    for form in PayoutForm:
+        totals = _waiting(year, form).aggregate(count=Count("pk"), total=Sum("amount_cents"))
+        no_iban = 0
+        if form == PayoutForm.BANK:
+            no_iban = AppreciationRequest.objects.filter(
+                year=year, payout_form=form, state=RequestState.GOEDGEKEURD, iban="").count()
+        rows.append({"form": form.value, "label": form.label, "count": totals["count"],
+                     "total": euro(totals["total"] or 0), "no_iban": no_iban})
+    return rows
+
+
+def batches_of(year: AppreciationYear) -> list[PaymentBatch]:
+    batches = list(PaymentBatch.objects.filter(year=year)
+                   .select_related("year", "created_by", "paid_by").order_by("-created_at"))
+    for batch in batches:
+        batch.total_display = euro(batch.total_cents)
+    return batches
