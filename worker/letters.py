@@ -99,8 +99,10 @@ def appreciation_context(request) -> dict:
 
 
 def email_body(letter) -> str:
+    """Plain text, so not marked safe: the e-mail's HTML part must escape what a person typed
+    (a requester's name, a rejection's explanation). str.__str__ drops the SafeString mark."""
     spec = LETTER_TYPES[letter.kind]
-    return render_to_string(f"letters/{spec.template}.txt", letter_context(letter))
+    return str.__str__(render_to_string(f"letters/{spec.template}.txt", letter_context(letter)))
 
 
 def letter_html(letter) -> str:
