@@ -1,6 +1,10 @@
 """A consulent enters a paper request form (mounted under /backoffice/waardering-invoer/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_intake
 
 app_name = "waardering_invoer"
-urlpatterns = []
+urlpatterns = [
+    path("", views_intake.paper_entry, name="entry"),
+]
