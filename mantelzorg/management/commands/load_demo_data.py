@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from appreciation.demo import load_appreciation_demo
 from mantelzorg import roles
 from mantelzorg.staff_services import create_staff_user
 from registrations.demo import (
@@ -19,7 +20,8 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load made-up caregivers and the demo staff accounts (once; safe to run again)."
+    help = ("Load made-up caregivers, waardering requests and the demo staff accounts (once; "
+            "safe to run again).")
 
     def add_arguments(self, parser):
         parser.add_argument("--caregivers", type=int, default=400)
@@ -36,5 +38,9 @@ class Command(BaseCommand):
             CareRecipient.objects.bulk_create(make_care_recipients(caregivers))
             self.stdout.write(f"Loaded {options['caregivers']} made-up caregivers and "
                               f"{added_ranges} example postcode ranges.")
-        for username, role, first, last in DEMO_ACCOUNTS:
-            create_staff_user(username, DEMO_PASSWORD, role, first_name=first, last_name=last)
+        users = {username: create_staff_user(username, DEMO_PASSWORD, role, first_name=first,
+                                             last_name=last)
+                 for username, role, first, last in DEMO_ACCOUNTS}
+        requests = load_appreciation_demo(users["consulent"], users["coordinator"])
+        if requests:
+            self.stdout.write(f"Loaded {requests} made-up waardering requests.")
