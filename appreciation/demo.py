@@ -20,9 +20,9 @@ from . import payouts, services
 from .models import AppreciationRequest, AppreciationYear, PayoutForm, RejectionReason, Route
 
 # What happens to each demo request, in this order. A payment batch takes every approved
-# request that is waiting, so the ones to be paid are approved (and paid) first.
+# request that is waiting, so the ones for the batch are approved first.
 SCENARIOS = (
-    ["paid"] * 6 + ["approved"] * 4 + ["approved_on_paper"] * 2 + ["bulk_approved"] * 3
+    ["in_batch"] * 6 + ["approved"] * 4 + ["approved_on_paper"] * 2 + ["bulk_approved"] * 3
     + ["rejected"] * 4 + ["question"] * 3 + ["answered"] + ["in_review"] * 3
     + ["confirmed_by_phone"] + ["withdrawn"] + ["submitted"] * 6 + ["on_behalf"] * 2
     + ["shared_iban"] * 3
@@ -166,12 +166,12 @@ def _decide(year, made, consulent, coordinator) -> None:
     by_scenario: dict[str, list] = {}
     for scenario, request in made:
         by_scenario.setdefault(scenario, []).append(request)
-    for request in by_scenario.get("paid", []):
+    for request in by_scenario.get("in_batch", []):
         services.approve(request, consulent)
+    # Batches made but not marked paid: paying freezes this year's rules (as the first real
+    # payout does), and a new user should still be able to edit them and try the payout.
     for form in PayoutForm:
-        batch = payouts.create_payment_batch(year, form, coordinator)
-        if batch:  # paying freezes this year's rules, as the first real payout does
-            payouts.mark_batch_paid(batch, coordinator)
+        payouts.create_payment_batch(year, form, coordinator)
     for request in by_scenario.get("approved", []) + by_scenario.get("approved_on_paper", []):
         services.approve(request, consulent)
     services.bulk_approve([r.pk for r in by_scenario.get("bulk_approved", [])], coordinator)

@@ -22,17 +22,22 @@ def frozen_day():
         yield
 
 
+def this_year_locked() -> bool:
+    return AppreciationYear.objects.get(year=2026).locked
+
+
 def test_the_demo_makes_requests_in_every_state_once():
     call_command("load_demo_data", caregivers=120)
     states = Counter(AppreciationRequest.objects.values_list("state", flat=True))
     assert sum(states.values()) >= 30
     for state in ("ingediend", "in_behandeling", "aanvulling_nodig", "goedgekeurd",
-                  "afgewezen", "uitbetaald", "ingetrokken"):
+                  "afgewezen", "in_betaalbatch", "ingetrokken"):
         assert states[state] >= 1, states
     submitted = AppreciationRequest.objects.filter(state="ingediend")
     assert submitted.filter(checks_passed=True).exists()
     assert submitted.filter(checks_passed=False).exists()
-    assert PaymentBatch.objects.filter(paid_at__isnull=False).exists()
+    assert PaymentBatch.objects.filter(paid_at__isnull=True).exists()
+    assert not this_year_locked()
     assert StateLog.objects.filter(by__username="consulent").exists()
     assert StateLog.objects.filter(by__username="coordinator").exists()
     assert Letter.objects.filter(appreciation_request__isnull=False).count() >= 30
