@@ -1,0 +1,201 @@
+"""Benchmark: one payment batch of 10,000 bank payouts (`make bench-sepa`). Not a test.
+
+Creates the database `bench_sepa` on the PostgreSQL server of DATABASE_URL (dropped again at
+the end unless BENCH_KEEP_DB=1), migrates it, and adds 10,000 caregivers with one approved
+bank request each (bulk inserts; no transitions, no letters). Files go to a temporary
+MANTELZORG_VAR_DIR, removed at the end.
+
+Then it times `appreciation.payouts.create_payment_batch` end to end, cold, as the first
+batch of a fresh process: claiming the rows (SELECT … FOR UPDATE SKIP LOCKED), 10,000 logged
+transitions, building the pain.001.001.03 file, parsing the XSD (once per process),
+validating the file with xmlschema, and storing it. The parts are timed separately by
+wrapping the module's functions. Peak memory: the RSS high-water mark of this process during
+the call (VmHWM, reset just before through /proc/self/clear_refs; ru_maxrss otherwise).
+
+BENCH_PAYMENTS=… changes the size. Target (issue): under 10 s.
+Last line: `BENCH sepa payments=… seconds=… peak_mb=… xsd_validate_s=…`.
+"""
+
+import datetime
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "10000"))
+DB_NAME = "bench_sepa"
+KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
+
+
+def server_urls(database_url: str) -> tuple[str, str]:
+    parts = urlparse(database_url)
+    return (urlunparse(parts._replace(path="/postgres")),
+            urlunparse(parts._replace(path=f"/{DB_NAME}")))
+
+
+def run_sql(admin_url: str, statement: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def status_kb(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_rss() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def nl_iban(number: int) -> str:
+    """A valid (mod-97) Dutch IBAN for a made-up account number."""
+    bban = f"INGB{number:010d}"
+    digits = "".join(str(int(c, 36)) for c in bban + "NL00")
+    return f"NL{98 - int(digits) % 97:02d}{bban}"
+
+
+class Timed:
+    """Wraps a module function and adds up the time spent in it."""
+
+    def __init__(self, module, name):
+        self.module, self.name, self.original = module, name, getattr(module, name)
+        self.seconds = 0.0
+        setattr(module, name, self)
+
+    def __call__(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self.original(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def fill(today: datetime.date):
+    """10,000 caregivers, each with one approved bank request, and a coordinator."""
+    from appreciation.models import (
+        AgeGroup,
+        AppreciationRequest,
+        AppreciationYear,
+        PayoutForm,
+        RequestState,
+        Route,
+    )
+    from mantelzorg import clock
+    from mantelzorg.staff_services import create_staff_user
+    from registrations.models import Caregiver, State
+
+    year = AppreciationYear.objects.create(
+        year=today.year, window_opens=today.replace(month=1, day=1),
+        window_closes=today.replace(month=12, day=31), budget_cents=PAYMENTS * 7500)
+    caregivers = Caregiver.objects.bulk_create((
+        Caregiver(first_name=f"Voornaam{i}", last_name=f"Achternaam{i}",
+                  date_of_birth=datetime.date(1940, 1, 1) + datetime.timedelta(days=i % 15000),
+                  street="Lindenlaan", house_number=str(i % 240 + 1), postcode="3845AB",
+                  city="Harderwijk", state=State.ACTIEF, registered_on=datetime.date(2020, 1, 1))
+        for i in range(PAYMENTS)), batch_size=2000)
+    now = clock.now()
+    AppreciationRequest.objects.bulk_create((
+        AppreciationRequest(
+            year=year, caregiver=caregiver, route=Route.SELF, caregiver_confirmed_at=now,
+            recipient_name=f"Naaste {i}", recipient_postcode="3845AB",
+            recipient_house_number=str(i % 240 + 1), hours_per_week=12,
+            care_since=datetime.date(2019, 1, 1), age_group=AgeGroup.ADULT,
+            payout_form=PayoutForm.BANK, amount_cents=7500, iban=nl_iban(i + 1),
+            account_holder=f"V. Achternaam{i}", state=RequestState.GOEDGEKEURD,
+            checks_passed=True, decided_at=now, submitted_at=now - datetime.timedelta(
+                seconds=PAYMENTS - i))
+        for i, caregiver in enumerate(caregivers)), batch_size=2000)
+    coordinator = create_staff_user("bench-coordinator", "een-lang-bench-wachtwoord-42",
+                                    "coordinator")
+    return year, coordinator
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must point at a PostgreSQL server (`make bench-sepa`).")
+    admin_url, bench_url = server_urls(database_url)
+    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    run_sql(admin_url, f'CREATE DATABASE "{DB_NAME}"')
+    var_dir = tempfile.mkdtemp(prefix="bench-sepa-")
+    os.environ.update(DATABASE_URL=bench_url, MANTELZORG_VAR_DIR=var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from appreciation import payouts
+        from appreciation.models import PayoutForm, RequestState
+        from mantelzorg import clock
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        year, coordinator = fill(clock.today())
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"filled {PAYMENTS} approved bank requests in {time.perf_counter() - started:.1f} s")
+
+        render = Timed(payouts, "render_sepa")
+        validate = Timed(payouts, "validate_sepa")
+        load_xsd = Timed(payouts, "_sepa_schema")
+        rss_before = (status_kb("VmRSS") or 0) / 1024
+        hwm_reset = reset_peak_rss()
+        started = time.perf_counter()
+        batch = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
+        seconds = time.perf_counter() - started
+        hwm_kb = status_kb("VmHWM")
+        peak_mb = (hwm_kb / 1024 if hwm_reset and hwm_kb
+                   else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+        assert batch.request_count == PAYMENTS and batch.total_cents == PAYMENTS * 7500
+        assert not batch.requests.exclude(state=RequestState.IN_BETAALBATCH).exists()
+        size_mb = batch.export.size / 1e6
+        build = render.seconds - validate.seconds
+        rows = seconds - render.seconds
+        print(f"create_payment_batch: {seconds:.2f} s for {batch.request_count} payments, "
+              f"file {size_mb:.1f} MB; RSS before {rss_before:.0f} MB, peak during the call "
+              f"{peak_mb:.0f} MB ({'VmHWM after reset' if hwm_reset else 'ru_maxrss'})")
+        print(f"  claim rows + {PAYMENTS} logged transitions + store: {rows:.2f} s")
+        print(f"  build the XML with sepaxml: {build:.2f} s")
+        print(f"  XSD validation with xmlschema: {validate.seconds:.2f} s, of which parsing "
+              f"the XSD (once per process) {load_xsd.seconds:.2f} s")
+        xsd_seconds = validate.seconds
+        started = time.perf_counter()
+        payouts.validate_sepa(batch.export.open("rb").read())
+        print(f"  validating the same file again (XSD already parsed): "
+              f"{time.perf_counter() - started:.2f} s")
+        started = time.perf_counter()
+        payouts.mark_batch_paid(batch, coordinator)
+        print(f"mark_batch_paid ({PAYMENTS} logged transitions, one UPDATE): "
+              f"{time.perf_counter() - started:.2f} s")
+        connection.close()
+    finally:
+        if not KEEP_DB:
+            run_sql(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        shutil.rmtree(var_dir, ignore_errors=True)
+    print(f"BENCH sepa payments={PAYMENTS} seconds={seconds:.2f} peak_mb={peak_mb:.0f} "
+          f"xsd_validate_s={xsd_seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()
