@@ -272,9 +272,12 @@ def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(clien
     for n in range(2):
         approved(consulent, n)
     approved(consulent, 7, young=True)
+    erased = approved(consulent, 8)
+    AppreciationRequest.objects.filter(pk=erased.pk).update(iban="")  # cannot be paid
     login_fully(client, "coordinator")
     page = client.get(reverse("betalingen:list")).content.decode()
     assert "Betalingen waardering 2026" in page and "€ 150,00" in page
+    assert "1 aanvraag heeft geen rekeningnummer en kan niet mee." in page
     assert "Batch voor de bank maken" in page and "Batch met cadeaubonnen maken" in page
 
     response = client.post(reverse("betalingen:create", args=[2026]), {"payout_form": "bank"},
