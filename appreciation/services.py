@@ -226,6 +226,7 @@ def _register_through_request(data, route, by) -> Caregiver:
     """Someone unknown asked: register them (the seed counts these: '109 of 168')."""
     details = dict(data.caregiver)
     wants_newsletter = details.pop("wants_newsletter", False)
+    guardian = details.pop("guardian", None)  # under 16: who must agree (art. 5 UAVG)
     recipient = data.recipient
     registration = RegistrationData(
         caregiver={**details, "channel": Channel.EMAIL if details.get("email") else Channel.POST,
@@ -238,6 +239,7 @@ def _register_through_request(data, route, by) -> Caregiver:
             "hours_per_week": recipient["hours_per_week"],
             "care_since": recipient["care_since"],
         }],
+        guardian=guardian,
         consent_given_by="namens" if route == Route.ON_BEHALF else "mantelzorger",
     )
     return registrations.register(registration, source=Source.WAARDERING, by=by)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from mantelzorg import clock
+from registrations.forms import GuardianForm
 from registrations.models import RegistrationRules, Relationship
 from registrations.selfservice_session import current_caregiver
 
@@ -36,6 +38,7 @@ from .services import RequestData, RequestRefused, next_opening, open_year, subm
 STEPS = [
     ("aanvrager", RequesterForm),
     ("mantelzorger", CaregiverDetailsForm),
+    ("ouder", GuardianForm),
     ("zorg", CareForm),
     ("betaling", PaymentForm),
     ("nieuwsbrief", NewsletterForm),
@@ -44,6 +47,7 @@ STEPS = [
 STEP_TITLES = {
     "aanvrager": gettext_lazy("Wie vraagt de waardering aan?"),
     "mantelzorger": gettext_lazy("Over de mantelzorger"),
+    "ouder": gettext_lazy("Toestemming van een ouder of voogd"),
     "zorg": gettext_lazy("Over de zorg"),
     "betaling": gettext_lazy("Op welke rekening?"),
     "nieuwsbrief": gettext_lazy("De nieuwsbrief"),
@@ -93,6 +97,15 @@ def _asks_details(wizard) -> bool:
     return not _signed_in_self(wizard)
 
 
+def _needs_guardian(wizard) -> bool:
+    """A caregiver under 16 we may have to register needs a parent or guardian's consent."""
+    if not _asks_details(wizard):
+        return False
+    born = wizard.caregiver_birth_date()
+    rules = RegistrationRules.current()
+    return bool(born) and clock.age_on(born, clock.today()) < rules.guardian_consent_below_age
+
+
 def _asks_newsletter(wizard) -> bool:
     """Only someone asking for themselves decides about their own newsletter."""
     return wizard.route == Route.SELF and wizard.signed_in is None
@@ -107,6 +120,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
 
     form_list = STEPS
     condition_dict = {"aanvrager": _on_behalf, "mantelzorger": _asks_details,
+                      "ouder": _needs_guardian,
                       "betaling": _needs_bank, "nieuwsbrief": _asks_newsletter}
     route = Route.SELF
 
@@ -157,12 +171,11 @@ class AppreciationWizard(NamedUrlSessionWizardView):
     def post(self, *args, **kwargs):
         """A step name that is not part of this request (typed, tampered, or no longer
         needed) goes back to the first step instead of failing."""
-        steps = self.get_form_list()
-        posted = self.request.POST.get(f"{self.prefix}-current_step")
-        goto = self.request.POST.get("wizard_goto_step")
-        if (goto and goto not in steps) or (not goto and posted not in steps) \
-                or not self.storage.extra_data.get("submission_key"):
-            if not self.storage.extra_data.get("submission_key"):
+        wanted = (self.request.POST.get("wizard_goto_step")
+                  or self.request.POST.get(f"{self.prefix}-current_step"))
+        fresh = not self.storage.extra_data.get("submission_key")
+        if fresh or wanted not in self.get_form_list():
+            if fresh:
                 self._new_run()
             self.storage.current_step = self.steps.first
             return redirect(self.get_step_url(self.steps.first))
@@ -198,6 +211,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
         return {
             "requester": self.cleaned("aanvrager") or None,
             "caregiver": self.cleaned("mantelzorger"),
+            "guardian": self.cleaned("ouder") or None,
             "care": care,
             "recipient_postcode": format_postcode(care.get("recipient_postcode", "")),
             "relationship": dict(Relationship.choices).get(care.get("relationship")),
@@ -219,6 +233,8 @@ class AppreciationWizard(NamedUrlSessionWizardView):
             newsletter = form_dict.get("nieuwsbrief")
             data.caregiver = {**form_dict["mantelzorger"].cleaned_data, "wants_newsletter":
                               bool(newsletter and newsletter.cleaned_data["wants_newsletter"])}
+            if "ouder" in form_dict:
+                data.caregiver["guardian"] = form_dict["ouder"].cleaned_data
         if "betaling" in form_dict:
             data.iban = form_dict["betaling"].cleaned_data["iban"]
             data.account_holder = form_dict["betaling"].cleaned_data["account_holder"]

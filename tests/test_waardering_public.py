@@ -174,6 +174,24 @@ def test_young_caregiver_gets_a_voucher_and_no_account_step(client):
     assert "cadeaubon" in client.get("/waardering/verstuurd").content.decode()
 
 
+def test_fifteen_year_old_needs_a_parent_or_guardian(client):
+    born = (TODAY.replace(year=TODAY.year - 15) - datetime.timedelta(days=2)).strftime("%d-%m-%Y")
+    young = {**CAREGIVER, "mantelzorger-date_of_birth": born}
+    fill(client, steps=[("mantelzorger", young)])
+    response = post_step(client, SELF, "ouder", {"ouder-name": "Anja de Vries"})
+    html = response.content.decode()
+    assert "Vul een e-mailadres of een telefoonnummer in." in field_error(html, "ouder", "email")
+    assert 'value="Anja de Vries"' in html and nothing_stored()
+    fill(client, steps=[("mantelzorger", young),
+                        ("ouder", {"ouder-name": "Anja de Vries", "ouder-email": "a@example.nl"}),
+                        ("zorg", {**CARE, "zorg-relationship": "ouder"}), ("nieuwsbrief", {})])
+    assert "Anja de Vries" in client.get(f"{SELF}/controleren").content.decode()
+    send(client)
+    caregiver = AppreciationRequest.objects.get().caregiver
+    assert (caregiver.guardian.name, caregiver.guardian.email) == ("Anja de Vries",
+                                                                   "a@example.nl")
+
+
 # --- wrong and hostile input ---------------------------------------------------------------
 BAD_INPUT = [
     (SELF, "mantelzorger", "first_name", "", "Vul uw voornaam in."),
