@@ -7,7 +7,6 @@ A hidden key makes pressing the button twice store one request.
 import uuid
 
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -25,14 +24,6 @@ from .forms_public import (
 )
 from .models import Route
 from .services import RequestData, RequestRefused, next_opening, open_year, submit_request
-
-
-def detail_url(pk: int) -> str:
-    """The back-office page of one request (built in views_backoffice)."""
-    try:
-        return reverse("waardering_bo:detail", args=[pk])
-    except NoReverseMatch:  # until that page exists
-        return f"/backoffice/waardering/{pk}/"
 
 
 def _submission_key(value) -> uuid.UUID:
@@ -71,7 +62,7 @@ def paper_entry(request):
             except RequestRefused as refused:
                 error = _place_refusal(forms, refused)
             else:
-                return redirect(detail_url(stored.pk))
+                return redirect("waardering_bo:detail", stored.pk)
     return render(request, "appreciation/intake/entry.html", {
         **forms, "submission_key": key, "error": error, "year": year,
         "amount_adult": format_euro(year.amount_adult_cents),

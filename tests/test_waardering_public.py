@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils.html import escape
 
-from appreciation import services, views_intake, views_public
+from appreciation import services, views_public
 from appreciation.models import AgeGroup, AppreciationRequest, PayoutForm, RequestState, Route
 from registrations.models import Caregiver, Source
 
@@ -429,8 +430,7 @@ def test_consulent_enters_a_paper_form(client):
     response = client.post("/backoffice/waardering-invoer/", data)
     request = AppreciationRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == views_intake.detail_url(request.pk)
-    assert response["Location"].startswith("/backoffice/waardering/")
+    assert response["Location"] == reverse("waardering_bo:detail", args=[request.pk])
     assert request.route == Route.CONSULENT and request.caregiver_was_unknown
     assert request.caregiver.checked_by_consulent_at is not None
     assert client.post("/backoffice/waardering-invoer/", data).status_code == 302  # twice
