@@ -43,14 +43,15 @@ def race_message() -> str:
 
 @staff_required
 def queue(request):
-    form = QueueFilterForm(request.GET, default_year=selectors.current_year())
+    default_year = selectors.current_year()
+    form = QueueFilterForm(request.GET, default_year=default_year)
     if form.is_bound and form.errors:
         messages.warning(request, _("Een filter klopte niet. U ziet de standaardlijst."))
     filters = form.filters()
     page = Paginator(selectors.review_queue(**filters), PAGE_SIZE).get_page(
         request.GET.get("pagina"))
     rows = selectors.queue_rows(page.object_list)
-    budget_year = filters["year"] or selectors.current_year()
+    budget_year = filters["year"] or default_year
     return render(request, "appreciation/backoffice/queue.html", {
         "form": form, "page": page, "rows": rows, "query": form.query_string(),
         "budget": selectors.budget_panel(budget_year),
