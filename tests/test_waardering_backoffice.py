@@ -115,6 +115,7 @@ def test_queue_lists_oldest_first_with_the_columns_and_no_health_data(client, co
     assert "Stadsdennen" in html and "Onbekend" in html
     assert "€ 75,00" in html and "Volwassene" in html and "Ingediend" in html
     assert "2 aanvragen gevonden" in html
+    assert html.count("<td><strong>1</strong></td>") == 1  # the unknown caregiver's check
     assert "ementie" not in html and "Henk Bakker" not in html and VALID_IBAN not in html
 
 
