@@ -16,7 +16,7 @@ from mantelzorg import clock
 from registrations.models import Caregiver, State, add_months
 from registrations.reference import RegistrationRules
 
-from . import payouts, services
+from . import payouts, services, submission
 from .models import AppreciationRequest, AppreciationYear, PayoutForm, RejectionReason, Route
 
 # What happens to each demo request, in this order. A payment batch takes every approved
@@ -52,7 +52,7 @@ def load_appreciation_demo(consulent, coordinator) -> int:
     today = clock.today()
     year = _this_year(today)
     _last_year(today)
-    if year.requests.exists() or services.open_year(today) != year:
+    if year.requests.exists() or submission.open_year(today) != year:
         return 0
     rng = random.Random(2023)
     people = _people(len(SCENARIOS))
@@ -131,10 +131,10 @@ def _submit(year, scenario, person, rng, consulent, iban=None) -> AppreciationRe
         route, requester = Route.ON_BEHALF, REQUESTERS[rng.randrange(len(REQUESTERS))]
     elif scenario == "approved_on_paper":
         route, by = Route.CONSULENT, consulent
-    data = services.RequestData(
+    data = submission.RequestData(
         recipient=_care(year, person, rng), iban=iban or _iban(rng),
         account_holder=f"{person.first_name[0]}. {person.last_name}", requester=requester)
-    return services.submit_request(data, route=route, caregiver=person, by=by,
+    return submission.submit_request(data, route=route, caregiver=person, by=by,
                                    submission_key=uuid.uuid4())
 
 
@@ -146,7 +146,7 @@ def _requests_that_fail_checks(year, rng) -> list:
                                        appreciation_requests__isnull=True).order_by("pk").first()
     if waiting:
         made.append(("not_registered", _submit(year, "submitted", waiting, rng, None)))
-    unknown = services.RequestData(
+    unknown = submission.RequestData(
         recipient={"recipient_name": "Jan Mulder", "recipient_postcode": "3844AK",
                    "recipient_house_number": "21", "relationship": "ouder",
                    "living_together": False, "hours_per_week": 10,
@@ -156,7 +156,7 @@ def _requests_that_fail_checks(year, rng) -> list:
                    "house_number": "8", "postcode": "3841AB", "city": "Harderwijk",
                    "email": "marloes.mulder@example.nl", "phone": "", "wants_newsletter": True},
         iban=_iban(rng), account_holder="M. Mulder")
-    made.append(("unknown", services.submit_request(unknown, route=Route.SELF,
+    made.append(("unknown", submission.submit_request(unknown, route=Route.SELF,
                                                     submission_key=uuid.uuid4())))
     return made
 

@@ -3,7 +3,7 @@
 The same forms serve both: the online wizard shows one per screen, the consulent's page
 shows them together (with prefixes). They refuse what a person can check themselves (too
 few hours, too short, the naaste lives elsewhere, a wrong IBAN) with a message next to the
-field, using this year's rules; `services.submit_request` checks again when storing.
+field, using this year's rules; `submission.submit_request` checks again when storing.
 """
 
 import datetime

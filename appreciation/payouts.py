@@ -31,7 +31,7 @@ from django_fsm import ConcurrentTransition
 from mantelzorg import clock, roles
 
 from .models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
-from .services import _require
+from .services import require_transition_permission
 
 SEPA_SCHEMA = "pain.001.001.03"
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed over
@@ -86,7 +86,7 @@ def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, b
     would otherwise cost ten thousand round trips. The rows are locked, so the UPDATE's
     state filter (what ConcurrentTransitionMixin checks per save) always matches."""
     # The transition's permission depends on the person only: one check covers the batch.
-    _require(requests[0].add_to_batch, by)
+    require_transition_permission(requests[0].add_to_batch, by)
     description = _("In betaalbatch %(id)s") % {"id": batch.message_id}
     for request in requests:
         request.add_to_batch(batch, by=by, description=description)
@@ -245,7 +245,7 @@ def mark_batch_paid(batch: PaymentBatch, by) -> PaymentBatch:
                         .filter(state=RequestState.IN_BETAALBATCH)
                         .order_by("submitted_at", "pk"))
         if requests:
-            _require(requests[0].mark_paid, by)  # depends on the person only
+            require_transition_permission(requests[0].mark_paid, by)  # depends on the person only
         description = _("Uitbetaald met betaalbatch %(id)s") % {"id": batch.message_id}
         for request in requests:
             request.mark_paid(by=by, description=description)  # checked and logged

@@ -214,12 +214,6 @@ def ask_information(request, pk):
         _("De vraag is verstuurd. De aanvraag wacht op antwoord."))
 
 
-def _unchanged(obj, form) -> None:
-    """For services without `expected_state`: refuse if the page showed another state."""
-    if obj.state != form.cleaned_data["expected_state"]:
-        raise ConcurrentTransition(_("De aanvraag is intussen veranderd."))
-
-
 @staff_required
 @require_POST
 def confirm_by_phone(request, pk):
@@ -229,13 +223,9 @@ def confirm_by_phone(request, pk):
             return _incomplete(request, obj)
         return _detail(request, obj, bound=form)
 
-    def action():
-        _unchanged(obj, form)
-        if obj.state not in OPEN_STATES:
-            raise TransitionNotAllowed(_("De aanvraag is al afgehandeld."))
-        services.confirm_by_caregiver(obj, by=request.user)
-
-    return _run(request, obj, action, _("Vastgelegd: de mantelzorger is akkoord."))
+    return _run(request, obj, lambda: services.confirm_by_caregiver(
+        obj, by=request.user, expected_state=form.cleaned_data["expected_state"]),
+        _("Vastgelegd: de mantelzorger is akkoord."))
 
 
 @staff_required
@@ -247,11 +237,9 @@ def withdraw(request, pk):
             return _incomplete(request, obj)
         return _detail(request, obj, bound=form)
 
-    def action():
-        _unchanged(obj, form)
-        services.withdraw(obj, by=request.user)
-
-    return _run(request, obj, action, _("De aanvraag is ingetrokken."))
+    return _run(request, obj, lambda: services.withdraw(
+        obj, by=request.user, expected_state=form.cleaned_data["expected_state"]),
+        _("De aanvraag is ingetrokken."))
 
 
 @staff_required
@@ -261,11 +249,9 @@ def recheck(request, pk):
     if not form.is_valid():
         return _incomplete(request, obj)
 
-    def action():
-        _unchanged(obj, form)
-        services.recheck(obj)
-
-    return _run(request, obj, action, _("De controles zijn opnieuw gedaan."))
+    return _run(request, obj, lambda: services.recheck(
+        obj, expected_state=form.cleaned_data["expected_state"]),
+        _("De controles zijn opnieuw gedaan."))
 
 
 DETAIL_FORMS = {"reject": RejectForm, "ask": AskInformationForm,

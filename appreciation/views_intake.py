@@ -23,7 +23,7 @@ from .forms_public import (
     payout_needs_bank,
 )
 from .models import Route
-from .services import RequestData, RequestRefused, next_opening, open_year, submit_request
+from .submission import RequestData, RequestRefused, next_opening, open_year, submit_request
 
 
 def _submission_key(value) -> uuid.UUID:

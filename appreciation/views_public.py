@@ -4,7 +4,7 @@ Two routes, each its own URL (so the route cannot be tampered with): /waardering
 the caregiver, /waardering/namens for someone asking on their behalf. A caregiver signed in
 to Mijn gegevens skips their details: the session says who they are, never the form.
 Outside the application window every page shows when it opens again, and no step works.
-The views only parse and render; `services.submit_request` decides and stores.
+The views only parse and render; `submission.submit_request` decides and stores.
 """
 
 import uuid
@@ -33,7 +33,7 @@ from .forms_public import (
     payout_needs_bank,
 )
 from .models import AgeGroup, PayoutForm, Route
-from .services import RequestData, RequestRefused, next_opening, open_year, submit_request
+from .submission import RequestData, RequestRefused, next_opening, open_year, submit_request
 
 STEPS = [
     ("aanvrager", RequesterForm),

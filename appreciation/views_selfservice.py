@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from registrations.selfservice_session import caregiver_required
 
-from . import services
+from . import services, submission
 from .forms_public import AnswerForm, format_euro, format_iban
 from .models import AppreciationRequest, RequestState, Route
 
@@ -64,14 +64,14 @@ def my_requests(request, caregiver):
             "can_answer": item.state == RequestState.AANVULLING_NODIG,
             "can_withdraw": item.is_open,
         })
-    open_now = services.open_year()
+    open_now = submission.open_year()
     has_this_year = open_now is not None and any(
         row["request"].year_id == open_now.pk
         and row["request"].state != RequestState.INGETROKKEN for row in rows)
     return render(request, "appreciation/public/my_requests.html", {
         "caregiver": caregiver, "rows": rows, "open_year": open_now,
         "can_request": open_now is not None and not has_this_year,
-        "next_opening": None if open_now else services.next_opening()})
+        "next_opening": None if open_now else submission.next_opening()})
 
 
 @never_cache

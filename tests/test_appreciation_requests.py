@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
-from appreciation import services
+from appreciation import services, submission
 from appreciation.models import (
     AgeGroup,
     AppreciationRequest,
@@ -78,7 +78,7 @@ def test_a_known_caregiver_is_matched_by_birth_date_and_address(year):
 
 def test_a_second_request_the_same_year_is_refused_and_nothing_stored(year):
     submit_one()
-    with pytest.raises(services.RequestRefused) as refused:
+    with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(recipient=recipient_details(recipient_name="Ander")))
     assert refused.value.code == "duplicate" and "al aangevraagd" in refused.value.message
     assert AppreciationRequest.objects.count() == 1 and Caregiver.objects.count() == 1
@@ -99,7 +99,7 @@ def test_the_same_form_sent_twice_is_stored_once(year):
     (recipient_details(recipient_postcode="8011AB"), "recipient_postcode"),
 ])
 def test_care_outside_the_rules_is_refused_and_nothing_stored(year, recipient, field):
-    with pytest.raises(services.RequestRefused) as refused:
+    with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(recipient=recipient))
     assert refused.value.field == field
     assert not AppreciationRequest.objects.exists() and not Caregiver.objects.exists()
@@ -107,15 +107,15 @@ def test_care_outside_the_rules_is_refused_and_nothing_stored(year, recipient, f
 
 def test_outside_the_window_nothing_can_be_requested(year):
     with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0), tick=False):
-        with pytest.raises(services.RequestRefused) as refused:
+        with pytest.raises(submission.RequestRefused) as refused:
             submit_one()
         assert refused.value.code == "closed"
-        assert services.next_opening() == datetime.date(2027, 9, 1)
+        assert submission.next_opening() == datetime.date(2027, 9, 1)
     assert not Caregiver.objects.exists()
 
 
 def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(year):
-    with pytest.raises(services.RequestRefused) as refused:
+    with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(iban=""))
     assert refused.value.field == "iban" and not Caregiver.objects.exists()
     young = submit_one(request_data(

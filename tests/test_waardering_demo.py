@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django_fsm_log.models import StateLog
 
-from appreciation import services
+from appreciation import submission
 from appreciation.models import AppreciationRequest, AppreciationYear, PaymentBatch
 from worker.models import Letter
 
@@ -44,7 +44,7 @@ def test_the_demo_makes_requests_in_every_state_once():
 
     this_year, last_year = AppreciationYear.objects.order_by("-year")
     assert (this_year.year, last_year.year) == (2026, 2025)
-    assert services.open_year() == this_year  # before 1 September: the demo window is open
+    assert submission.open_year() == this_year  # before 1 September: the demo window is open
     assert this_year.amount_adult_cents == 7500 and this_year.budget_cents == 10_000_000
     assert last_year.locked and last_year.window_closes == datetime.date(2025, 11, 10)
 

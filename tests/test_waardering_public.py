@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from appreciation import services, views_public
+from appreciation import services, submission, views_public
 from appreciation.models import AgeGroup, AppreciationRequest, PayoutForm, RequestState, Route
 from registrations.models import Caregiver, Source
 
@@ -282,7 +282,7 @@ def test_a_refusal_by_the_service_appears_next_to_its_field(client, monkeypatch)
     fill(client)
 
     def refuse(*args, **kwargs):
-        raise services.RequestRefused("Te weinig uren volgens de regels.",
+        raise submission.RequestRefused("Te weinig uren volgens de regels.",
                                       field="hours_per_week", code="hours")
 
     monkeypatch.setattr(views_public, "submit_request", refuse)
@@ -303,7 +303,7 @@ def test_a_double_submit_stores_one_request(client):
     client.get(second["Location"])
     request = AppreciationRequest.objects.get()
     assert str(request.submission_key) == key
-    again = services.submit_request(services.RequestData(recipient={}), route=Route.SELF,
+    again = submission.submit_request(submission.RequestData(recipient={}), route=Route.SELF,
                                     submission_key=uuid.UUID(key))
     assert again.pk == request.pk and AppreciationRequest.objects.count() == 1
 
@@ -342,7 +342,7 @@ def submitted_for(caregiver, route=Route.SELF, **recipient):
     data = request_data(recipient=recipient_details(**recipient))
     if route == Route.ON_BEHALF:
         data.requester = {"name": "Anja de Vries", "relation": "Familie", "contact": "06"}
-    return services.submit_request(data, route=route, caregiver=caregiver,
+    return submission.submit_request(data, route=route, caregiver=caregiver,
                                    submission_key=uuid.uuid4())
 
 
