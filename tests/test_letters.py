@@ -164,7 +164,8 @@ def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path):
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
-    send_mail("Bevestig uw e-mailadres", "Klik op deze link: http://x/bevestigen/abc",
+    send_mail("Bevestig uw e-mailadres",
+              "Klik op deze link: http://x/bevestigen/abc\nU krijgt € 75,00. Tot ziens, Zoë.",
               None, ["riet@example.nl"])
     login_fully(client, "coordinator")
     page = client.get(reverse("worker:outbox")).content.decode()
@@ -172,6 +173,7 @@ def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path):
     name = page.split("?bericht=")[1].split('"')[0]
     detail = client.get(reverse("worker:outbox"), {"bericht": name.replace("%3A", ":")})
     assert "http://x/bevestigen/abc" in detail.content.decode()
+    assert "U krijgt € 75,00. Tot ziens, Zoë." in detail.content.decode()
 
 
 @pytest.mark.django_db

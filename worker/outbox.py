@@ -21,9 +21,10 @@ def read_outbox(folder: Path) -> list[OutboxMessage]:
         return []
     found = []
     for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True):
-        chunks = path.read_text(errors="replace").split("\n" + "-" * 79 + "\n")
+        # Bytes, not text: parsed from a str, an 8-bit body decodes € to a \u escape.
+        chunks = path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
         for index, chunk in enumerate(chunk for chunk in chunks if chunk.strip()):
-            message = email.message_from_string(chunk.lstrip(), policy=email.policy.default)
+            message = email.message_from_bytes(chunk.lstrip(), policy=email.policy.default)
             part = message.get_body(preferencelist=("plain",)) if message.is_multipart() \
                 else message
             found.append(OutboxMessage(

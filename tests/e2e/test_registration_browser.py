@@ -97,17 +97,18 @@ def test_adult_registers_confirms_and_is_active(page, axe, inline_tasks):
     assert_no_axe_violations(axe, page)
 
 
-def staff_login(page):
+def staff_login(page, username="inge", role="consulent"):
+    """Create a staff member with an authenticator and log in with password and code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from mantelzorg.staff_services import create_staff_user
 
     from ..conftest import totp_now
 
-    user = create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent")
+    user = create_staff_user(username, "een-lang-test-wachtwoord-42", role)
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     page.goto("/backoffice/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill("inge")
+    page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill("een-lang-test-wachtwoord-42")
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_label("Code uit je authenticator-app").fill(totp_now(device))
