@@ -260,6 +260,7 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
             # The queue: oldest first, within a year and optionally a state.
             models.Index(fields=["state", "submitted_at", "id"]),
             models.Index(fields=["year", "submitted_at", "id"]),
+            models.Index(fields=["submitted_at", "id"]),
             # The budget panel sums amounts per state without reading the table.
             models.Index(fields=["year", "state"], include=["amount_cents"],
                          name="waardering_year_state_amount"),

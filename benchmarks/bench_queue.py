@@ -16,9 +16,7 @@ Then VACUUM ANALYZE, and the queue page is rendered through Django's test Client
 logged-in consulent (force_login in demo mode, so no second factor; DEBUG off), several
 times: reported are median and max in ms and the number of queries, for the default page
 (this year's open requests) and for a few filters. BENCH_RUNS changes the number of runs,
-BENCH_ROWS the size, BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of the queue's statements, and
-BENCH_INDEXES=1 first creates the two indexes proposed for the model (PROPOSED_INDEXES), to
-measure what they change before anyone writes the migration.
+BENCH_ROWS the size, and BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of the queue's statements.
 Target (issue): first page under 200 ms.
 The last line is `BENCH queue requests=… first_page_ms=… queries=…`.
 """
@@ -38,16 +36,6 @@ RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 DB_NAME = os.environ.get("BENCH_DB", "bench_queue")
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
-
-# Not in the models yet: the queue of one year in submission order, and the budget of one
-# year from the index alone (it would replace the (year, state) index).
-PROPOSED_INDEXES = [
-    "CREATE INDEX bench_request_year_submitted ON appreciation_appreciationrequest "
-    "(year_id, submitted_at, id)",
-    "CREATE INDEX bench_request_year_state_amount ON appreciation_appreciationrequest "
-    "(year_id, state) INCLUDE (amount_cents)",
-]
-INDEXES = os.environ.get("BENCH_INDEXES") == "1"
 
 # New individual cases per wijk in 2023 (annual report, chapter 12); None is "onbekend".
 DISTRICT_WEIGHTS = {
@@ -180,8 +168,6 @@ def fill(today) -> dict:
         cursor.execute("SELECT setseed(0.2026)")
         cursor.execute(CAREGIVERS, params)
         cursor.execute(REQUESTS, params)
-        for sql in PROPOSED_INDEXES if INDEXES else []:
-            cursor.execute(sql)
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("SELECT state, count(*) FROM appreciation_appreciationrequest "
                        "WHERE year_id = (SELECT id FROM appreciation_appreciationyear "
@@ -282,7 +268,7 @@ def main() -> None:
             drop_database(admin_url)
     median_ms, max_ms, queries = results["first page (this year, open)"]
     print(f"BENCH queue requests={counts['requests']} first_page_ms={median_ms:.1f} "
-          f"max_ms={max_ms:.1f} queries={queries} proposed_indexes={int(INDEXES)}")
+          f"max_ms={max_ms:.1f} queries={queries}")
 
 
 if __name__ == "__main__":
