@@ -156,15 +156,23 @@ def _bind(request, form_class):
     return form_class(request.POST, prefix=form_class.prefix)
 
 
+def _decide(request, pk, form_class, call, done_message):
+    """A POSTed decision: check the form, call the service with its cleaned data (which
+    carries the `expected_state` the page showed), and say how it went."""
+    obj, form = _get(pk), _bind(request, form_class)
+    if not form.is_valid():
+        if "expected_state" in form.errors:
+            return _incomplete(request, obj)
+        return _detail(request, obj, bound=form)
+    return _run(request, obj, lambda: call(obj, request.user, form.cleaned_data),
+                done_message)
+
+
 @staff_required
 @require_POST
 def start_review(request, pk):
-    obj, form = _get(pk), _bind(request, ActionForm)
-    if not form.is_valid():
-        return _incomplete(request, obj)
-    return _run(request, obj, lambda: services.start_review(
-        obj, request.user, expected_state=form.cleaned_data["expected_state"]),
-        _("U behandelt deze aanvraag nu."))
+    return _decide(request, pk, ActionForm, lambda obj, user, data: services.start_review(
+        obj, user, expected_state=data["expected_state"]), _("U behandelt deze aanvraag nu."))
 
 
 @staff_required
@@ -189,69 +197,40 @@ def approve(request, pk):
 @staff_required
 @require_POST
 def reject(request, pk):
-    obj, form = _get(pk), _bind(request, RejectForm)
-    if not form.is_valid():
-        if "expected_state" in form.errors:
-            return _incomplete(request, obj)
-        return _detail(request, obj, bound=form)
-    data = form.cleaned_data
-    return _run(request, obj, lambda: services.reject(
-        obj, request.user, data["reason"], data["text"], expected_state=data["expected_state"]),
+    return _decide(request, pk, RejectForm, lambda obj, user, data: services.reject(
+        obj, user, data["reason"], data["text"], expected_state=data["expected_state"]),
         _("Afgewezen. De mantelzorger krijgt een brief met de reden."))
 
 
 @staff_required
 @require_POST
 def ask_information(request, pk):
-    obj, form = _get(pk), _bind(request, AskInformationForm)
-    if not form.is_valid():
-        if "expected_state" in form.errors:
-            return _incomplete(request, obj)
-        return _detail(request, obj, bound=form)
-    data = form.cleaned_data
-    return _run(request, obj, lambda: services.ask_information(
-        obj, request.user, data["question"], expected_state=data["expected_state"]),
+    return _decide(request, pk, AskInformationForm, lambda obj, user, data: (
+        services.ask_information(obj, user, data["question"],
+                                 expected_state=data["expected_state"])),
         _("De vraag is verstuurd. De aanvraag wacht op antwoord."))
 
 
 @staff_required
 @require_POST
 def confirm_by_phone(request, pk):
-    obj, form = _get(pk), _bind(request, ConfirmByPhoneForm)
-    if not form.is_valid():
-        if "expected_state" in form.errors:
-            return _incomplete(request, obj)
-        return _detail(request, obj, bound=form)
-
-    return _run(request, obj, lambda: services.confirm_by_caregiver(
-        obj, by=request.user, expected_state=form.cleaned_data["expected_state"]),
+    return _decide(request, pk, ConfirmByPhoneForm, lambda obj, user, data: (
+        services.confirm_by_caregiver(obj, by=user, expected_state=data["expected_state"])),
         _("Vastgelegd: de mantelzorger is akkoord."))
 
 
 @staff_required
 @require_POST
 def withdraw(request, pk):
-    obj, form = _get(pk), _bind(request, WithdrawForm)
-    if not form.is_valid():
-        if "expected_state" in form.errors:
-            return _incomplete(request, obj)
-        return _detail(request, obj, bound=form)
-
-    return _run(request, obj, lambda: services.withdraw(
-        obj, by=request.user, expected_state=form.cleaned_data["expected_state"]),
-        _("De aanvraag is ingetrokken."))
+    return _decide(request, pk, WithdrawForm, lambda obj, user, data: services.withdraw(
+        obj, by=user, expected_state=data["expected_state"]), _("De aanvraag is ingetrokken."))
 
 
 @staff_required
 @require_POST
 def recheck(request, pk):
-    obj, form = _get(pk), _bind(request, ActionForm)
-    if not form.is_valid():
-        return _incomplete(request, obj)
-
-    return _run(request, obj, lambda: services.recheck(
-        obj, expected_state=form.cleaned_data["expected_state"]),
-        _("De controles zijn opnieuw gedaan."))
+    return _decide(request, pk, ActionForm, lambda obj, user, data: services.recheck(
+        obj, expected_state=data["expected_state"]), _("De controles zijn opnieuw gedaan."))
 
 
 DETAIL_FORMS = {"reject": RejectForm, "ask": AskInformationForm,

@@ -26,9 +26,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from benchdb import DISTRICT_WEIGHTS, drop_database, recreate_database, server_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "200000"))
@@ -37,30 +36,7 @@ DB_NAME = os.environ.get("BENCH_DB", "bench_queue")
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
 
-# New individual cases per wijk in 2023 (annual report, chapter 12); None is "onbekend".
-DISTRICT_WEIGHTS = {
-    "Stadsdennen": 252, "Stadsweiden": 264, "Tweelingstad": 232, "Drielanden": 151,
-    "Zeebuurt": 127, "Frankrijk": 84, "Stationsomgeving": 60, "Binnenstad": 52, "Hierden": 43,
-    "Buitengebied": 35, "Slingerbos": 14, "Waterfront": 11, "De Sypel": 5, None: 279,
-}
 
-
-def server_urls(database_url: str) -> tuple[str, str]:
-    """(maintenance URL on the same server, URL of the benchmark database)."""
-    parts = urlparse(database_url)
-    return (urlunparse(parts._replace(path="/postgres")),
-            urlunparse(parts._replace(path=f"/{DB_NAME}")))
-
-
-def recreate_database(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 CAREGIVERS = """
@@ -214,8 +190,8 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at a PostgreSQL server (`make bench-queue`).")
-    admin_url, bench_url = server_urls(database_url)
-    recreate_database(admin_url)
+    admin_url, bench_url = server_urls(database_url, DB_NAME)
+    recreate_database(admin_url, DB_NAME)
     os.environ.update({"DATABASE_URL": bench_url, "MANTELZORG_DEMO": "1", "DEBUG": "0",
                        "LOG_LEVEL": "WARNING"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
@@ -265,7 +241,7 @@ def main() -> None:
         connection.close()
     finally:
         if not KEEP_DB:
-            drop_database(admin_url)
+            drop_database(admin_url, DB_NAME)
     median_ms, max_ms, queries = results["first page (this year, open)"]
     print(f"BENCH queue requests={counts['requests']} first_page_ms={median_ms:.1f} "
           f"max_ms={max_ms:.1f} queries={queries}")

@@ -30,9 +30,15 @@ import resource
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from benchdb import (
+    DISTRICT_WEIGHTS,
+    drop_database,
+    recreate_database,
+    reset_peak_rss,
+    server_urls,
+    status_kb,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -40,58 +46,15 @@ DB_NAME = os.environ.get("BENCH_DB", "bench_retention")
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
 
-# New individual cases per wijk in 2023 (annual report, chapter 12); None is "onbekend".
-DISTRICT_WEIGHTS = {
-    "Stadsdennen": 252, "Stadsweiden": 264, "Tweelingstad": 232, "Drielanden": 151,
-    "Zeebuurt": 127, "Frankrijk": 84, "Stationsomgeving": 60, "Binnenstad": 52, "Hierden": 43,
-    "Buitengebied": 35, "Slingerbos": 14, "Waterfront": 11, "De Sypel": 5, None: 279,
-}
 
 
 # --- memory --------------------------------------------------------------------------------
-
-def _status_kb(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
 
 def ru_maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-def reset_peak_rss() -> bool:
-    """Reset the kernel's RSS high-water mark (VmHWM) to the current RSS (Linux ≥ 4.0)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
 # --- the database --------------------------------------------------------------------------
-
-def server_urls(database_url: str) -> tuple[str, str]:
-    """(maintenance URL on the same server, URL of the benchmark database)."""
-    parts = urlparse(database_url)
-    return (urlunparse(parts._replace(path="/postgres")),
-            urlunparse(parts._replace(path=f"/{DB_NAME}")))
-
-
-def recreate_database(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
 
 # One row of random draws per caregiver; every date is derived from them and %(today)s.
 CAREGIVERS = """
@@ -326,9 +289,9 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at a PostgreSQL server (`make bench-retention`).")
-    admin_url, bench_url = server_urls(database_url)
+    admin_url, bench_url = server_urls(database_url, DB_NAME)
     script_started = time.perf_counter()
-    recreate_database(admin_url)
+    recreate_database(admin_url, DB_NAME)
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
     try:
@@ -352,14 +315,14 @@ def main() -> None:
 
         gc.collect()
         setup_peak_mb = ru_maxrss_mb()
-        rss_before_mb = (_status_kb("VmRSS") or 0) / 1024
+        rss_before_mb = (status_kb("VmRSS") or 0) / 1024
         hwm_reset = reset_peak_rss()
         timer = StatementTimer()
         with connection.execute_wrapper(timer):
             started = time.perf_counter()
             result = retention.run_daily(today)
             seconds = time.perf_counter() - started
-        hwm_kb = _status_kb("VmHWM")
+        hwm_kb = status_kb("VmHWM")
         job_peak_mb = hwm_kb / 1024 if hwm_reset and hwm_kb else ru_maxrss_mb()
         print(f"run_daily: {seconds:.2f} s, {len(timer.statements)} statements; RSS before "
               f"{rss_before_mb:.0f} MB, peak during the job {job_peak_mb:.0f} MB "
@@ -373,7 +336,7 @@ def main() -> None:
         connection.close()
     finally:
         if not KEEP_DB:
-            drop_database(admin_url)
+            drop_database(admin_url, DB_NAME)
     script_peak_mb = max(setup_peak_mb, ru_maxrss_mb())
     print(f"whole script: {time.perf_counter() - script_started:.0f} s, peak RSS "
           f"{script_peak_mb:.0f} MB (ru_maxrss; includes django.setup and migrate)")

@@ -24,43 +24,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+from benchdb import drop_database, recreate_database, reset_peak_rss, server_urls, status_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "10000"))
 DB_NAME = "bench_sepa"
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
-
-
-def server_urls(database_url: str) -> tuple[str, str]:
-    parts = urlparse(database_url)
-    return (urlunparse(parts._replace(path="/postgres")),
-            urlunparse(parts._replace(path=f"/{DB_NAME}")))
-
-
-def run_sql(admin_url: str, statement: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def status_kb(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak_rss() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 def nl_iban(number: int) -> str:
@@ -131,9 +101,8 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at a PostgreSQL server (`make bench-sepa`).")
-    admin_url, bench_url = server_urls(database_url)
-    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    run_sql(admin_url, f'CREATE DATABASE "{DB_NAME}"')
+    admin_url, bench_url = server_urls(database_url, DB_NAME)
+    recreate_database(admin_url, DB_NAME)
     var_dir = tempfile.mkdtemp(prefix="bench-sepa-")
     os.environ.update(DATABASE_URL=bench_url, MANTELZORG_VAR_DIR=var_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
@@ -191,7 +160,7 @@ def main() -> None:
         connection.close()
     finally:
         if not KEEP_DB:
-            run_sql(admin_url, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            drop_database(admin_url, DB_NAME)
         shutil.rmtree(var_dir, ignore_errors=True)
     print(f"BENCH sepa payments={PAYMENTS} seconds={seconds:.2f} peak_mb={peak_mb:.0f} "
           f"xsd_validate_s={xsd_seconds:.2f}")
