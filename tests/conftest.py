@@ -1,5 +1,6 @@
 """Shared fixtures. The suite runs against real PostgreSQL and Redis (see `make test`)."""
 
+import datetime
 import os
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,3 +150,34 @@ def wait_for(check, timeout=30.0, interval=0.2, message="condition"):
             return result
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout}s waiting for {message}")
+
+
+# --- the waardering tests' day, year and staff -------------------------------------------------
+
+WAARDERING_DAY = datetime.datetime(2026, 9, 15, 10, 0)
+
+
+@pytest.fixture
+def waardering_day():
+    """15 September 2026, 10:00, the clock standing still: inside the window that
+    `waardering_year` opens. Yields the traveller, so a test can move the clock on."""
+    with time_machine.travel(WAARDERING_DAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def waardering_year(waardering_day):
+    """The 2026 waardering with its default (seed) rules and an open window."""
+    from .appreciation_helpers import open_year
+
+    return open_year(WAARDERING_DAY.date())
+
+
+@pytest.fixture
+def consulent(make_staff):
+    return make_staff("consulent")[0]
+
+
+@pytest.fixture
+def coordinator(make_staff):
+    return make_staff("coordinator")[0]

@@ -21,36 +21,19 @@ from appreciation.models import (
 from registrations.models import Caregiver, Source, State
 from worker.models import Letter, LetterKind
 
-from .appreciation_helpers import caregiver_details, open_year, recipient_details, request_data
+from .appreciation_helpers import caregiver_details, recipient_details, request_data
 from .appreciation_helpers import submit as submit_one
 
 TODAY = datetime.date(2026, 9, 15)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
 
-@pytest.fixture
-def frozen_day():
-    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
-        yield
 
 
-@pytest.fixture
-def year():
-    return open_year(TODAY)
 
 
-@pytest.fixture
-def consulent(make_staff):
-    return make_staff("consulent")[0]
-
-
-@pytest.fixture
-def coordinator(make_staff):
-    return make_staff("coordinator")[0]
-
-
-def test_an_unknown_caregiver_is_registered_through_the_request(year):
+def test_an_unknown_caregiver_is_registered_through_the_request(waardering_year):
     request = submit_one()
     caregiver = request.caregiver
     assert request.caregiver_was_unknown and caregiver.source == Source.WAARDERING
@@ -64,7 +47,7 @@ def test_an_unknown_caregiver_is_registered_through_the_request(year):
                                  kind=LetterKind.WAARDERING_RECEIPT).count() == 1
 
 
-def test_a_known_caregiver_is_matched_by_birth_date_and_address(year):
+def test_a_known_caregiver_is_matched_by_birth_date_and_address(waardering_year):
     known = submit_one().caregiver
     AppreciationRequest.objects.all().delete()
     Letter.objects.all().delete()
@@ -76,7 +59,7 @@ def test_a_known_caregiver_is_matched_by_birth_date_and_address(year):
     assert Caregiver.objects.count() == 1
 
 
-def test_a_second_request_the_same_year_is_refused_and_nothing_stored(year):
+def test_a_second_request_the_same_year_is_refused_and_nothing_stored(waardering_year):
     submit_one()
     with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(recipient=recipient_details(recipient_name="Ander")))
@@ -84,7 +67,7 @@ def test_a_second_request_the_same_year_is_refused_and_nothing_stored(year):
     assert AppreciationRequest.objects.count() == 1 and Caregiver.objects.count() == 1
 
 
-def test_the_same_form_sent_twice_is_stored_once(year):
+def test_the_same_form_sent_twice_is_stored_once(waardering_year):
     import uuid
 
     key = uuid.uuid4()
@@ -98,14 +81,14 @@ def test_the_same_form_sent_twice_is_stored_once(year):
     (recipient_details(care_since=datetime.date(2026, 7, 1)), "care_since"),
     (recipient_details(recipient_postcode="8011AB"), "recipient_postcode"),
 ])
-def test_care_outside_the_rules_is_refused_and_nothing_stored(year, recipient, field):
+def test_care_outside_the_rules_is_refused_and_nothing_stored(waardering_year, recipient, field):
     with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(recipient=recipient))
     assert refused.value.field == field
     assert not AppreciationRequest.objects.exists() and not Caregiver.objects.exists()
 
 
-def test_outside_the_window_nothing_can_be_requested(year):
+def test_outside_the_window_nothing_can_be_requested(waardering_year):
     with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0), tick=False):
         with pytest.raises(submission.RequestRefused) as refused:
             submit_one()
@@ -114,7 +97,7 @@ def test_outside_the_window_nothing_can_be_requested(year):
     assert not Caregiver.objects.exists()
 
 
-def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(year):
+def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(waardering_year):
     with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(iban=""))
     assert refused.value.field == "iban" and not Caregiver.objects.exists()
@@ -129,7 +112,7 @@ def _ready(request) -> AppreciationRequest:
     return services.recheck(request)
 
 
-def test_approval_is_logged_with_actor_and_queues_the_letter(year, consulent):
+def test_approval_is_logged_with_actor_and_queues_the_letter(waardering_year, consulent):
     request = _ready(submit_one())
     assert request.checks_passed
     request = services.approve(request, consulent)
@@ -142,7 +125,7 @@ def test_approval_is_logged_with_actor_and_queues_the_letter(year, consulent):
                                  kind=LetterKind.WAARDERING_APPROVED).exists()
 
 
-def test_rejection_needs_a_known_reason_and_records_it(year, consulent):
+def test_rejection_needs_a_known_reason_and_records_it(waardering_year, consulent):
     request = submit_one()
     with pytest.raises(ValueError):
         services.reject(request, consulent, "zomaar")
@@ -154,7 +137,7 @@ def test_rejection_needs_a_known_reason_and_records_it(year, consulent):
     assert "Betaald via pgb" in entry.description
 
 
-def test_transitions_not_allowed_are_refused_by_the_model(year, consulent, coordinator):
+def test_transitions_not_allowed_are_refused_by_the_model(waardering_year, consulent, coordinator):
     request = services.reject(submit_one(), consulent, RejectionReason.OTHER)
     with pytest.raises(TransitionNotAllowed):
         request.mark_paid()
@@ -166,7 +149,7 @@ def test_transitions_not_allowed_are_refused_by_the_model(year, consulent, coord
         request.state = RequestState.UITBETAALD  # protected field
 
 
-def test_only_staff_decide(year, make_staff):
+def test_only_staff_decide(waardering_year, make_staff):
     request = submit_one()
     from django.contrib.auth.models import User
 
@@ -176,7 +159,7 @@ def test_only_staff_decide(year, make_staff):
     assert AppreciationRequest.objects.get().state == RequestState.INGEDIEND
 
 
-def test_a_colleague_who_acted_first_wins(year, consulent, make_staff):
+def test_a_colleague_who_acted_first_wins(waardering_year, consulent, make_staff):
     other = make_staff("consulent", username="tweede")[0]
     request = _ready(submit_one())
     seen_state = request.state
@@ -186,7 +169,8 @@ def test_a_colleague_who_acted_first_wins(year, consulent, make_staff):
     assert AppreciationRequest.objects.get().state == RequestState.GOEDGEKEURD
 
 
-def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(year, consulent):
+def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
+        waardering_year, consulent):
     first = services.ask_information(submit_one(), consulent, "Hoeveel uur precies?")
     assert first.state == RequestState.AANVULLING_NODIG
     assert first.info_due_on == TODAY + datetime.timedelta(weeks=4)
@@ -202,7 +186,7 @@ def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(year
     assert Letter.objects.filter(kind=LetterKind.WAARDERING_REJECTED).count() == 1
 
 
-def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(year, consulent):
+def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(waardering_year, consulent):
     request = _ready(submit_one(route=Route.ON_BEHALF))
     assert {c["code"] for c in request.failed_checks()} == {"confirmed"}
     assert Letter.objects.filter(kind=LetterKind.WAARDERING_CONFIRM).count() == 1
@@ -213,16 +197,16 @@ def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(year, consule
     assert services.approve(request, consulent).state == RequestState.GOEDGEKEURD
 
 
-def test_withdrawn_requests_free_the_year_for_a_new_one(year):
+def test_withdrawn_requests_free_the_year_for_a_new_one(waardering_year):
     request = submit_one()
     services.withdraw(request, caregiver=request.caregiver)
     again = submit_one()
     assert again.caregiver == request.caregiver and again.state == RequestState.INGEDIEND
 
 
-def test_approvals_that_would_exceed_the_budget_need_confirmation(year, consulent):
-    year.budget_cents = 10000
-    year.save()
+def test_approvals_that_would_exceed_the_budget_need_confirmation(waardering_year, consulent):
+    waardering_year.budget_cents = 10000
+    waardering_year.save()
     first = services.approve(_ready(submit_one()), consulent)
     second = _ready(submit_one(request_data(
         caregiver=caregiver_details(date_of_birth=datetime.date(1960, 1, 1)))))
@@ -230,12 +214,12 @@ def test_approvals_that_would_exceed_the_budget_need_confirmation(year, consulen
         services.approve(second, consulent)
     assert (over.value.needed_cents, over.value.available_cents) == (7500, 2500)
     services.approve(second, consulent, over_budget_ok=True)
-    summary = services.budget_summary(year)
+    summary = services.budget_summary(waardering_year)
     assert summary == {"budget": 10000, "committed": 15000, "paid": 0, "available": -5000}
     assert first.amount_cents == 7500
 
 
-def test_bulk_approval_takes_only_requests_that_pass_every_check(year, coordinator,
+def test_bulk_approval_takes_only_requests_that_pass_every_check(waardering_year, coordinator,
                                                                  consulent):
     good = _ready(submit_one())
     unknown = submit_one(request_data(
@@ -248,7 +232,7 @@ def test_bulk_approval_takes_only_requests_that_pass_every_check(year, coordinat
 
 
 def test_retention_keeps_a_registration_with_a_request_in_progress_and_erases_it_later(
-        year, consulent):
+        waardering_year, consulent):
     from registrations.models import RegistrationRules
     from registrations.retention import expire_unconfirmed, run_daily
 
@@ -266,13 +250,13 @@ def test_retention_keeps_a_registration_with_a_request_in_progress_and_erases_it
     assert (erased.iban, erased.account_holder, erased.recipient_name, erased.rejection_text,
             erased.recipient_postcode) == ("", "", "", "", "3845")
     assert (erased.state, erased.amount_cents, erased.year_id) == (
-        RequestState.AFGEWEZEN, 7500, year.pk)
+        RequestState.AFGEWEZEN, 7500, waardering_year.pk)
     assert not StateLog.objects.for_(erased).exclude(description=None).exists()
     kept = AppreciationRequest.objects.get(pk=request.pk)
     assert kept.iban and kept.recipient_name == "Henk Bakker"
 
 
-def test_approving_a_request_activates_the_registration_it_made(year, consulent):
+def test_approving_a_request_activates_the_registration_it_made(waardering_year, consulent):
     request = submit_one()
     assert request.caregiver.state == State.AANGEMELD
     services.approve(request, consulent)

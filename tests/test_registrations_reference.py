@@ -48,9 +48,14 @@ def test_a_reversed_range_is_refused_by_the_database():
 
 @pytest.mark.django_db
 def test_demo_data_loads_once_and_follows_the_annual_report(capsys):
+    from appreciation.models import AppreciationRequest
+
     call_command("load_demo_data", caregivers=1000)
     call_command("load_demo_data", caregivers=1000)
-    assert Caregiver.objects.count() == 1000
+    # The demo caregivers, and the unknown ones the waardering demo registered.
+    through_waardering = AppreciationRequest.objects.filter(caregiver_was_unknown=True).count()
+    assert through_waardering >= 1
+    assert Caregiver.objects.count() == 1000 + through_waardering
     assert "already loaded" in capsys.readouterr().out
     # Every caregiver's wijk agrees with the postcode table.
     for caregiver in Caregiver.objects.select_related("district")[:200]:

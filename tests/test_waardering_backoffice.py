@@ -15,7 +15,7 @@ from appreciation.models import AgeGroup, AppreciationRequest, RequestState, Rou
 from registrations.models import Caregiver, District, StaffAccess, State
 from worker.models import Letter, LetterKind
 
-from .appreciation_helpers import VALID_IBAN, caregiver_details, open_year, request_data
+from .appreciation_helpers import VALID_IBAN, caregiver_details, request_data
 from .appreciation_helpers import submit as submit_one
 from .conftest import totp_now
 from .test_staff_auth import login_fully, password_step
@@ -24,27 +24,18 @@ TODAY = datetime.date(2026, 9, 15)
 QUEUE = reverse("waardering_bo:queue")
 BULK = reverse("waardering_bo:bulk_approve")
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
+
+
 
 
 @pytest.fixture
-def frozen_day():
-    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def year():
-    return open_year(TODAY)
-
-
-@pytest.fixture
-def consulent(client, year):
+def consulent(client, waardering_year):
     return login_fully(client, "consulent")
 
 
 @pytest.fixture
-def coordinator(client, year):
+def coordinator(client, waardering_year):
     return login_fully(client, "coordinator")
 
 
@@ -84,7 +75,7 @@ def refreshed(request) -> AppreciationRequest:
 
 # --- access -----------------------------------------------------------------------------
 
-def test_anonymous_go_to_login_and_roleless_users_are_refused(client, year,
+def test_anonymous_go_to_login_and_roleless_users_are_refused(client, waardering_year,
                                                               django_user_model):
     request = new_request()
     for target in (QUEUE, url("detail", request)):
@@ -119,7 +110,7 @@ def test_queue_lists_oldest_first_with_the_columns_and_no_health_data(client, co
     assert "ementie" not in html and "Henk Bakker" not in html and VALID_IBAN not in html
 
 
-def test_queue_filters_include_and_exclude(client, consulent, year):
+def test_queue_filters_include_and_exclude(client, consulent, waardering_year):
     good = new_request(1)
     failing = new_request(2, ready=False)
     decided = new_request(3)
@@ -131,7 +122,7 @@ def test_queue_filters_include_and_exclude(client, consulent, year):
     html = page(client, QUEUE)  # default: this year's open requests
     assert good.reference in html and failing.reference in html
     assert decided.reference not in html
-    html = page(client, QUEUE, state="afgewezen", year=year.year)
+    html = page(client, QUEUE, state="afgewezen", year=waardering_year.year)
     assert decided.reference in html and good.reference not in html
     html = page(client, QUEUE, state="", year="")
     assert all(r.reference in html for r in (good, failing, decided))
@@ -184,17 +175,18 @@ def test_pages_of_50_keep_the_filters(client, consulent):
 
 # --- budget -----------------------------------------------------------------------------
 
-def test_budget_panel_shows_the_year_and_warns_when_low_or_overspent(client, consulent, year):
+def test_budget_panel_shows_the_year_and_warns_when_low_or_overspent(
+        client, consulent, waardering_year):
     services.approve(new_request(1), consulent)
     html = page(client, QUEUE)
     assert "Budget 2026" in html and "€ 100.000,00" in html
     assert "€ 99.925,00" in html and "Let op" not in html
-    year.budget_cents = 10000
-    year.save()
+    waardering_year.budget_cents = 10000
+    waardering_year.save()
     html = page(client, QUEUE)
     assert "€ 25,00" in html and "bijna geen budget meer" in html
-    year.budget_cents = 5000
-    year.save()
+    waardering_year.budget_cents = 5000
+    waardering_year.save()
     assert "het budget is overschreden met € 25,00" in page(client, QUEUE)
 
 
@@ -343,9 +335,9 @@ def test_the_second_consulent_gets_a_message_and_changes_nothing(client, consule
 
 # --- budget warning on a single approval ------------------------------------------------
 
-def test_approval_over_budget_asks_for_confirmation(client, consulent, year):
-    year.budget_cents = 10000
-    year.save()
+def test_approval_over_budget_asks_for_confirmation(client, consulent, waardering_year):
+    waardering_year.budget_cents = 10000
+    waardering_year.save()
     services.approve(new_request(1), consulent)
     request = new_request(2)
     response = client.post(url("approve", request), {"expected_state": "ingediend"})
@@ -385,9 +377,9 @@ def test_coordinator_approves_in_bulk_and_sees_what_was_skipped(client, coordina
                       failing.pk: "ingediend"}
 
 
-def test_bulk_over_budget_needs_a_second_click(client, coordinator, year):
-    year.budget_cents = 10000
-    year.save()
+def test_bulk_over_budget_needs_a_second_click(client, coordinator, waardering_year):
+    waardering_year.budget_cents = 10000
+    waardering_year.save()
     first, second = new_request(1), new_request(2)
     response = client.post(BULK, {"ids": [first.pk, second.pk]})
     html = response.content.decode()

@@ -15,30 +15,17 @@ from worker.letters import ADDRESS_WINDOW_MM, LETTER_TYPES, letter_html, render_
 from worker.models import Letter, LetterKind, LetterStatus
 from worker.services import create_print_batch, dispatch_queued_letters
 
-from .appreciation_helpers import VALID_IBAN, caregiver_details, open_year, request_data
+from .appreciation_helpers import VALID_IBAN, caregiver_details, request_data
 from .appreciation_helpers import submit as submit_one
 from .test_letters import MM, words_on_first_page
 
 TODAY = datetime.date(2026, 9, 15)
 IN_FOUR_WEEKS = "13-10-2026"  # TODAY + the default 4 weeks (payment and answer terms)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
 
-@pytest.fixture
-def frozen_day():
-    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
-        yield
 
-
-@pytest.fixture
-def year():
-    return open_year(TODAY)
-
-
-@pytest.fixture
-def consulent(make_staff):
-    return make_staff("consulent")[0]
 
 
 def sent(kind) -> mail.EmailMessage:
@@ -62,21 +49,21 @@ def the_letter(request, kind) -> Letter:
 
 
 def test_the_receipt_says_what_happens_next_without_the_care_recipient(
-        year, inline_tasks, django_capture_on_commit_callbacks):
+        waardering_year, inline_tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         request = submit_one()
     message = sent(LetterKind.WAARDERING_RECEIPT)  # already sent by the task after commit
     assert message.to == ["riet@example.nl"] and not message.attachments
     body = message.body
     assert request.reference in body and "mantelzorgwaardering 2026" in body
-    assert year.text_receipt in body
+    assert waardering_year.text_receipt in body
     assert "binnen 4 weken na ons besluit" in body and "4 weken om te antwoorden" in body
     assert "Henk" not in body  # the care recipient's name is not needed
     assert "bevestigen" not in body  # only for a request made on someone's behalf
     assert the_letter(request, LetterKind.WAARDERING_RECEIPT).status == LetterStatus.SENT
 
 
-def test_a_request_on_behalf_asks_the_caregiver_to_confirm(year, settings):
+def test_a_request_on_behalf_asks_the_caregiver_to_confirm(waardering_year, settings):
     request = submit_one(request_data(requester={"name": "Jan de Vries", "relation": "buurman",
                                                  "contact": "0612345678"}),
                          route=Route.ON_BEHALF)
@@ -91,12 +78,13 @@ def test_a_request_on_behalf_asks_the_caregiver_to_confirm(year, settings):
     assert "0612345678" not in confirm  # the requester's contact stays with the consulent
 
 
-def test_the_approval_names_the_amount_the_account_end_and_the_payment_date(year, consulent,
+def test_the_approval_names_the_amount_the_account_end_and_the_payment_date(
+        waardering_year, consulent,
                                                                             tmp_path):
     request = services.approve(submit_one(), consulent)
     message = sent(LetterKind.WAARDERING_APPROVED)
     body = message.body
-    assert year.text_approved in body
+    assert waardering_year.text_approved in body
     assert "U krijgt € 75,00." in body and "75.00" not in body
     assert f"uiterlijk op {IN_FOUR_WEEKS} over naar uw rekening die eindigt op 4300" in body
     assert request.reference in body and "Nogmaals dank" in body
@@ -106,7 +94,7 @@ def test_the_approval_names_the_amount_the_account_end_and_the_payment_date(year
     assert "75,00" in text and "eindigt op 4300" in text and IN_FOUR_WEEKS in text
 
 
-def test_a_young_caregiver_gets_a_voucher(year, consulent):
+def test_a_young_caregiver_gets_a_voucher(waardering_year, consulent):
     details = caregiver_details(first_name="Sem", date_of_birth=datetime.date(2007, 5, 1),
                                 email="sem@example.nl")
     request = services.approve(submit_one(request_data(caregiver=details, iban="")), consulent)
@@ -117,12 +105,12 @@ def test_a_young_caregiver_gets_a_voucher(year, consulent):
     assert f"uiterlijk op {IN_FOUR_WEEKS}" in body and "rekening" not in body
 
 
-def test_the_rejection_gives_the_reason_and_how_to_object(year, consulent, tmp_path):
+def test_the_rejection_gives_the_reason_and_how_to_object(waardering_year, consulent, tmp_path):
     request = services.reject(submit_one(), consulent, RejectionReason.TOO_FEW_HOURS,
                               "U zorgt volgens ons gesprek 4 uur per week.")
     message = sent(LetterKind.WAARDERING_REJECTED)
     body = message.body
-    assert year.text_rejected in body and year.text_objection in body
+    assert waardering_year.text_rejected in body and waardering_year.text_objection in body
     assert "Minder uren zorg per week dan nodig." in body
     assert "U zorgt volgens ons gesprek 4 uur per week." in body
     assert request.reference in body and "Postbus 123" in body
@@ -131,12 +119,13 @@ def test_the_rejection_gives_the_reason_and_how_to_object(year, consulent, tmp_p
     assert "bezwaar maken" in pdf_text(pdf, tmp_path)
 
 
-def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(year, consulent,
+def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(
+        waardering_year, consulent,
                                                                          settings):
     request = services.ask_information(submit_one(), consulent,
                                        "Sinds wanneer zorgt u voor uw naaste?")
     body = sent(LetterKind.WAARDERING_INFO).body
-    assert year.text_info_request in body
+    assert waardering_year.text_info_request in body
     assert "Sinds wanneer zorgt u voor uw naaste?" in body
     assert f"Geef uw antwoord uiterlijk op {IN_FOUR_WEEKS}." in body
     assert f"{settings.SITE_URL}/mijn-gegevens/inloggen" in body
@@ -150,7 +139,8 @@ def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(year, 
     assert f"tot en met {IN_FOUR_WEEKS}" in rejection and request.reference in rejection
 
 
-def test_a_caregiver_who_wants_post_gets_the_letter_in_a_print_batch(year, consulent, settings,
+def test_a_caregiver_who_wants_post_gets_the_letter_in_a_print_batch(
+        waardering_year, consulent, settings,
                                                                      tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -177,9 +167,9 @@ def test_a_caregiver_who_wants_post_gets_the_letter_in_a_print_batch(year, consu
     assert words["Beste"][1] > bottom
 
 
-def test_the_letter_shows_the_years_edited_text(year, consulent):
-    year.text_approved = "Hartelijk dank van de wethouder.\nU doet veel voor een ander."
-    year.save()
+def test_the_letter_shows_the_years_edited_text(waardering_year, consulent):
+    waardering_year.text_approved = "Hartelijk dank van de wethouder.\nU doet veel voor een ander."
+    waardering_year.save()
     request = services.approve(submit_one(), consulent)
     assert "Hartelijk dank van de wethouder.\nU doet veel" in sent(
         LetterKind.WAARDERING_APPROVED).body
@@ -187,9 +177,9 @@ def test_the_letter_shows_the_years_edited_text(year, consulent):
     assert "<p>Hartelijk dank van de wethouder.<br>U doet veel voor een ander.</p>" in html
 
 
-def test_free_text_is_escaped_in_the_letter(year, consulent):
-    year.text_objection = "Bezwaar? <b>Schrijf</b> ons."
-    year.save()
+def test_free_text_is_escaped_in_the_letter(waardering_year, consulent):
+    waardering_year.text_objection = "Bezwaar? <b>Schrijf</b> ons."
+    waardering_year.save()
     request = services.reject(submit_one(), consulent, RejectionReason.OTHER,
                               "<script>alert('x')</script> & meer")
     html = letter_html(the_letter(request, LetterKind.WAARDERING_REJECTED))
@@ -200,7 +190,7 @@ def test_free_text_is_escaped_in_the_letter(year, consulent):
     assert "<script>" not in alternative and "&lt;script&gt;" in alternative
 
 
-def test_the_full_iban_is_never_printed(year, consulent, tmp_path):
+def test_the_full_iban_is_never_printed(waardering_year, consulent, tmp_path):
     request = services.approve(submit_one(), consulent)
     dispatch_queued_letters()
     letters = Letter.objects.filter(appreciation_request=request)

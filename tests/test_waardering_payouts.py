@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import sepaxml
-import time_machine
 import xmlschema
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -28,7 +27,7 @@ from appreciation.models import (
 )
 from registrations.models import Caregiver, State
 
-from .appreciation_helpers import caregiver_details, open_year, request_data
+from .appreciation_helpers import caregiver_details, request_data
 from .appreciation_helpers import submit as submit_one
 from .test_staff_auth import login_fully
 
@@ -36,13 +35,8 @@ TODAY = datetime.date(2026, 9, 15)
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day", "media")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
 
-
-@pytest.fixture
-def frozen_day():
-    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture
@@ -54,19 +48,7 @@ def media(settings, tmp_path):
     return tmp_path / "media"
 
 
-@pytest.fixture
-def year():
-    return open_year(TODAY)
 
-
-@pytest.fixture
-def consulent(make_staff):
-    return make_staff("consulent")[0]
-
-
-@pytest.fixture
-def coordinator(make_staff):
-    return make_staff("coordinator")[0]
 
 
 def nl_iban(number: int) -> str:
@@ -84,7 +66,7 @@ def approved(consulent, n: int, young=False, iban=None) -> AppreciationRequest:
     return services.approve(services.recheck(request), consulent)
 
 
-def test_a_batch_holds_exactly_the_approved_requests(year, consulent, coordinator):
+def test_a_batch_holds_exactly_the_approved_requests(waardering_year, consulent, coordinator):
     bank = [approved(consulent, n) for n in range(3)]
     young = approved(consulent, 10, young=True)
     rejected = services.reject(submit_one(request_data(caregiver=caregiver_details(
@@ -92,7 +74,7 @@ def test_a_batch_holds_exactly_the_approved_requests(year, consulent, coordinato
     waiting = submit_one(request_data(caregiver=caregiver_details(
         date_of_birth=datetime.date(1941, 5, 5))))
 
-    batch = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
 
     assert {r.pk for r in batch.requests.all()} == {r.pk for r in bank}
     assert (batch.request_count, batch.total_cents) == (3, 22500)
@@ -108,11 +90,11 @@ def test_a_batch_holds_exactly_the_approved_requests(year, consulent, coordinato
     assert batch.message_id in log.description
 
 
-def test_the_sepa_file_validates_and_pays_each_request_once(year, consulent, coordinator,
+def test_the_sepa_file_validates_and_pays_each_request_once(waardering_year, consulent, coordinator,
                                                              settings):
     requests = [approved(consulent, n) for n in range(3)]
     AppreciationRequest.objects.filter(pk=requests[2].pk).update(amount_cents=10000)
-    batch = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     xml = batch.export.open("rb").read()
 
     xmlschema.XMLSchema(str(XSD)).validate(xml.decode())
@@ -138,12 +120,12 @@ def test_the_sepa_file_validates_and_pays_each_request_once(year, consulent, coo
         for r in requests}
 
 
-def test_nothing_is_paid_twice_and_downloads_are_identical(client, year, consulent):
+def test_nothing_is_paid_twice_and_downloads_are_identical(client, waardering_year, consulent):
     for n in range(2):
         approved(consulent, n)
     coordinator = login_fully(client, "coordinator")
-    first = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
-    assert payouts.create_payment_batch(year, PayoutForm.BANK, coordinator) is None
+    first = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    assert payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator) is None
     assert PaymentBatch.objects.count() == 1
 
     url = reverse("betalingen:export", args=[first.pk])
@@ -159,10 +141,10 @@ def test_nothing_is_paid_twice_and_downloads_are_identical(client, year, consule
     assert again == first.export.open("rb").read()
 
 
-def test_marking_paid_pays_every_request_logs_it_and_freezes_the_year(year, consulent,
+def test_marking_paid_pays_every_request_logs_it_and_freezes_the_year(waardering_year, consulent,
                                                                       coordinator):
     requests = [approved(consulent, n) for n in range(2)]
-    batch = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     with pytest.raises(PermissionDenied):
         payouts.mark_batch_paid(batch, consulent)
 
@@ -174,15 +156,15 @@ def test_marking_paid_pays_every_request_logs_it_and_freezes_the_year(year, cons
         log = StateLog.objects.for_(request).latest("pk")
         assert (log.source_state, log.state, log.by) == ("in_betaalbatch", "uitbetaald",
                                                          coordinator)
-    assert AppreciationYear.objects.get(pk=year.pk).locked
+    assert AppreciationYear.objects.get(pk=waardering_year.pk).locked
     logged = StateLog.objects.count()
     again = payouts.mark_batch_paid(batch, coordinator)
     assert (again.paid_at, StateLog.objects.count()) == (paid.paid_at, logged)
 
 
-def test_transitions_not_allowed_are_refused_by_the_model(year, consulent, coordinator):
+def test_transitions_not_allowed_are_refused_by_the_model(waardering_year, consulent, coordinator):
     rejected = services.reject(submit_one(), consulent, RejectionReason.OTHER)
-    batch = PaymentBatch.objects.create(year=year, payout_form=PayoutForm.BANK,
+    batch = PaymentBatch.objects.create(year=waardering_year, payout_form=PayoutForm.BANK,
                                         created_at=datetime.datetime.now(datetime.UTC))
     with pytest.raises(TransitionNotAllowed):
         rejected.add_to_batch(batch, by=coordinator)
@@ -191,28 +173,28 @@ def test_transitions_not_allowed_are_refused_by_the_model(year, consulent, coord
         ok.mark_paid(by=coordinator)
 
 
-def test_only_a_coordinator_makes_a_batch(year, consulent):
+def test_only_a_coordinator_makes_a_batch(waardering_year, consulent):
     approved(consulent, 1)
     with pytest.raises(PermissionDenied):
-        payouts.create_payment_batch(year, PayoutForm.BANK, consulent)
+        payouts.create_payment_batch(waardering_year, PayoutForm.BANK, consulent)
     assert not PaymentBatch.objects.exists()
 
 
-def test_a_file_that_does_not_validate_is_never_stored(year, consulent, coordinator,
+def test_a_file_that_does_not_validate_is_never_stored(waardering_year, consulent, coordinator,
                                                        settings, media):
     request = approved(consulent, 1)
     settings.PAYOUT_ACCOUNT = {**settings.PAYOUT_ACCOUNT, "iban": "GEEN-IBAN"}
     with pytest.raises(payouts.PaymentFileInvalid):
-        payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
+        payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     assert not PaymentBatch.objects.exists()
     assert AppreciationRequest.objects.get(pk=request.pk).state == RequestState.GOEDGEKEURD
     assert not any(media.rglob("*.xml"))
 
 
-def test_vouchers_get_unique_codes_and_a_csv_list_not_sepa(year, consulent, coordinator):
+def test_vouchers_get_unique_codes_and_a_csv_list_not_sepa(waardering_year, consulent, coordinator):
     young = [approved(consulent, n, young=True) for n in range(3)]
     approved(consulent, 9)  # a bank request stays out of the voucher batch
-    batch = payouts.create_payment_batch(year, PayoutForm.VOUCHER, coordinator)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.VOUCHER, coordinator)
     codes = dict(batch.requests.values_list("pk", "voucher_code"))
     assert set(codes) == {r.pk for r in young}
     assert len(set(codes.values())) == 3
@@ -231,21 +213,21 @@ def test_vouchers_get_unique_codes_and_a_csv_list_not_sepa(year, consulent, coor
         AppreciationRequest.objects.filter(pk=other.pk).update(voucher_code=codes[young[0].pk])
 
 
-def test_csv_cells_that_look_like_formulas_are_neutralised(year, consulent, coordinator):
+def test_csv_cells_that_look_like_formulas_are_neutralised(waardering_year, consulent, coordinator):
     names = ["=HYPERLINK(\"http://x\")", "+31 6", "-2+3", "@SUM(A1)"]
     requests = [approved(consulent, n) for n in range(len(names))]
     for request, name in zip(requests, names, strict=True):
         AppreciationRequest.objects.filter(pk=request.pk).update(account_holder=name)
-    batch = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     rows = list(csv.reader(io.StringIO(payouts.batch_csv(batch).decode("utf-8-sig")),
                            delimiter=";"))
     assert [row[1] for row in rows[1:]] == ["'" + name for name in names]
     assert [row[3] for row in rows[1:]] == ["75,00"] * 4
 
 
-def test_the_pages_are_for_coordinators_only(client, year, consulent):
+def test_the_pages_are_for_coordinators_only(client, waardering_year, consulent):
     approved(consulent, 1)
-    batch = payouts.create_payment_batch(year, PayoutForm.BANK, coordinator_for_setup())
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator_for_setup())
     urls = [reverse("betalingen:list"), reverse("betalingen:year", args=[2026]),
             reverse("betalingen:export", args=[batch.pk]),
             reverse("betalingen:csv", args=[batch.pk]),
@@ -267,7 +249,7 @@ def coordinator_for_setup():
     return create_staff_user("coordinator-setup", "een-lang-test-wachtwoord-42", "coordinator")
 
 
-def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(client, year,
+def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(client, waardering_year,
                                                                          consulent):
     for n in range(2):
         approved(consulent, n)

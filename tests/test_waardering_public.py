@@ -6,7 +6,6 @@ import re
 import uuid
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -14,7 +13,6 @@ from appreciation import services, submission, views_public
 from appreciation.models import AgeGroup, AppreciationRequest, PayoutForm, RequestState, Route
 from registrations.models import Caregiver, Source
 
-from .appreciation_helpers import open_year
 from .test_selfservice import make_caregiver, sign_in
 from .test_staff_auth import login_fully
 
@@ -40,18 +38,9 @@ SELF_STEPS = [("mantelzorger", CAREGIVER), ("zorg", CARE), ("betaling", PAYMENT)
 ON_BEHALF_STEPS = [("aanvrager", REQUESTER), ("mantelzorger", CAREGIVER), ("zorg", CARE),
                    ("betaling", PAYMENT)]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day", "year")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_year")]
 
 
-@pytest.fixture
-def frozen_day():
-    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def year():
-    return open_year(TODAY)
 
 
 def post_step(client, base, step, data):
@@ -322,9 +311,9 @@ def test_a_second_request_the_same_year_is_refused_politely(client, known):
     assert AppreciationRequest.objects.count() == 1 and Caregiver.objects.count() == caregivers
 
 
-def test_outside_the_window_every_page_says_when_it_opens(client, frozen_day):
+def test_outside_the_window_every_page_says_when_it_opens(client, waardering_day):
     fill(client)
-    frozen_day.move_to(datetime.datetime(2026, 12, 1, 10, 0))
+    waardering_day.move_to(datetime.datetime(2026, 12, 1, 10, 0))
     response = send(client)
     assert response.status_code == 200
     assert "Vanaf 01-09-2027 kunt u de waardering weer aanvragen." in response.content.decode()
