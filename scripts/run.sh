@@ -11,6 +11,7 @@ cat <<BANNER
   Mantelzorg draait (demo). Stoppen: Ctrl-C.
 
     Website:      http://localhost:$PORT/
+    Waardering:   http://localhost:$PORT/waardering
     Backoffice:   http://localhost:$PORT/backoffice/
     Beheer:       http://localhost:$PORT/beheer/
     Gezondheid:   http://localhost:$PORT/health
