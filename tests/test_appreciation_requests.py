@@ -262,3 +262,15 @@ def test_approving_a_request_activates_the_registration_it_made(waardering_year,
     services.approve(request, consulent)
     caregiver = Caregiver.objects.get(pk=request.caregiver_id)
     assert caregiver.state == State.ACTIEF and caregiver.checked_by_consulent_at
+
+
+def test_one_send_task_per_transaction_however_many_letters(
+        waardering_year, coordinator, django_capture_on_commit_callbacks, monkeypatch):
+    requests = [_ready(submit_one(request_data(caregiver=caregiver_details(
+        date_of_birth=datetime.date(1950 + n, 1, 1))))) for n in range(2)]
+    sent = []
+    monkeypatch.setattr(services, "_dispatch_letters", lambda: sent.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.bulk_approve([r.pk for r in requests], coordinator) == (2, 0)
+    assert Letter.objects.filter(kind=LetterKind.WAARDERING_APPROVED).count() == 2
+    assert sent == [1]
