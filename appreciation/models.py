@@ -265,6 +265,9 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["year", "state"], include=["amount_cents"],
                          name="waardering_year_state_amount"),
             models.Index(fields=["year", "iban"]),
+            # Caregivers the waardering found (the annual report counts them).
+            models.Index(fields=["year"], condition=Q(caregiver_was_unknown=True),
+                         name="waardering_newcomers"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["year", "caregiver"],

@@ -6,11 +6,11 @@ information never appears here: the queue has no free text about care at all.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django_fsm_log.models import StateLog
 
 from mantelzorg import clock
-from registrations.models import Channel
+from registrations.models import Channel, State
 
 from . import services
 from .models import OPEN_STATES, AppreciationRequest, AppreciationYear, RequestState
@@ -88,6 +88,10 @@ def budget_panel(year: AppreciationYear | None) -> dict | None:
     if year is None:
         return None
     summary = services.budget_summary(year)
+    newcomers = AppreciationRequest.objects.filter(
+        year=year, caregiver_was_unknown=True).exclude(state=RequestState.INGETROKKEN).aggregate(
+        unknown=Count("id"),
+        registered=Count("id", filter=Q(caregiver__state__in=[State.ACTIEF, State.VOORMALIG])))
     available = summary["available"]
     low_mark = max(year.budget_cents // 20, year.amount_adult_cents)
     return {
@@ -97,6 +101,8 @@ def budget_panel(year: AppreciationYear | None) -> dict | None:
         "low": 0 <= available < low_mark,
         "room_for": max(available, 0) // year.amount_adult_cents
         if year.amount_adult_cents else None,
+        # The annual report's "109 of 168 previously unknown caregivers registered".
+        "newcomers": newcomers,
     }
 
 

@@ -190,6 +190,15 @@ def test_budget_panel_shows_the_year_and_warns_when_low_or_overspent(
     assert "het budget is overschreden met € 25,00" in page(client, QUEUE)
 
 
+def test_budget_panel_counts_the_unknown_caregivers_the_waardering_registered(
+        client, consulent, waardering_year):
+    first, _second = (submit_one(request_data(caregiver=caregiver_details(
+        date_of_birth=datetime.date(1950 + n, 1, 1)))) for n in range(2))
+    assert "0 van 2 nog onbekende aanvragers zijn nu ingeschreven" in page(client, QUEUE)
+    services.approve(first, consulent)  # the consulent's approval activates the registration
+    assert "1 van 2 nog onbekende aanvragers zijn nu ingeschreven" in page(client, QUEUE)
+
+
 # --- the request page -------------------------------------------------------------------
 
 def test_detail_shows_the_request_masks_the_iban_and_logs_the_view(client, consulent):
