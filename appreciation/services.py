@@ -56,26 +56,13 @@ def copy_next_year(source: AppreciationYear) -> AppreciationYear:
 # --- letters -----------------------------------------------------------------------------
 
 def queue_letter(request: AppreciationRequest, kind: str) -> None:
-    """Queue the letter for this step once (the key holds the step's number), and ask a
-    worker to send it after commit."""
+    """Queue the letter for this step once (the key holds the step's number)."""
     from worker.models import Letter
+    from worker.services import queue_letter as queue
 
     step = Letter.objects.filter(appreciation_request=request, kind=kind).count() + 1
-    Letter.objects.get_or_create(
-        dedupe_key=f"{kind}:{request.pk}:{step}",
-        defaults={"kind": kind, "caregiver_id": request.caregiver_id,
-                  "appreciation_request": request, "created_at": clock.now()})
-    connection = transaction.get_connection()
-    # One task per transaction is enough: it sends every queued letter (bulk approval and
-    # the demo queue hundreds in one transaction).
-    if not any(entry[1] is _dispatch_letters for entry in connection.run_on_commit):
-        transaction.on_commit(_dispatch_letters)
-
-
-def _dispatch_letters() -> None:
-    from worker.tasks import dispatch_letters
-
-    dispatch_letters.delay()
+    queue(kind, request.caregiver_id, f"{kind}:{request.pk}:{step}",
+          appreciation_request=request)
 
 
 # --- the consulent's decisions ---------------------------------------------------------

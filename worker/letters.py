@@ -46,6 +46,13 @@ LETTER_TYPES = {
     LetterKind.WAARDERING_INFO: LetterType(
         subject="Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
         template="waardering_vraag"),
+    # Campaign letters name their campaign in the subject ("{campaign}").
+    LetterKind.CAMPAIGN_CODES: LetterType(subject="{campaign}: uw codes",
+                                          template="campagne_codes", attach_pdf=True),
+    LetterKind.CAMPAIGN_WAITLIST: LetterType(subject="{campaign}: u staat op de wachtlijst",
+                                             template="campagne_wachtlijst"),
+    LetterKind.CAMPAIGN_CANCELLED: LetterType(subject="{campaign}: uw aanvraag is vervallen",
+                                              template="campagne_vervallen"),
 }
 
 # Address window of a Dutch window envelope (venster links), in millimetres from the top
@@ -70,8 +77,10 @@ def letter_context(letter) -> dict:
     caregiver = letter.caregiver
     newsletter = letter.newsletter if letter.newsletter_id else None
     request = letter.appreciation_request if letter.appreciation_request_id else None
+    campaign_request = letter.campaign_request if letter.campaign_request_id else None
     return {
         **(appreciation_context(request) if request else {}),
+        **(campaign_context(campaign_request) if campaign_request else {}),
         "newsletter": newsletter,
         "newsletter_html": render_body(newsletter) if newsletter else "",
         "letter": letter,
@@ -96,6 +105,18 @@ def appreciation_context(request) -> dict:
         "amount": request.amount_cents / 100,
         "expected_payment_on": decided_on + datetime.timedelta(weeks=rules.payment_within_weeks),
     }
+
+
+def campaign_context(campaign_request) -> dict:
+    return {"campaign_request": campaign_request, "campaign": campaign_request.campaign,
+            "codes": [code.code for code in campaign_request.codes.order_by("pk")]}
+
+
+def letter_subject(letter) -> str:
+    subject = LETTER_TYPES[letter.kind].subject
+    if letter.campaign_request_id:
+        subject = subject.format(campaign=letter.campaign_request.campaign.name)
+    return subject
 
 
 def email_body(letter) -> str:

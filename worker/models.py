@@ -35,6 +35,9 @@ class LetterKind(models.TextChoices):
     WAARDERING_APPROVED = "waardering_goedgekeurd", _("Waardering: goedgekeurd")
     WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
     WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
+    CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
+    CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
+    CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")
 
 
 # Letters about a person's own request: they may go to the e-mail address given in that
@@ -94,6 +97,9 @@ class Letter(models.Model):
                                    on_delete=models.CASCADE, related_name="letters")
     appreciation_request = models.ForeignKey(
         "appreciation.AppreciationRequest", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="letters")
+    campaign_request = models.ForeignKey(
+        "appreciation.CampaignRequest", null=True, blank=True, on_delete=models.CASCADE,
         related_name="letters")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True, default="", db_default="")

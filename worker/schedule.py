@@ -42,6 +42,11 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.expire_waardering_questions",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Campaigns (swimming tickets, attentie) whose period is over are closed.
+        "campaigns-close": {
+            "task": "worker.close_campaigns",
+            "schedule": crontab(hour=0, minute=30),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

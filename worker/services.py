@@ -28,6 +28,33 @@ def queue_test_ping(user) -> WorkerPing:
     return record
 
 
+def queue_letter(kind: str, caregiver_id: int, dedupe_key: str, **links) -> Letter:
+    """Queue a letter once (the dedupe key decides) and have a worker send it after commit.
+
+    `links` ties it to what it is about (appreciation_request=…, campaign_request=…).
+    """
+    letter, _ = Letter.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"kind": kind, "caregiver_id": caregiver_id, "created_at": clock.now(),
+                  **links})
+    send_queued_letters_after_commit()
+    return letter
+
+
+def send_queued_letters_after_commit() -> None:
+    """One send task per transaction is enough: it sends every queued letter (bulk
+    approval, a campaign for everyone and the demo queue hundreds in one transaction)."""
+    connection = transaction.get_connection()
+    if not any(entry[1] is _dispatch_letters for entry in connection.run_on_commit):
+        transaction.on_commit(_dispatch_letters)
+
+
+def _dispatch_letters() -> None:
+    from .tasks import dispatch_letters
+
+    dispatch_letters.delay()
+
+
 def _route(letter) -> tuple[str, str]:
     """(channel, reason it cannot be sent) for a queued letter, by the caregiver's wishes."""
     caregiver = letter.caregiver
@@ -46,14 +73,14 @@ def _route(letter) -> tuple[str, str]:
 
 
 def _email_message(letter, connection):
-    from .letters import LETTER_TYPES, email_body, render_pdf
+    from .letters import LETTER_TYPES, email_body, letter_subject, render_pdf
 
-    spec = LETTER_TYPES[letter.kind]
+    spec, subject = LETTER_TYPES[letter.kind], letter_subject(letter)
     body = email_body(letter)
-    message = EmailMultiAlternatives(spec.subject, body, to=[letter.caregiver.email],
+    message = EmailMultiAlternatives(subject, body, to=[letter.caregiver.email],
                                      connection=connection)
     message.attach_alternative(
-        render_to_string("letters/email.html", {"subject": spec.subject, "body": body}),
+        render_to_string("letters/email.html", {"subject": subject, "body": body}),
         "text/html")
     if spec.attach_pdf:
         message.attach(f"brief-{letter.pk}.pdf", render_pdf([letter]), "application/pdf")
@@ -106,6 +133,7 @@ def _dispatch_one(letter, connection) -> str:
         return "failed"
     letter.status, letter.sent_at = LetterStatus.SENT, clock.now()
     letter.save(update_fields=["channel", "status", "sent_at"])
+    _after_sent([letter])
     return "email"
 
 
@@ -136,6 +164,17 @@ def mark_batch_printed(batch: PrintBatch, user) -> PrintBatch:
     if batch.printed_at is None:
         batch.printed_at, batch.printed_by = clock.now(), user
         batch.save(update_fields=["printed_at", "printed_by"])
+        printed = list(batch.letters.filter(status=LetterStatus.TO_PRINT))
         batch.letters.filter(status=LetterStatus.TO_PRINT).update(
             status=LetterStatus.SENT, sent_at=batch.printed_at)
+        _after_sent(printed)
     return batch
+
+
+def _after_sent(letters) -> None:
+    """A campaign's codes letter that went out moves its request to 'verstuurd'."""
+    ids = [letter.pk for letter in letters if letter.campaign_request_id]
+    if ids:
+        from appreciation.campaigns import letters_sent
+
+        letters_sent(ids)

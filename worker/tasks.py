@@ -245,3 +245,12 @@ def expire_waardering_questions() -> int:
     from appreciation.services import expire_information_requests
 
     return expire_information_requests()
+
+
+@shared_task(name="worker.close_campaigns")
+def close_campaigns() -> int:
+    """Campaigns whose period is over close once (waiting list lapses, with letters).
+    Safe to run twice: a closed campaign is skipped."""
+    from appreciation.campaigns import close_finished_campaigns
+
+    return close_finished_campaigns()
