@@ -73,6 +73,11 @@ def test_a_batch_pdf_has_one_page_per_letter_and_is_tagged(tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "Pages:           3" in info and "Tagged:          yes" in info
     assert "A4" in info
+    # Every letter numbers its own pages: each of the three starts at "Pagina 1".
+    for page in (1, 2, 3):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                              capture_output=True, text=True).stdout
+        assert "Pagina 1" in text, (page, text)
 
 
 @pytest.mark.django_db
