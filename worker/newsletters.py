@@ -36,7 +36,14 @@ UNSUBSCRIBE_SALT = "worker.newsletter.unsubscribe"
 
 
 def audience(filters: dict):
-    """Caregivers who want the newsletter, narrowed by the consulent's filters."""
+    """Caregivers who want the newsletter, narrowed by the consulent's filters.
+
+    `{"campaign": <id>}` is a campaign's invitation instead: a service message about a
+    benefit, so it goes to everyone who may ask (the campaign's allowed states), also to
+    people who do not want the newsletter. The channel still decides (by_email, by_post).
+    """
+    if filters.get("campaign"):
+        return campaign_audience(filters["campaign"])
     people = Caregiver.objects.filter(state__in=NEWSLETTER_STATES, wants_newsletter=True)
     states = [s for s in filters.get("states", []) if s in NEWSLETTER_STATES]
     if states:
@@ -52,6 +59,20 @@ def audience(filters: dict):
             wanted |= Q(district__isnull=True)
         people = people.filter(wanted)
     return people
+
+
+def campaign_audience(campaign_id):
+    from appreciation.models import Campaign
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return Caregiver.objects.none()
+    return Caregiver.objects.filter(state__in=campaign.allowed_states())
+
+
+def is_service_message(newsletter: Newsletter) -> bool:
+    """A campaign's invitation: not the newsletter, so no newsletter unsubscribe link."""
+    return bool((newsletter.audience or {}).get("campaign"))
 
 
 def by_email(people):
@@ -142,18 +163,24 @@ def prerender(newsletter: Newsletter) -> tuple[str, str]:
     """Text and HTML of the message, rendered once per chunk; only the unsubscribe link
     differs per recipient and is filled in by `build_message`."""
     context = {"newsletter": newsletter, "body_html": render_body(newsletter),
-               "unsubscribe": UNSUBSCRIBE_PLACEHOLDER}
-    return (render_to_string("emails/newsletter.txt", context),
-            render_to_string("emails/newsletter.html", context))
+               "unsubscribe": UNSUBSCRIBE_PLACEHOLDER,
+               "site_url": settings.SITE_URL.rstrip("/")}
+    template = ("letters/campagne_uitnodiging_email" if is_service_message(newsletter)
+                else "emails/newsletter")
+    return (render_to_string(f"{template}.txt", context),
+            render_to_string(f"{template}.html", context))
 
 
 def build_message(newsletter: Newsletter, caregiver: Caregiver, rendered, connection_):
     link = unsubscribe_url(caregiver)
     text, html = (part.replace(UNSUBSCRIBE_PLACEHOLDER, link) for part in rendered)
+    # A campaign's invitation is not the newsletter: leaving the newsletter would not stop
+    # it, so it carries no one-click unsubscribe (its footer says how to stop all mail).
+    headers = {} if is_service_message(newsletter) else {
+        "List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     message = EmailMultiAlternatives(
         newsletter.subject, text, to=[caregiver.email], connection=connection_,
-        headers={"List-Unsubscribe": f"<{link}>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+        headers=headers)
     message.attach_alternative(html, "text/html")
     if newsletter.attachment:
         message.attach(f"{slugify(newsletter.subject) or 'bijlage'}.pdf", attachment_bytes(
@@ -214,7 +241,9 @@ def send_chunk(newsletter_id: int, size: int = 100) -> dict:
 
 def _send_one(newsletter, delivery, rendered, smtp) -> str:
     caregiver = delivery.caregiver
-    still_wanted = (caregiver.wants_newsletter and caregiver.state in NEWSLETTER_STATES
+    wanted = (caregiver.channel != Channel.NONE if is_service_message(newsletter)
+              else caregiver.wants_newsletter)
+    still_wanted = (wanted and caregiver.state in NEWSLETTER_STATES
                     and caregiver.email and caregiver.email_confirmed_at)
     if not still_wanted:
         _mark([delivery.pk], DeliveryStatus.SKIPPED, error="Afgemeld of niet meer ingeschreven")

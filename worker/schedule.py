@@ -47,6 +47,12 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.close_campaigns",
             "schedule": crontab(hour=0, minute=30),
         },
+        # Campaigns that have started invite everyone who may ask, once; before the print
+        # batches, so the postal copies are printed the same morning.
+        "campaigns-invitations": {
+            "task": "worker.send_campaign_invitations",
+            "schedule": crontab(hour=5, minute=30),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

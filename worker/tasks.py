@@ -254,3 +254,13 @@ def close_campaigns() -> int:
     from appreciation.campaigns import close_finished_campaigns
 
     return close_finished_campaigns()
+
+
+@shared_task(name="worker.send_campaign_invitations")
+def send_campaign_invitations() -> int:
+    """Campaigns that started today (or earlier) send their invitation mailing once.
+    Safe to run twice or in parallel: the campaign row is locked and the mailing is stored
+    on the campaign in the same transaction, so a second run finds nothing to send."""
+    from appreciation.campaign_invitations import send_invitations
+
+    return send_invitations()
