@@ -30,7 +30,9 @@ urlpatterns = [
     path("backoffice/waardering/", include("appreciation.urls_backoffice")),
     path("backoffice/waardering-invoer/", include("appreciation.urls_intake")),
     path("backoffice/betalingen/", include("appreciation.urls_payouts")),
+    path("backoffice/campagnes/", include("appreciation.urls_campaigns_backoffice")),
     path("", include("appreciation.urls_public")),
+    path("", include("appreciation.urls_campaigns_public")),
     path("", include("registrations.urls")),
     path("beheer/", admin.site.urls),
 ]
