@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AppreciationYear
+from .models import AppreciationYear, Campaign
 from .services import copy_next_year
 
 
@@ -28,3 +29,40 @@ class AppreciationYearAdmin(admin.ModelAdmin):
         for year in queryset:
             new = copy_next_year(year)
             messages.success(request, _("Jaar %(year)s staat klaar.") % {"year": new.year})
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Campaign settings, edited by coordinators. A closed campaign is read-only: what
+    people received must stay as it was. Stock and requests are handled on the campaign
+    pages in the back office, not here."""
+
+    list_display = ["name", "kind", "starts_on", "ends_on", "tickets_per_caregiver",
+                    "stock_total", "stock_free", "closed_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "pool_name"]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "starts_on", "ends_on"]}),
+        (_("Kaartjes"), {"fields": ["tickets_per_caregiver", "stock_total", "pool_name",
+                                    "handout", "cancel_unclaimed_on_close"]}),
+        (_("Voor wie"), {"fields": ["include_former", "requires_request"]}),
+        (_("Teksten"), {"fields": ["letter_text", "invitation_subject", "invitation_text"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            free_codes=Count("codes", filter=Q(codes__request__isnull=True)))
+
+    @admin.display(description=_("codes vrij"), ordering="free_codes")
+    def stock_free(self, obj):
+        return obj.free_codes
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.closed_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.closed_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)

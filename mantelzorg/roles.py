@@ -23,6 +23,9 @@ CONSULENT_PERMISSIONS = [
     "appreciation.view_appreciationrequest",
     "appreciation.add_appreciationrequest",
     "appreciation.change_appreciationrequest",
+    "appreciation.view_campaign",
+    "appreciation.view_campaignrequest",
+    "appreciation.change_campaignrequest",
 ]
 COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "registrations.add_district",
@@ -37,6 +40,8 @@ COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "appreciation.view_paymentbatch",
     "appreciation.add_paymentbatch",
     "appreciation.change_paymentbatch",
+    "appreciation.add_campaign",
+    "appreciation.change_campaign",
     "worker.view_workerping",
     "worker.add_workerping",
 ]

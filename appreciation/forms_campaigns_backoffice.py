@@ -1,0 +1,108 @@
+"""Forms for the back-office campaign pages: the desk search, cancelling, and loading or
+making codes (coordinators).
+
+The codes file is read here, not in a view: too big, not UTF-8 text, or a binary file gets
+one plain message; wrong lines get their line numbers (from `campaigns.parse_codes`) and then
+nothing is added.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registrations.forms import DutchDateField, TextField
+
+from . import campaigns
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_LINE_ERRORS_SHOWN = 50
+MAX_GENERATE = 5000
+TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (u gebruikte er %(show_value)d).")
+
+
+class DeskSearchForm(forms.Form):
+    """Find a registered caregiver at the desk: by name (or postcode), date of birth, or
+    both."""
+
+    q = TextField(label=_("Naam of postcode"), max_length=100, required=False,
+                  error_messages={"max_length": TOO_LONG})
+    geboortedatum = DutchDateField(label=_("Geboortedatum"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("q") and not data.get("geboortedatum"):
+            raise forms.ValidationError(
+                _("Vul een naam, een postcode of een geboortedatum in."), code="empty")
+        return data
+
+
+class DeskAskForm(forms.Form):
+    """The caregiver chosen from the search results (the view looks the id up)."""
+
+    caregiver = forms.IntegerField(min_value=1, max_value=2**31 - 1,
+                                   widget=forms.HiddenInput)
+
+
+class CancelForm(forms.Form):
+    reason = TextField(
+        label=_("Reden"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: de mantelzorger heeft gebeld dat het niet nodig is."),
+        error_messages={"required": _("Schrijf kort op waarom u annuleert."),
+                        "max_length": TOO_LONG})
+
+
+class UploadCodesForm(forms.Form):
+    prefix = "laden"
+    file = forms.FileField(
+        label=_("Bestand met codes (CSV)"),
+        help_text=_("Eén code per regel, in de eerste kolom. Een kopregel 'code' mag. "
+                    "Hoogstens 1 MB."),
+        error_messages={"required": _("Kies een bestand."),
+                        "empty": _("Het bestand is leeg."),
+                        "invalid": _("Kies een bestand.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_errors, self.more_line_errors = [], 0
+
+    def clean_file(self):
+        """The codes in the file, or a message; `cleaned_data["codes"]` holds the codes."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Het bestand is te groot: hoogstens 1 MB."),
+                                        code="too_big")
+        raw = upload.read(MAX_UPLOAD_BYTES + 1)
+        if b"\x00" in raw:
+            raise forms.ValidationError(_(
+                "Dit is geen tekstbestand. Sla de lijst op als CSV (UTF-8) en probeer het "
+                "opnieuw."), code="binary")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_(
+                "Het bestand is niet als UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij "
+                "Opslaan als, en probeer het opnieuw."), code="encoding") from None
+        try:
+            codes = campaigns.parse_codes(text)
+        except campaigns.CodesRefused as refused:
+            self.line_errors = refused.errors[:MAX_LINE_ERRORS_SHOWN]
+            self.more_line_errors = len(refused.errors) - len(self.line_errors)
+            raise forms.ValidationError(_(
+                "%(n)s regels kloppen niet. Er is niets toegevoegd. Verbeter de regels "
+                "hieronder en laad het hele bestand opnieuw.") % {"n": len(refused.errors)},
+                code="lines") from None
+        if not codes:
+            raise forms.ValidationError(_("Er staan geen codes in het bestand."),
+                                        code="no_codes")
+        self.cleaned_data["codes"] = codes
+        return upload
+
+
+class GenerateCodesForm(forms.Form):
+    prefix = "maken"
+    count = forms.IntegerField(
+        label=_("Aantal codes"), min_value=1, max_value=MAX_GENERATE,
+        help_text=_("Bijvoorbeeld het aantal kaartjes dat het zwembad geeft."),
+        error_messages={"required": _("Vul een aantal in."),
+                        "invalid": _("Vul een heel getal in."),
+                        "min_value": _("Vul een aantal van 1 of meer in."),
+                        "max_value": _("Maak hoogstens %(limit_value)s codes tegelijk.")})
