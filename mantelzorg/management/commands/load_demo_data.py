@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from appreciation.demo import load_appreciation_demo
+from appreciation.demo_campaigns import load_campaign_demo
 from mantelzorg import roles
 from mantelzorg.staff_services import create_staff_user
 from registrations.demo import (
@@ -20,8 +21,8 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = ("Load made-up caregivers, waardering requests and the demo staff accounts (once; "
-            "safe to run again).")
+    help = ("Load made-up caregivers, waardering requests, campaigns and the demo staff "
+            "accounts (once; safe to run again).")
 
     def add_arguments(self, parser):
         parser.add_argument("--caregivers", type=int, default=400)
@@ -44,3 +45,7 @@ class Command(BaseCommand):
         requests = load_appreciation_demo(users["consulent"], users["coordinator"])
         if requests:
             self.stdout.write(f"Loaded {requests} made-up waardering requests.")
+        campaign_requests = load_campaign_demo(users["consulent"], users["coordinator"])
+        if campaign_requests:
+            self.stdout.write(f"Loaded {campaign_requests} made-up campaign requests "
+                              "(zwemkaartjes).")
