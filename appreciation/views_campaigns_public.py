@@ -115,7 +115,8 @@ def swim_tickets(request):
     today = clock.today()
     campaign = open_campaigns(today).filter(kind=CampaignKind.SWIM_TICKETS).first()
     if campaign is None:
-        return _closed(request, None, next_campaign(today, CampaignKind.SWIM_TICKETS))
+        upcoming = next_campaign(today, CampaignKind.SWIM_TICKETS) or next_campaign(today)
+        return _closed(request, None, upcoming)
     return _public_form(request, campaign)
 
 
@@ -136,6 +137,7 @@ def _closed(request, campaign, upcoming):
     """Nothing to ask now: say when it opens (a normal page, status 200)."""
     return render(request, TEMPLATES + "closed.html", {
         "campaign": campaign, "upcoming": upcoming,
+        "open_now": open_campaigns(clock.today()),
         "swim": campaign is None or campaign.kind == CampaignKind.SWIM_TICKETS})
 
 

@@ -151,6 +151,16 @@ def test_after_the_period_nothing_can_be_asked(client, summer, riet):
     assert not CampaignRequest.objects.exists()
 
 
+def test_without_an_open_swim_campaign_the_page_points_to_what_is_open(client, summer):
+    other = make_campaign(name="Ontspanningsochtend", kind="anders", codes=2)
+    make_campaign(name="Wandelen in de herfst", kind="anders",
+                  starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2026, 10, 31))
+    html = client.get("/zwemkaartjes").content.decode()
+    assert "U kunt nu geen zwemkaartjes aanvragen" in html
+    assert f'href="/campagne/{other.pk}">Ontspanningsochtend</a>' in html
+    assert "Vanaf 01-09-2026 kunt u weer aanvragen: Wandelen in de herfst." in html
+
+
 def test_a_closed_campaign_is_closed_even_inside_its_dates(client, riet):
     campaign = make_campaign(codes=4)
     Campaign.objects.filter(pk=campaign.pk).update(closed_at=SUMMER.astimezone())
