@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -28,7 +29,6 @@ from .forms_campaigns_backoffice import (
     UploadCodesForm,
 )
 from .models import Campaign, CampaignRequest, CampaignRequestState, CampaignRoute, Handout
-from .views_backoffice import race_message
 
 PAGE_SIZE = 100
 TEMPLATES = "appreciation/campaigns_backoffice/"
@@ -71,12 +71,17 @@ def detail(request, pk):
     return _detail(request, _campaign(pk))
 
 
+def stale_message() -> str:
+    return _("Deze aanvraag is intussen veranderd, door een collega of door het systeem. "
+             "Er is niets opgeslagen. Kijk in de lijsten hieronder hoe het nu staat.")
+
+
 def _run(request, campaign, action, done_message):
     """Call a service; a refused or lost transition becomes a message."""
     try:
         action()
     except (TransitionNotAllowed, ConcurrentTransition):
-        messages.error(request, race_message())
+        messages.error(request, stale_message())
     except PermissionDenied:
         messages.error(request, _("Dit mag u niet doen met uw rol. Vraag een coördinator."))
     else:
@@ -216,15 +221,12 @@ def send_to_everyone(request, pk):
             "zoals de attentie."))
         return redirect("campagnes:detail", pk=campaign.pk)
     if request.method == "POST":
-        sent = []
-        response = _run(request, campaign,
-                        lambda: sent.append(campaigns.grant_to_everyone(campaign,
-                                                                        request.user)),
-                        _("Klaar. De brieven en e-mails gaan nu weg."))
-        if sent:
-            messages.info(request, _("Nieuw toegekend: %(n)s mantelzorgers.") % {
-                "n": sent[0]})
-        return response
+        count = campaigns.grant_to_everyone(campaign, request.user)
+        messages.success(request, ngettext(
+            "Klaar: %(n)s mantelzorger krijgt het nu. De brief of e-mail gaat vandaag weg.",
+            "Klaar: %(n)s mantelzorgers krijgen het nu. De brieven en e-mails gaan vandaag "
+            "weg.", count) % {"n": count})
+        return redirect("campagnes:detail", pk=campaign.pk)
     return render(request, TEMPLATES + "everyone_confirm.html", {
         "campaign": campaign, "count": selectors.everyone_count(campaign)})
 

@@ -168,6 +168,34 @@ def test_the_campaign_page_shows_the_waiting_list_in_order_and_the_codes(as_cons
     assert "01-07-2026 12:00" in page
 
 
+def detail_queries(client, campaign) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("detail", campaign)).status_code == 200
+    return len(queries)
+
+
+def test_the_campaign_page_costs_the_same_queries_with_more_requests(as_consulent):
+    campaign = make_campaign(codes=4)
+    crowd = people(12)
+    for person in crowd[:3]:
+        ask(campaign, person)
+    few = detail_queries(as_consulent, campaign)
+    campaigns.generate_codes(campaign, 10)
+    for person in crowd[3:]:
+        ask(campaign, person)
+    assert campaign.requests.filter(state="wachtlijst").count() == 5
+    assert detail_queries(as_consulent, campaign) == few
+
+
+def test_names_are_shown_as_text_not_as_markup(as_consulent):
+    campaign = make_campaign(codes=2)
+    [person] = people(1)
+    Caregiver.objects.filter(pk=person.pk).update(first_name="<script>alert(1)</script>")
+    ask(campaign, Caregiver.objects.get(pk=person.pk))
+    page = page_text(as_consulent.get(url("detail", campaign)))
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
 # --- codes: upload and generate (coordinators) ---------------------------------------------
 
 def test_an_upload_with_wrong_lines_names_each_line_and_adds_nothing(as_coordinator):
@@ -332,6 +360,8 @@ def test_cancelling_asks_a_reason_frees_the_codes_for_the_next_in_line(as_consul
     assert "Schrijf kort op waarom" in page_text(empty)
     hostile = as_consulent.post(url("cancel", campaign, first.pk), {"reason": "weg\x07"})
     assert "gewone letters" in page_text(hostile)
+    too_long = as_consulent.post(url("cancel", campaign, first.pk), {"reason": "x" * 301})
+    assert "hoogstens 300" in page_text(too_long)
     first.refresh_from_db()
     assert first.state == "toegekend"
 
@@ -396,13 +426,13 @@ def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordina
     assert not CampaignRequest.objects.exists()
 
     done = as_coordinator.post(url("everyone", campaign), follow=True)
-    assert "Nieuw toegekend: 3" in messages_of(done)
+    assert "3 mantelzorgers krijgen het nu" in messages_of(done)
     assert list(campaign.requests.values_list("state", flat=True)) == ["toegekend"] * 3
     assert campaign.requests.filter(route=CampaignRoute.EVERYONE).count() == 3
     assert "Iedereen die het mag krijgen, heeft het al" in page_text(
         as_coordinator.get(url("everyone", campaign)))
     twice = as_coordinator.post(url("everyone", campaign), follow=True)
-    assert "Nieuw toegekend: 0" in messages_of(twice) and campaign.requests.count() == 3
+    assert "0 mantelzorgers krijgen het nu" in messages_of(twice) and campaign.requests.count() == 3
 
 
 def test_a_campaign_people_ask_for_cannot_be_sent_to_everyone(as_coordinator):
