@@ -15,7 +15,9 @@ import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
 from mantelzorg import clock, roles
 from registrations.models import Caregiver
@@ -221,11 +223,22 @@ def cancel(request: CampaignRequest, *, caregiver: Caregiver | None = None, by=N
         raise PermissionDenied
     if caregiver is None and not roles.is_staff_member(by):
         raise PermissionDenied
+    if _codes_on_their_way(request):
+        raise TransitionNotAllowed(_("De brief met de codes is al gedrukt of verstuurd."))
     request.cancel(by=by, description=reason or _("Geannuleerd"))
     request.save()
     request.codes.update(request=None, assigned_at=None)
     serve_waiting_list(campaign, by)
     return request
+
+
+def _codes_on_their_way(request: CampaignRequest) -> bool:
+    """Codes printed in a batch (or sent) belong to this person now: they cannot go back
+    into stock for someone else. A letter still queued is simply not sent."""
+    return (request.state == CampaignRequestState.TOEGEKEND
+            and request.campaign.handout == Handout.CODE_ON_LETTER
+            and request.letters.filter(kind="campagne_codes")
+            .filter(Q(print_batch__isnull=False) | Q(status="verstuurd")).exists())
 
 
 @transaction.atomic

@@ -226,3 +226,39 @@ def test_fifty_people_asking_at_once_for_twenty_tickets():
     per_request = TicketCode.objects.filter(request__isnull=False).values("request").distinct()
     assert per_request.count() == 10
     assert campaigns.stock_left(campaign) == 0
+
+
+@pytest.mark.django_db
+def test_a_codes_letter_of_a_request_cancelled_before_it_went_out_is_not_sent(consulent):
+    from worker.models import LetterStatus
+    from worker.services import dispatch_queued_letters
+
+    campaign = make_campaign(codes=2)
+    request = ask(campaign, people(1)[0])
+    campaigns.cancel(request, by=consulent)
+    dispatch_queued_letters()
+    letter = Letter.objects.get(campaign_request=request, kind=LetterKind.CAMPAIGN_CODES)
+    assert letter.status == LetterStatus.CANCELLED and "geannuleerd" in letter.error
+
+
+@pytest.mark.django_db
+def test_codes_already_printed_cannot_go_back_into_stock(consulent, settings, tmp_path):
+    from django_fsm import TransitionNotAllowed
+
+    from registrations.models import Channel
+    from worker.services import create_print_batch, dispatch_queued_letters
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")}}}
+    campaign = make_campaign(codes=2)
+    [person] = people(1)
+    Caregiver.objects.filter(pk=person.pk).update(channel=Channel.POST, street="Lindenlaan",
+                                                  city="Harderwijk")
+    request = ask(campaign, person)
+    dispatch_queued_letters()
+    assert create_print_batch() is not None
+    with pytest.raises(TransitionNotAllowed):
+        campaigns.cancel(request, by=consulent)
+    request.refresh_from_db()
+    assert request.state == "toegekend" and request.codes.count() == 2

@@ -62,6 +62,8 @@ def _route(letter) -> tuple[str, str]:
         return "", "Gegevens gewist"
     if letter.kind == LetterKind.RETENTION_NOTICE and caregiver.state != State.VOORMALIG:
         return "", "Niet meer van toepassing: de zorg is hervat of de inschrijving is al gestopt"
+    if letter.kind == LetterKind.CAMPAIGN_CODES and letter.campaign_request.state != "toegekend":
+        return "", "Niet meer van toepassing: de aanvraag is geannuleerd of al afgehandeld"
     email_ok = caregiver.email_confirmed_at or letter.kind in REQUEST_LETTER_KINDS
     if caregiver.channel == Channel.EMAIL and caregiver.email and email_ok:
         return Channel.EMAIL, ""
