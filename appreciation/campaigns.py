@@ -247,6 +247,8 @@ def mark_picked_up(request: CampaignRequest, by) -> CampaignRequest:
     request = _locked_request(request)
     if not roles.is_staff_member(by):
         raise PermissionDenied
+    if request.campaign.handout != Handout.PICKUP:
+        raise TransitionNotAllowed(_("Bij deze campagne staan de codes op de brief."))
     request.mark_picked_up(by=by, description=_("Opgehaald bij het Servicepunt"))
     request.save()
     return request

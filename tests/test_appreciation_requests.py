@@ -269,7 +269,9 @@ def test_one_send_task_per_transaction_however_many_letters(
     requests = [_ready(submit_one(request_data(caregiver=caregiver_details(
         date_of_birth=datetime.date(1950 + n, 1, 1))))) for n in range(2)]
     sent = []
-    monkeypatch.setattr(services, "_dispatch_letters", lambda: sent.append(1))
+    from worker import services as worker_services
+
+    monkeypatch.setattr(worker_services, "_dispatch_letters", lambda: sent.append(1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.bulk_approve([r.pk for r in requests], coordinator) == (2, 0)
     assert Letter.objects.filter(kind=LetterKind.WAARDERING_APPROVED).count() == 2

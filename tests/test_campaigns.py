@@ -146,6 +146,11 @@ def test_tickets_to_pick_up_are_marked_picked_up_by_staff(consulent):
     campaigns.mark_picked_up(request, consulent)
     request.refresh_from_db()
     assert request.state == "opgehaald"
+    by_letter = ask(make_campaign(codes=2, name="Per brief"), people(1)[0])
+    from django_fsm import TransitionNotAllowed
+
+    with pytest.raises(TransitionNotAllowed):
+        campaigns.mark_picked_up(by_letter, consulent)
 
 
 @pytest.mark.django_db
