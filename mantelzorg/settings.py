@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "registrations",
     "appreciation",
     "worker",
+    "insight",
 ]
 
 MIDDLEWARE = [

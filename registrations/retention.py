@@ -16,6 +16,7 @@ from django.db.models import DateField, F, Value
 from django.db.models.functions import Substr, Trunc
 from django_fsm_log.models import StateLog
 
+from insight.models import ContactMoment, FollowUpTask
 from mantelzorg import clock
 from worker.models import Letter, LetterKind, LetterStatus
 
@@ -106,8 +107,12 @@ def create_end_notices(today: datetime.date, rules: RegistrationRules) -> int:
 
 
 def _end(queryset, source: str, reason: str, description: str, today: datetime.date) -> int:
-    """End the registrations in `queryset` today, logging each transition."""
+    """End the registrations in `queryset` today, logging each transition; follow-up
+    tasks still open for them are cancelled."""
     _log_transitions(queryset, source, State.BEEINDIGD, "end_registration", description)
+    FollowUpTask.objects.filter(caregiver__in=queryset.values("pk"), done_at__isnull=True,
+                                cancelled_at__isnull=True).update(
+        cancelled_at=clock.now(), cancel_reason=description)
     return queryset.update(state=State.BEEINDIGD, ended_on=today, end_reason=reason)
 
 
@@ -146,6 +151,8 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
     Letter.objects.filter(caregiver__in=ids, status=LetterStatus.QUEUED).update(
         status=LetterStatus.CANCELLED)
     erase_waardering_requests(ids)
+    # Contact moments keep date and kind (the visit counts), not what was said.
+    ContactMoment.objects.filter(caregiver__in=ids).exclude(outcome="").update(outcome="")
     StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Caregiver), object_id__in=ids
     ).exclude(description=None).update(description=None)

@@ -221,6 +221,9 @@ def end_care(caregiver: Caregiver, on: datetime.date, reason: str, by=None) -> C
     caregiver.end_care(on=on, reason=reason, by=by,
                        description=str(CareEndReason(reason).label))
     caregiver.save()
+    from insight.services import schedule_aftercare
+
+    schedule_aftercare(caregiver, on, reason)
     return caregiver
 
 
@@ -229,6 +232,9 @@ def resume_care(caregiver: Caregiver, by=None) -> Caregiver:
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.resume_care(by=by, description=_("Zorgt weer voor iemand"))
     caregiver.save()
+    from insight.services import cancel_aftercare
+
+    cancel_aftercare(caregiver)
     # The "your registration ends in a month" letter no longer applies.
     from worker.models import Letter, LetterKind, LetterStatus
 
@@ -247,6 +253,9 @@ def end_registration(caregiver: Caregiver, reason: str = EndReason.OWN_REQUEST,
     caregiver.end_registration(reason=reason, by=by,
                                description=str(EndReason(reason).label))
     caregiver.save()
+    from insight.services import cancel_open_tasks
+
+    cancel_open_tasks(caregiver, _("Inschrijving beëindigd"))
     return caregiver
 
 
