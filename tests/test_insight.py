@@ -119,3 +119,19 @@ def test_retention_cancels_tasks_and_erases_what_was_said_but_keeps_the_counts(r
     contact = riet.contact_moments.get()
     assert (contact.outcome, contact.kind, contact.preventive) == ("", "huisbezoek", True)
     assert riet.burden_checks.get().heavy
+
+
+def test_the_demo_adds_self_checks_contacts_and_call_backs_once():
+    from django.core.management import call_command
+
+    from insight.models import BurdenCheck, ContactMoment
+
+    call_command("load_demo_data", caregivers=200)
+    counts = (BurdenCheck.objects.count(), ContactMoment.objects.count(),
+              FollowUpTask.objects.count())
+    assert counts[0] >= 100 and counts[1] == 30
+    assert BurdenCheck.objects.filter(heavy=True).exists()
+    assert FollowUpTask.objects.filter(kind=TaskKind.BURDEN).exists()
+    call_command("load_demo_data", caregivers=200)
+    assert (BurdenCheck.objects.count(), ContactMoment.objects.count(),
+            FollowUpTask.objects.count()) == counts

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from appreciation.demo import load_appreciation_demo
 from appreciation.demo_campaigns import load_campaign_demo
+from insight.demo import load_insight_demo
 from mantelzorg import roles
 from mantelzorg.staff_services import create_staff_user
 from registrations.demo import (
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         requests = load_appreciation_demo(users["consulent"], users["coordinator"])
         if requests:
             self.stdout.write(f"Loaded {requests} made-up waardering requests.")
+        if load_insight_demo(users["consulent"]):
+            self.stdout.write("Loaded made-up self-checks and contact moments.")
         campaign_requests = load_campaign_demo(users["consulent"], users["coordinator"])
         if campaign_requests:
             self.stdout.write(f"Loaded {campaign_requests} made-up campaign requests "
