@@ -26,6 +26,10 @@ CONSULENT_PERMISSIONS = [
     "appreciation.view_campaign",
     "appreciation.view_campaignrequest",
     "appreciation.change_campaignrequest",
+    "insight.view_followuptask",
+    "insight.change_followuptask",
+    "insight.add_contactmoment",
+    "insight.view_contactmoment",
 ]
 COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "registrations.add_district",
@@ -44,6 +48,8 @@ COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "appreciation.change_campaign",
     "worker.view_workerping",
     "worker.add_workerping",
+    "insight.view_insightrules",
+    "insight.change_insightrules",
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from insight.selectors import caregiver_follow_up
 from mantelzorg.staff_access import staff_required
 
 from . import selectors, services
@@ -50,6 +51,7 @@ def caregiver_detail(request, pk):
         "guardian": getattr(caregiver, "guardian", None),
         "consents": caregiver.consents.all(),
         "timeline": selectors.timeline(caregiver),
+        "follow_up": caregiver_follow_up(caregiver),
         "accesses": selectors.recent_staff_access(caregiver),
         "duplicates": selectors.possible_duplicates(caregiver),
         "transitions": {t.name for t in caregiver.get_available_state_transitions()},
