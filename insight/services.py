@@ -90,6 +90,14 @@ def schedule_aftercare(caregiver, ended_on: datetime.date, reason: str) -> int:
     return added
 
 
+def cancel_task(task: FollowUpTask, reason: str) -> bool:
+    """A consulent closes one open task without a contact (e.g. no longer needed).
+    False when a colleague closed it first."""
+    return bool(FollowUpTask.objects.filter(
+        pk=task.pk, done_at__isnull=True, cancelled_at__isnull=True,
+    ).update(cancelled_at=clock.now(), cancel_reason=reason[:200]))
+
+
 def cancel_aftercare(caregiver, reason: str = "") -> int:
     return _cancel(caregiver, [TaskKind.AFTERCARE], reason or _("Zorgt weer voor iemand"))
 

@@ -7,7 +7,6 @@ caregiver page itself.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -76,16 +75,6 @@ def answer_task(request, caregiver_pk, pk):
         "caregiver": caregiver, "task": task, "reason": selectors.reason(task), "form": form})
 
 
-@transaction.atomic
-def _cancel_task(task: FollowUpTask, reason: str) -> bool:
-    """Close an open task without a contact. False when a colleague closed it first.
-
-    A single-task variant of services._cancel; it belongs in insight/services.py."""
-    return bool(FollowUpTask.objects.filter(
-        pk=task.pk, done_at__isnull=True, cancelled_at__isnull=True,
-    ).update(cancelled_at=clock.now(), cancel_reason=reason[:200]))
-
-
 @staff_required
 def cancel_task(request, caregiver_pk, pk):
     task = _task(caregiver_pk, pk)
@@ -93,7 +82,7 @@ def cancel_task(request, caregiver_pk, pk):
         return _refuse_closed(request, task)
     form = CancelTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not _cancel_task(task, form.cleaned_data["reason"]):
+        if not services.cancel_task(task, form.cleaned_data["reason"]):
             task.refresh_from_db()
             return _refuse_closed(request, task)
         messages.success(request, _("De taak is geannuleerd."))
