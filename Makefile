@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue chaos-mailing
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard chaos-mailing
 
 run:
 	scripts/bootstrap.sh
@@ -47,6 +47,10 @@ bench-sepa:
 bench-queue:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_queue.py
+
+bench-dashboard:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_dashboard.py
 
 # Fault tests (not tests of the suite): each prints a last line `CHAOS <name> …`.
 chaos-mailing:

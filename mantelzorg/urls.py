@@ -32,6 +32,7 @@ urlpatterns = [
     path("backoffice/waardering-invoer/", include("appreciation.urls_intake")),
     path("backoffice/betalingen/", include("appreciation.urls_payouts")),
     path("backoffice/campagnes/", include("appreciation.urls_campaigns_backoffice")),
+    path("backoffice/inzicht/", include("insight.urls")),
     path("", include("appreciation.urls_public")),
     path("", include("appreciation.urls_campaigns_public")),
     path("", include("registrations.urls")),
