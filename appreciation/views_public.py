@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from insight.forms import BurdenCheckForm, count_unposted_step_as_skipped
+from insight.models import CheckContext
+from insight.views_selfservice import record_and_remember
 from mantelzorg import clock
 from registrations.forms import GuardianForm
 from registrations.models import RegistrationRules, Relationship
@@ -42,6 +45,7 @@ STEPS = [
     ("zorg", CareForm),
     ("betaling", PaymentForm),
     ("nieuwsbrief", NewsletterForm),
+    ("belasting", BurdenCheckForm),
     ("controleren", ConsentForm),
 ]
 STEP_TITLES = {
@@ -51,6 +55,7 @@ STEP_TITLES = {
     "zorg": gettext_lazy("Over de zorg"),
     "betaling": gettext_lazy("Op welke rekening?"),
     "nieuwsbrief": gettext_lazy("De nieuwsbrief"),
+    "belasting": gettext_lazy("Hoe zwaar is de zorg?"),
     "controleren": gettext_lazy("Controleren en versturen"),
 }
 SENT_SESSION_KEY = "waardering_sent"
@@ -111,6 +116,12 @@ def _asks_newsletter(wizard) -> bool:
     return wizard.route == Route.SELF and wizard.signed_in is None
 
 
+def _asks_burden(wizard) -> bool:
+    """The optional self-check is about how the caregiver feels: only they can answer it,
+    so it is not asked of someone requesting on their behalf."""
+    return wizard.route == Route.SELF
+
+
 def _needs_bank(wizard) -> bool:
     return payout_needs_bank(wizard.year, wizard.caregiver_birth_date())
 
@@ -121,7 +132,8 @@ class AppreciationWizard(NamedUrlSessionWizardView):
     form_list = STEPS
     condition_dict = {"aanvrager": _on_behalf, "mantelzorger": _asks_details,
                       "ouder": _needs_guardian,
-                      "betaling": _needs_bank, "nieuwsbrief": _asks_newsletter}
+                      "betaling": _needs_bank, "nieuwsbrief": _asks_newsletter,
+                      "belasting": _asks_burden}
     route = Route.SELF
 
     def dispatch(self, request, *args, **kwargs):
@@ -138,6 +150,8 @@ class AppreciationWizard(NamedUrlSessionWizardView):
         return [f"appreciation/public/{self.steps.current}.html"]
 
     def get_form_kwargs(self, step=None):
+        if step == "belasting":
+            return {"young": age_group_for(self.caregiver_birth_date()) == AgeGroup.YOUNG}
         return {"year": self.year} if step == "zorg" else {}
 
     def cleaned(self, step) -> dict:
@@ -222,6 +236,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
         }
 
     def render_done(self, form, **kwargs):
+        count_unposted_step_as_skipped(self)
         try:
             return super().render_done(form, **kwargs)
         except RequestRefused as refused:
@@ -252,6 +267,11 @@ class AppreciationWizard(NamedUrlSessionWizardView):
             "registered": request.caregiver_was_unknown,
             "signed_in": _signed_in_self(self),
         }
+        burden = form_dict.get("belasting")  # answers None: the self-check was skipped
+        if burden is not None and burden.answers is not None:
+            return redirect(record_and_remember(
+                self.request, request.caregiver, burden.answers, CheckContext.WAARDERING,
+                young=request.age_group == AgeGroup.YOUNG))
         return redirect("waardering:sent")
 
     def _refused(self, refused: RequestRefused):

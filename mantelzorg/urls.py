@@ -35,6 +35,7 @@ urlpatterns = [
     path("backoffice/inzicht/", include("insight.urls")),
     path("", include("appreciation.urls_public")),
     path("", include("appreciation.urls_campaigns_public")),
+    path("mijn-gegevens/", include("insight.urls_selfservice")),
     path("", include("registrations.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -10,6 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from insight.forms import BurdenCheckForm, count_unposted_step_as_skipped
+from insight.models import CheckContext
+from insight.views_selfservice import record_and_remember
 from mantelzorg import clock
 
 from . import services
@@ -28,6 +31,7 @@ STEPS = [
     ("naaste", CareRecipientForm),
     ("contact", ContactForm),
     ("ouder", GuardianForm),
+    ("belasting", BurdenCheckForm),
     ("controleren", CheckForm),
 ]
 STEP_TITLES = {
@@ -35,6 +39,7 @@ STEP_TITLES = {
     "naaste": "Voor wie zorgt u?",
     "contact": "Hoe houden wij contact?",
     "ouder": "Toestemming van je ouder of voogd",
+    "belasting": "Hoe zwaar is de zorg?",
     "controleren": "Controleren en versturen",
 }
 DONE_SESSION_KEY = "registration_sent"
@@ -71,6 +76,10 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             return {"caregiver_postcode": about.get("postcode", "")}
         if step == "contact":
             return {"email": about.get("email", "")}
+        if step == "belasting":
+            born = _about(self).get("date_of_birth")
+            young_max = RegistrationRules.current().young_max_age
+            return {"young": bool(born and clock.age_on(born, clock.today()) <= young_max)}
         return {}
 
     def get_context_data(self, form, **kwargs):
@@ -108,6 +117,10 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             self.storage.extra_data = {"submission_key": str(uuid.uuid4())}
         return super().get(request, *args, **kwargs)
 
+    def render_done(self, form, **kwargs):
+        count_unposted_step_as_skipped(self)
+        return super().render_done(form, **kwargs)
+
     def done(self, form_list, form_dict, **kwargs):
         data = registration_data_from(
             form_dict["over-mij"].cleaned_data, form_dict["naaste"].cleaned_data,
@@ -122,6 +135,11 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             "young": caregiver.is_young(),
             "first_name": caregiver.first_name,
         }
+        answers = form_dict["belasting"].answers  # None: the optional self-check was skipped
+        if answers is not None:
+            return redirect(record_and_remember(self.request, caregiver, answers,
+                                                CheckContext.REGISTRATION,
+                                                young=caregiver.is_young()))
         return redirect("registrations:register_sent")
 
 

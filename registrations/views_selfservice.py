@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from insight.services import check_due
 from mantelzorg import clock
 
 from . import exports, services
@@ -88,6 +89,7 @@ def my_data(request, caregiver):
         "waiting_for_guardian": caregiver.needs_guardian(rules)
         and not caregiver.guardian_confirmed(),
         "can_end_care": caregiver.state == State.ACTIEF,
+        "offer_burden_check": caregiver.state != State.VOORMALIG and check_due(caregiver),
     })
 
 

@@ -22,6 +22,7 @@ RECIPIENT = {
 }
 CONTACT = {"contact-channel": "email", "contact-wants_newsletter": "on"}
 CHECK = {"controleren-consent": "on"}
+SKIP_BURDEN = {"belasting-skip": "1"}  # the optional self-check's "Overslaan" button
 
 
 def post_step(client, step, data):
@@ -44,6 +45,7 @@ def fill(client, about=None, recipient=None, contact=None, guardian=None):
              ("contact", {**CONTACT, **(contact or {})})]
     if guardian is not None:
         steps.append(("ouder", guardian))
+    steps.append(("belasting", SKIP_BURDEN))
     for step, data in steps:
         response = post_step(client, step, data)
         assert response.status_code == 302, response.content.decode()[:3000]
@@ -54,7 +56,7 @@ def fill(client, about=None, recipient=None, contact=None, guardian=None):
 def test_every_step_renders_with_labels(client):
     response = client.get("/aanmelden", follow=True)
     html = response.content.decode()
-    assert "Aanmelden: stap 1 van 4" in html
+    assert "Aanmelden: stap 1 van 5" in html
     for label in ["Voornaam", "Achternaam", "Geboortedatum", "Postcode", "Huisnummer",
                   "E-mailadres", "Telefoonnummer"]:
         assert f">{label}" in html
@@ -103,7 +105,7 @@ def test_fifteen_year_old_needs_a_guardian(client, inline_tasks,
          guardian={"ouder-name": "Anja de Vries", "ouder-email": "anja@example.nl",
                    "ouder-phone": ""})
     page = client.get("/aanmelden/controleren").content.decode()
-    assert "Aanmelden: stap 5 van 5" in page and "Anja de Vries" in page
+    assert "Aanmelden: stap 6 van 6" in page and "Anja de Vries" in page
     with django_capture_on_commit_callbacks(execute=True):
         submit(client)
     caregiver = Caregiver.objects.get()
@@ -126,7 +128,7 @@ def test_a_sixteen_year_old_needs_no_guardian_step(client):
 
     born = clock.today().replace(year=clock.today().year - 16)
     fill(client, about={"over-mij-date_of_birth": born.strftime("%d-%m-%Y")})
-    assert "stap 4 van 4" in client.get("/aanmelden/controleren").content.decode()
+    assert "stap 5 van 5" in client.get("/aanmelden/controleren").content.decode()
 
 
 WRONG_ABOUT = [

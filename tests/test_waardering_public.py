@@ -33,8 +33,9 @@ CARE = {"zorg-recipient_name": "Henk Bakker", "zorg-recipient_postcode": "3845 a
 PAYMENT = {"betaling-iban": "nl91 abna 0417 1643 00", "betaling-account_holder": "R. Bakker"}
 NEWSLETTER = {"nieuwsbrief-wants_newsletter": "on"}
 CHECK = {"controleren-consent": "on"}
+SKIP_BURDEN = {"belasting-skip": "1"}  # the optional self-check's "Overslaan" button
 SELF_STEPS = [("mantelzorger", CAREGIVER), ("zorg", CARE), ("betaling", PAYMENT),
-              ("nieuwsbrief", NEWSLETTER)]
+              ("nieuwsbrief", NEWSLETTER), ("belasting", SKIP_BURDEN)]
 ON_BEHALF_STEPS = [("aanvrager", REQUESTER), ("mantelzorger", CAREGIVER), ("zorg", CARE),
                    ("betaling", PAYMENT)]
 
@@ -88,7 +89,7 @@ def test_start_page_explains_this_years_rules_and_both_routes(client):
 def test_unknown_caregiver_asks_for_themselves_and_is_registered(client):
     fill(client)
     page = client.get(f"{SELF}/controleren").content.decode()
-    assert "Waardering aanvragen: stap 5 van 5" in page
+    assert "Waardering aanvragen: stap 6 van 6" in page
     for text in ["Riet Bakker", "03-04-1955", "3845 AB", "Henk Bakker", "NL91 ABNA 0417 1643 00",
                  "€ 75,00"]:
         assert text in page
@@ -156,7 +157,7 @@ def test_young_caregiver_gets_a_voucher_and_no_account_step(client):
                         ("zorg", CARE), ("nieuwsbrief", {})])
     assert client.get(f"{SELF}/betaling")["Location"] == f"{SELF}/mantelzorger"
     page = client.get(f"{SELF}/controleren").content.decode()
-    assert "cadeaubon of activiteit" in page and "Waardering aanvragen: stap 4 van 4" in page
+    assert "cadeaubon of activiteit" in page and "Waardering aanvragen: stap 5 van 5" in page
     send(client)
     request = AppreciationRequest.objects.get()
     assert (request.age_group, request.payout_form, request.iban) == (

@@ -39,6 +39,11 @@ def next_step(page):
     page.get_by_role("button", name="Volgende stap").click()
 
 
+def skip_self_check(page):
+    """The optional burden self-check: skipped with its button."""
+    page.get_by_role("button", name="Overslaan").click()
+
+
 def link_from_outbox(to: str, pattern: str) -> str:
     message = next(m for m in mail.outbox if m.to == [to])
     return re.search(pattern, message.body).group(0)
@@ -67,6 +72,10 @@ def test_adult_registers_confirms_and_is_active(page, axe, inline_tasks):
     page.get_by_label("Per e-mail").check()
     page.get_by_label("Ja, ik wil de nieuwsbrief krijgen").check()
     next_step(page)
+
+    page.wait_for_url("**/aanmelden/belasting")
+    assert_no_axe_violations(axe, page)
+    skip_self_check(page)
 
     page.wait_for_url("**/aanmelden/controleren")
     assert_no_axe_violations(axe, page)
@@ -133,6 +142,7 @@ def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
     page.get_by_label("Naam van je ouder of voogd").fill("Anja Bakker")
     page.get_by_label("E-mailadres van je ouder of voogd").fill("anja@example.nl")
     next_step(page)
+    skip_self_check(page)
     page.get_by_label("Ik geef het Servicepunt Mantelzorg toestemming").check()
     page.get_by_role("button", name="Aanmelding versturen").click()
     page.wait_for_url("**/aanmelden/verstuurd")
