@@ -135,3 +135,26 @@ def test_the_demo_adds_self_checks_contacts_and_call_backs_once():
     call_command("load_demo_data", caregivers=200)
     assert (BurdenCheck.objects.count(), ContactMoment.objects.count(),
             FollowUpTask.objects.count()) == counts
+
+
+def test_a_high_score_answered_by_a_visit_moves_the_yearly_indicators(riet, consulent):
+    from insight.reports import annual_figures
+
+    others = [Caregiver.objects.create(
+        first_name=f"P{n}", last_name="Test", date_of_birth=datetime.date(1960, 1, 1),
+        house_number=str(n), postcode="3845AB", state=State.ACTIEF, registered_on=TODAY)
+        for n in range(3)]
+    for person in others:
+        services.record_burden_check(person, [1, 0, 1, 0, 1], CheckContext.SELF_SERVICE)
+    before = annual_figures(2026)
+    assert (before["burden_answered"], before["burden_heavy"], before["burden_share"]) == (
+        3, 0, 0.0)
+    services.record_burden_check(riet, [3, 3, 2, 2, 2], CheckContext.SELF_SERVICE)
+    [task] = open_tasks(riet, TaskKind.BURDEN)
+    services.record_contact(riet, consulent, on=TODAY, kind=ContactKind.HOME_VISIT,
+                            preventive=True, outcome="Respijtzorg geregeld", task=task)
+    after = annual_figures(2026)
+    assert (after["burden_answered"], after["burden_heavy"], after["burden_share"]) == (
+        4, 1, 25.0)
+    assert (after["contacts_total"], after["preventive_home_visits"]) == (
+        before["contacts_total"] + 1, before["preventive_home_visits"] + 1)
