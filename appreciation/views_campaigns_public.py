@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from mantelzorg import clock
+from mantelzorg import clock, ratelimit
 from registrations.selfservice_session import caregiver_required, current_caregiver
 
 from . import campaigns
@@ -110,6 +110,7 @@ def ask_label(campaign: Campaign) -> str:
 # --- the public form --------------------------------------------------------------------
 @never_cache
 @GET_POST
+@ratelimit.limit("form", identity=True)
 def swim_tickets(request):
     """/zwemkaartjes: the swimming-ticket campaign that is open now, or when it opens."""
     today = clock.today()
@@ -122,6 +123,7 @@ def swim_tickets(request):
 
 @never_cache
 @GET_POST
+@ratelimit.limit("form", identity=True)
 def campaign_form(request, pk):
     """/campagne/<id>: any campaign people ask for; others (and unknown ids) are a 404."""
     campaign = get_object_or_404(Campaign, pk=pk, requires_request=True)

@@ -10,6 +10,7 @@ The views only parse and render; `submission.submit_request` decides and stores.
 import uuid
 
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
@@ -17,7 +18,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 from insight.forms import BurdenCheckForm, count_unposted_step_as_skipped
 from insight.models import CheckContext
 from insight.views_selfservice import record_and_remember
-from mantelzorg import clock
+from mantelzorg import clock, ratelimit
 from registrations.forms import GuardianForm
 from registrations.models import RegistrationRules, Relationship
 from registrations.selfservice_session import current_caregiver
@@ -126,6 +127,7 @@ def _needs_bank(wizard) -> bool:
     return payout_needs_bank(wizard.year, wizard.caregiver_birth_date())
 
 
+@method_decorator(ratelimit.limit("form", identity=True), name="post")
 class AppreciationWizard(NamedUrlSessionWizardView):
     """(who asks) → caregiver → care → (account) → (newsletter) → check and send."""
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mantelzorg.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -278,3 +279,13 @@ PAYOUT_ACCOUNT = {
     "iban": env.str("PAYOUT_ACCOUNT_IBAN", default="NL02ABNA0123456789"),
     "bic": env.str("PAYOUT_ACCOUNT_BIC", default="ABNANL2A"),
 }
+
+# Rate limits (mantelzorg/ratelimit.py), fixed windows counted in the cache. A limit of 0
+# switches that one off; RATELIMIT_ENABLED=off all of them (e.g. for a load test).
+RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+RATELIMIT_LINK_PER_ADDRESS = env.int("RATELIMIT_LINK_PER_ADDRESS", default=5)
+RATELIMIT_LINK_PER_IP = env.int("RATELIMIT_LINK_PER_IP", default=20)
+RATELIMIT_LINK_WINDOW_SECONDS = env.int("RATELIMIT_LINK_WINDOW_SECONDS", default=3600)
+RATELIMIT_FORM_PER_IP = env.int("RATELIMIT_FORM_PER_IP", default=30)
+RATELIMIT_FORM_PER_IDENTITY = env.int("RATELIMIT_FORM_PER_IDENTITY", default=10)
+RATELIMIT_FORM_WINDOW_SECONDS = env.int("RATELIMIT_FORM_WINDOW_SECONDS", default=600)

@@ -7,13 +7,14 @@ that open every link therefore cannot confirm anything on someone's behalf.
 import uuid
 
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from insight.forms import BurdenCheckForm, count_unposted_step_as_skipped
 from insight.models import CheckContext
 from insight.views_selfservice import record_and_remember
-from mantelzorg import clock
+from mantelzorg import clock, ratelimit
 
 from . import services
 from .forms import (
@@ -61,6 +62,7 @@ def start_registration(request):
     return redirect("registrations:register_step", step="over-mij")
 
 
+@method_decorator(ratelimit.limit("form", identity=True, steps=("controleren",)), name="post")
 class RegistrationWizard(NamedUrlSessionWizardView):
     """About me → the person I care for → contact → (guardian, under 16) → check and send."""
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from insight.services import check_due
-from mantelzorg import clock
+from mantelzorg import clock, ratelimit
 
 from . import exports, services
 from . import selfservice_session as session
@@ -36,6 +36,7 @@ def _posted(request):
 # --- signing in and out ------------------------------------------------------------------
 @never_cache
 @GET_POST
+@ratelimit.limit("link", email_field="email")
 def request_link(request):
     """Ask for a sign-in link. The answer never shows whether the address is registered."""
     form = RequestLinkForm(_posted(request))

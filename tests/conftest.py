@@ -36,6 +36,15 @@ def _outbox_and_time(settings, tmp_path):
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Forget the rate-limit counters (only their `rl:` keys), so the many form posts of the
+    suite from one test client never add up; tests/test_ratelimit.py exercises the limits."""
+    from mantelzorg import ratelimit
+
+    ratelimit.reset_all()
+
+
 @pytest.fixture
 def inline_tasks(monkeypatch):
     """Run `.delay()` in this process, for view tests about what a task produces.

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from mantelzorg import ratelimit
 from mantelzorg.staff_access import coordinator_required, staff_required
 
 from .models import Letter, LetterStatus, PrintBatch, SchedulerBeat, WorkerPing
@@ -75,6 +76,7 @@ def outbox(request):
 
 @csrf_exempt
 @never_cache
+@ratelimit.limit("form")
 def unsubscribe(request, token):
     """Newsletter unsubscribe. GET: a page with a button. POST: done; a mail client's
     one-click POST (RFC 8058) gets a plain 200 without a page. The registration stays."""

@@ -1,0 +1,134 @@
+"""Rate limits on the public forms and the sign-in link request, in fixed windows.
+
+Counters live in Django's cache (Redis in production and tests), under keys that start with
+KEY_PREFIX and carry a hash, never an address, a date of birth or an IP in plain text. Two
+families of limits, set in settings (RATELIMIT_*, from the environment):
+
+* "link": the Mijn gegevens sign-in link, per client IP and per e-mail address;
+* "form": the public forms, per client IP and per identity (date of birth + postcode + house
+  number, however the form names them: `date_of_birth` or `<step>-date_of_birth`).
+
+Only POSTs count. A refused request gets a Dutch page with status 429 that says nothing about
+whether an address or a person is known. If the cache is down, the request goes through: a
+broken counter must not stop someone from registering.
+"""
+
+import functools
+import hashlib
+import logging
+import time
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "rl:"
+IDENTITY_FIELDS = ("date_of_birth", "postcode", "house_number")
+
+
+def _limits(family: str) -> dict:
+    """{"ip": (limit, window), "address"/"identity": (limit, window)} for a family."""
+    if family == "link":
+        window = settings.RATELIMIT_LINK_WINDOW_SECONDS
+        return {"ip": (settings.RATELIMIT_LINK_PER_IP, window),
+                "address": (settings.RATELIMIT_LINK_PER_ADDRESS, window)}
+    window = settings.RATELIMIT_FORM_WINDOW_SECONDS
+    return {"ip": (settings.RATELIMIT_FORM_PER_IP, window),
+            "identity": (settings.RATELIMIT_FORM_PER_IDENTITY, window)}
+
+
+def client_ip(request) -> str:
+    """The client address as the staff login lockout (axes, PROXY_COUNT) determines it."""
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _normal(value: str) -> str:
+    return "".join(str(value).split()).casefold()
+
+
+def _posted(request, field: str) -> str:
+    """A posted field, also when a wizard prefixes it with its step (`over-mij-postcode`)."""
+    for name, value in request.POST.items():
+        if name == field or name.endswith("-" + field):
+            return _normal(value)
+    return ""
+
+
+def identity_of(request) -> str:
+    """Date of birth + postcode + house number from the POST; empty unless all three."""
+    parts = [_posted(request, field) for field in IDENTITY_FIELDS]
+    return "|".join(parts) if all(parts) else ""
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
+
+
+def hit(scope: str, kind: str, value: str, limit: int, window: int) -> bool:
+    """Count one attempt; True while within the limit. A limit of 0 switches it off."""
+    if limit <= 0 or not value:
+        return True
+    bucket = int(time.time()) // window
+    key = f"{KEY_PREFIX}{scope}:{kind}:{_hash(value)}:{bucket}"
+    try:
+        cache.add(key, 0, timeout=window + 5)
+        count = cache.incr(key)
+    except Exception:  # noqa: BLE001 - a broken cache must not block the public
+        logger.warning("Rate limit counter unavailable; request allowed", exc_info=True)
+        return True
+    return count <= limit
+
+
+def too_many(request):
+    response = render(request, "errors/429.html", status=429)
+    response["Retry-After"] = "900"
+    return response
+
+
+def limit(family: str, *, email_field: str | None = None, identity: bool = False,
+          steps: tuple[str, ...] | None = None):
+    """Decorate a view (or a view method, with method_decorator) with the limits of a family.
+
+    email_field: also count per address posted in this field (the sign-in link).
+    identity: also count per date of birth + postcode + house number when all are posted.
+    steps: count per IP only POSTs to these wizard steps (e.g. the final one).
+    """
+    scope = family
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST" or not settings.RATELIMIT_ENABLED:
+                return view(request, *args, **kwargs)
+            limits = _limits(family)
+            allowed = True
+            if steps is None or kwargs.get("step") in steps:
+                allowed &= hit(scope, "ip", client_ip(request), *limits["ip"])
+            if email_field:
+                allowed &= hit(scope, "address", _normal(request.POST.get(email_field, "")),
+                               *limits["address"])
+            if identity:
+                allowed &= hit(scope, "identity", identity_of(request), *limits["identity"])
+            if not allowed:
+                return too_many(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def reset_all() -> None:
+    """Forget every counter (tests; or an operator after a false alarm)."""
+    client = getattr(cache, "_cache", None)
+    if hasattr(client, "get_client"):  # Redis
+        redis = client.get_client(None, write=True)
+        keys = list(redis.scan_iter(match=cache.make_key(KEY_PREFIX + "*"), count=1000))
+        if keys:
+            redis.delete(*keys)
+    elif isinstance(client, dict):  # local memory
+        for key in [k for k in client if KEY_PREFIX in k]:
+            cache.delete(key.split(":", 2)[-1])
