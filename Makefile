@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard chaos-mailing
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-load chaos-mailing chaos
 
 run:
 	scripts/bootstrap.sh
@@ -52,7 +52,19 @@ bench-dashboard:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_dashboard.py
 
+# gunicorn as in production on 127.0.0.1 and wrk (Debian's, installed if missing).
+bench-load:
+	scripts/bootstrap.sh
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_load.py
+
 # Fault tests (not tests of the suite): each prints a last line `CHAOS <name> …`.
 chaos-mailing:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/chaos_mailing.py
+
+# Redis and PostgreSQL restarted, the worker killed, beat started twice: one `CHAOS` line
+# each. Starts its own throwaway PostgreSQL and Redis (var/chaos-services), not the tests'.
+chaos:
+	scripts/bootstrap.sh
+	uv run --frozen python benchmarks/chaos.py

@@ -1,0 +1,540 @@
+"""Fault tests (`make chaos`): each scenario prints `CHAOS <name> … lost=… duplicates=…`.
+
+The script starts its own throwaway PostgreSQL and Redis under var/chaos-services (ports
+CHAOS_PG_PORT=55442, CHAOS_REDIS_PORT=56389; same binaries as scripts/test-services.sh) so
+that restarting them never disturbs the test services or anyone else's. All traffic goes to
+127.0.0.1. The project's own processes are started with bin/entrypoint.
+
+1. redis_restart_newsletter: newsletter to CHAOS_RECIPIENTS (5,000) through a real worker and
+   the SMTP sink; Redis is shut down (nosave: every queued task is lost) and started again
+   mid-send; the worker reconnects; what beat does (reaper + queue_senders) finishes it.
+2. postgres_restart_requests: gunicorn under GET /health and a form POST (first step of the
+   registration wizard, stored in the session, i.e. a database write) while PostgreSQL is
+   stopped for a few seconds; counts 503s, other 5xx, time to recovery.
+3. worker_killed_sepa / worker_killed_print_batch: kill -9 during a SEPA batch (a subprocess
+   running appreciation.payouts.create_payment_batch) and during worker.make_print_batches
+   in the worker; run again; check nothing is in two batches, every file exists, no
+   end-to-end id twice, no letter lost.
+4. beat_twice: two `bin/entrypoint beat` with a 1 s heartbeat for ~12 s; counts sends.
+"""
+
+import datetime
+import glob
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_newsletter import ROOT, fill_recipients, free_port  # noqa: E402
+
+SERVICES = ROOT / "var" / "chaos-services"
+PG_PORT = int(os.environ.get("CHAOS_PG_PORT", "55442"))
+REDIS_PORT = int(os.environ.get("CHAOS_REDIS_PORT", "56389"))
+RECIPIENTS = int(os.environ.get("CHAOS_RECIPIENTS", "5000"))
+PAYMENTS = int(os.environ.get("CHAOS_PAYMENTS", "5000"))
+LETTERS = int(os.environ.get("CHAOS_LETTERS", "900"))
+DB_NAME = "chaos"
+RESULTS = []
+
+
+# --- the throwaway services -----------------------------------------------------------
+
+def _pg_bin() -> str:
+    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda d: int(d.split("/")[4]))
+    if not dirs:
+        sys.exit("PostgreSQL binaries not found: run scripts/test-services.sh env once.")
+    return dirs[-1]
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.getuid() == 0 else cmd
+
+
+def pg_start() -> None:
+    data = SERVICES / "pg"
+    SERVICES.mkdir(parents=True, exist_ok=True)
+    if not (data / "PG_VERSION").exists():
+        data.mkdir(parents=True, exist_ok=True)
+        if os.getuid() == 0:
+            shutil.chown(SERVICES, "postgres")
+            shutil.chown(data, "postgres")
+        subprocess.run(_as_postgres([f"{_pg_bin()}/initdb", "-D", str(data), "-U", "postgres",
+                                     "-A", "trust", "--no-sync"]),
+                       check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(_as_postgres([
+        f"{_pg_bin()}/pg_ctl", "-D", str(data), "-l", str(SERVICES / "pg.log"), "-w", "start",
+        "-o", f"-p {PG_PORT} -k {SERVICES} -c listen_addresses=127.0.0.1 -c fsync=off "
+              "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"]),
+        check=True, stdout=subprocess.DEVNULL)
+
+
+def pg_stop() -> None:
+    subprocess.run(_as_postgres([f"{_pg_bin()}/pg_ctl", "-D", str(SERVICES / "pg"), "-w",
+                                 "-m", "fast", "stop"]),
+                   check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def redis_start() -> None:
+    SERVICES.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
+                    "--daemonize", "yes", "--save", "", "--appendonly", "no",
+                    "--dir", str(SERVICES), "--logfile", str(SERVICES / "redis.log"),
+                    "--pidfile", str(SERVICES / "redis.pid")], check=True)
+    for _ in range(100):
+        if redis_up():
+            return
+        time.sleep(0.05)
+
+
+def redis_up() -> bool:
+    return subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True,
+                          text=True).stdout.strip() == "PONG"
+
+
+def redis_stop() -> None:
+    subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"],
+                   capture_output=True)
+    for _ in range(100):
+        if not redis_up():
+            return
+        time.sleep(0.05)
+
+
+# --- processes ------------------------------------------------------------------------
+
+def proc_env(**extra) -> dict:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "PYTHONUNBUFFERED": "1", **extra}
+
+
+def start(role: str, log: Path, *args: str, **extra) -> subprocess.Popen:
+    return subprocess.Popen(["bin/entrypoint", role, *args], cwd=ROOT, env=proc_env(**extra),
+                            stdout=open(log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+                            start_new_session=True)
+
+
+def stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def wait_until(check, timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return True
+        except Exception:
+            from django.db import connection
+
+            connection.close()
+        time.sleep(interval)
+    return False
+
+
+def report(line: str) -> None:
+    print(line, flush=True)
+    RESULTS.append(line)
+
+
+# --- 1. Redis restarted while a newsletter goes out -------------------------------------
+
+def redis_restart_newsletter(logs: Path, smtp_port: int) -> None:
+    from mantelzorg import clock
+    from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
+    from worker.newsletters import STUCK_AFTER, queue_senders, reap_stuck_deliveries, schedule
+
+    fill_recipients(RECIPIENTS, clock.today())
+    newsletter = Newsletter.objects.create(subject="Chaos Redis", body="Beste mantelzorger.")
+    counts_file = logs / "sink.json"
+    sink = subprocess.Popen([sys.executable, "benchmarks/smtp_sink.py", str(smtp_port),
+                             str(counts_file)], cwd=ROOT)
+    worker = start("worker", logs / "worker-redis.log", LOG_LEVEL="WARNING")
+    time.sleep(4)
+    started = time.monotonic()
+    schedule(newsletter, None)
+
+    def sent():
+        return Delivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.SENT).count()
+
+    wait_until(lambda: sent() >= RECIPIENTS * 0.3, 120, 0.05)
+    at = sent()
+    redis_stop()
+    time.sleep(3)
+    redis_start()
+    print(f"  Redis shut down (nosave) at {at} sent, up again after 3 s", flush=True)
+    # What beat does every 5 minutes: the reaper (rows of tasks that died go back to
+    # 'wacht', here with the clock moved past STUCK_AFTER) and senders queued again. Only
+    # once sending has stood still for 5 s, as the real reaper only takes rows claimed 15
+    # minutes ago: reaping rows a live task is still sending would make duplicates.
+    last, still_since = -1, time.monotonic()
+    while time.monotonic() - still_since < 5:
+        now_sent = sent()
+        if now_sent != last:
+            last, still_since = now_sent, time.monotonic()
+        time.sleep(0.5)
+    reaped = reap_stuck_deliveries(now=clock.now() + 2 * STUCK_AFTER)
+    queue_senders(newsletter.pk)
+    done = wait_until(lambda: Newsletter.objects.get(pk=newsletter.pk).status
+                      == NewsletterStatus.SENT, 300)
+    seconds = time.monotonic() - started
+    worker_alive = worker.poll() is None
+    stop(worker)
+    sink.terminate()
+    sink.wait(timeout=30)
+    per_recipient = json.loads(counts_file.read_text())
+    delivered = len(per_recipient)
+    duplicates = sum(n - 1 for n in per_recipient.values() if n > 1)
+    report(f"CHAOS redis_restart_newsletter recipients={RECIPIENTS} restarted_at_sent={at} "
+           f"reaped={reaped} finished={'yes' if done else 'no'} seconds={seconds:.0f} "
+           f"worker_survived={'yes' if worker_alive else 'no'} delivered={delivered} "
+           f"lost={RECIPIENTS - delivered} duplicates={duplicates}")
+
+
+# --- 2. PostgreSQL restarted while requests come in -------------------------------------
+
+class Traffic:
+    """Threads sending GET /health and a form POST in a loop; answers per second."""
+
+    def __init__(self, base: str, threads: int = 4):
+        self.base, self.stop = base, threading.Event()
+        self.lock = threading.Lock()
+        self.answers = []  # (time, kind, status, is_dutch_503_page)
+        self.threads = [threading.Thread(target=self.run, args=(i,)) for i in range(threads)]
+
+    def run(self, index: int) -> None:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        while not self.stop.is_set():
+            if index % 2 == 0:
+                self.record("health", *self.fetch(opener, "/health"))
+            else:
+                status, body = self.fetch(opener, "/aanmelden/over-mij")
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+                if status != 200 or not token:
+                    self.record("form", status, body)
+                    time.sleep(0.05)
+                    continue
+                data = urllib.parse.urlencode({
+                    "csrfmiddlewaretoken": token.group(1),
+                    "registration_wizard-current_step": "over-mij",
+                    "over-mij-first_name": "Chaos", "over-mij-last_name": "Test"}).encode()
+                self.record("form", *self.fetch(opener, "/aanmelden/over-mij", data))
+            time.sleep(0.02)
+
+    def fetch(self, opener, path, data=None):
+        request = urllib.request.Request(self.base + path, data=data,
+                                         headers={"Referer": self.base + path})
+        try:
+            with opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+        except OSError:
+            return 0, ""
+
+    def record(self, kind, status, body):
+        dutch = status == 503 and ("Even niet beschikbaar" in body or '"database"' in body)
+        with self.lock:
+            self.answers.append((time.monotonic(), kind, status, dutch))
+
+
+def postgres_restart_requests(logs: Path) -> None:
+    from django.db import connection
+
+    from registrations.models import Caregiver
+
+    connection.close()
+    caregivers_before = Caregiver.objects.count()
+    port = free_port()
+    web = start("web", logs / "web.log", PORT=str(port), BIND="127.0.0.1",
+                WEB_CONCURRENCY="2", DEBUG="false")
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: urllib.request.urlopen(base + "/health", timeout=2).status == 200, 60)
+    traffic = Traffic(base)
+    for thread in traffic.threads:
+        thread.start()
+    time.sleep(3)
+    down_at = time.monotonic()
+    pg_stop()
+    time.sleep(5)
+    pg_start()
+    up_at = time.monotonic()
+    time.sleep(8)
+    traffic.stop.set()
+    for thread in traffic.threads:
+        thread.join()
+    stop(web)
+    connection.close()
+    answers = traffic.answers
+    by_status = {}
+    for _, kind, status, _ in answers:
+        by_status[(kind, status)] = by_status.get((kind, status), 0) + 1
+    unavailable = [a for a in answers if a[2] == 503]
+    other_5xx = [a for a in answers if a[2] >= 500 and a[2] != 503]
+    not_dutch = [a for a in unavailable if not a[3]]
+    no_answer = [a for a in answers if a[2] == 0]
+    after_up = [a for a in answers if a[0] >= up_at]
+    # Recovery: the first moment after PostgreSQL is up from which every answer is a 2xx/3xx.
+    recovered_at = None
+    for a in after_up:
+        if a[2] in (0,) or a[2] >= 500:
+            recovered_at = None
+        elif recovered_at is None:
+            recovered_at = a[0]
+    recovery = f"{recovered_at - up_at:.1f}" if recovered_at else "never"
+    half_written = Caregiver.objects.count() - caregivers_before
+    print("  answers by (kind, status): " + ", ".join(
+        f"{k[0]} {k[1]}: {v}" for k, v in sorted(by_status.items())), flush=True)
+    report(f"CHAOS postgres_restart_requests requests={len(answers)} "
+           f"down_s={up_at - down_at:.1f} http_503={len(unavailable)} "
+           f"503_without_dutch_page={len(not_dutch)} other_5xx={len(other_5xx)} "
+           f"no_answer={len(no_answer)} recovery_s={recovery} "
+           f"half_written_registrations={half_written} lost=0 duplicates=0")
+
+
+# --- 3. worker killed during a SEPA batch and during a print batch ----------------------
+
+SEPA_CHILD = """
+import os, sys, django
+sys.path.insert(0, os.getcwd())
+django.setup()
+from django.contrib.auth.models import User
+from appreciation import payouts
+from appreciation.models import AppreciationYear, PayoutForm
+year = AppreciationYear.objects.get(pk=int(sys.argv[1]))
+by = User.objects.get(username="bench-coordinator")
+print("start", flush=True)
+batch = payouts.create_payment_batch(year, PayoutForm.BANK, by)
+print("done", batch and batch.request_count, flush=True)
+"""
+
+
+def run_sepa_child(year_id: int, kill_after: float | None) -> str:
+    proc = subprocess.Popen([sys.executable, "-c", SEPA_CHILD, str(year_id)], cwd=ROOT,
+                            env=proc_env(), stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    line = proc.stdout.readline()
+    if kill_after is not None and line.startswith("start"):
+        time.sleep(kill_after)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return "killed"
+    out, _ = proc.communicate(timeout=300)
+    return (line + out).strip().replace("\n", " ")
+
+
+def worker_killed_sepa() -> None:
+    os.environ["BENCH_PAYMENTS"] = str(PAYMENTS)
+    import bench_sepa
+    from django.db import connection
+
+    from appreciation.models import AppreciationRequest, PaymentBatch, RequestState
+    from mantelzorg import clock
+
+    bench_sepa.PAYMENTS = PAYMENTS
+    year, _ = bench_sepa.fill(clock.today())
+    first = run_sepa_child(year.pk, kill_after=1.5)
+    second = run_sepa_child(year.pk, kill_after=None)
+    third = run_sepa_child(year.pk, kill_after=None)
+    connection.close()
+    requests = AppreciationRequest.objects.filter(year=year)
+    in_batch = requests.filter(state=RequestState.IN_BETAALBATCH)
+    without_batch = in_batch.filter(payment_batch__isnull=True).count()
+    batches = list(PaymentBatch.objects.filter(year=year))
+    missing_files = count_mismatch = 0
+    ids = []
+    for batch in batches:
+        if not batch.export or not Path(batch.export.path).exists():
+            missing_files += 1
+            continue
+        if batch.requests.count() != batch.request_count:
+            count_mismatch += 1
+        ids += re.findall(r"<EndToEndId>([^<]+)</EndToEndId>", Path(batch.export.path).read_text())
+    files_on_disk = glob.glob(str(Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / "**"
+                                  / "*.xml"), recursive=True)
+    referenced = {Path(b.export.path).resolve() for b in batches if b.export}
+    orphans = [f for f in files_on_disk if Path(f).resolve() not in referenced]
+    waiting = requests.filter(state=RequestState.GOEDGEKEURD).count()
+    paid = in_batch.count()
+    report(f"CHAOS worker_killed_sepa payments={PAYMENTS} first_run={first.split()[0]} "
+           f"rerun={second!r} third_run={third!r} batches={len(batches)} "
+           f"in_batch={paid} still_waiting={waiting} in_batch_without_batch={without_batch} "
+           f"missing_files={missing_files} count_mismatch={count_mismatch} "
+           f"end_to_end_ids={len(ids)} orphan_files={len(orphans)} "
+           f"lost={PAYMENTS - paid - waiting} duplicates={len(ids) - len(set(ids))}")
+
+
+def worker_killed_print_batch(logs: Path) -> None:
+    from django.db import connection
+
+    from mantelzorg import clock
+    from registrations.models import Caregiver, State
+    from worker.models import Letter, LetterKind, LetterStatus, PrintBatch
+    from worker.tasks import make_print_batches
+
+    today = clock.today()
+    people = Caregiver.objects.bulk_create(
+        Caregiver(first_name=f"Brief{i}", last_name=f"Chaos{i}",
+                  date_of_birth=datetime.date(1950, 1, 1), street="Lindenlaan",
+                  house_number=str(i % 180 + 1), postcode=f"38{i % 50 + 40:02d}AB",
+                  city="Harderwijk", state=State.VOORMALIG,
+                  care_ended_on=today - datetime.timedelta(days=700),
+                  care_end_reason="overlijden", registered_on=datetime.date(2020, 1, 1))
+        for i in range(LETTERS))
+    letters = Letter.objects.bulk_create(
+        Letter(kind=LetterKind.RETENTION_NOTICE, caregiver=person, status=LetterStatus.TO_PRINT,
+               channel="post", dedupe_key=f"chaos-print:{person.pk}", created_at=clock.now())
+        for person in people)
+    ids = [letter.pk for letter in letters]
+    worker = start("worker", logs / "worker-print.log", "--concurrency", "1",
+                   LOG_LEVEL="WARNING")
+    time.sleep(4)
+    make_print_batches.delay()
+    # Kill once the first batch is committed, in the middle of the next PDF.
+    wait_until(lambda: PrintBatch.objects.exists(), 120, 0.05)
+    time.sleep(1.0)
+    batches_at_kill = PrintBatch.objects.count()
+    stop(worker, signal.SIGKILL)
+    worker = start("worker", logs / "worker-print-2.log", "--concurrency", "1",
+                   LOG_LEVEL="WARNING")
+    time.sleep(4)
+    make_print_batches.delay()  # what beat does the next morning
+    done = wait_until(lambda: not Letter.objects.filter(
+        pk__in=ids, print_batch__isnull=True).exists(), 300, 0.5)
+    stop(worker)
+    connection.close()
+    batches = list(PrintBatch.objects.all())
+    missing_files = sum(1 for b in batches if not b.pdf or not Path(b.pdf.path).exists())
+    count_mismatch = sum(1 for b in batches if b.letters.count() != b.letter_count)
+    in_batch = Letter.objects.filter(pk__in=ids, print_batch__isnull=False).count()
+    waiting = Letter.objects.filter(pk__in=ids, print_batch__isnull=True,
+                                    status=LetterStatus.TO_PRINT).count()
+    report(f"CHAOS worker_killed_print_batch letters={LETTERS} batches_at_kill={batches_at_kill} "
+           f"finished={'yes' if done else 'no'} batches={len(batches)} in_batch={in_batch} "
+           f"still_waiting={waiting} missing_files={missing_files} "
+           f"count_mismatch={count_mismatch} lost={LETTERS - in_batch - waiting} "
+           f"duplicates={sum(b.letter_count for b in batches) - in_batch}")
+
+
+# --- 4. beat started twice ------------------------------------------------------------
+
+def beat_twice(logs: Path) -> None:
+    from django.db import connection
+
+    from worker.models import SchedulerBeat
+
+    SchedulerBeat.objects.filter(name="heartbeat").delete()
+    env = {"SCHEDULER_HEARTBEAT_SECONDS": "1", "BEAT_LOCK_TTL_SECONDS": "6"}
+    worker = start("worker", logs / "worker-beat.log", "--concurrency", "1", **env)
+    time.sleep(4)
+    started = time.monotonic()
+    first = start("beat", logs / "beat-1.log", **env)
+    second = start("beat", logs / "beat-2.log", **env)
+    time.sleep(12)
+    stop(first)
+    stop(second)
+    seconds = time.monotonic() - started
+    time.sleep(2)
+    stop(worker)
+    connection.close()
+    sends = [len(re.findall(r"Sending due task scheduler-heartbeat",
+                            (logs / f"beat-{n}.log").read_text())) for n in (1, 2)]
+    waited = ["is held by another beat" in (logs / f"beat-{n}.log").read_text() for n in (1, 2)]
+    row = SchedulerBeat.objects.filter(name="heartbeat").first()
+    runs = row.runs if row else 0
+    # A 1 s heartbeat over `seconds`: at most one send per second (+1 for the first tick).
+    allowed = int(seconds) + 1
+    report(f"CHAOS beat_twice beats=2 seconds={seconds:.0f} heartbeat_s=1 "
+           f"sends_beat1={sends[0]} sends_beat2={sends[1]} "
+           f"waiting_beats={sum(waited)} runs={runs} lost=0 "
+           f"duplicates={max(0, sum(sends) - allowed) + (0 if min(sends) == 0 else min(sends))}")
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    started = time.monotonic()
+    logs = Path(tempfile.mkdtemp(prefix="chaos-"))
+    pg_stop()
+    redis_stop()
+    pg_start()
+    redis_start()
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:{PG_PORT}/postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    smtp_port = free_port()
+    os.environ.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{PG_PORT}/{DB_NAME}",
+        REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        MANTELZORG_VAR_DIR=str(logs / "var"),
+        DJANGO_SETTINGS_MODULE="mantelzorg.settings",
+        RATELIMIT_ENABLED="off",
+    )
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(f"services on 127.0.0.1:{PG_PORT} (PostgreSQL) and :{REDIS_PORT} (Redis); "
+          f"logs in {logs}", flush=True)
+    scenarios = [
+        ("redis_restart_newsletter", lambda: redis_restart_newsletter(logs, smtp_port)),
+        ("postgres_restart_requests", lambda: postgres_restart_requests(logs)),
+        ("worker_killed_sepa", worker_killed_sepa),
+        ("worker_killed_print_batch", lambda: worker_killed_print_batch(logs)),
+        ("beat_twice", lambda: beat_twice(logs)),
+    ]
+    only = set(filter(None, os.environ.get("CHAOS_ONLY", "").split(",")))
+    failed = []
+    try:
+        for name, scenario in scenarios:
+            if only and name not in only:
+                continue
+            try:
+                scenario()
+            except Exception as exc:  # one broken scenario must not hide the others
+                failed.append(name)
+                report(f"CHAOS {name} error={exc.__class__.__name__}: {exc}")
+                from django.db import connection
+
+                connection.close()
+                if not redis_up():
+                    redis_start()
+    finally:
+        from django.db import connection
+
+        connection.close()
+        pg_stop()
+        redis_stop()
+    bad = [line for line in RESULTS if re.search(r" (lost|duplicates)=[1-9]", line)
+           or "error=" in line or "other_5xx=0" not in line and "postgres_restart" in line]
+    print(f"CHAOS summary scenarios={len(RESULTS)} failed={len(failed)} "
+          f"with_loss_or_duplicates_or_500={len(bad)} seconds={time.monotonic() - started:.0f}")
+
+
+if __name__ == "__main__":
+    main()
