@@ -71,3 +71,40 @@ def test_embedded_defaults_need_no_server(tmp_path):
     assert broker == "filesystem://"
     assert backend == "django.core.mail.backends.filebased.EmailBackend"
     assert outbox == str(tmp_path / "outbox")
+
+
+def test_secrets_come_only_from_the_environment():
+    """The settings module holds no secret: no key, password or token literal except the
+    development key that production refuses (see the tests above), and no credentials in a
+    default URL. SECRET_KEY is read from the environment only."""
+    import ast
+    import re
+
+    source = (ROOT / "mantelzorg" / "settings.py").read_text()
+    tree = ast.parse(source)
+    literals = [node.value for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    dev_keys = [value for value in literals if value.startswith("django-insecure-")]
+    assert len(dev_keys) == 1  # (the bare prefix "django-insecure" is what production refuses)
+    secret_looking = [value for value in literals
+                      if re.fullmatch(r"[A-Za-z0-9_\-+/=!@#$%^&*]{32,}", value)
+                      and value not in dev_keys]
+    assert secret_looking == []
+    assert not [value for value in literals if re.search(r"://[^/\s:@]+:[^@\s/]+@", value)]
+    assignments = [node for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                   and any(getattr(t, "id", "") == "SECRET_KEY" for t in node.targets)]
+    assert len(assignments) == 1
+    value = assignments[0].value
+    assert isinstance(value, ast.Call) and ast.unparse(value.func) == "env.str"
+    assert ast.literal_eval(value.args[0]) == "SECRET_KEY"
+    for name in ("PASSWORD", "TOKEN", "API_KEY"):
+        assert not re.search(rf"^\w*{name}\w*\s*=\s*[\"']", source, re.M), name
+
+
+def test_production_never_uses_the_development_key():
+    """Even if someone copies the development key into the environment."""
+    from mantelzorg.settings import _DEV_SECRET_KEY
+
+    result = manage("check", env_overrides={**PRODUCTION, "SECRET_KEY": _DEV_SECRET_KEY})
+    assert result.returncode != 0
+    assert "needs a real SECRET_KEY" in result.stderr
