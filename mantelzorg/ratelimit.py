@@ -18,7 +18,6 @@ import hashlib
 import logging
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
@@ -41,8 +40,16 @@ def _limits(family: str) -> dict:
 
 
 def client_ip(request) -> str:
-    """The client address as the staff login lockout (axes, PROXY_COUNT) determines it."""
-    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address: the socket's, or behind PROXY_COUNT proxies the one the
+    outermost of our proxies put in X-Forwarded-For (entries further left are the client's
+    own claims and cannot be trusted). The staff login lockout (axes) uses this too."""
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
+    forwarded = [part.strip() for part in
+                 request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return remote
 
 
 def _normal(value: str) -> str:

@@ -146,6 +146,8 @@ AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# Behind PROXY_COUNT proxies the client is in X-Forwarded-For (django-ipware is not used).
+AXES_CLIENT_IP_CALLABLE = "mantelzorg.ratelimit.client_ip"
 
 OTP_TOTP_ISSUER = "Servicepunt Mantelzorg Harderwijk"
 
@@ -258,6 +260,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # At DEBUG the worker's pool logs each task's message, arguments included; the
+        # sign-in mail task's argument is the raw link token (tests/test_log_privacy.py).
+        "celery.pool": {"level": "INFO"},
     },
 }
 

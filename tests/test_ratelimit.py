@@ -165,3 +165,20 @@ def test_counters_hold_no_personal_data_in_their_keys(client, settings):
         assert secret not in joined
     ratelimit.reset_all()
     assert not list(redis.scan_iter(match=cache.make_key(ratelimit.KEY_PREFIX + "*")))
+
+
+@pytest.mark.parametrize("proxies, forwarded, expected", [
+    (0, "8.8.8.8", "10.0.0.2"),  # no proxy: a client's own header is ignored
+    (1, "8.8.8.8", "8.8.8.8"),
+    (1, "1.2.3.4, 8.8.8.8", "8.8.8.8"),  # the left entry is the client's claim
+    (2, "1.2.3.4, 8.8.8.8, 10.0.0.9", "8.8.8.8"),
+    (2, "8.8.8.8", "10.0.0.2"),  # fewer entries than proxies: the socket address
+])
+def test_the_client_address_behind_proxies(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from mantelzorg.ratelimit import client_ip
+
+    settings.AXES_IPWARE_PROXY_COUNT = proxies or None
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == expected
