@@ -58,12 +58,6 @@ bench-load:
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_load.py
 
-# gunicorn as in production on 127.0.0.1 and wrk (Debian's, installed if missing).
-bench-load:
-	scripts/bootstrap.sh
-	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
-	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_load.py
-
 # Fault tests (not tests of the suite): each prints a last line `CHAOS <name> …`.
 chaos-mailing:
 	scripts/bootstrap.sh
