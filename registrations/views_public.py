@@ -72,6 +72,15 @@ class RegistrationWizard(NamedUrlSessionWizardView):
     def get_template_names(self):
         return [f"registrations/register/{self.steps.current}.html"]
 
+    def post(self, *args, **kwargs):
+        """A posted step name that is not part of this registration (tampered, or the
+        guardian step of an adult) goes back to the current step instead of failing."""
+        wanted = (self.request.POST.get("wizard_goto_step")
+                  or self.request.POST.get(f"{self.prefix}-current_step"))
+        if wanted not in self.get_form_list():
+            return redirect(self.get_step_url(self.steps.current))
+        return super().post(*args, **kwargs)
+
     def get_form_kwargs(self, step=None):
         about = _about(self) if step in ("naaste", "contact") else {}
         if step == "naaste":
