@@ -15,6 +15,7 @@ broken counter must not stop someone from registering.
 
 import functools
 import hashlib
+import ipaddress
 import logging
 import time
 
@@ -39,17 +40,25 @@ def _limits(family: str) -> dict:
             "identity": (settings.RATELIMIT_FORM_PER_IDENTITY, window)}
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: the socket's, or behind PROXY_COUNT proxies the one the
     outermost of our proxies put in X-Forwarded-For (entries further left are the client's
     own claims and cannot be trusted). The staff login lockout (axes) uses this too."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or None  # None: axes stores no address
     proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
     forwarded = [part.strip() for part in
                  request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
+    if proxies and len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
         return forwarded[-proxies]
     return remote
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _normal(value: str) -> str:
@@ -113,7 +122,7 @@ def limit(family: str, *, email_field: str | None = None, identity: bool = False
             limits = _limits(family)
             allowed = True
             if steps is None or kwargs.get("step") in steps:
-                allowed &= hit(scope, "ip", client_ip(request), *limits["ip"])
+                allowed &= hit(scope, "ip", client_ip(request) or "unknown", *limits["ip"])
             if email_field:
                 allowed &= hit(scope, "address", _normal(request.POST.get(email_field, "")),
                                *limits["address"])

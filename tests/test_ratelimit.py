@@ -173,6 +173,7 @@ def test_counters_hold_no_personal_data_in_their_keys(client, settings):
     (1, "1.2.3.4, 8.8.8.8", "8.8.8.8"),  # the left entry is the client's claim
     (2, "1.2.3.4, 8.8.8.8, 10.0.0.9", "8.8.8.8"),
     (2, "8.8.8.8", "10.0.0.2"),  # fewer entries than proxies: the socket address
+    (1, "unknown", "10.0.0.2"),  # not an address (a misconfigured proxy): the socket's
 ])
 def test_the_client_address_behind_proxies(settings, proxies, forwarded, expected):
     from django.test import RequestFactory
