@@ -21,13 +21,17 @@ Target (issue): under 1 s. The last line is
 
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-from benchdb import DISTRICT_WEIGHTS, drop_database, recreate_database, server_urls
+from benchdb import (
+    DISTRICT_WEIGHTS,
+    consulent_client,
+    drop_database,
+    measure_page,
+    open_benchmark_database,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "10"))
 DB_NAME = os.environ.get("BENCH_DB", "bench_dashboard")
@@ -161,30 +165,15 @@ def fill(year: int) -> int:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must point at a PostgreSQL server (`make bench-dashboard`).")
-    admin_url, bench_url = server_urls(database_url, DB_NAME)
-    recreate_database(admin_url, DB_NAME)
-    os.environ.update({"DATABASE_URL": bench_url, "MANTELZORG_DEMO": "1", "DEBUG": "0",
-                       "LOG_LEVEL": "WARNING"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    admin_url = open_benchmark_database(DB_NAME, "bench-dashboard")
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        setup_django()
         from django.db import connection
-        from django.test import Client
-        from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
         from insight.reports import annual_figures
         from mantelzorg import clock
-        from mantelzorg.staff_services import create_staff_user
 
-        call_command("migrate", verbosity=0)
         year = clock.today().year - 1
         started = time.perf_counter()
         caregivers = fill(year)
@@ -194,23 +183,11 @@ def main() -> None:
         print({key: value for key, value in figures.items()
                if isinstance(value, int | float) and key != "year"})
 
-        client = Client()
-        client.force_login(create_staff_user("bench-consulent", "bench-wachtwoord-42",
-                                             "consulent"))
-        url, params = reverse("insight:dashboard"), {"jaar": year}
-        for _ in range(2):
-            assert client.get(url, params).status_code == 200
-        times = []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            response = client.get(url, params)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, params)
+        times, queries = measure_page(consulent_client(), reverse("insight:dashboard"),
+                                      {"jaar": year}, RUNS)
         print(f"page median {statistics.median(times):.1f} ms, max {max(times):.1f} ms, "
               f"{len(queries)} queries ({RUNS} runs)")
-        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+        for query in sorted(queries, key=lambda q: -float(q["time"]))[:5]:
             print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:110]}")
         connection.close()
     finally:

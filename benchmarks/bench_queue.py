@@ -23,13 +23,17 @@ The last line is `BENCH queue requests=… first_page_ms=… queries=…`.
 
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-from benchdb import DISTRICT_WEIGHTS, drop_database, recreate_database, server_urls
+from benchdb import (
+    DISTRICT_WEIGHTS,
+    consulent_client,
+    drop_database,
+    measure_page,
+    open_benchmark_database,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "200000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 DB_NAME = os.environ.get("BENCH_DB", "bench_queue")
@@ -166,58 +170,23 @@ class Explainer:
         return execute(sql, params, many, context)
 
 
-def measure(client, url: str, params: dict) -> tuple[list[float], int]:
-    """Render the page RUNS times (after two warm-ups); returns the times in ms and the
-    number of queries of one rendering."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):
-        assert client.get(url, params).status_code == 200
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        response = client.get(url, params)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, params)
-    return times, len(queries)
-
-
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must point at a PostgreSQL server (`make bench-queue`).")
-    admin_url, bench_url = server_urls(database_url, DB_NAME)
-    recreate_database(admin_url, DB_NAME)
-    os.environ.update({"DATABASE_URL": bench_url, "MANTELZORG_DEMO": "1", "DEBUG": "0",
-                       "LOG_LEVEL": "WARNING"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    admin_url = open_benchmark_database(DB_NAME, "bench-queue")
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        setup_django()
         from django.db import connection
-        from django.test import Client
         from django.urls import reverse
 
         from mantelzorg import clock
-        from mantelzorg.staff_services import create_staff_user
         from registrations.models import District
 
-        call_command("migrate", verbosity=0)
         today = clock.today()
         started = time.perf_counter()
         counts = fill(today)
         print(f"filled in {time.perf_counter() - started:.1f} s on {today}: "
               f"{counts['requests']} requests; this year: {counts['this_year']}")
 
-        client = Client()
-        client.force_login(create_staff_user("bench-consulent", "bench-wachtwoord-42",
-                                             "consulent"))
+        client = consulent_client()
         url = reverse("waardering_bo:queue")
         if EXPLAIN:
             with connection.execute_wrapper(Explainer()):
@@ -234,7 +203,8 @@ def main() -> None:
         ]
         results = {}
         for name, params in variants:
-            times, queries = measure(client, url, params)
+            times, captured = measure_page(client, url, params, RUNS)
+            queries = len(captured)
             results[name] = (statistics.median(times), max(times), queries)
             print(f"{name:32s} median {statistics.median(times):6.1f} ms  "
                   f"max {max(times):6.1f} ms  {queries} queries  ({RUNS} runs)")

@@ -50,3 +50,65 @@ def reset_peak_rss() -> bool:
     except OSError:
         return False
     return True
+
+
+def open_benchmark_database(db_name: str, make_target: str) -> str:
+    """Create the benchmark database on the server of DATABASE_URL and point this process's
+    Django at it (demo mode for force_login, DEBUG off). Returns the maintenance URL, to drop
+    the database with afterwards; call `setup_django()` next, inside the try."""
+    import os
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        sys.exit(f"DATABASE_URL must point at a PostgreSQL server (`make {make_target}`).")
+    admin_url, bench_url = server_urls(database_url, db_name)
+    recreate_database(admin_url, db_name)
+    os.environ.update({"DATABASE_URL": bench_url, "MANTELZORG_DEMO": "1", "DEBUG": "0",
+                       "LOG_LEVEL": "WARNING"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    return admin_url
+
+
+def setup_django() -> None:
+    """django.setup() and migrate the (empty) benchmark database."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def consulent_client():
+    """A test Client logged in as a consulent (demo mode: no second factor)."""
+    from django.test import Client
+
+    from mantelzorg.staff_services import create_staff_user
+
+    client = Client()
+    client.force_login(create_staff_user("bench-consulent", "bench-wachtwoord-42",
+                                         "consulent"))
+    return client
+
+
+def measure_page(client, url: str, params: dict, runs: int) -> tuple[list[float], list]:
+    """Render a page `runs` times after two warm-ups: the times in ms, and the queries of
+    one more rendering (Django's captured_queries: sql and time)."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url, params).status_code == 200
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, params)
+    return times, queries.captured_queries
