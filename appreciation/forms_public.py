@@ -7,7 +7,6 @@ field, using this year's rules; `submission.submit_request` checks again when st
 """
 
 import datetime
-from types import SimpleNamespace
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,15 +20,15 @@ from registrations.forms import (
     TextField,
     YesNoField,
     clean_email_address,
+    clean_house_number,
     clean_phone,
+    clean_postcode,
 )
 from registrations.models import (
     RegistrationRules,
     Relationship,
     add_months,
-    normalise_postcode,
 )
-from registrations.reference import POSTCODE_RE
 
 from .models import AgeGroup, AppreciationYear, PayoutForm
 
@@ -141,9 +140,7 @@ class CareForm(forms.Form):
         self.fields["recipient_postcode"].widget.attrs["autocomplete"] = "off"
 
     def clean_recipient_postcode(self):
-        postcode = normalise_postcode(self.cleaned_data["recipient_postcode"])
-        if not POSTCODE_RE.match(postcode):
-            raise forms.ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
+        postcode = clean_postcode(self.cleaned_data["recipient_postcode"])
         if not self.year.recipient_postcode_ok(postcode):
             raise forms.ValidationError(_(
                 "De naaste moet in Harderwijk of Hierden wonen. Bel ons gerust als u "
@@ -151,10 +148,7 @@ class CareForm(forms.Form):
         return postcode
 
     def clean_recipient_house_number(self):
-        """The registration's house number check, on this field's value."""
-        value = self.cleaned_data["recipient_house_number"]
-        shim = SimpleNamespace(cleaned_data={"house_number": value})
-        return AboutMeForm.clean_house_number(shim)
+        return clean_house_number(self.cleaned_data["recipient_house_number"])
 
     def clean_hours_per_week(self):
         hours = self.cleaned_data["hours_per_week"]

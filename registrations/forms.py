@@ -105,6 +105,21 @@ def clean_phone(value: str) -> str:
     return digits
 
 
+def clean_postcode(value: str) -> str:
+    """'3841 ab' → '3841AB', or a message when it is no Dutch postcode."""
+    postcode = normalise_postcode(value)
+    if not POSTCODE_RE.match(postcode):
+        raise forms.ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
+    return postcode
+
+
+def clean_house_number(value: str) -> str:
+    if not re.match(r"^[1-9][0-9]{0,4}\s?[-a-zA-Z0-9 ]{0,6}$", value):
+        raise forms.ValidationError(_("Vul een huisnummer in, zoals 12 of 12a."),
+                                    code="house_number")
+    return value
+
+
 class AboutMeForm(forms.Form):
     """Step 1: about the caregiver."""
 
@@ -144,17 +159,10 @@ class AboutMeForm(forms.Form):
         self.fields["phone"].widget.input_type = "tel"
 
     def clean_postcode(self):
-        postcode = normalise_postcode(self.cleaned_data["postcode"])
-        if not POSTCODE_RE.match(postcode):
-            raise forms.ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
-        return postcode
+        return clean_postcode(self.cleaned_data["postcode"])
 
     def clean_house_number(self):
-        number = self.cleaned_data["house_number"]
-        if not re.match(r"^[1-9][0-9]{0,4}\s?[-a-zA-Z0-9 ]{0,6}$", number):
-            raise forms.ValidationError(_("Vul een huisnummer in, zoals 12 of 12a."),
-                                        code="house_number")
-        return number
+        return clean_house_number(self.cleaned_data["house_number"])
 
     def clean_email(self):
         return clean_email_address(self.cleaned_data["email"])
