@@ -33,12 +33,6 @@ from registrations.models import (
 from .models import AgeGroup, AppreciationYear, PayoutForm
 
 
-def format_euro(cents: int) -> str:
-    """7500 → '€ 75,00'; 120000 → '€ 1.200,00' (the Dutch way)."""
-    whole = f"{cents // 100:,}".replace(",", ".")
-    return f"€ {whole},{cents % 100:02d}"
-
-
 def format_postcode(postcode: str) -> str:
     """'3845AB' → '3845 AB'."""
     return f"{postcode[:4]} {postcode[4:]}".strip()

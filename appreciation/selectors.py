@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django_fsm_log.models import StateLog
 
 from mantelzorg import clock
+from mantelzorg.formats import euros
 from registrations.models import Channel, State
 
 from . import services
@@ -27,13 +28,6 @@ QUEUE_COLUMNS = [
 BULK_STATES = [RequestState.INGEDIEND, RequestState.IN_BEHANDELING]
 OPEN = "open"  # the queue's default state filter: everything still waiting for someone
 
-
-def format_euros(cents: int | None) -> str:
-    """12345600 → '€ 123.456,00' (Dutch notation; negative as '€ -12,50')."""
-    cents = cents or 0
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"€ {sign}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def mask_iban(iban: str) -> str:
@@ -76,7 +70,7 @@ def queue_rows(requests) -> list[dict]:
     """What one page of the queue shows per request, formatted once here."""
     return [{
         "request": request,
-        "amount": format_euros(request.amount_cents),
+        "amount": euros(request.amount_cents),
         "failed": sum(1 for check in request.checks if not check.get("ok")),
         "bulk": request.checks_passed and request.state in BULK_STATES,
     } for request in requests]
@@ -96,8 +90,8 @@ def budget_panel(year: AppreciationYear | None) -> dict | None:
     low_mark = max(year.budget_cents // 20, year.amount_adult_cents)
     return {
         "year": year.year,
-        **{key: format_euros(value) for key, value in summary.items()},
-        "overspent": format_euros(-available) if available < 0 else "",
+        **{key: euros(value) for key, value in summary.items()},
+        "overspent": euros(-available) if available < 0 else "",
         "low": 0 <= available < low_mark,
         "room_for": max(available, 0) // year.amount_adult_cents
         if year.amount_adult_cents else None,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from mantelzorg.formats import euros
 from mantelzorg.staff_access import coordinator_required, staff_required
 from registrations.services import log_staff_access
 
@@ -76,8 +77,8 @@ def bulk_approve(request):
     except services.OverBudget as over:
         return render(request, "appreciation/backoffice/bulk_confirm.html", {
             "ids": ids, "count": len(ids), "query": query,
-            "needed": selectors.format_euros(over.needed_cents),
-            "available": selectors.format_euros(over.available_cents),
+            "needed": euros(over.needed_cents),
+            "available": euros(over.available_cents),
         })
     except (TransitionNotAllowed, ConcurrentTransition):
         messages.error(request, race_message())
@@ -115,7 +116,7 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
     undecided = state in (RequestState.INGEDIEND, RequestState.IN_BEHANDELING)
     return render(request, "appreciation/backoffice/detail.html", {
         "req": appreciation_request, "caregiver": appreciation_request.caregiver,
-        "amount": selectors.format_euros(appreciation_request.amount_cents),
+        "amount": euros(appreciation_request.amount_cents),
         "iban": selectors.mask_iban(appreciation_request.iban),
         "history": selectors.history(appreciation_request),
         "letters": selectors.letters(appreciation_request),
@@ -190,8 +191,8 @@ def approve(request, pk):
     except services.OverBudget as over:
         messages.warning(request, _("Het budget is niet genoeg voor deze aanvraag."))
         return _detail(request, obj, over_budget={
-            "needed": selectors.format_euros(over.needed_cents),
-            "available": selectors.format_euros(over.available_cents)})
+            "needed": euros(over.needed_cents),
+            "available": euros(over.available_cents)})
 
 
 @staff_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from mantelzorg.formats import euros
 from mantelzorg.staff_access import staff_required
 
 from .forms_public import (
@@ -19,7 +20,6 @@ from .forms_public import (
     NewsletterForm,
     PaperSignedForm,
     PaymentForm,
-    format_euro,
     payout_needs_bank,
 )
 from .models import Route
@@ -65,8 +65,8 @@ def paper_entry(request):
                 return redirect("waardering_bo:detail", stored.pk)
     return render(request, "appreciation/intake/entry.html", {
         **forms, "submission_key": key, "error": error, "year": year,
-        "amount_adult": format_euro(year.amount_adult_cents),
-        "amount_young": format_euro(year.amount_young_cents)})
+        "amount_adult": euros(year.amount_adult_cents),
+        "amount_young": euros(year.amount_young_cents)})
 
 
 def _request_data(forms) -> RequestData:

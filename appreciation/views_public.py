@@ -19,6 +19,7 @@ from insight.forms import BurdenCheckForm, count_unposted_step_as_skipped
 from insight.models import CheckContext
 from insight.views_selfservice import record_and_remember
 from mantelzorg import clock, ratelimit
+from mantelzorg.formats import euros
 from registrations.forms import GuardianForm
 from registrations.models import RegistrationRules, Relationship
 from registrations.selfservice_session import current_caregiver
@@ -31,7 +32,6 @@ from .forms_public import (
     PaymentForm,
     RequesterForm,
     age_group_for,
-    format_euro,
     format_iban,
     format_postcode,
     payout_needs_bank,
@@ -72,8 +72,8 @@ def year_facts(year) -> dict:
     """What the start page and the steps tell about this year's rules."""
     return {
         "year": year,
-        "amount_adult": format_euro(year.amount_adult_cents),
-        "amount_young": format_euro(year.amount_young_cents),
+        "amount_adult": euros(year.amount_adult_cents),
+        "amount_young": euros(year.amount_young_cents),
         "adult_gets_money": year.payout_adult == PayoutForm.BANK,
         "young_gets_money": year.payout_young == PayoutForm.BANK,
         "young_max_age": RegistrationRules.current().young_max_age,
@@ -220,7 +220,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
 
     def _amount(self) -> str:
         group = age_group_for(self.caregiver_birth_date())
-        return format_euro(self.year.amount_for(group))
+        return euros(self.year.amount_for(group))
 
     def _summary(self) -> dict:
         care, payment = self.cleaned("zorg"), self.cleaned("betaling")
@@ -262,7 +262,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
             submission_key=uuid.UUID(self.storage.extra_data["submission_key"]))
         self.request.session[SENT_SESSION_KEY] = {
             "reference": request.reference,
-            "amount": format_euro(request.amount_cents),
+            "amount": euros(request.amount_cents),
             "bank": request.payout_form == PayoutForm.BANK,
             "young": request.age_group == AgeGroup.YOUNG,
             "on_behalf": request.route == Route.ON_BEHALF,

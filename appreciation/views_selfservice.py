@@ -15,10 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from mantelzorg.formats import euros
 from registrations.selfservice_session import caregiver_required
 
 from . import services, submission
-from .forms_public import AnswerForm, format_euro, format_iban
+from .forms_public import AnswerForm, format_iban
 from .models import AppreciationRequest, RequestState, Route
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -58,7 +59,7 @@ def my_requests(request, caregiver):
                  .order_by("-year__year", "-submitted_at")):
         rows.append({
             "request": item, "words": STATE_WORDS[item.state],
-            "amount": format_euro(item.amount_cents), "iban": format_iban(item.iban),
+            "amount": euros(item.amount_cents), "iban": format_iban(item.iban),
             "letters": sorted(item.letters.all(), key=lambda letter: letter.created_at),
             "needs_confirmation": _needs_confirmation(item),
             "can_answer": item.state == RequestState.AANVULLING_NODIG,

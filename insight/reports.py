@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from appreciation.models import AgeGroup, AppreciationRequest, RequestState
 from appreciation.models.campaigns import CampaignKind, CampaignRequest, CampaignRequestState
 from mantelzorg import clock
+from mantelzorg.formats import dutch_number, euros
 from registrations.models import Caregiver, District, RegistrationRules
 from worker.models import Delivery, DeliveryStatus, Letter, LetterKind, LetterStatus
 
@@ -228,14 +229,6 @@ def _split(aggregate: dict, years) -> dict:
 
 # --- Dutch number formats -----------------------------------------------------------------
 
-def nl_number(value: int) -> str:
-    """1300 → '1.300'."""
-    return f"{value:,}".replace(",", ".")
-
-
-def nl_euro(cents: int) -> str:
-    """5797500 → '€ 57.975,00' (no float arithmetic)."""
-    return f"€ {nl_number(cents // 100)},{cents % 100:02d}"
 
 
 def nl_percent(value: float | None) -> str:
@@ -244,5 +237,5 @@ def nl_percent(value: float | None) -> str:
 
 def format_figure(key: str, value) -> str:
     if key == "paid_amount_cents":
-        return nl_euro(value)
-    return nl_number(value)
+        return euros(value)
+    return dutch_number(value)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mantelzorg import clock
+from mantelzorg.formats import dutch_number
 from mantelzorg.staff_access import staff_required
 
 from . import reports
@@ -70,7 +71,7 @@ def bar_chart(rows: list[tuple[str, int]]) -> dict:
     """Horizontal bars, one per wijk, with the number at the end of each bar."""
     label_width, bar_space, row_height = 150, 330, 22
     top = nice_max(max((n for _name, n in rows), default=0))
-    bars = [{"label": name, "value": n, "text": reports.nl_number(n),
+    bars = [{"label": name, "value": n, "text": dutch_number(n),
              "y": 10 + i * row_height, "text_y": 10 + i * row_height + 14,
              "width": round(bar_space * n / top, 1),
              "value_x": label_width + round(bar_space * n / top, 1) + 6}
@@ -80,7 +81,7 @@ def bar_chart(rows: list[tuple[str, int]]) -> dict:
             "label_x": label_width - 6, "width": label_width + bar_space + 60,
             "colour": COLOUR_THIS_YEAR,
             "summary": _("Nieuwe inschrijvingen per wijk. De meeste in %(name)s: %(n)s.")
-            % {"name": biggest[0], "n": reports.nl_number(biggest[1])}}
+            % {"name": biggest[0], "n": dutch_number(biggest[1])}}
 
 
 def line_chart(this_year: list[int], last_year: list[int], year: int) -> dict:
@@ -98,7 +99,7 @@ def line_chart(this_year: list[int], last_year: list[int], year: int) -> dict:
                            for x, y in points]}
 
     parts = next(n for n in (5, 4, 2, 1) if top % n == 0)  # whole numbers on the axis
-    ticks = [{"value": reports.nl_number(top * k // parts),
+    ticks = [{"value": dutch_number(top * k // parts),
               "y": round(10 + height - height * k / parts, 1), "text_y": round(
                   10 + height - height * k / parts + 4, 1)} for k in range(parts + 1)]
     months = [{"label": label, "x": round(left + i * width / 11, 1)}
@@ -108,13 +109,13 @@ def line_chart(this_year: list[int], last_year: list[int], year: int) -> dict:
             "axis_y": 10 + height, "month_y": 10 + height + 18,
             "width": left + width + 20, "height": 10 + height + bottom,
             "colour_this": COLOUR_THIS_YEAR, "colour_last": COLOUR_LAST_YEAR,
-            "rows": [(label, reports.nl_number(a), reports.nl_number(b))
+            "rows": [(label, dutch_number(a), dutch_number(b))
                      for label, a, b in zip(MONTHS, this_year, last_year,
                                                     strict=True)],
             "summary": _("Nieuwe inschrijvingen per maand: %(year)s in totaal %(now)s, "
                          "%(last)s in totaal %(before)s.") % {
-                "year": year, "now": reports.nl_number(sum(this_year)),
-                "last": year - 1, "before": reports.nl_number(sum(last_year))}}
+                "year": year, "now": dutch_number(sum(this_year)),
+                "last": year - 1, "before": dutch_number(sum(last_year))}}
 
 
 def report_context(year: int) -> dict:
@@ -123,13 +124,13 @@ def report_context(year: int) -> dict:
     districts = district_rows(figures)
     return {
         "year": year, "last_year": year - 1, "figures": figures,
-        "rows": figure_rows(figures), "districts": [(name, reports.nl_number(n))
+        "rows": figure_rows(figures), "districts": [(name, dutch_number(n))
                                                     for name, n in districts],
         "bar_chart": bar_chart(districts),
         "line_chart": line_chart(figures["per_month"], figures["per_month_previous"], year),
         "burden_share": reports.nl_percent(figures["burden_share"]),
         "burden_share_previous": reports.nl_percent(figures["previous"]["burden_share"]),
-        "contacts": [(label, reports.nl_number(n)) for _kind, label, n in figures["contacts"]],
+        "contacts": [(label, dutch_number(n)) for _kind, label, n in figures["contacts"]],
     }
 
 

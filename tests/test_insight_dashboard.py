@@ -17,6 +17,7 @@ from appreciation.models.campaigns import Campaign, CampaignRequest
 from insight import reports
 from insight.models import BurdenCheck, ContactMoment
 from mantelzorg import clock
+from mantelzorg.formats import dutch_number, euros
 from registrations import retention
 from registrations.models import Caregiver, District, State
 from worker.models import Delivery, Letter, Newsletter
@@ -197,8 +198,8 @@ def test_page_shows_the_figures_in_dutch(year_2023, staff_client):
 
 
 def test_large_numbers_are_formatted_dutch():
-    assert reports.nl_number(1300) == "1.300"
-    assert reports.nl_euro(5797500) == "€ 57.975,00"
+    assert dutch_number(1300) == "1.300"
+    assert euros(5797500) == "€ 57.975,00"
     assert reports.nl_percent(12.3) == "12,3%"
 
 
