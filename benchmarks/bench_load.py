@@ -13,10 +13,12 @@ sending `X-Forwarded-Proto: https`, so SECURE_SSL_REDIRECT, secure cookies, HSTS
 HTTPS CSRF checks (Origin) stay as in production; the only changes are plain HTTP on
 127.0.0.1 and ALLOWED_HOSTS=127.0.0.1,localhost.
 
-Scenarios (BENCH_SECONDS each, default 20, BENCH_CONNECTIONS connections, default 32):
+Scenarios (BENCH_SECONDS each, default 20, after a BENCH_WARM_SECONDS warm-up, default 5;
+BENCH_CONNECTIONS connections, default gunicorn's threads, WEB_CONCURRENCY × WEB_THREADS):
 - get: GET /aanmelden/over-mij without cookies (a new visitor; a new session each time);
 - register: full registrations, one person per connection: five step POSTs with the CSRF
   cookie and token and the session, then the redirect to /aanmelden/klaar that stores it;
+- overload: register with four times as many connections (BENCH_OVERLOAD_CONNECTIONS);
 - queue: a consulent paging through this year's open waardering requests.
 Latency from wrk (client side); per step also the server time from gunicorn's access log.
 Errors: wrk's socket errors + non-2xx/3xx answers + answers the script did not expect.
@@ -43,7 +45,13 @@ from benchdb import drop_database, recreate_database, server_urls
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = Path(__file__).resolve().parent / "load"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "5"))
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
+THREADS = int(os.environ.get("WEB_THREADS", "4"))
+# As many connections as gunicorn has threads: the server is busy all the time and nothing
+# waits in its queue. The overload run uses four times as many (see register_overload).
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", str(WORKERS * THREADS)))
+OVERLOAD_CONNECTIONS = int(os.environ.get("BENCH_OVERLOAD_CONNECTIONS", str(4 * CONNECTIONS)))
 ROWS = int(os.environ.get("BENCH_ROWS", "20000"))
 DB_NAME = os.environ.get("BENCH_DB", "bench_load")
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "9")
@@ -126,10 +134,10 @@ def wait_for_web(proc) -> None:
     sys.exit("gunicorn did not answer /health within 60 s")
 
 
-def fetch_registration_sessions(path: Path) -> None:
+def fetch_registration_sessions(path: Path, connections: int) -> None:
     """One GET of the first step per connection: its cookies and the form's CSRF token."""
     lines = []
-    for _ in range(CONNECTIONS):
+    for _ in range(connections):
         response = get("/aanmelden/over-mij")
         cookies = {}
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -141,8 +149,9 @@ def fetch_registration_sessions(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def wrk(script: str, threads: int, seconds: int, *args: str) -> dict:
-    command = ["wrk", "-t", str(threads), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
+def wrk(script: str, threads: int, seconds: int, *args: str,
+        connections: int = CONNECTIONS) -> dict:
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                "--timeout", "5s", "-s", str(LOAD / script), f"http://127.0.0.1:{PORT}/",
                "--", *args]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
@@ -158,6 +167,16 @@ def wrk(script: str, threads: int, seconds: int, *args: str) -> dict:
     return out
 
 
+def register(folder: Path, seconds: int, first_round: int,
+             connections: int = CONNECTIONS) -> dict:
+    """Registrations through all steps, one person per connection (register.lua)."""
+    folder.mkdir()
+    tokens = folder / "sessions.txt"
+    fetch_registration_sessions(tokens, connections)
+    return wrk("register.lua", connections, seconds, str(tokens), str(PORT), str(folder),
+               str(first_round), connections=connections)
+
+
 def show(name: str, r: dict) -> None:
     print(f"{name:9s} {r['requests']:8.0f} requests in {r['seconds']:.1f} s  "
           f"{r['rps']:7.1f}/s  p50 {r['p50_us'] / 1000:6.1f} ms  p95 {r['p95_us'] / 1000:6.1f} ms"
@@ -165,6 +184,18 @@ def show(name: str, r: dict) -> None:
           f"errors {r['errors']} (connect {r['connect']:.0f} read {r['read']:.0f} write "
           f"{r['write']:.0f} timeout {r['timeout']:.0f} non-2xx/3xx {r['status']:.0f} "
           f"unexpected {r['bad']:.0f})", flush=True)
+
+
+def show_unexpected(folder: Path) -> None:
+    """What the first unexpected answer of each register thread said (a form's errors)."""
+    for dump in sorted(folder.glob("unexpected-*.html")):
+        text = dump.read_text(errors="replace")
+        head = text.splitlines()[0] if text else dump.name
+        errors = re.findall(r'class="error-message"[^>]*>(.*?)</p>', text, re.S)
+        title = re.search(r"<title>(.*?)</title>", text, re.S)
+        said = "; ".join(re.sub(r"<[^>]+>", " ", e).strip() for e in errors) or (
+            title.group(1).strip() if title else text[:200])
+        print(f"    unexpected: {head} → {said}", flush=True)
 
 
 def server_times(log: Path, start: int) -> None:
@@ -217,15 +248,18 @@ def main() -> None:
     log_path = workdir / "web.log"
     try:
         cookie, requests_in_db = setup_database(bench_url)
-        workers, threads = env.get("WEB_CONCURRENCY", "2"), env.get("WEB_THREADS", "4")
-        print(f"queue: {requests_in_db} waardering requests; gunicorn {workers} workers × "
-              f"{threads} threads; wrk {CONNECTIONS} connections, {SECONDS} s per scenario; "
+        print(f"queue: {requests_in_db} waardering requests; gunicorn {WORKERS} workers × "
+              f"{THREADS} threads; wrk {CONNECTIONS} connections ({OVERLOAD_CONNECTIONS} in the "
+              f"overload run), {SECONDS} s per scenario after {WARM_SECONDS} s warm-up; "
               f"{os.cpu_count()} cores", flush=True)
         log = log_path.open("wb")
         web = subprocess.Popen([str(ROOT / "bin/entrypoint"), "web"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_web(web)
-        warm = wrk("get.lua", 2, 3)  # warm-up: imports, template loading, connections
+        # Warm-up before each measured scenario, as long-running processes are: the first
+        # request of a path in a process imports, compiles templates and opens connections
+        # (up to 0.5 s), which otherwise shows up as the p99 of a 20-second run.
+        warm = wrk("get.lua", 2, WARM_SECONDS)
         if warm["errors"]:
             show("warm-up", warm)
             sys.exit("the warm-up had errors; see the log above")
@@ -235,17 +269,29 @@ def main() -> None:
         show("get", results["get"])
         server_times(log_path, offset)
 
-        tokens = workdir / "sessions.txt"
-        fetch_registration_sessions(tokens)
+        warm = register(workdir / "warm-up", WARM_SECONDS, first_round=0)
+        if warm["errors"]:
+            show("warm-up", warm)
+            sys.exit("the registration warm-up had errors; see the log above")
         before = count_caregivers()
         offset = log_path.stat().st_size
-        results["register"] = wrk("register.lua", CONNECTIONS, SECONDS, str(tokens), str(PORT))
+        # Each round is another person: the measured run starts where the warm-up cannot reach.
+        results["register"] = register(workdir / "measured", SECONDS, first_round=10_000)
         registered = count_caregivers() - before
         show("register", results["register"])
+        show_unexpected(workdir / "measured")
         print(f"    {registered} registrations stored ({registered / SECONDS:.1f}/s); "
               "server time per request:")
         server_times(log_path, offset)
 
+        # The same with four times as many people at once as there are threads: throughput
+        # stays, and each request waits its turn (latency ≈ connections / throughput).
+        results["overload"] = register(workdir / "overload", SECONDS, first_round=20_000,
+                                       connections=OVERLOAD_CONNECTIONS)
+        show("overload", results["overload"])
+        show_unexpected(workdir / "overload")
+
+        wrk("queue.lua", 2, WARM_SECONDS, cookie)
         offset = log_path.stat().st_size
         results["queue"] = wrk("queue.lua", 2, SECONDS, cookie)
         show("queue", results["queue"])
@@ -272,13 +318,15 @@ def main() -> None:
             drop_database(admin_url, DB_NAME)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    g, r, q = results["get"], results["register"], results["queue"]
-    errors = g["errors"] + r["errors"] + q["errors"]
+    g, r, q, o = results["get"], results["register"], results["queue"], results["overload"]
+    errors = g["errors"] + r["errors"] + q["errors"] + o["errors"]
     print(f"get_rps={g['rps']:.1f} get_p50_ms={g['p50_us'] / 1000:.1f} "
           f"get_p95_ms={g['p95_us'] / 1000:.1f} get_p99_ms={g['p99_us'] / 1000:.1f}")
     print(f"post_rps={r['rps']:.1f} post_p50_ms={r['p50_us'] / 1000:.1f} "
           f"post_p95_ms={r['p95_us'] / 1000:.1f} post_p99_ms={r['p99_us'] / 1000:.1f} "
           f"registrations_per_s={registered / SECONDS:.1f}")
+    print(f"overload_connections={OVERLOAD_CONNECTIONS} overload_rps={o['rps']:.1f} "
+          f"overload_p50_ms={o['p50_us'] / 1000:.1f} overload_p99_ms={o['p99_us'] / 1000:.1f}")
     print(f"queue_rps={q['rps']:.1f} queue_p50_ms={q['p50_us'] / 1000:.1f} "
           f"queue_p95_ms={q['p95_us'] / 1000:.1f} queue_p99_ms={q['p99_us'] / 1000:.1f}")
     print(f"BENCH load post_rps={r['rps']:.1f} p99_ms={r['p99_us'] / 1000:.1f} "

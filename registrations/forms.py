@@ -147,8 +147,9 @@ class AboutMeForm(forms.Form):
     field_order = ["first_name", "last_name", "date_of_birth", "postcode", "house_number",
                    "street", "city", "email", "phone"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rules: RegistrationRules | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.rules = rules  # the wizard passes the rules it read once for the whole request
         autocomplete = {"first_name": "given-name", "last_name": "family-name",
                         "street": "address-line1", "postcode": "postal-code",
                         "city": "address-level2", "email": "email", "phone": "tel",
@@ -172,7 +173,7 @@ class AboutMeForm(forms.Form):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        rules = RegistrationRules.current()
+        rules = self.rules or RegistrationRules.current()
         age = clock.age_on(born, clock.today())
         if age < rules.minimum_age:
             raise forms.ValidationError(

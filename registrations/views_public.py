@@ -8,6 +8,7 @@ import uuid
 
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
@@ -54,8 +55,7 @@ def _needs_guardian(wizard) -> bool:
     born = _about(wizard).get("date_of_birth")
     if not born:
         return False
-    rules = RegistrationRules.current()
-    return clock.age_on(born, clock.today()) < rules.guardian_consent_below_age
+    return clock.age_on(born, clock.today()) < wizard.rules.guardian_consent_below_age
 
 
 def start_registration(request):
@@ -68,6 +68,23 @@ class RegistrationWizard(NamedUrlSessionWizardView):
 
     form_list = STEPS
     condition_dict = {"ouder": _needs_guardian}
+
+    @cached_property
+    def rules(self) -> RegistrationRules:
+        """Read once per request: the steps ask for the rules many times each."""
+        return RegistrationRules.current()
+
+    def get_cleaned_data_for_step(self, step):
+        """formtools validates a stored step again on every call, and one request asks for
+        'over-mij' many times (every get_form_list() decides the guardian step with it).
+        Validate each step once per request, again only when its stored data changed."""
+        stored = self.storage.get_step_data(step)
+        memo = self.__dict__.setdefault("_cleaned_steps", {})
+        if step in memo and memo[step][0] == stored:
+            return memo[step][1]
+        cleaned = super().get_cleaned_data_for_step(step)
+        memo[step] = (stored, cleaned)
+        return cleaned
 
     def get_template_names(self):
         return [f"registrations/register/{self.steps.current}.html"]
@@ -83,13 +100,15 @@ class RegistrationWizard(NamedUrlSessionWizardView):
 
     def get_form_kwargs(self, step=None):
         about = _about(self) if step in ("naaste", "contact") else {}
+        if step == "over-mij":
+            return {"rules": self.rules}
         if step == "naaste":
             return {"caregiver_postcode": about.get("postcode", "")}
         if step == "contact":
             return {"email": about.get("email", "")}
         if step == "belasting":
             born = _about(self).get("date_of_birth")
-            young_max = RegistrationRules.current().young_max_age
+            young_max = self.rules.young_max_age
             return {"young": bool(born and clock.age_on(born, clock.today()) <= young_max)}
         return {}
 
@@ -97,10 +116,9 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         context = super().get_context_data(form=form, **kwargs)
         about = _about(self)
         born = about.get("date_of_birth")
-        rules = RegistrationRules.current()
         context.update(
             step_title=STEP_TITLES[self.steps.current],
-            young=bool(born and clock.age_on(born, clock.today()) <= rules.young_max_age),
+            young=bool(born and clock.age_on(born, clock.today()) <= self.rules.young_max_age),
         )
         if self.steps.current == "controleren":
             context["summary"] = self._summary()
@@ -139,18 +157,18 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             form_dict["ouder"].cleaned_data if "ouder" in form_dict else None)
         key = self.storage.extra_data.get("submission_key") or str(uuid.uuid4())
         caregiver = services.register(data, submission_key=uuid.UUID(key))
+        young = caregiver.is_young(self.rules)
         self.request.session[DONE_SESSION_KEY] = {
             "email": bool(caregiver.email),
             "guardian": hasattr(caregiver, "guardian"),
             "guardian_email": bool(getattr(getattr(caregiver, "guardian", None), "email", "")),
-            "young": caregiver.is_young(),
+            "young": young,
             "first_name": caregiver.first_name,
         }
         answers = form_dict["belasting"].answers  # None: the optional self-check was skipped
         if answers is not None:
             return redirect(record_and_remember(self.request, caregiver, answers,
-                                                CheckContext.REGISTRATION,
-                                                young=caregiver.is_young()))
+                                                CheckContext.REGISTRATION, young=young))
         return redirect("registrations:register_sent")
 
 

@@ -271,3 +271,17 @@ def test_tampered_confirmation_links_are_refused(client, token):
     for prefix in ("/bevestigen/", "/toestemming/"):
         response = client.post(prefix + token)
         assert response.status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_a_step_reads_the_rules_once_and_validates_stored_steps_once(
+        client, django_assert_max_num_queries):
+    """Under load every query of a step counts (make bench-load): a step reads the session,
+    the rules once and writes the session, however often the wizard asks for the rules or
+    for the first step's answers (deciding the guardian step, the young texts)."""
+    client.get("/aanmelden/over-mij")
+    for step, data in [("over-mij", ABOUT), ("naaste", RECIPIENT), ("contact", CONTACT),
+                       ("belasting", SKIP_BURDEN), ("controleren", CHECK)]:
+        # session, rules, session update (+ the test's savepoint pair around the update)
+        with django_assert_max_num_queries(5):
+            assert post_step(client, step, data).status_code == 302

@@ -4,11 +4,16 @@
 -- five steps (over-mij, naaste, contact, belasting skipped, controleren) and follows the last
 -- redirect to /aanmelden/klaar, where the wizard stores the registration; then starts again.
 -- Every POST must answer 302 (a 200 is a form with errors): others count as `bad`.
--- args: the file with one line "sessionid csrftoken formtoken" per thread; the port.
+-- args: the file with one line "sessionid csrftoken formtoken" per thread; the port; a folder
+-- where a thread writes the first unexpected answer it gets (bench_load.py shows its errors);
+-- the first round number (a warm-up and the measured run must not register the same people).
 dofile("benchmarks/load/report.lua")
 bad = 0
 round = 0
-step = 0
+-- The step of the next request; only an answer moves it on. wrk calls request() once more
+-- on the first thread before the run, to check the script (script_verify_request): a counter
+-- moved by request() made that thread start its first person at the second step.
+step = 1
 
 local function enc(s)
    return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
@@ -29,6 +34,8 @@ function init(args)
       end
    end
    origin = "https://127.0.0.1:" .. args[2]
+   dump_dir = args[3]
+   round = tonumber(args[4] or "0")
    wrk.headers["X-Forwarded-Proto"] = "https"
    wrk.headers["Origin"] = origin
    wrk.headers["Cookie"] = "csrftoken=" .. csrf .. "; sessionid=" .. session
@@ -66,7 +73,6 @@ local function fields(name)
 end
 
 function request()
-   step = step + 1
    if step <= #STEPS then
       local name = STEPS[step]
       -- wrk.format uses the given headers instead of wrk.headers: start from a copy.
@@ -80,9 +86,18 @@ function request()
 end
 
 function response(status, headers, body)
-   if status ~= 302 then bad = bad + 1 end
-   if step > #STEPS then
-      step = 0
+   if status ~= 302 then
+      bad = bad + 1
+      if bad == 1 and dump_dir then
+         local f = io.open(string.format("%s/unexpected-%d.html", dump_dir, id), "w")
+         f:write(string.format("<!-- thread %d round %d step %d status %d -->\n",
+                               id, round, step, status), body or "")
+         f:close()
+      end
+   end
+   step = step + 1
+   if step > #STEPS + 1 then
+      step = 1
       round = round + 1
    end
 end
