@@ -250,3 +250,29 @@ def _token_mailed(caregiver) -> bool:
 
     return AccessToken.objects.filter(caregiver=caregiver, mailed_at__isnull=False).exists()
 
+
+
+@pytest.mark.parametrize("path", ["/mijn-gegevens/link/", "/bevestigen/", "/toestemming/",
+                                  "/afmelden/"])
+def test_link_tokens_in_paths_are_redacted(path):
+    from mantelzorg.logredact import redact
+
+    assert redact(f'GET {path}AbC-123_x.y:z HTTP/1.1') == f"GET {path}[token] HTTP/1.1"
+    assert redact(f"{path}AbC?x=1") == f"{path}[token]?x=1"
+    assert redact("/backoffice/mantelzorgers/12/") == "/backoffice/mantelzorgers/12/"
+
+
+def test_django_request_log_of_a_token_path_says_token(client):
+    """A 404 under a link path is logged by django.request with its path: redacted there."""
+    from django.http import HttpResponse
+    from django.utils.log import log_response
+
+    handler = Everything()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        log_response("Not Found: %s", "/afmelden/secret-unsubscribe-token",
+                     response=HttpResponse(status=404), logger=logger)
+    finally:
+        logger.removeHandler(handler)
+    assert handler.lines == ["django.request WARNING Not Found: /afmelden/[token]"]

@@ -34,9 +34,18 @@ def test_web_serves_health_with_gunicorn(process_env, start_process, tmp_path):
     result = wait_for(lambda: get_json(f"http://127.0.0.1:{port}/health"), timeout=60,
                       message="gunicorn to answer")
     assert result == (200, {"database": "ok", "broker": "ok", "status": "ok"})
+    # A sign-in link's token is a credential: the access log writes [token] instead.
+    token = "Zx9-secret-token-for-the-log-test"
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/mijn-gegevens/link/{token}", timeout=5)
+    except OSError:
+        pass  # whatever the page answers, only the log matters here
     assert proc.poll() is None
-    log = (tmp_path / "web.log").read_text()
+    log = wait_for(lambda: (lambda text: text if "/link/" in text else None)(
+        (tmp_path / "web.log").read_text()), timeout=10, message="the access log line")
     assert "GET /health" in log  # the access log, path only
+    assert '"GET /mijn-gegevens/link/[token]"' in log
+    assert token not in log
 
 
 def test_worker_and_beat_run_scheduled_and_queued_work(process_env, start_process, tmp_path):

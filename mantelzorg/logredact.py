@@ -1,0 +1,39 @@
+"""Link tokens never reach the logs.
+
+Sign-in, confirmation, consent and unsubscribe links carry a secret token in their path
+(/mijn-gegevens/link/<token>). Whoever reads a log line with a live token could use it, so
+the access log (gunicorn) and Django's request log (a 404 logs its path) write `[token]`
+instead. Kept free of Django imports: gunicorn's master process loads it before Django.
+"""
+
+import logging
+import re
+
+from gunicorn.glogging import Logger
+
+TOKEN_PATH = re.compile(r"(/(?:mijn-gegevens/link|bevestigen|toestemming|afmelden)/)[^/?#\s\"]+")
+REDACTED = r"\1[token]"
+
+
+def redact(text: str) -> str:
+    return TOKEN_PATH.sub(REDACTED, text)
+
+
+class RedactTokens(logging.Filter):
+    """For Django's loggers: rewrites the message and its string arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger (`--logger-class`), with the paths of the access log redacted."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value
+                for key, value in atoms.items()}
