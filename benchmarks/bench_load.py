@@ -177,10 +177,37 @@ def register(folder: Path, seconds: int, first_round: int,
                str(first_round), connections=connections)
 
 
+def web_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) of gunicorn's master and workers so far: with the requests
+    served, the CPU cost per request, which noise from other processes hardly changes."""
+    pids = [master_pid]
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(name: str, master_pid: int, run) -> dict:
+    """Runs one scenario and adds gunicorn's CPU milliseconds per request to its figures."""
+    before = web_cpu_seconds(master_pid)
+    result = run()
+    result["cpu_ms"] = (web_cpu_seconds(master_pid) - before) * 1000 / max(result["requests"], 1)
+    show(name, result)
+    return result
+
+
 def show(name: str, r: dict) -> None:
     print(f"{name:9s} {r['requests']:8.0f} requests in {r['seconds']:.1f} s  "
           f"{r['rps']:7.1f}/s  p50 {r['p50_us'] / 1000:6.1f} ms  p95 {r['p95_us'] / 1000:6.1f} ms"
           f"  p99 {r['p99_us'] / 1000:6.1f} ms  max {r['max_us'] / 1000:6.1f} ms  "
+          f"web CPU {r.get('cpu_ms', 0):4.1f} ms/request  "
           f"errors {r['errors']} (connect {r['connect']:.0f} read {r['read']:.0f} write "
           f"{r['write']:.0f} timeout {r['timeout']:.0f} non-2xx/3xx {r['status']:.0f} "
           f"unexpected {r['bad']:.0f})", flush=True)
@@ -265,8 +292,7 @@ def main() -> None:
             sys.exit("the warm-up had errors; see the log above")
         results = {}
         offset = log_path.stat().st_size
-        results["get"] = wrk("get.lua", 2, SECONDS)
-        show("get", results["get"])
+        results["get"] = measured("get", web.pid, lambda: wrk("get.lua", 2, SECONDS))
         server_times(log_path, offset)
 
         warm = register(workdir / "warm-up", WARM_SECONDS, first_round=0)
@@ -276,9 +302,9 @@ def main() -> None:
         before = count_caregivers()
         offset = log_path.stat().st_size
         # Each round is another person: the measured run starts where the warm-up cannot reach.
-        results["register"] = register(workdir / "measured", SECONDS, first_round=10_000)
+        results["register"] = measured("register", web.pid, lambda: register(
+            workdir / "measured", SECONDS, first_round=10_000))
         registered = count_caregivers() - before
-        show("register", results["register"])
         show_unexpected(workdir / "measured")
         print(f"    {registered} registrations stored ({registered / SECONDS:.1f}/s); "
               "server time per request:")
@@ -286,15 +312,14 @@ def main() -> None:
 
         # The same with four times as many people at once as there are threads: throughput
         # stays, and each request waits its turn (latency ≈ connections / throughput).
-        results["overload"] = register(workdir / "overload", SECONDS, first_round=20_000,
-                                       connections=OVERLOAD_CONNECTIONS)
-        show("overload", results["overload"])
+        results["overload"] = measured("overload", web.pid, lambda: register(
+            workdir / "overload", SECONDS, first_round=20_000, connections=OVERLOAD_CONNECTIONS))
         show_unexpected(workdir / "overload")
 
         wrk("queue.lua", 2, WARM_SECONDS, cookie)
         offset = log_path.stat().st_size
-        results["queue"] = wrk("queue.lua", 2, SECONDS, cookie)
-        show("queue", results["queue"])
+        results["queue"] = measured("queue", web.pid,
+                                    lambda: wrk("queue.lua", 2, SECONDS, cookie))
         server_times(log_path, offset)
     except BaseException:
         if log_path.exists():
@@ -324,6 +349,7 @@ def main() -> None:
           f"get_p95_ms={g['p95_us'] / 1000:.1f} get_p99_ms={g['p99_us'] / 1000:.1f}")
     print(f"post_rps={r['rps']:.1f} post_p50_ms={r['p50_us'] / 1000:.1f} "
           f"post_p95_ms={r['p95_us'] / 1000:.1f} post_p99_ms={r['p99_us'] / 1000:.1f} "
+          f"post_web_cpu_ms={r['cpu_ms']:.1f} "
           f"registrations_per_s={registered / SECONDS:.1f}")
     print(f"overload_connections={OVERLOAD_CONNECTIONS} overload_rps={o['rps']:.1f} "
           f"overload_p50_ms={o['p50_us'] / 1000:.1f} overload_p99_ms={o['p99_us'] / 1000:.1f}")
