@@ -43,7 +43,14 @@ def test_app_services_point_at_the_real_services():
     assert env["REDIS_URL"].startswith("redis://redis:")
     assert env["EMAIL_URL"].startswith("smtp://mailpit:")
     assert env["DJANGO_ENV"] == "production"
-    assert "SECRET_KEY" in env and "${SECRET_KEY" in env["SECRET_KEY"]
+    assert "SECRET_KEY" in env and "${SECRET_KEY:?" in env["SECRET_KEY"]
+
+
+def test_no_secret_has_a_default_in_the_compose_file():
+    """Secrets only from the environment: compose refuses to start without them."""
+    assert "${POSTGRES_PASSWORD:?" in COMPOSE["x-app"]["environment"]["DATABASE_URL"]
+    assert "${POSTGRES_PASSWORD:?" in SERVICES["db"]["environment"]["POSTGRES_PASSWORD"]
+    assert "mantelzorg@db" not in Path(ROOT / "docker-compose.yml").read_text()
 
 
 def test_volumes_keep_the_data():
