@@ -3,6 +3,19 @@
 from django.shortcuts import render
 
 
+def bad_request(request, exception=None):
+    """A database gone while the session is saved reaches Django as SessionInterrupted, a
+    400: that person's form was fine, so they get the 503 page ("try again in a few
+    minutes"). Any other bad request keeps Django's own 400 answer."""
+    from django.views import defaults
+
+    from .middleware import caused_by_database, unavailable_response
+
+    if caused_by_database(exception):
+        return unavailable_response()
+    return defaults.bad_request(request, exception)
+
+
 def forbidden(request, exception=None):
     return render(request, "errors/403.html", status=403)
 

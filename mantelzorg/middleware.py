@@ -4,7 +4,11 @@
 `OperationalError` or `InterfaceError` (Django's wrappers of the driver's "cannot connect",
 "server closed the connection", …), and also when such an error escapes from a middleware
 further in (a session saved at the end of the request): Django then has made a 500 of it
-and sent `got_request_exception`, which marks the request. Nothing else changes: other
+and sent `got_request_exception`, which marks the request. Django's session store turns a
+database error while updating a session into UpdateError, and the session middleware that
+into SessionInterrupted, a 400 for which no signal is sent: the 400 handler
+(`mantelzorg.errors.bad_request`) answers with this 503 page when `caused_by_database`
+finds the database error in the exception's chain. Nothing else changes: other
 exceptions stay 500s. Django opens a fresh connection for the next request, so the site
 recovers by itself as soon as the database is back.
 """
@@ -30,6 +34,18 @@ def unavailable_response() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def caused_by_database(exc: BaseException | None) -> bool:
+    """True when `exc`, or an exception it was raised from or while handling, is a database
+    error (SessionInterrupted ← UpdateError ← OperationalError)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DATABASE_ERRORS):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _mark_database_errors(sender, request=None, **kwargs):

@@ -40,6 +40,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
 ]
 
+handler400 = "mantelzorg.errors.bad_request"
 handler403 = "mantelzorg.errors.forbidden"
 handler404 = "mantelzorg.errors.not_found"
 handler500 = "mantelzorg.errors.server_error"

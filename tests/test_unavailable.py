@@ -62,6 +62,29 @@ def test_database_error_after_the_view_is_a_503_page(broken_urls):
         assert_unavailable_page(client.get("/sessie"))
 
 
+@pytest.mark.django_db
+def test_database_gone_while_a_registration_step_is_saved_is_a_503_not_a_400():
+    """Found by `make chaos` (PostgreSQL restarted during registrations): Django's session
+    store turns the OperationalError of the session UPDATE into UpdateError, the session
+    middleware that into SessionInterrupted, and that was a 400 "Bad Request" page, in
+    English, for a person whose form was fine."""
+    from django.contrib.sessions.models import Session
+
+    from .test_registration_public import ABOUT
+
+    client = Client(raise_request_exception=False)
+    assert client.get("/aanmelden/over-mij").status_code == 200  # the session row exists
+    with mock.patch.object(Session, "save",
+                           side_effect=OperationalError("server closed the connection")):
+        response = client.post("/aanmelden/over-mij", {
+            "registration_wizard-current_step": "over-mij", **ABOUT})
+    assert_unavailable_page(response)
+    # Nothing was lost: pressing again once the database is back goes on to the next step.
+    response = client.post("/aanmelden/over-mij", {
+        "registration_wizard-current_step": "over-mij", **ABOUT})
+    assert response.status_code == 302 and response["Location"] == "/aanmelden/naaste"
+
+
 def test_other_errors_stay_500(broken_urls):
     response = Client(raise_request_exception=False).get("/fout")
     assert response.status_code == 500
