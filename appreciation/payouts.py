@@ -12,9 +12,17 @@ batch only and is never paid twice. The batch's file is rendered once, checked a
 
 When the bank (or the voucher supplier) has done its work, `mark_batch_paid` moves every
 request to `uitbetaald` and freezes the year's rules.
+
+The file is written inside the batch's transaction. If that transaction does not commit,
+the rows roll back but a file on disk does not, and the next batch writes the same payments
+again under another batch id: two files paying the same people. So a file no batch
+references is removed: at once when creating the batch fails, and for a process killed
+in between (which no code can catch) by `remove_orphan_payment_files`, run before every
+new batch and by the daily waardering job (worker.expire_waardering_questions).
 """
 
 import csv
+import datetime
 import functools
 import io
 import secrets
@@ -23,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -55,29 +63,96 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
     Rows are claimed with SKIP LOCKED, so a second coordinator pressing the button at the
     same moment gets the rest (or nothing), never the same requests. Returns None when
     nothing is waiting. Raises PaymentFileInvalid (and stores nothing) if the file is bad.
+    When anything fails after the file is written, the file is removed again.
     """
     if payout_form not in PayoutForm.values:
         raise ValueError(f"unknown payout form {payout_form!r}")
     if not roles.is_coordinator(by):
         raise PermissionDenied
-    with transaction.atomic():
-        requests = list(
-            _waiting(year, payout_form).select_for_update(skip_locked=True, of=("self",))
-            .select_related("year", "caregiver").order_by("submitted_at", "pk"))
-        if not requests:
-            return None
-        batch = PaymentBatch.objects.create(year=year, payout_form=payout_form,
-                                            created_at=clock.now(), created_by=by)
-        _move_into_batch(requests, batch, by)
-        batch.request_count = len(requests)
-        batch.total_cents = sum(request.amount_cents for request in requests)
-        if payout_form == PayoutForm.BANK:
-            content, name = render_sepa(batch, requests), f"{batch.message_id}.xml"
-        else:
-            content, name = render_csv(requests), f"{batch.message_id}.csv"
-        batch.export.save(name, ContentFile(content), save=False)
-        batch.save()
+    written = ""
+    try:
+        with transaction.atomic():
+            requests = list(
+                _waiting(year, payout_form).select_for_update(skip_locked=True, of=("self",))
+                .select_related("year", "caregiver").order_by("submitted_at", "pk"))
+            if not requests:
+                return None
+            remove_orphan_payment_files()  # left by a run killed before its commit
+            batch = PaymentBatch.objects.create(year=year, payout_form=payout_form,
+                                                created_at=clock.now(), created_by=by)
+            _move_into_batch(requests, batch, by)
+            batch.request_count = len(requests)
+            batch.total_cents = sum(request.amount_cents for request in requests)
+            if payout_form == PayoutForm.BANK:
+                content, name = render_sepa(batch, requests), f"{batch.message_id}.xml"
+            else:
+                content, name = render_csv(requests), f"{batch.message_id}.csv"
+            batch.export.save(name, ContentFile(content), save=False)
+            written = batch.export.name
+            batch.save()
+    except BaseException:  # also SystemExit (a gunicorn worker aborted on its timeout)
+        if written:
+            _delete_unless_referenced(written)
+        raise
     return batch
+
+
+def _delete_unless_referenced(name: str) -> None:
+    """The batch failed after its file was written: remove the file, unless the batch did
+    commit after all (an error while committing leaves that open). When the database cannot
+    tell, the file stays and `remove_orphan_payment_files` decides later."""
+    try:
+        referenced = PaymentBatch.objects.filter(export=name).exists()
+    except DatabaseError:
+        return
+    if not referenced:
+        _export_storage().delete(name)
+
+
+# --- payment files no batch references --------------------------------------------------
+
+# A batch's file is written a moment before its transaction commits: a younger file may
+# belong to a batch that is still being made, so it is never removed.
+ORPHAN_FILE_MIN_AGE = datetime.timedelta(minutes=10)
+
+
+def _export_storage():
+    return PaymentBatch._meta.get_field("export").storage
+
+
+def _export_directory() -> str:
+    """Where batch files are stored (the FileField's upload_to), e.g. 'payments'."""
+    return PaymentBatch._meta.get_field("export").upload_to.rstrip("/")
+
+
+def remove_orphan_payment_files(now: datetime.datetime | None = None) -> int:
+    """Remove payment files no batch references and older than ORPHAN_FILE_MIN_AGE, in the
+    batch file directory only; returns how many. They are left by a process killed after
+    writing a batch's file and before its commit: their payments are in a later batch too.
+
+    Safe at any time: the directory is listed before the references are read, so a file
+    whose batch commits in between is seen as referenced (or is still too young).
+    """
+    now = now or clock.now()
+    storage, directory = _export_storage(), _export_directory()
+    try:
+        _, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return 0
+    referenced = set(PaymentBatch.objects.exclude(export="").values_list("export", flat=True))
+    removed = 0
+    for file_name in files:
+        name = f"{directory}/{file_name}"
+        if name in referenced:
+            continue
+        try:
+            young = storage.get_modified_time(name) > now - ORPHAN_FILE_MIN_AGE
+        except FileNotFoundError:  # a sweep running at the same moment took it
+            continue
+        if not young:
+            storage.delete(name)
+            removed += 1
+    return removed
 
 
 def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, by) -> None:

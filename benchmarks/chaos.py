@@ -8,13 +8,17 @@ that restarting them never disturbs the test services or anyone else's. All traf
 1. redis_restart_newsletter: newsletter to CHAOS_RECIPIENTS (5,000) through a real worker and
    the SMTP sink; Redis is shut down (nosave: every queued task is lost) and started again
    mid-send; the worker reconnects; what beat does (reaper + queue_senders) finishes it.
-2. postgres_restart_requests: gunicorn under GET /health and a form POST (first step of the
-   registration wizard, stored in the session, i.e. a database write) while PostgreSQL is
-   stopped for a few seconds; counts 503s, other 5xx, time to recovery.
+2. postgres_restart_requests: gunicorn under GET /health and people registering through
+   the whole public wizard (one new person per round; a 503 is pressed again) while
+   PostgreSQL is stopped for a few seconds; counts 503s, other 5xx, time to recovery, then
+   checks in the database that every person who reached /aanmelden/verstuurd is stored once
+   and whole (care recipient, consent, e-mail confirmation token).
 3. worker_killed_sepa / worker_killed_print_batch: kill -9 during a SEPA batch (a subprocess
-   running appreciation.payouts.create_payment_batch) and during worker.make_print_batches
-   in the worker; run again; check nothing is in two batches, every file exists, no
-   end-to-end id twice, no letter lost.
+   running appreciation.payouts.create_payment_batch: after 1.5 s, and right after the
+   file is written but before the commit, CHAOS_KILL_AFTER_FILE) and during
+   worker.make_print_batches in the worker; run again; check nothing is in two batches,
+   every file exists, no end-to-end id twice (also not in files no batch references, after
+   the sweep of those), no letter lost.
 4. beat_twice: two `bin/entrypoint beat` with a 1 s heartbeat for ~12 s; counts sends.
 """
 
@@ -32,6 +36,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -207,47 +212,149 @@ def redis_restart_newsletter(logs: Path, smtp_port: int) -> None:
            f"lost={RECIPIENTS - delivered} duplicates={duplicates}")
 
 
-# --- 2. PostgreSQL restarted while requests come in -------------------------------------
+# --- 2. PostgreSQL restarted while people register ------------------------------------
+
+REGISTRATION_STEPS = ["over-mij", "naaste", "contact", "belasting", "controleren"]
+# Where each answer must send the browser next (an adult: no guardian step).
+NEXT_PATH = {"over-mij": "/aanmelden/naaste", "naaste": "/aanmelden/contact",
+             "contact": "/aanmelden/belasting", "belasting": "/aanmelden/controleren",
+             "controleren": "/aanmelden/klaar", "klaar": "/aanmelden/verstuurd"}
+CHAOS_EMAIL = "chaos-person-{}@example.nl"
+PRESS_AGAIN_AFTER = 0.5  # seconds a person waits before pressing again after a 503
+GIVE_UP_AFTER = 60  # seconds of 503s on one step after which a person gives up
+
+
+def person_fields(number: int, step: str) -> list[tuple[str, str]]:
+    """The fields a browser posts for `step` (as tests/test_registration_public.py fills
+    them), for person `number`: date of birth, house number and e-mail differ per person,
+    so neither the per-identity rate limit nor duplicate detection sees the same person."""
+    born = datetime.date(1940, 1, 1) + datetime.timedelta(days=number)
+    fields = {
+        "over-mij": [("first_name", "Riet"), ("last_name", f"Chaos{number}"),
+                     ("date_of_birth", born.strftime("%d-%m-%Y")), ("postcode", "3845 AB"),
+                     ("house_number", str(number + 1)), ("street", "Lindenlaan"),
+                     ("city", "Harderwijk"), ("email", CHAOS_EMAIL.format(number)),
+                     ("phone", "06-1234 5678")],
+        "naaste": [("name", "Henk Bakker"), ("date_of_birth", ""), ("relationship", "partner"),
+                   ("lives_in_municipality", "ja"), ("living_together", "ja"),
+                   ("care_kinds", "huishouden"), ("care_kinds", "verzorging"),
+                   ("hours_per_week", "20"), ("care_since", "01-03-2019"), ("care_need", "")],
+        "contact": [("channel", "email"), ("wants_newsletter", "on")],
+        "belasting": [("skip", "1")],  # the optional self-check's "Overslaan" button
+        "controleren": [("consent", "on")],
+    }[step]
+    return [("registration_wizard-current_step", step)] + [(f"{step}-{k}", v) for k, v in fields]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Each client checks where a step sends it, so redirects are not followed."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
 
 class Traffic:
-    """Threads sending GET /health and a form POST in a loop; answers per second."""
+    """GET /health in a loop, and people registering through the whole public wizard.
 
-    def __init__(self, base: str, threads: int = 4):
+    A person is one cookie jar (session + csrftoken), as a browser: GET the first step for
+    the form token, POST the five steps, GET /aanmelden/klaar (where the registration is
+    stored) and /aanmelden/verstuurd. A 503 (or no answer) means: wait a moment and press
+    again, same session. An unexpected answer (a form page again: the session lost its
+    steps; a 403) makes the person start over. After `stop` the people on their way
+    finish their registration; nobody new starts.
+    """
+
+    def __init__(self, base: str, health_threads: int = 1, people_threads: int = 4):
         self.base, self.stop = base, threading.Event()
         self.lock = threading.Lock()
         self.answers = []  # (time, kind, status, is_dutch_503_page)
-        self.threads = [threading.Thread(target=self.run, args=(i,)) for i in range(threads)]
+        self.people = {}  # number → "verstuurd" | "gave_up"
+        self.restarts = []  # (number, step, status, location): a person started over
+        self.next_number = 0
+        self.threads = ([threading.Thread(target=self.run_health) for _ in range(health_threads)]
+                        + [threading.Thread(target=self.run_people)
+                           for _ in range(people_threads)])
 
-    def run(self, index: int) -> None:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    def run_health(self) -> None:
+        opener = urllib.request.build_opener(NoRedirect)
         while not self.stop.is_set():
-            if index % 2 == 0:
-                self.record("health", *self.fetch(opener, "/health"))
-            else:
-                status, body = self.fetch(opener, "/aanmelden/over-mij")
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-                if status != 200 or not token:
-                    self.record("form", status, body)
-                    time.sleep(0.05)
-                    continue
-                data = urllib.parse.urlencode({
-                    "csrfmiddlewaretoken": token.group(1),
-                    "registration_wizard-current_step": "over-mij",
-                    "over-mij-first_name": "Chaos", "over-mij-last_name": "Test"}).encode()
-                self.record("form", *self.fetch(opener, "/aanmelden/over-mij", data))
+            status, body, _ = self.fetch(opener, "/health")
+            self.record("health", status, body)
             time.sleep(0.02)
 
+    def run_people(self) -> None:
+        while not self.stop.is_set():
+            with self.lock:
+                number, self.next_number = self.next_number, self.next_number + 1
+            outcome = self.register(number)
+            with self.lock:
+                self.people[number] = outcome
+
+    def register(self, number: int) -> str:
+        """One person's registration, started over (same person) at most five times."""
+        for _ in range(5):
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+            outcome = self.one_attempt(opener, number)
+            if outcome != "start_over":
+                return outcome
+        return "gave_up"
+
+    def one_attempt(self, opener, number: int) -> str:
+        answer = self.press(opener, "over-mij-get", "/aanmelden/over-mij")
+        if answer is None:
+            return "gave_up"
+        status, body, _ = answer
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if status != 200 or not token:
+            self.restarts.append((number, "over-mij-get", status, ""))
+            return "start_over"
+        for step in REGISTRATION_STEPS:
+            data = urllib.parse.urlencode(
+                [("csrfmiddlewaretoken", token.group(1)), *person_fields(number, step)]).encode()
+            answer = self.press(opener, step, f"/aanmelden/{step}", data)
+            if answer is None:
+                return "gave_up"
+            status, _, location = answer
+            if status != 302 or location != NEXT_PATH[step]:
+                self.restarts.append((number, step, status, location))
+                return "start_over"
+        answer = self.press(opener, "klaar", "/aanmelden/klaar")
+        if answer is None:
+            return "gave_up"
+        status, _, location = answer
+        if status != 302 or location != NEXT_PATH["klaar"]:
+            self.restarts.append((number, "klaar", status, location))
+            return "start_over"
+        self.press(opener, "verstuurd", "/aanmelden/verstuurd")  # the page a person reads
+        return "verstuurd"
+
+    def press(self, opener, kind: str, path: str, data: bytes | None = None):
+        """Send a request; on a 503 or no answer wait and press again (same session).
+        None when it kept failing for GIVE_UP_AFTER seconds."""
+        deadline = time.monotonic() + GIVE_UP_AFTER
+        while True:
+            status, body, location = self.fetch(opener, path, data)
+            self.record(kind, status, body)
+            if status not in (0, 503):
+                return status, body, location
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(PRESS_AGAIN_AFTER)
+
     def fetch(self, opener, path, data=None):
-        request = urllib.request.Request(self.base + path, data=data,
-                                         headers={"Referer": self.base + path})
+        headers = {"Referer": self.base + path, "Origin": self.base}
+        if data is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
         try:
             with opener.open(request, timeout=10) as response:
-                return response.status, response.read().decode(errors="replace")
+                return response.status, response.read().decode(errors="replace"), ""
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode(errors="replace")
+            return (exc.code, exc.read().decode(errors="replace"),
+                    exc.headers.get("Location", ""))
         except OSError:
-            return 0, ""
+            return 0, "", ""
 
     def record(self, kind, status, body):
         dutch = status == 503 and ("Even niet beschikbaar" in body or '"database"' in body)
@@ -255,16 +362,52 @@ class Traffic:
             self.answers.append((time.monotonic(), kind, status, dutch))
 
 
+def check_registrations(people: dict) -> dict:
+    """What the database holds for the people of `Traffic`, matched by e-mail address."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from registrations.models import (
+        AccessToken,
+        Caregiver,
+        CareRecipient,
+        ConsentKind,
+        ConsentRecord,
+        TokenPurpose,
+    )
+
+    caregivers = Caregiver.objects.filter(email__startswith="chaos-person-")
+    stored = list(caregivers.values_list("email", flat=True))
+    per_email = {}
+    for email in stored:
+        per_email[email] = per_email.get(email, 0) + 1
+    completed = [n for n, outcome in people.items() if outcome == "verstuurd"]
+    # What one online registration writes (registrations/services.py `_register`).
+    mine = OuterRef("pk")
+    half_written = caregivers.annotate(
+        recipient=Exists(CareRecipient.objects.filter(caregiver=mine)),
+        consent=Exists(ConsentRecord.objects.filter(caregiver=mine,
+                                                    kind=ConsentKind.PROCESSING)),
+        token=Exists(AccessToken.objects.filter(caregiver=mine,
+                                                purpose=TokenPurpose.CONFIRM_EMAIL)),
+    ).filter(Q(recipient=False) | Q(consent=False) | (~Q(email="") & Q(token=False))).count()
+    return {
+        "people": len(people), "completed": len(completed), "stored": len(stored),
+        "half_written": half_written,
+        "lost": sum(1 for n in completed if CHAOS_EMAIL.format(n) not in per_email),
+        "duplicates": sum(count - 1 for count in per_email.values()),
+        "stored_not_completed": sum(1 for n, outcome in people.items()
+                                    if outcome != "verstuurd"
+                                    and CHAOS_EMAIL.format(n) in per_email),
+    }
+
+
 def postgres_restart_requests(logs: Path) -> None:
     from django.db import connection
 
-    from registrations.models import Caregiver
-
     connection.close()
-    caregivers_before = Caregiver.objects.count()
     port = free_port()
     web = start("web", logs / "web.log", PORT=str(port), BIND="127.0.0.1",
-                WEB_CONCURRENCY="2", DEBUG="false")
+                WEB_CONCURRENCY="2", DEBUG="false", RATELIMIT_FORM_PER_IP="0")
     base = f"http://127.0.0.1:{port}"
     wait_until(lambda: urllib.request.urlopen(base + "/health", timeout=2).status == 200, 60)
     traffic = Traffic(base)
@@ -288,6 +431,7 @@ def postgres_restart_requests(logs: Path) -> None:
         by_status[(kind, status)] = by_status.get((kind, status), 0) + 1
     unavailable = [a for a in answers if a[2] == 503]
     other_5xx = [a for a in answers if a[2] >= 500 and a[2] != 503]
+    client_errors = [a for a in answers if 400 <= a[2] < 500]  # e.g. a broken session, CSRF
     not_dutch = [a for a in unavailable if not a[3]]
     no_answer = [a for a in answers if a[2] == 0]
     after_up = [a for a in answers if a[0] >= up_at]
@@ -299,25 +443,41 @@ def postgres_restart_requests(logs: Path) -> None:
         elif recovered_at is None:
             recovered_at = a[0]
     recovery = f"{recovered_at - up_at:.1f}" if recovered_at else "never"
-    half_written = Caregiver.objects.count() - caregivers_before
+    db = check_registrations(traffic.people)
     print("  answers by (kind, status): " + ", ".join(
         f"{k[0]} {k[1]}: {v}" for k, v in sorted(by_status.items())), flush=True)
+    if traffic.restarts:
+        print(f"  started over: {traffic.restarts[:10]}", flush=True)
     report(f"CHAOS postgres_restart_requests requests={len(answers)} "
            f"down_s={up_at - down_at:.1f} http_503={len(unavailable)} "
            f"503_without_dutch_page={len(not_dutch)} other_5xx={len(other_5xx)} "
-           f"no_answer={len(no_answer)} recovery_s={recovery} "
-           f"half_written_registrations={half_written} lost=0 duplicates=0")
+           f"http_4xx={len(client_errors)} no_answer={len(no_answer)} recovery_s={recovery} "
+           f"people={db['people']} "
+           f"completed={db['completed']} gave_up={db['people'] - db['completed']} "
+           f"started_over={len(traffic.restarts)} stored={db['stored']} "
+           f"stored_not_completed={db['stored_not_completed']} "
+           f"half_written_registrations={db['half_written']} "
+           f"lost={db['lost']} duplicates={db['duplicates']}")
 
 
 # --- 3. worker killed during a SEPA batch and during a print batch ----------------------
 
 SEPA_CHILD = """
-import os, sys, django
+import os, signal, sys, django
 sys.path.insert(0, os.getcwd())
 django.setup()
 from django.contrib.auth.models import User
 from appreciation import payouts
-from appreciation.models import AppreciationYear, PayoutForm
+from appreciation.models import AppreciationYear, PaymentBatch, PayoutForm
+if os.environ.get("CHAOS_KILL_AFTER_FILE") == "1":
+    save = PaymentBatch.save
+
+    def save_then_die(batch, *args, **kwargs):
+        if batch.export:  # the file is on disk, the batch's transaction not committed
+            os.kill(os.getpid(), signal.SIGKILL)
+        return save(batch, *args, **kwargs)
+
+    PaymentBatch.save = save_then_die
 year = AppreciationYear.objects.get(pk=int(sys.argv[1]))
 by = User.objects.get(username="bench-coordinator")
 print("start", flush=True)
@@ -326,9 +486,9 @@ print("done", batch and batch.request_count, flush=True)
 """
 
 
-def run_sepa_child(year_id: int, kill_after: float | None) -> str:
+def run_sepa_child(year_id: int, kill_after: float | None, **env: str) -> str:
     proc = subprocess.Popen([sys.executable, "-c", SEPA_CHILD, str(year_id)], cwd=ROOT,
-                            env=proc_env(), stdout=subprocess.PIPE, text=True,
+                            env=proc_env(**env), stdout=subprocess.PIPE, text=True,
                             start_new_session=True)
     line = proc.stdout.readline()
     if kill_after is not None and line.startswith("start"):
@@ -338,20 +498,38 @@ def run_sepa_child(year_id: int, kill_after: float | None) -> str:
             proc.wait()
             return "killed"
     out, _ = proc.communicate(timeout=300)
+    if proc.returncode == -signal.SIGKILL:
+        return "killed"
     return (line + out).strip().replace("\n", " ")
 
 
-def worker_killed_sepa() -> None:
-    os.environ["BENCH_PAYMENTS"] = str(PAYMENTS)
-    import bench_sepa
+def payment_files(year) -> tuple[list[Path], list[Path]]:
+    """The year's payment files on disk: (referenced by a batch, referenced by none)."""
+    from appreciation.models import PaymentBatch
+
+    on_disk = sorted(Path(p).resolve() for p in glob.glob(str(
+        Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / "**" / f"MZW{year.year}B*.xml"),
+        recursive=True))
+    referenced = {Path(b.export.path).resolve()
+                  for b in PaymentBatch.objects.filter(year=year) if b.export}
+    return ([p for p in on_disk if p in referenced], [p for p in on_disk if p not in referenced])
+
+
+def end_to_end_ids(paths: list[Path]) -> list[str]:
+    return [i for p in paths for i in re.findall(r"<EndToEndId>([^<]+)</EndToEndId>",
+                                                 p.read_text())]
+
+
+def sepa_kill_point(year, kill: str, kill_after: float | None, **env: str) -> None:
+    """Kill a batch run, run it again twice, then check rows and files; then sweep the
+    files no batch references as the daily job does (clock moved past their minimum age)."""
     from django.db import connection
 
+    from appreciation import payouts
     from appreciation.models import AppreciationRequest, PaymentBatch, RequestState
     from mantelzorg import clock
 
-    bench_sepa.PAYMENTS = PAYMENTS
-    year, _ = bench_sepa.fill(clock.today())
-    first = run_sepa_child(year.pk, kill_after=1.5)
+    first = run_sepa_child(year.pk, kill_after=kill_after, **env)
     second = run_sepa_child(year.pk, kill_after=None)
     third = run_sepa_child(year.pk, kill_after=None)
     connection.close()
@@ -359,27 +537,45 @@ def worker_killed_sepa() -> None:
     in_batch = requests.filter(state=RequestState.IN_BETAALBATCH)
     without_batch = in_batch.filter(payment_batch__isnull=True).count()
     batches = list(PaymentBatch.objects.filter(year=year))
-    missing_files = count_mismatch = 0
-    ids = []
-    for batch in batches:
-        if not batch.export or not Path(batch.export.path).exists():
-            missing_files += 1
-            continue
-        if batch.requests.count() != batch.request_count:
-            count_mismatch += 1
-        ids += re.findall(r"<EndToEndId>([^<]+)</EndToEndId>", Path(batch.export.path).read_text())
-    files_on_disk = glob.glob(str(Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / "**"
-                                  / "*.xml"), recursive=True)
-    referenced = {Path(b.export.path).resolve() for b in batches if b.export}
-    orphans = [f for f in files_on_disk if Path(f).resolve() not in referenced]
+    missing_files = sum(1 for b in batches if not b.export or not Path(b.export.path).exists())
+    count_mismatch = sum(1 for b in batches if b.requests.count() != b.request_count)
+    referenced, orphans = payment_files(year)
+    ids = end_to_end_ids(referenced)
+    # The double-payment risk: payments in a file no batch references that a batch pays too.
+    paid_twice_on_disk = len(set(end_to_end_ids(orphans)) & set(ids))
+    swept = payouts.remove_orphan_payment_files(now=clock.now() + payouts.ORPHAN_FILE_MIN_AGE)
+    referenced_after, orphans_after = payment_files(year)
+    all_ids_after = end_to_end_ids(referenced_after + orphans_after)
     waiting = requests.filter(state=RequestState.GOEDGEKEURD).count()
     paid = in_batch.count()
-    report(f"CHAOS worker_killed_sepa payments={PAYMENTS} first_run={first.split()[0]} "
-           f"rerun={second!r} third_run={third!r} batches={len(batches)} "
-           f"in_batch={paid} still_waiting={waiting} in_batch_without_batch={without_batch} "
-           f"missing_files={missing_files} count_mismatch={count_mismatch} "
-           f"end_to_end_ids={len(ids)} orphan_files={len(orphans)} "
-           f"lost={PAYMENTS - paid - waiting} duplicates={len(ids) - len(set(ids))}")
+    report(f"CHAOS worker_killed_sepa kill={kill} payments={PAYMENTS} "
+           f"first_run={first.split()[0]} rerun={second!r} third_run={third!r} "
+           f"batches={len(batches)} in_batch={paid} still_waiting={waiting} "
+           f"in_batch_without_batch={without_batch} missing_files={missing_files} "
+           f"count_mismatch={count_mismatch} end_to_end_ids={len(ids)} "
+           f"orphan_files={len(orphans)} orphan_ids_also_in_a_batch={paid_twice_on_disk} "
+           f"swept={swept} orphan_files_after_sweep={len(orphans_after)} "
+           f"lost={PAYMENTS - paid - waiting} "
+           f"duplicates={len(all_ids_after) - len(set(all_ids_after))}")
+
+
+def worker_killed_sepa() -> None:
+    """Two kill points: a timer (1.5 s, mostly before the file exists) and the moment right
+    after the file is written, before the batch's transaction commits."""
+    os.environ["BENCH_PAYMENTS"] = str(PAYMENTS)
+    from unittest import mock
+
+    import bench_sepa
+
+    from mantelzorg import clock
+
+    bench_sepa.PAYMENTS = PAYMENTS
+    year, coordinator = bench_sepa.fill(clock.today())
+    sepa_kill_point(year, "timer_1.5s", kill_after=1.5)
+    # A second year with its own approved requests (fill makes the coordinator once).
+    with mock.patch("mantelzorg.staff_services.create_staff_user", return_value=coordinator):
+        other_year, _ = bench_sepa.fill(datetime.date(clock.today().year - 1, 6, 1))
+    sepa_kill_point(other_year, "after_file", kill_after=None, CHAOS_KILL_AFTER_FILE="1")
 
 
 def worker_killed_print_batch(logs: Path) -> None:
