@@ -9,14 +9,18 @@ run:
 	scripts/bootstrap.sh
 	scripts/run.sh
 
+# The tests keep their files (media, outbox, queues) in var/test, never in make run's var/:
+# the payment-file sweep, for one, would take make run's files for files of no batch.
+TEST_VAR_DIR = MANTELZORG_VAR_DIR="$(CURDIR)/var/test"
+
 test:
 	scripts/bootstrap.sh --test
 	uv run --frozen ruff check .
-	eval "$$(scripts/test-services.sh env)" && uv run --frozen pytest $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_ARGS)
 
 # The suite without the browser tests, for a quick check while working.
 test-fast:
-	eval "$$(scripts/test-services.sh env)" && uv run --frozen pytest -m "not e2e" $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest -m "not e2e" $(PYTEST_ARGS)
 
 bootstrap:
 	scripts/bootstrap.sh --test

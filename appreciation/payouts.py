@@ -25,6 +25,7 @@ import csv
 import datetime
 import functools
 import io
+import logging
 import secrets
 from pathlib import Path
 
@@ -40,6 +41,8 @@ from mantelzorg import clock, roles
 
 from .models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
 from .services import require_transition_permission
+
+logger = logging.getLogger(__name__)
 
 SEPA_SCHEMA = "pain.001.001.03"
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed over
@@ -114,6 +117,8 @@ def _delete_unless_referenced(name: str) -> None:
 # A batch's file is written a moment before its transaction commits: a younger file may
 # belong to a batch that is still being made, so it is never removed.
 ORPHAN_FILE_MIN_AGE = datetime.timedelta(minutes=10)
+ORPHAN_DIRECTORY = "payments-zonder-batch"
+ORPHAN_KEEP = datetime.timedelta(days=90)
 
 
 def _export_storage():
@@ -126,33 +131,59 @@ def _export_directory() -> str:
 
 
 def remove_orphan_payment_files(now: datetime.datetime | None = None) -> int:
-    """Remove payment files no batch references and older than ORPHAN_FILE_MIN_AGE, in the
-    batch file directory only; returns how many. They are left by a process killed after
-    writing a batch's file and before its commit: their payments are in a later batch too.
+    """Move payment files that no batch references and that are older than
+    ORPHAN_FILE_MIN_AGE out of the batch file directory; returns how many. A process killed
+    after writing a batch's file and before its commit leaves such a file, and its payments
+    go into a later batch too: left beside the real files it could be sent to the bank twice.
+
+    Moved aside (ORPHAN_DIRECTORY, never offered for download), not deleted: after restoring
+    an older database backup, files of later batches look the same and may be the only
+    record of what went to the bank. The administrator checks the warning in the log; the
+    files go after ORPHAN_KEEP (they hold names and IBANs).
 
     Safe at any time: the directory is listed before the references are read, so a file
     whose batch commits in between is seen as referenced (or is still too young).
     """
     now = now or clock.now()
     storage, directory = _export_storage(), _export_directory()
+    _remove_old_orphans(storage, now)
     try:
         _, files = storage.listdir(directory)
     except FileNotFoundError:
         return 0
     referenced = set(PaymentBatch.objects.exclude(export="").values_list("export", flat=True))
-    removed = 0
+    moved = 0
     for file_name in files:
         name = f"{directory}/{file_name}"
         if name in referenced:
             continue
         try:
             young = storage.get_modified_time(name) > now - ORPHAN_FILE_MIN_AGE
+            if young:
+                continue
+            with storage.open(name, "rb") as content:
+                aside = storage.save(f"{ORPHAN_DIRECTORY}/{file_name}", content)
         except FileNotFoundError:  # a sweep running at the same moment took it
             continue
-        if not young:
-            storage.delete(name)
-            removed += 1
-    return removed
+        storage.delete(name)
+        logger.warning("payment file %s belongs to no batch: moved to %s (check it; it is "
+                       "removed after %s days)", name, aside, ORPHAN_KEEP.days)
+        moved += 1
+    return moved
+
+
+def _remove_old_orphans(storage, now: datetime.datetime) -> None:
+    try:
+        _, files = storage.listdir(ORPHAN_DIRECTORY)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        name = f"{ORPHAN_DIRECTORY}/{file_name}"
+        try:
+            if storage.get_modified_time(name) <= now - ORPHAN_KEEP:
+                storage.delete(name)
+        except FileNotFoundError:
+            continue
 
 
 def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, by) -> None:

@@ -504,12 +504,13 @@ def run_sepa_child(year_id: int, kill_after: float | None, **env: str) -> str:
 
 
 def payment_files(year) -> tuple[list[Path], list[Path]]:
-    """The year's payment files on disk: (referenced by a batch, referenced by none)."""
+    """The year's payment files in the batch file folder (what a coordinator could send to
+    the bank): (referenced by a batch, referenced by none). Files the sweep moved aside to
+    payouts.ORPHAN_DIRECTORY are not among them."""
     from appreciation.models import PaymentBatch
 
     on_disk = sorted(Path(p).resolve() for p in glob.glob(str(
-        Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / "**" / f"MZW{year.year}B*.xml"),
-        recursive=True))
+        Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / "payments" / f"MZW{year.year}B*.xml")))
     referenced = {Path(b.export.path).resolve()
                   for b in PaymentBatch.objects.filter(year=year) if b.export}
     return ([p for p in on_disk if p in referenced], [p for p in on_disk if p not in referenced])
@@ -554,7 +555,7 @@ def sepa_kill_point(year, kill: str, kill_after: float | None, **env: str) -> No
            f"in_batch_without_batch={without_batch} missing_files={missing_files} "
            f"count_mismatch={count_mismatch} end_to_end_ids={len(ids)} "
            f"orphan_files={len(orphans)} orphan_ids_also_in_a_batch={paid_twice_on_disk} "
-           f"swept={swept} orphan_files_after_sweep={len(orphans_after)} "
+           f"moved_aside={swept} orphan_files_after_sweep={len(orphans_after)} "
            f"lost={PAYMENTS - paid - waiting} "
            f"duplicates={len(all_ids_after) - len(set(all_ids_after))}")
 

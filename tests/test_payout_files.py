@@ -1,5 +1,6 @@
 """Payment files without a batch: a batch that fails after its file was written leaves no
-file, and files a killed run left behind are swept (old, unreferenced, batch folder only).
+file, and files a killed run left behind are moved aside (old, unreferenced, batch folder
+only), kept 90 days for the administrator, then removed.
 
 A second file with the same payments beside the real one could be sent to the bank too."""
 
@@ -72,13 +73,23 @@ def test_the_sweep_removes_only_old_payment_files_no_batch_references(
 
     assert payouts.remove_orphan_payment_files() == 1
 
+    # Moved aside, not deleted: it may be the only record of a file sent to the bank.
     assert not orphan.exists()
+    aside = media / payouts.ORPHAN_DIRECTORY / "MZW2026B999998.xml"
+    assert aside.read_bytes() == b"<Document/>"
     assert referenced.exists() and young.exists() and elsewhere.exists()
     assert payouts.remove_orphan_payment_files() == 0  # a second run changes nothing
     # Ten minutes later the young file counts as left behind too.
     later = clock.now() + payouts.ORPHAN_FILE_MIN_AGE
     assert payouts.remove_orphan_payment_files(now=later) == 1
     assert not young.exists() and referenced.exists()
+    # Files set aside go after ORPHAN_KEEP (names and IBANs are kept no longer than needed).
+    set_age(aside, payouts.ORPHAN_KEEP - datetime.timedelta(minutes=1))
+    payouts.remove_orphan_payment_files()
+    assert aside.exists()
+    set_age(aside, payouts.ORPHAN_KEEP + datetime.timedelta(minutes=1))
+    payouts.remove_orphan_payment_files()
+    assert not aside.exists() and referenced.exists()
 
 
 def test_a_new_batch_first_removes_the_file_of_a_run_that_was_killed(waardering_year, consulent,
@@ -92,6 +103,7 @@ def test_a_new_batch_first_removes_the_file_of_a_run_that_was_killed(waardering_
     assert not left_behind.exists()
     assert sorted(p.name for p in (media / "payments").iterdir()) == [
         batch.export.name.split("/")[-1]]
+    assert (media / payouts.ORPHAN_DIRECTORY / "MZW2026B000999.xml").exists()
 
 
 def test_the_daily_waardering_job_sweeps_payment_files(waardering_year, media):
