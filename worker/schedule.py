@@ -37,7 +37,8 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.failed_deliveries_digest",
             "schedule": crontab(hour=7, minute=30),
         },
-        # Waardering requests with an unanswered question past its date are rejected.
+        # Waardering requests with an unanswered question past its date are rejected, and
+        # payment files of no batch (a run killed before its commit) are moved aside.
         "waardering-unanswered-questions": {
             "task": "worker.expire_waardering_questions",
             "schedule": crontab(hour=3, minute=15),
