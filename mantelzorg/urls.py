@@ -27,6 +27,7 @@ urlpatterns = [
     path("backoffice/", include(backoffice_patterns)),
     path("backoffice/", include("worker.urls")),
     path("backoffice/mantelzorgers/", include("registrations.urls_backoffice")),
+    path("backoffice/postcodes/", include("registrations.urls_reference")),
     path("backoffice/opvolging/", include("insight.urls_backoffice")),
     path("backoffice/waardering/", include("appreciation.urls_backoffice")),
     path("backoffice/waardering-invoer/", include("appreciation.urls_intake")),

@@ -154,6 +154,10 @@ ROWS = {
                          {**STAFF, "consulent": "/backoffice/mantelzorgers/",
                           "coordinator": "/backoffice/mantelzorgers/"}),
     "caregivers:not_duplicate": (_p(M + "geen-dubbele/{bram.pk}/"), STAFF_POST),
+    # postcode→wijk table: every staff member looks, a coordinator loads a new one
+    "postcodes:overview": (_p(BO + "postcodes/"), STAFF),
+    "postcodes:upload": (_p(BO + "postcodes/laden/"), COORD_POST),
+    "postcodes:export": (_p(BO + "postcodes/postcodegebieden.csv"), STAFF),
     # follow-up
     "opvolging:list": (_p("/backoffice/opvolging/"), STAFF),
     "opvolging:answer": (_p("/backoffice/opvolging/mantelzorger/{riet.pk}/taak/{task.pk}/"),
@@ -346,7 +350,7 @@ COORDINATOR_POSTS = [
     "/backoffice/betalingen/batch/{batch.pk}/betaald/", "/backoffice/waardering/goedkeuren/",
     "/backoffice/campagnes/{campaign.pk}/codes/laden/",
     "/backoffice/campagnes/{campaign.pk}/codes/maken/",
-    "/backoffice/campagnes/{campaign.pk}/iedereen/",
+    "/backoffice/campagnes/{campaign.pk}/iedereen/", "/backoffice/postcodes/laden/",
 ]
 
 

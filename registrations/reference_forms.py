@@ -1,0 +1,73 @@
+"""The upload form for the postcode→wijk table (coordinators).
+
+The file is read here, not in a view, with the same limits as the ticket codes upload: too
+big, a binary file or not UTF-8 text gets one plain message next to the field; wrong lines
+get their line numbers (from `reference_services.parse_postcode_table`) and nothing changes.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import reference_services
+from .reference import District
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_LINE_ERRORS_SHOWN = 50
+
+
+def read_text_upload(upload) -> str:
+    """The text of an uploaded CSV, or a ValidationError saying why it is not usable."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("Het bestand is te groot: hoogstens 1 MB."),
+                                    code="too_big")
+    raw = upload.read(MAX_UPLOAD_BYTES + 1)
+    if b"\x00" in raw:
+        raise forms.ValidationError(_(
+            "Dit is geen tekstbestand. Sla de lijst op als CSV (UTF-8) en probeer het "
+            "opnieuw."), code="binary")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(_(
+            "Het bestand is niet als UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij "
+            "Opslaan als, en probeer het opnieuw."), code="encoding") from None
+
+
+class UploadPostcodesForm(forms.Form):
+    prefix = "tabel"
+    file = forms.FileField(
+        label=_("Bestand met postcodegebieden (CSV)"),
+        help_text=_("Het bestand is de hele tabel: wat er nu staat, wordt vervangen. Eerste "
+                    "regel: van;tot;wijk. Daarna per regel een gebied, bijvoorbeeld "
+                    "3841 AA;3841 ZZ;WK024301. Bij wijk de CBS-code of de naam van de wijk. "
+                    "Hoogstens 1 MB."),
+        error_messages={"required": _("Kies een bestand."),
+                        "empty": _("Het bestand is leeg."),
+                        "invalid": _("Kies een bestand.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_errors, self.more_line_errors = [], 0
+
+    def clean_file(self):
+        """The ranges in the file, or a message; `cleaned_data["ranges"]` holds them."""
+        upload = self.cleaned_data["file"]
+        text = read_text_upload(upload)
+        try:
+            ranges = reference_services.parse_postcode_table(text, District.objects.all())
+        except reference_services.TableRefused as refused:
+            self.line_errors = refused.errors[:MAX_LINE_ERRORS_SHOWN]
+            self.more_line_errors = len(refused.errors) - len(self.line_errors)
+            raise forms.ValidationError(ngettext(
+                "%(n)s regel klopt niet. Er is niets veranderd. Verbeter de regel hieronder "
+                "en laad het hele bestand opnieuw.",
+                "%(n)s regels kloppen niet. Er is niets veranderd. Verbeter de regels "
+                "hieronder en laad het hele bestand opnieuw.", len(refused.errors))
+                % {"n": len(refused.errors)}, code="lines") from None
+        if not ranges:
+            raise forms.ValidationError(_(
+                "Er staan geen postcodegebieden in het bestand. Er is niets veranderd."),
+                code="no_ranges")
+        self.cleaned_data["ranges"] = ranges
+        return upload
