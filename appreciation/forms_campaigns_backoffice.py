@@ -9,12 +9,11 @@ nothing is added.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mantelzorg.uploads import MAX_LINE_ERRORS_SHOWN, read_text_upload
 from registrations.forms import DutchDateField, TextField
 
 from . import campaigns
 
-MAX_UPLOAD_BYTES = 1024 * 1024
-MAX_LINE_ERRORS_SHOWN = 50
 MAX_GENERATE = 5000
 TOO_LONG = _("Gebruik hoogstens %(limit_value)d tekens (u gebruikte er %(show_value)d).")
 
@@ -67,20 +66,7 @@ class UploadCodesForm(forms.Form):
     def clean_file(self):
         """The codes in the file, or a message; `cleaned_data["codes"]` holds the codes."""
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Het bestand is te groot: hoogstens 1 MB."),
-                                        code="too_big")
-        raw = upload.read(MAX_UPLOAD_BYTES + 1)
-        if b"\x00" in raw:
-            raise forms.ValidationError(_(
-                "Dit is geen tekstbestand. Sla de lijst op als CSV (UTF-8) en probeer het "
-                "opnieuw."), code="binary")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_(
-                "Het bestand is niet als UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij "
-                "Opslaan als, en probeer het opnieuw."), code="encoding") from None
+        text = read_text_upload(upload)
         try:
             codes = campaigns.parse_codes(text)
         except campaigns.CodesRefused as refused:

@@ -1,7 +1,7 @@
 """The upload form for the postcode→wijk table (coordinators).
 
-The file is read here, not in a view, with the same limits as the ticket codes upload: too
-big, a binary file or not UTF-8 text gets one plain message next to the field; wrong lines
+The file is read here, not in a view, with the limits of every upload (mantelzorg/uploads.py):
+too big, a binary file or not UTF-8 text gets one plain message next to the field; wrong lines
 get their line numbers (from `reference_services.parse_postcode_table`) and nothing changes.
 """
 
@@ -9,29 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from mantelzorg.uploads import MAX_LINE_ERRORS_SHOWN, read_text_upload
+
 from . import reference_services
 from .reference import District
-
-MAX_UPLOAD_BYTES = 1024 * 1024
-MAX_LINE_ERRORS_SHOWN = 50
-
-
-def read_text_upload(upload) -> str:
-    """The text of an uploaded CSV, or a ValidationError saying why it is not usable."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("Het bestand is te groot: hoogstens 1 MB."),
-                                    code="too_big")
-    raw = upload.read(MAX_UPLOAD_BYTES + 1)
-    if b"\x00" in raw:
-        raise forms.ValidationError(_(
-            "Dit is geen tekstbestand. Sla de lijst op als CSV (UTF-8) en probeer het "
-            "opnieuw."), code="binary")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise forms.ValidationError(_(
-            "Het bestand is niet als UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij "
-            "Opslaan als, en probeer het opnieuw."), code="encoding") from None
 
 
 class UploadPostcodesForm(forms.Form):

@@ -1,0 +1,29 @@
+"""Uploaded CSV files (ticket codes, the postcode table): one set of limits and messages.
+
+A file that is too big, binary or not UTF-8 text gets one plain Dutch message next to the
+field; the form that reads it then names its wrong lines by number.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_LINE_ERRORS_SHOWN = 50
+
+
+def read_text_upload(upload) -> str:
+    """The text of an uploaded CSV, or a ValidationError saying why it is not usable."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("Het bestand is te groot: hoogstens 1 MB."),
+                                    code="too_big")
+    raw = upload.read(MAX_UPLOAD_BYTES + 1)
+    if b"\x00" in raw:
+        raise forms.ValidationError(_(
+            "Dit is geen tekstbestand. Sla de lijst op als CSV (UTF-8) en probeer het "
+            "opnieuw."), code="binary")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(_(
+            "Het bestand is niet als UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij "
+            "Opslaan als, en probeer het opnieuw."), code="encoding") from None
