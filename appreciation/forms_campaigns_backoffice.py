@@ -9,7 +9,7 @@ nothing is added.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mantelzorg.uploads import MAX_LINE_ERRORS_SHOWN, read_text_upload
+from mantelzorg.uploads import LineCheckedUploadForm, csv_file_field, read_text_upload
 from registrations.forms import DutchDateField, TextField
 
 from . import campaigns
@@ -49,19 +49,11 @@ class CancelForm(forms.Form):
                         "max_length": TOO_LONG})
 
 
-class UploadCodesForm(forms.Form):
+class UploadCodesForm(LineCheckedUploadForm):
     prefix = "laden"
-    file = forms.FileField(
-        label=_("Bestand met codes (CSV)"),
-        help_text=_("Eén code per regel, in de eerste kolom. Een kopregel 'code' mag. "
-                    "Hoogstens 1 MB."),
-        error_messages={"required": _("Kies een bestand."),
-                        "empty": _("Het bestand is leeg."),
-                        "invalid": _("Kies een bestand.")})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line_errors, self.more_line_errors = [], 0
+    file = csv_file_field(
+        _("Bestand met codes (CSV)"),
+        _("Eén code per regel, in de eerste kolom. Een kopregel 'code' mag. Hoogstens 1 MB."))
 
     def clean_file(self):
         """The codes in the file, or a message; `cleaned_data["codes"]` holds the codes."""
@@ -70,12 +62,10 @@ class UploadCodesForm(forms.Form):
         try:
             codes = campaigns.parse_codes(text)
         except campaigns.CodesRefused as refused:
-            self.line_errors = refused.errors[:MAX_LINE_ERRORS_SHOWN]
-            self.more_line_errors = len(refused.errors) - len(self.line_errors)
-            raise forms.ValidationError(_(
+            raise self.refuse_lines(refused.errors, _(
                 "%(n)s regels kloppen niet. Er is niets toegevoegd. Verbeter de regels "
-                "hieronder en laad het hele bestand opnieuw.") % {"n": len(refused.errors)},
-                code="lines") from None
+                "hieronder en laad het hele bestand opnieuw.") % {"n": len(refused.errors)}
+            ) from None
         if not codes:
             raise forms.ValidationError(_("Er staan geen codes in het bestand."),
                                         code="no_codes")

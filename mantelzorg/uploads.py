@@ -27,3 +27,24 @@ def read_text_upload(upload) -> str:
         raise forms.ValidationError(_(
             "Het bestand is niet als UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij "
             "Opslaan als, en probeer het opnieuw."), code="encoding") from None
+
+
+def csv_file_field(label, help_text) -> forms.FileField:
+    return forms.FileField(label=label, help_text=help_text,
+                           error_messages={"required": _("Kies een bestand."),
+                                           "empty": _("Het bestand is leeg."),
+                                           "invalid": _("Kies een bestand.")})
+
+
+class LineCheckedUploadForm(forms.Form):
+    """A form with one CSV `file` whose wrong lines the page lists by number: at most
+    MAX_LINE_ERRORS_SHOWN in `line_errors`, the rest counted in `more_line_errors`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_errors, self.more_line_errors = [], 0
+
+    def refuse_lines(self, errors: list, message: str) -> forms.ValidationError:
+        self.line_errors = errors[:MAX_LINE_ERRORS_SHOWN]
+        self.more_line_errors = len(errors) - len(self.line_errors)
+        return forms.ValidationError(message, code="lines")

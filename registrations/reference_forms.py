@@ -9,27 +9,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mantelzorg.uploads import MAX_LINE_ERRORS_SHOWN, read_text_upload
+from mantelzorg.uploads import LineCheckedUploadForm, csv_file_field, read_text_upload
 
 from . import reference_services
 from .reference import District
 
 
-class UploadPostcodesForm(forms.Form):
+class UploadPostcodesForm(LineCheckedUploadForm):
     prefix = "tabel"
-    file = forms.FileField(
-        label=_("Bestand met postcodegebieden (CSV)"),
-        help_text=_("Het bestand is de hele tabel: wat er nu staat, wordt vervangen. Eerste "
-                    "regel: van;tot;wijk. Daarna per regel een gebied, bijvoorbeeld "
-                    "3841 AA;3841 ZZ;WK024301. Bij wijk de CBS-code of de naam van de wijk. "
-                    "Hoogstens 1 MB."),
-        error_messages={"required": _("Kies een bestand."),
-                        "empty": _("Het bestand is leeg."),
-                        "invalid": _("Kies een bestand.")})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line_errors, self.more_line_errors = [], 0
+    file = csv_file_field(
+        _("Bestand met postcodegebieden (CSV)"),
+        _("Het bestand is de hele tabel: wat er nu staat, wordt vervangen. Eerste "
+          "regel: van;tot;wijk. Daarna per regel een gebied, bijvoorbeeld "
+          "3841 AA;3841 ZZ;WK024301. Bij wijk de CBS-code of de naam van de wijk. "
+          "Hoogstens 1 MB."))
 
     def clean_file(self):
         """The ranges in the file, or a message; `cleaned_data["ranges"]` holds them."""
@@ -38,14 +31,12 @@ class UploadPostcodesForm(forms.Form):
         try:
             ranges = reference_services.parse_postcode_table(text, District.objects.all())
         except reference_services.TableRefused as refused:
-            self.line_errors = refused.errors[:MAX_LINE_ERRORS_SHOWN]
-            self.more_line_errors = len(refused.errors) - len(self.line_errors)
-            raise forms.ValidationError(ngettext(
+            n = len(refused.errors)
+            raise self.refuse_lines(refused.errors, ngettext(
                 "%(n)s regel klopt niet. Er is niets veranderd. Verbeter de regel hieronder "
                 "en laad het hele bestand opnieuw.",
                 "%(n)s regels kloppen niet. Er is niets veranderd. Verbeter de regels "
-                "hieronder en laad het hele bestand opnieuw.", len(refused.errors))
-                % {"n": len(refused.errors)}, code="lines") from None
+                "hieronder en laad het hele bestand opnieuw.", n) % {"n": n}) from None
         if not ranges:
             raise forms.ValidationError(_(
                 "Er staan geen postcodegebieden in het bestand. Er is niets veranderd."),

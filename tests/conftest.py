@@ -190,3 +190,30 @@ def consulent(make_staff):
 @pytest.fixture
 def coordinator(make_staff):
     return make_staff("coordinator")[0]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Stored files go to this test's own folder, not the shared var/media."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")}}}
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def as_consulent(client):
+    """The test client, signed in as a consulent who passed the second factor."""
+    from .test_staff_auth import login_fully
+
+    login_fully(client, "consulent")
+    return client
+
+
+@pytest.fixture
+def as_coordinator(client):
+    """The test client, signed in as a coordinator who passed the second factor."""
+    from .test_staff_auth import login_fully
+
+    login_fully(client, "coordinator")
+    return client

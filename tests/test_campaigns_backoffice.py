@@ -27,7 +27,6 @@ from mantelzorg import roles
 from registrations.models import Caregiver, State
 
 from .test_campaigns import make_campaign, people
-from .test_staff_auth import login_fully
 
 OVERVIEW = reverse("campagnes:overview")
 
@@ -60,18 +59,6 @@ def page_text(response) -> str:
 
 def messages_of(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
-
-
-@pytest.fixture
-def as_consulent(client):
-    login_fully(client, "consulent")
-    return client
-
-
-@pytest.fixture
-def as_coordinator(client):
-    login_fully(client, "coordinator")
-    return client
 
 
 # --- pages and permissions ------------------------------------------------------------------

@@ -103,13 +103,6 @@ def test_script_in_the_subject_is_escaped(client, consulent):
     assert "<script>alert(1)</script>" not in page
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)}}}
-
-
 def pdf_upload(name="folder.pdf", content=b"%PDF-1.4\n% test\n"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

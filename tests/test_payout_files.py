@@ -19,15 +19,6 @@ from .test_waardering_payouts import approved
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    """Stored files go to this test's own folder, not var/media."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media")}}}
-    return tmp_path / "media"
-
-
 def file_at(path, content=b"<Document/>", age=datetime.timedelta(hours=1)):
     """A file whose modification time lies `age` before the (travelled) clock."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,23 +18,9 @@ from registrations import reference_services
 from registrations.models import Caregiver, District, PostcodeRange, State
 from registrations.reference_services import TableRefused, parse_postcode_table
 
-from .test_staff_auth import login_fully
-
 pytestmark = pytest.mark.django_db
 PAGE = reverse("postcodes:overview")
 UPLOAD = reverse("postcodes:upload")
-
-
-@pytest.fixture
-def as_consulent(client):
-    login_fully(client, "consulent")
-    return client
-
-
-@pytest.fixture
-def as_coordinator(client):
-    login_fully(client, "coordinator")
-    return client
 
 
 def wijk(name) -> District:

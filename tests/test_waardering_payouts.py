@@ -38,19 +38,6 @@ NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
 
 
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Stored files go to this test's own folder, not var/media."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media")}}}
-    return tmp_path / "media"
-
-
-
-
-
 def nl_iban(number: int) -> str:
     """A valid (mod-97) Dutch IBAN for a made-up account number."""
     bban = f"ABNA{number:010d}"
