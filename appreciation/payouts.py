@@ -32,7 +32,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -63,8 +63,9 @@ def euro(cents: int) -> str:
 def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> PaymentBatch | None:
     """Put every approved request of `year` paid by `payout_form` into one new batch.
 
-    Rows are claimed with SKIP LOCKED, so a second coordinator pressing the button at the
-    same moment gets the rest (or nothing), never the same requests. Returns None when
+    One batch is made at a time (a transaction-level lock): a second coordinator pressing
+    the button at the same moment waits, then gets what is left (or nothing), never the same
+    requests (the rows are also claimed with SKIP LOCKED). Returns None when
     nothing is waiting. Raises PaymentFileInvalid (and stores nothing) if the file is bad.
     When anything fails after the file is written, the file is removed again.
     """
@@ -75,12 +76,15 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
     written = ""
     try:
         with transaction.atomic():
+            _lock_batch_making()
             requests = list(
                 _waiting(year, payout_form).select_for_update(skip_locked=True, of=("self",))
                 .select_related("year", "caregiver").order_by("submitted_at", "pk"))
             if not requests:
                 return None
-            remove_orphan_payment_files()  # left by a run killed before its commit
+            # Left by a run killed before its commit. Under the lock no other batch is being
+            # made, so every file no batch references is such a file, however young.
+            remove_orphan_payment_files(min_age=datetime.timedelta(0))
             batch = PaymentBatch.objects.create(year=year, payout_form=payout_form,
                                                 created_at=clock.now(), created_by=by)
             _move_into_batch(requests, batch, by)
@@ -114,9 +118,10 @@ def _delete_unless_referenced(name: str) -> None:
 
 # --- payment files no batch references --------------------------------------------------
 
-# A batch's file is written a moment before its transaction commits: a younger file may
-# belong to a batch that is still being made, so it is never removed.
+# A batch's file is written a moment before its transaction commits: without the batch lock
+# (the daily job) a younger file may belong to a batch that is still being made.
 ORPHAN_FILE_MIN_AGE = datetime.timedelta(minutes=10)
+BATCH_LOCK_KEY = 7_246_001  # pg_advisory_xact_lock: one payment batch made at a time
 ORPHAN_DIRECTORY = "payments-zonder-batch"
 ORPHAN_KEEP = datetime.timedelta(days=90)
 
@@ -130,9 +135,18 @@ def _export_directory() -> str:
     return PaymentBatch._meta.get_field("export").upload_to.rstrip("/")
 
 
-def remove_orphan_payment_files(now: datetime.datetime | None = None) -> int:
-    """Move payment files that no batch references and that are older than
-    ORPHAN_FILE_MIN_AGE out of the batch file directory; returns how many. A process killed
+def _lock_batch_making() -> None:
+    """Until the transaction ends, this process is the only one making a payment batch. A
+    killed process's lock ends with its connection. SQLite (make run) has one writer anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK_KEY])
+
+
+def remove_orphan_payment_files(now: datetime.datetime | None = None,
+                                min_age: datetime.timedelta = ORPHAN_FILE_MIN_AGE) -> int:
+    """Move payment files that no batch references and that are older than `min_age` out of
+    the batch file directory; returns how many. A process killed
     after writing a batch's file and before its commit leaves such a file, and its payments
     go into a later batch too: left beside the real files it could be sent to the bank twice.
 
@@ -158,7 +172,7 @@ def remove_orphan_payment_files(now: datetime.datetime | None = None) -> int:
         if name in referenced:
             continue
         try:
-            young = storage.get_modified_time(name) > now - ORPHAN_FILE_MIN_AGE
+            young = storage.get_modified_time(name) > now - min_age
             if young:
                 continue
             with storage.open(name, "rb") as content:

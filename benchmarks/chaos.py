@@ -18,8 +18,9 @@ that restarting them never disturbs the test services or anyone else's. All traf
    file is written but before the commit, CHAOS_KILL_AFTER_FILE) and during
    worker.make_print_batches in the worker; run again; check nothing is in two batches,
    every file exists, no end-to-end id twice (also not in files no batch references, after
-   the sweep of those), no letter lost.
-4. beat_twice: two `bin/entrypoint beat` with a 1 s heartbeat for ~12 s; counts sends.
+   the sweep moved those aside), no letter lost.
+4. beat_twice: two `bin/entrypoint beat` with a 1 s heartbeat; after 14 s the one holding
+   the lock is stopped and the other must take over; every send is timed from the logs.
 """
 
 import datetime
@@ -516,6 +517,14 @@ def payment_files(year) -> tuple[list[Path], list[Path]]:
     return ([p for p in on_disk if p in referenced], [p for p in on_disk if p not in referenced])
 
 
+def set_aside(year) -> list[str]:
+    """The year's payment files moved out of the batch folder (no batch referenced them)."""
+    from appreciation.payouts import ORPHAN_DIRECTORY
+
+    return glob.glob(str(Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / ORPHAN_DIRECTORY
+                         / f"MZW{year.year}B*.xml"))
+
+
 def end_to_end_ids(paths: list[Path]) -> list[str]:
     return [i for p in paths for i in re.findall(r"<EndToEndId>([^<]+)</EndToEndId>",
                                                  p.read_text())]
@@ -555,7 +564,8 @@ def sepa_kill_point(year, kill: str, kill_after: float | None, **env: str) -> No
            f"in_batch_without_batch={without_batch} missing_files={missing_files} "
            f"count_mismatch={count_mismatch} end_to_end_ids={len(ids)} "
            f"orphan_files={len(orphans)} orphan_ids_also_in_a_batch={paid_twice_on_disk} "
-           f"moved_aside={swept} orphan_files_after_sweep={len(orphans_after)} "
+           f"moved_aside_by_sweep={swept} orphan_files_after_sweep={len(orphans_after)} "
+           f"set_aside_in_total={len(set_aside(year))} "
            f"lost={PAYMENTS - paid - waiting} "
            f"duplicates={len(all_ids_after) - len(set(all_ids_after))}")
 
@@ -633,7 +643,19 @@ def worker_killed_print_batch(logs: Path) -> None:
 
 # --- 4. beat started twice ------------------------------------------------------------
 
+# As the settings' LOGGING format writes it (local time of the beat process).
+SEND_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO celery\.beat Scheduler: "
+                       r"Sending due task scheduler-heartbeat", re.M)
+
+
+def send_times(log: Path) -> list[datetime.datetime]:
+    return [datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f")
+            for m in SEND_LINE.finditer(log.read_text())]
+
+
 def beat_twice(logs: Path) -> None:
+    """Two beats at once with a 1 s heartbeat; after 14 s the beat that holds the lock is
+    stopped and the other must take over. Every second should see exactly one send."""
     from django.db import connection
 
     from worker.models import SchedulerBeat
@@ -642,27 +664,35 @@ def beat_twice(logs: Path) -> None:
     env = {"SCHEDULER_HEARTBEAT_SECONDS": "1", "BEAT_LOCK_TTL_SECONDS": "6"}
     worker = start("worker", logs / "worker-beat.log", "--concurrency", "1", **env)
     time.sleep(4)
-    started = time.monotonic()
-    first = start("beat", logs / "beat-1.log", **env)
-    second = start("beat", logs / "beat-2.log", **env)
-    time.sleep(12)
-    stop(first)
-    stop(second)
-    seconds = time.monotonic() - started
+    beats = {1: start("beat", logs / "beat-1.log", **env),
+             2: start("beat", logs / "beat-2.log", **env)}
+    time.sleep(14)
+    sent_so_far = {n: len(send_times(logs / f"beat-{n}.log")) for n in beats}
+    holder = max(sent_so_far, key=sent_so_far.get)
+    stop(beats[holder])
+    time.sleep(10)
+    stop(beats[3 - holder])
     time.sleep(2)
     stop(worker)
     connection.close()
-    sends = [len(re.findall(r"Sending due task scheduler-heartbeat",
-                            (logs / f"beat-{n}.log").read_text())) for n in (1, 2)]
-    waited = ["is held by another beat" in (logs / f"beat-{n}.log").read_text() for n in (1, 2)]
+    times = {n: send_times(logs / f"beat-{n}.log") for n in beats}
+    every = sorted(times[1] + times[2])
+    waited = ["is held by another beat" in (logs / f"beat-{n}.log").read_text() for n in beats]
     row = SchedulerBeat.objects.filter(name="heartbeat").first()
     runs = row.runs if row else 0
-    # A 1 s heartbeat over `seconds`: at most one send per second (+1 for the first tick).
-    allowed = int(seconds) + 1
-    report(f"CHAOS beat_twice beats=2 seconds={seconds:.0f} heartbeat_s=1 "
-           f"sends_beat1={sends[0]} sends_beat2={sends[1]} "
-           f"waiting_beats={sum(waited)} runs={runs} lost=0 "
-           f"duplicates={max(0, sum(sends) - allowed) + (0 if min(sends) == 0 else min(sends))}")
+    gaps = [(b - a).total_seconds() for a, b in zip(every, every[1:], strict=False)]
+    # Two sends less than half a heartbeat apart: the same tick sent twice.
+    twice = sum(1 for gap in gaps if gap < 0.5)
+    # From the stopped holder's last send to the other beat's first send after it.
+    last_of_holder = max(times[holder], default=None)
+    after_stop = [t for t in times[3 - holder] if last_of_holder and t > last_of_holder]
+    takeover = (f"{(after_stop[0] - last_of_holder).total_seconds():.1f}" if after_stop
+                else "never")
+    report(f"CHAOS beat_twice beats=2 heartbeat_s=1 holder=beat{holder} "
+           f"sends_before_stop={sent_so_far[holder]}+{sent_so_far[3 - holder]} "
+           f"sends_total={len(every)} longest_gap_s={max(gaps, default=0):.1f} "
+           f"waiting_beats={sum(waited)} takeover_s={takeover} worker_runs={runs} "
+           f"lost={max(0, len(every) - runs)} duplicates={twice}")
 
 
 def main() -> None:

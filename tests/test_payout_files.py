@@ -97,6 +97,22 @@ def test_a_new_batch_first_removes_the_file_of_a_run_that_was_killed(waardering_
     assert (media / payouts.ORPHAN_DIRECTORY / "MZW2026B000999.xml").exists()
 
 
+def test_a_new_batch_moves_aside_even_a_young_file_no_batch_references(
+        waardering_year, consulent, coordinator, media):
+    """Rerun at once after a kill: under the batch lock no other batch is being made, so the
+    killed run's file goes aside now, not ten minutes later."""
+    approved(consulent, 1)
+    left_behind = file_at(media / "payments" / "MZW2026B000998.xml",
+                          age=datetime.timedelta(seconds=5))
+
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    assert not left_behind.exists()
+    assert (media / payouts.ORPHAN_DIRECTORY / "MZW2026B000998.xml").exists()
+    assert [p.name for p in (media / "payments").iterdir()] == [
+        batch.export.name.split("/")[-1]]
+
+
 def test_the_daily_waardering_job_sweeps_payment_files(waardering_year, media):
     from worker.tasks import expire_waardering_questions
 
