@@ -16,9 +16,10 @@ request to `uitbetaald` and freezes the year's rules.
 The file is written inside the batch's transaction. If that transaction does not commit,
 the rows roll back but a file on disk does not, and the next batch writes the same payments
 again under another batch id: two files paying the same people. So a file no batch
-references is removed: at once when creating the batch fails, and for a process killed
-in between (which no code can catch) by `remove_orphan_payment_files`, run before every
-new batch and by the daily waardering job (worker.expire_waardering_questions).
+references does not stay in the batch folder: it is removed at once when creating the batch
+fails, and for a process killed in between (which no code can catch) it is moved aside by
+`set_aside_orphan_payment_files`, run before every new batch and by the daily waardering job
+(worker.expire_waardering_questions).
 """
 
 import csv
@@ -38,6 +39,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from mantelzorg import clock, roles
+from mantelzorg.uploads import safe_cell
 
 from .models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
 from .services import require_transition_permission
@@ -82,9 +84,12 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
                 .select_related("year", "caregiver").order_by("submitted_at", "pk"))
             if not requests:
                 return None
-            # Left by a run killed before its commit. Under the lock no other batch is being
-            # made, so every file no batch references is such a file, however young.
-            remove_orphan_payment_files(min_age=datetime.timedelta(0))
+            # Left by a run killed before its commit. Under the PostgreSQL lock no other batch
+            # is being made, so every file no batch references is such a file, however young.
+            # (SQLite, make run, takes its write lock only at the first write: keep the age.)
+            set_aside_orphan_payment_files(
+                min_age=datetime.timedelta(0) if connection.vendor == "postgresql"
+                else ORPHAN_FILE_MIN_AGE)
             batch = PaymentBatch.objects.create(year=year, payout_form=payout_form,
                                                 created_at=clock.now(), created_by=by)
             _move_into_batch(requests, batch, by)
@@ -97,7 +102,7 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
             batch.export.save(name, ContentFile(content), save=False)
             written = batch.export.name
             batch.save()
-    except BaseException:  # also SystemExit (a gunicorn worker aborted on its timeout)
+    except BaseException:  # also KeyboardInterrupt/SystemExit; a hard kill is left to the sweep
         if written:
             _delete_unless_referenced(written)
         raise
@@ -107,7 +112,7 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
 def _delete_unless_referenced(name: str) -> None:
     """The batch failed after its file was written: remove the file, unless the batch did
     commit after all (an error while committing leaves that open). When the database cannot
-    tell, the file stays and `remove_orphan_payment_files` decides later."""
+    tell, the file stays and `set_aside_orphan_payment_files` decides later."""
     try:
         referenced = PaymentBatch.objects.filter(export=name).exists()
     except DatabaseError:
@@ -137,13 +142,13 @@ def _export_directory() -> str:
 
 def _lock_batch_making() -> None:
     """Until the transaction ends, this process is the only one making a payment batch. A
-    killed process's lock ends with its connection. SQLite (make run) has one writer anyway."""
+    killed process's lock ends with its connection. Not on SQLite (make run)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK_KEY])
 
 
-def remove_orphan_payment_files(now: datetime.datetime | None = None,
+def set_aside_orphan_payment_files(now: datetime.datetime | None = None,
                                 min_age: datetime.timedelta = ORPHAN_FILE_MIN_AGE) -> int:
     """Move payment files that no batch references and that are older than `min_age` out of
     the batch file directory; returns how many. A process killed
@@ -155,8 +160,10 @@ def remove_orphan_payment_files(now: datetime.datetime | None = None,
     record of what went to the bank. The administrator checks the warning in the log; the
     files go after ORPHAN_KEEP (they hold names and IBANs).
 
-    Safe at any time: the directory is listed before the references are read, so a file
-    whose batch commits in between is seen as referenced (or is still too young).
+    Without the batch lock (the daily job), a file whose batch commits between the listing
+    and the reading of the references is seen as referenced (the listing comes first); one
+    whose batch is still being made is younger than `min_age`, unless making a batch took
+    longer than that (10,000 payments take seconds: docs/BENCHMARKS.md).
     """
     now = now or clock.now()
     storage, directory = _export_storage(), _export_directory()
@@ -319,13 +326,6 @@ def validate_sepa(xml: bytes) -> None:
         raise PaymentFileInvalid(str(error.reason or error)) from error
 
 
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ (or tab, CR) as a formula: prefix a
-    quote so it is read as text (OWASP CSV injection)."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def render_csv(requests) -> bytes:
     """A semicolon-separated list for Dutch spreadsheets: one row per request."""
     out = io.StringIO()
@@ -334,7 +334,7 @@ def render_csv(requests) -> bytes:
     for request in requests:
         account = (_compact(request.iban) if request.payout_form == PayoutForm.BANK
                    else request.voucher_code)
-        writer.writerow([_safe_cell(cell) for cell in (
+        writer.writerow([safe_cell(cell) for cell in (
             request.reference, _payee_name(request), account, euro(request.amount_cents),
             request.end_to_end_id)])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read é and ë

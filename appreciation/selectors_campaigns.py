@@ -13,11 +13,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from mantelzorg import clock
+from mantelzorg.uploads import safe_cell
 from registrations.models import Caregiver, Channel
 from registrations.selectors import search_caregivers
 
 from .models import Campaign, CampaignRequest, CampaignRequestState, Handout, TicketCode
-from .payouts import _safe_cell
 
 HANDED_OUT = [CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD,
               CampaignRequestState.OPGEHAALD]
@@ -127,7 +127,7 @@ def waiting_place(request: CampaignRequest) -> int:
 
 def codes_csv(campaign: Campaign) -> bytes:
     """Who received which codes, for the pool or the shop: semicolon-separated for Dutch
-    spreadsheets, every cell safe against formulas (the payouts export's `_safe_cell`)."""
+    spreadsheets, every cell safe against formulas (`mantelzorg.uploads.safe_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(EXPORT_HEADER)
@@ -136,7 +136,7 @@ def codes_csv(campaign: Campaign) -> bytes:
     for request in handed_out(campaign).iterator(chunk_size=500):
         caregiver = request.caregiver
         codes = " ".join(code.code for code in request.codes.all())
-        writer.writerow([_safe_cell(cell) for cell in (
+        writer.writerow([safe_cell(cell) for cell in (
             campaign.name, caregiver.full_name,
             f"{caregiver.street} {caregiver.house_number}".strip(),
             caregiver.postcode_display, caregiver.city,

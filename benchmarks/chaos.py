@@ -553,7 +553,7 @@ def sepa_kill_point(year, kill: str, kill_after: float | None, **env: str) -> No
     ids = end_to_end_ids(referenced)
     # The double-payment risk: payments in a file no batch references that a batch pays too.
     paid_twice_on_disk = len(set(end_to_end_ids(orphans)) & set(ids))
-    swept = payouts.remove_orphan_payment_files(now=clock.now() + payouts.ORPHAN_FILE_MIN_AGE)
+    swept = payouts.set_aside_orphan_payment_files(now=clock.now() + payouts.ORPHAN_FILE_MIN_AGE)
     referenced_after, orphans_after = payment_files(year)
     all_ids_after = end_to_end_ids(referenced_after + orphans_after)
     waiting = requests.filter(state=RequestState.GOEDGEKEURD).count()

@@ -2,8 +2,8 @@
 
 Sign-in, confirmation, consent and unsubscribe links carry a secret token in their path
 (/mijn-gegevens/link/<token>). Whoever reads a log line with a live token could use it, so
-the access log (gunicorn) and Django's request log (a 404 logs its path) write `[token]`
-instead. Kept free of Django imports: gunicorn's master process loads it before Django.
+gunicorn's access and error logs and Django's request log (a 404 logs its path) write
+`[token]` instead. Kept free of Django imports: gunicorn's master process loads it before Django.
 """
 
 import logging
@@ -27,11 +27,19 @@ class RedactTokens(logging.Filter):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: redact(v) if isinstance(v, str) else v
+                           for k, v in record.args.items()}
         return True
 
 
 class AccessLogger(Logger):
-    """gunicorn's logger (`--logger-class`), with the paths of the access log redacted."""
+    """gunicorn's logger (`--logger-class`): the paths of the access log redacted, and its
+    error log ("Error handling request /mijn-gegevens/link/…") filtered the same way."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(RedactTokens())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

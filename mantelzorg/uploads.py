@@ -1,4 +1,5 @@
-"""Uploaded CSV files (ticket codes, the postcode table): one set of limits and messages.
+"""CSV files: the ones we read (ticket codes, the postcode table: one set of limits and
+messages) and the ones we write (safe against formulas).
 
 A file that is too big, binary or not UTF-8 text gets one plain Dutch message next to the
 field; the form that reads it then names its wrong lines by number.
@@ -9,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_LINE_ERRORS_SHOWN = 50
+# Spreadsheets run a cell starting with one of these as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A cell for a CSV file we write: a quote before a formula start makes it plain text."""
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def read_text_upload(upload) -> str:

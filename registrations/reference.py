@@ -51,13 +51,13 @@ class PostcodeRangeQuerySet(models.QuerySet):
         code = normalise_postcode(postcode)
         if not POSTCODE_RE.match(code):
             return None
-        match = (
-            self.filter(first__lte=code, last__gte=code)
-            .select_related("district")
-            .order_by("last", "-first")
-            .first()
-        )
+        match = (self.filter(first__lte=code, last__gte=code).select_related("district")
+                 .narrowest_first().first())
         return match.district if match else None
+
+    def narrowest_first(self):
+        """Where ranges lie inside each other, the narrowest (e.g. one street) wins."""
+        return self.order_by("last", "-first")
 
 
 class PostcodeRange(models.Model):

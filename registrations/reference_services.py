@@ -23,11 +23,12 @@ from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from mantelzorg.uploads import FORMULA_START
+
 from .models import Caregiver
 from .reference import POSTCODE_RE, District, PostcodeRange, format_postcode, normalise_postcode
 
 COLUMNS = ("van", "tot", "wijk")
-FORMULA_START = ("=", "+", "-", "@")
 SHOWN_VALUE_LENGTH = 40
 
 
@@ -151,7 +152,10 @@ def parse_postcode_table(text: str, districts) -> list[ParsedRange]:
     if separator is None:
         raise TableRefused(_header_error())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [cell.strip().casefold() for cell in next(reader)]
+    try:
+        header = [cell.strip().casefold() for cell in next(reader)]
+    except csv.Error:  # e.g. a header cell longer than the csv module's field limit
+        raise TableRefused(_header_error()) from None
     if any(column not in header for column in COLUMNS):
         raise TableRefused(_header_error())
     positions = [header.index(column) for column in COLUMNS]
@@ -184,7 +188,7 @@ def _new_district():
     in `district_for`."""
     return Subquery(PostcodeRange.objects
                     .filter(first__lte=OuterRef("postcode"), last__gte=OuterRef("postcode"))
-                    .order_by("last", "-first").values("district_id")[:1])
+                    .narrowest_first().values("district_id")[:1])
 
 
 def rederive_districts() -> int:

@@ -74,18 +74,6 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         """Read once per request: the steps ask for the rules many times each."""
         return RegistrationRules.current()
 
-    def get_cleaned_data_for_step(self, step):
-        """formtools validates a stored step again on every call, and one request asks for
-        'over-mij' many times (every get_form_list() decides the guardian step with it).
-        Validate each step once per request, again only when its stored data changed."""
-        stored = self.storage.get_step_data(step)
-        memo = self.__dict__.setdefault("_cleaned_steps", {})
-        if step in memo and memo[step][0] == stored:
-            return memo[step][1]
-        cleaned = super().get_cleaned_data_for_step(step)
-        memo[step] = (stored, cleaned)
-        return cleaned
-
     def get_template_names(self):
         return [f"registrations/register/{self.steps.current}.html"]
 

@@ -17,20 +17,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mantelzorg.staff_access import coordinator_required, staff_required
+from mantelzorg.uploads import safe_cell
 
 from . import reference_services
 from .reference import District, PostcodeRange, format_postcode
 from .reference_forms import UploadPostcodesForm
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _page(request, upload_form=None, status=200):
+def _page(request, upload_form=None):
     return render(request, "backoffice/postcodes.html", {
         "ranges": PostcodeRange.objects.select_related("district").order_by("first", "last"),
         "districts": District.objects.annotate(range_count=Count("postcodes")),
         "upload_form": upload_form or UploadPostcodesForm(prefix=UploadPostcodesForm.prefix),
-    }, status=status)
+    })
 
 
 @staff_required
@@ -62,11 +61,6 @@ def upload(request):
     return redirect("postcodes:overview")
 
 
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula: make it plain text."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 @staff_required
 def export(request):
     """The current table in the upload's format (the name column is skipped on upload), so
@@ -76,7 +70,7 @@ def export(request):
     writer.writerow(["van", "tot", "wijk", "naam"])
     for item in PostcodeRange.objects.select_related("district").order_by("first", "last"):
         writer.writerow([format_postcode(item.first), format_postcode(item.last),
-                         _safe_cell(item.district.cbs_code), _safe_cell(item.district.name)])
+                         safe_cell(item.district.cbs_code), safe_cell(item.district.name)])
     response = HttpResponse(out.getvalue().encode("utf-8-sig"),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="postcodegebieden.csv"'

@@ -276,3 +276,17 @@ def test_django_request_log_of_a_token_path_says_token(client):
     finally:
         logger.removeHandler(handler)
     assert handler.lines == ["django.request WARNING Not Found: /afmelden/[token]"]
+
+
+def test_gunicorns_error_log_of_a_token_path_says_token(capsys):
+    """gunicorn logs a failed request's URI on its own error logger, outside Django's."""
+    from gunicorn.config import Config
+
+    from mantelzorg.logredact import AccessLogger
+
+    logger = AccessLogger(Config())
+    logger.error("Error handling request %s", "/mijn-gegevens/link/live-secret-token")
+    logger.error("Error handling request %(uri)s", {"uri": "/bevestigen/another-secret"})
+    err = capsys.readouterr().err
+    assert "live-secret-token" not in err and "another-secret" not in err
+    assert "/mijn-gegevens/link/[token]" in err and "/bevestigen/[token]" in err

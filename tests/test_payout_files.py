@@ -14,6 +14,7 @@ from appreciation import payouts
 from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, RequestState
 from mantelzorg import clock
 
+from .test_staff_auth import login_fully
 from .test_waardering_payouts import approved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
@@ -62,24 +63,24 @@ def test_the_sweep_removes_only_old_payment_files_no_batch_references(
                     age=datetime.timedelta(minutes=1))  # its batch may still be committing
     elsewhere = file_at(media / "printbatches" / "old.pdf", b"%PDF")
 
-    assert payouts.remove_orphan_payment_files() == 1
+    assert payouts.set_aside_orphan_payment_files() == 1
 
     # Moved aside, not deleted: it may be the only record of a file sent to the bank.
     assert not orphan.exists()
     aside = media / payouts.ORPHAN_DIRECTORY / "MZW2026B999998.xml"
     assert aside.read_bytes() == b"<Document/>"
     assert referenced.exists() and young.exists() and elsewhere.exists()
-    assert payouts.remove_orphan_payment_files() == 0  # a second run changes nothing
+    assert payouts.set_aside_orphan_payment_files() == 0  # a second run changes nothing
     # Ten minutes later the young file counts as left behind too.
     later = clock.now() + payouts.ORPHAN_FILE_MIN_AGE
-    assert payouts.remove_orphan_payment_files(now=later) == 1
+    assert payouts.set_aside_orphan_payment_files(now=later) == 1
     assert not young.exists() and referenced.exists()
     # Files set aside go after ORPHAN_KEEP (names and IBANs are kept no longer than needed).
     set_age(aside, payouts.ORPHAN_KEEP - datetime.timedelta(minutes=1))
-    payouts.remove_orphan_payment_files()
+    payouts.set_aside_orphan_payment_files()
     assert aside.exists()
     set_age(aside, payouts.ORPHAN_KEEP + datetime.timedelta(minutes=1))
-    payouts.remove_orphan_payment_files()
+    payouts.set_aside_orphan_payment_files()
     assert not aside.exists() and referenced.exists()
 
 
@@ -129,6 +130,10 @@ def test_payment_files_are_only_reachable_through_the_coordinators_download(
     for path in (f"/media/{batch.export.name}", f"/{batch.export.name}",
                  f"/var/media/{batch.export.name}"):
         assert anonymous.get(path).status_code == 404, path
-    download = anonymous.get(f"/backoffice/betalingen/batch/{batch.pk}/bestand/")
-    assert download.status_code in (302, 403)
-    assert b"EndToEndId" not in download.content
+    url = f"/backoffice/betalingen/batch/{batch.pk}/bestand/"
+    assert anonymous.get(url).status_code == 302  # to the staff sign-in
+    staff = Client()
+    login_fully(staff, "coordinator")
+    response = staff.get(url)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200 and b"<EndToEndId>" in content

@@ -256,3 +256,10 @@ def test_the_page_follows_the_accessibility_conventions(as_coordinator):
     assert 'role="alert"' in page and 'href="#id_tabel-file"' in page
     assert re.search(r'<a href="/backoffice/postcodes/" aria-current="page">', page)
     assert "<caption>" in page and '<th scope="col">' in page and page.count("<h1") == 1
+
+
+def test_a_header_cell_beyond_the_csv_field_limit_is_refused_not_a_500():
+    """Python's csv module refuses fields over 131,072 characters; the file fits in 1 MB."""
+    with pytest.raises(TableRefused):
+        parse_postcode_table("van;tot;wijk" + "x" * 140_000 + "\n3841 AA;3841 ZZ;Centrum\n",
+                             District.objects.none())

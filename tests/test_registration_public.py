@@ -274,11 +274,10 @@ def test_tampered_confirmation_links_are_refused(client, token):
 
 
 @pytest.mark.django_db
-def test_a_step_reads_the_rules_once_and_validates_stored_steps_once(
-        client, django_assert_max_num_queries):
+def test_a_step_reads_the_rules_once(client, django_assert_max_num_queries):
     """Under load every query of a step counts (make bench-load): a step reads the session,
-    the rules once and writes the session, however often the wizard asks for the rules or
-    for the first step's answers (deciding the guardian step, the young texts)."""
+    the rules once and writes the session, however often the wizard needs the rules
+    (deciding the guardian step, the young texts, checking the date of birth)."""
     client.get("/aanmelden/over-mij")
     for step, data in [("over-mij", ABOUT), ("naaste", RECIPIENT), ("contact", CONTACT),
                        ("belasting", SKIP_BURDEN), ("controleren", CHECK)]:

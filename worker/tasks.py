@@ -242,14 +242,14 @@ def render_newsletter_preview(newsletter_id: int) -> bool:
 def expire_waardering_questions() -> dict:
     """The daily waardering upkeep. Requests whose question went unanswered in time are
     rejected, with a letter; payment files no batch references (a batch killed before its
-    commit) are removed, so no second file with the same payments lies beside the real one.
-    Safe to run twice: only requests still waiting for an answer move, and a removed file
-    is gone."""
-    from appreciation.payouts import remove_orphan_payment_files
+    commit) are moved aside, so no second file with the same payments lies beside the real
+    one. Safe to run twice: only requests still waiting for an answer move, and a file moved
+    aside is no longer in the batch folder."""
+    from appreciation.payouts import set_aside_orphan_payment_files
     from appreciation.services import expire_information_requests
 
     return {"expired": expire_information_requests(),
-            "orphan_payment_files": remove_orphan_payment_files()}
+            "orphan_payment_files": set_aside_orphan_payment_files()}
 
 
 @shared_task(name="worker.close_campaigns")
