@@ -16,6 +16,7 @@ TEST_VAR_DIR = MANTELZORG_VAR_DIR="$(CURDIR)/var/test"
 test:
 	scripts/bootstrap.sh --test
 	uv run --frozen ruff check .
+	uv run --frozen lint-imports
 	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_ARGS)
 
 # The suite without the browser tests, for a quick check while working.
@@ -30,6 +31,7 @@ test-services-stop:
 
 lint:
 	uv run --frozen ruff check .
+	uv run --frozen lint-imports
 
 # Benchmarks (not tests): each prints a last line `BENCH <name> key=value …`.
 bench-retention:

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import AppreciationYear, Campaign
-from .services import copy_next_year
+from .waardering.services import copy_next_year
 
 
 @admin.register(AppreciationYear)

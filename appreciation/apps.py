@@ -2,7 +2,13 @@ from django.apps import AppConfig
 
 
 class AppreciationConfig(AppConfig):
-    """The yearly mantelzorgwaardering and the summer zwemkaartjes (built in later issues)."""
+    """The yearly mantelzorgwaardering and the campaigns (zwemkaartjes, attentie)."""
 
     name = "appreciation"
     verbose_name = "Waardering en zwemkaartjes"
+
+    def ready(self):
+        from . import letters, receivers
+
+        letters.register()
+        receivers.connect()

@@ -137,7 +137,7 @@ def fill(year: int) -> int:
 
     from appreciation.models import AppreciationYear, PaymentBatch
     from appreciation.models.campaigns import Campaign
-    from mantelzorg import clock
+    from core import clock
     from registrations.models import District
     from worker.models import Newsletter
 
@@ -171,8 +171,8 @@ def main() -> None:
         from django.db import connection
         from django.urls import reverse
 
+        from core import clock
         from insight.reports import annual_figures
-        from mantelzorg import clock
 
         year = clock.today().year - 1
         started = time.perf_counter()

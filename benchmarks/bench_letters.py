@@ -17,6 +17,8 @@ from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
+from registrations.models import RegistrationLetter
+
 LETTERS = int(os.environ.get("BENCH_LETTERS", "1000"))
 BASELINE = int(os.environ.get("BENCH_BASELINE_LETTERS", "100"))
 CHUNK = 250
@@ -46,10 +48,10 @@ def main() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from mantelzorg import clock
+    from core import clock
     from registrations.models import Caregiver, State
     from worker import letters as letter_module
-    from worker.models import Letter, LetterKind
+    from worker.models import Letter
 
     call_command("migrate", verbosity=0)
     today = clock.today()
@@ -61,7 +63,7 @@ def main() -> None:
                   care_end_reason="overlijden", registered_on=datetime.date(2020, 1, 1))
         for i in range(LETTERS))
     batch = Letter.objects.bulk_create(
-        Letter(kind=LetterKind.RETENTION_NOTICE, caregiver=person,
+        Letter(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=person,
                dedupe_key=f"bench:{person.pk}", created_at=clock.now()) for person in people)
     batch = list(Letter.objects.select_related("caregiver").filter(pk__in=[b.pk for b in batch]))
 

@@ -79,8 +79,8 @@ def setup_database(bench_url: str) -> tuple[str, int]:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from mantelzorg import clock
-    from mantelzorg.staff_services import create_staff_user
+    from core import clock
+    from mantelzorg.services_staff import create_staff_user
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # as the Dockerfile does

@@ -75,7 +75,7 @@ def prepare_run(db_name: str, recipients: int, make_target: str) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from mantelzorg import clock
+    from core import clock
     from mantelzorg.celery import app
 
     call_command("migrate", verbosity=0)

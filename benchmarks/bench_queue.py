@@ -130,7 +130,7 @@ def fill(today) -> dict:
     from django.db import connection
 
     from appreciation.models import AppreciationYear, PaymentBatch
-    from mantelzorg import clock
+    from core import clock
     from registrations.models import District
 
     for year in range(today.year - 3, today.year + 1):
@@ -177,7 +177,7 @@ def main() -> None:
         from django.db import connection
         from django.urls import reverse
 
-        from mantelzorg import clock
+        from core import clock
         from registrations.models import District
 
         today = clock.today()
@@ -187,7 +187,7 @@ def main() -> None:
               f"{counts['requests']} requests; this year: {counts['this_year']}")
 
         client = consulent_client()
-        url = reverse("waardering_bo:queue")
+        url = reverse("appreciation:review_queue")
         if EXPLAIN:
             with connection.execute_wrapper(Explainer()):
                 client.get(url)

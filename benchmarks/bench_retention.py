@@ -301,7 +301,7 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
-        from mantelzorg import clock
+        from core import clock
         from registrations import retention
 
         call_command("migrate", verbosity=0)

@@ -5,7 +5,7 @@ the end unless BENCH_KEEP_DB=1), migrates it, and adds 10,000 caregivers with on
 bank request each (bulk inserts; no transitions, no letters). Files go to a temporary
 MANTELZORG_VAR_DIR, removed at the end.
 
-Then it times `appreciation.payouts.create_payment_batch` end to end, cold, as the first
+Then it times `appreciation.waardering.payouts.create_payment_batch` end to end, cold, as the first
 batch of a fresh process: claiming the rows (SELECT … FOR UPDATE SKIP LOCKED), 10,000 logged
 transitions, building the pain.001.001.03 file, parsing the XSD (once per process),
 validating the file with xmlschema, and storing it. The parts are timed separately by
@@ -66,8 +66,8 @@ def fill(today: datetime.date):
         RequestState,
         Route,
     )
-    from mantelzorg import clock
-    from mantelzorg.staff_services import create_staff_user
+    from core import clock
+    from mantelzorg.services_staff import create_staff_user
     from registrations.models import Caregiver, State
 
     year = AppreciationYear.objects.create(
@@ -113,9 +113,9 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
-        from appreciation import payouts
         from appreciation.models import PayoutForm, RequestState
-        from mantelzorg import clock
+        from appreciation.waardering import payouts
+        from core import clock
 
         call_command("migrate", verbosity=0)
         started = time.perf_counter()

@@ -85,7 +85,7 @@ def consulent_client():
     """A test Client logged in as a consulent (demo mode: no second factor)."""
     from django.test import Client
 
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     client = Client()
     client.force_login(create_staff_user("bench-consulent", "bench-wachtwoord-42",

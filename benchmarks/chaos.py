@@ -14,7 +14,7 @@ that restarting them never disturbs the test services or anyone else's. All traf
    checks in the database that every person who reached /aanmelden/verstuurd is stored once
    and whole (care recipient, consent, e-mail confirmation token).
 3. worker_killed_sepa / worker_killed_print_batch: kill -9 during a SEPA batch (a subprocess
-   running appreciation.payouts.create_payment_batch: after 1.5 s, and right after the
+   running appreciation.waardering.payouts.create_payment_batch: after 1.5 s, and right after the
    file is written but before the commit, CHAOS_KILL_AFTER_FILE) and during
    worker.make_print_batches in the worker; run again; check nothing is in two batches,
    every file exists, no end-to-end id twice (also not in files no batch references, after
@@ -40,6 +40,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from registrations.models import RegistrationLetter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_newsletter import ROOT, fill_recipients, free_port  # noqa: E402
@@ -162,7 +164,7 @@ def report(line: str) -> None:
 # --- 1. Redis restarted while a newsletter goes out -------------------------------------
 
 def redis_restart_newsletter(logs: Path, smtp_port: int) -> None:
-    from mantelzorg import clock
+    from core import clock
     from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
     from worker.newsletters import STUCK_AFTER, queue_senders, reap_stuck_deliveries, schedule
 
@@ -519,7 +521,7 @@ def payment_files(year) -> tuple[list[Path], list[Path]]:
 
 def set_aside(year) -> list[str]:
     """The year's payment files moved out of the batch folder (no batch referenced them)."""
-    from appreciation.payouts import ORPHAN_DIRECTORY
+    from appreciation.waardering.payouts import ORPHAN_DIRECTORY
 
     return glob.glob(str(Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / ORPHAN_DIRECTORY
                          / f"MZW{year.year}B*.xml"))
@@ -535,9 +537,9 @@ def sepa_kill_point(year, kill: str, kill_after: float | None, **env: str) -> No
     files no batch references as the daily job does (clock moved past their minimum age)."""
     from django.db import connection
 
-    from appreciation import payouts
     from appreciation.models import AppreciationRequest, PaymentBatch, RequestState
-    from mantelzorg import clock
+    from appreciation.waardering import payouts
+    from core import clock
 
     first = run_sepa_child(year.pk, kill_after=kill_after, **env)
     second = run_sepa_child(year.pk, kill_after=None)
@@ -578,13 +580,13 @@ def worker_killed_sepa() -> None:
 
     import bench_sepa
 
-    from mantelzorg import clock
+    from core import clock
 
     bench_sepa.PAYMENTS = PAYMENTS
     year, coordinator = bench_sepa.fill(clock.today())
     sepa_kill_point(year, "timer_1.5s", kill_after=1.5)
     # A second year with its own approved requests (fill makes the coordinator once).
-    with mock.patch("mantelzorg.staff_services.create_staff_user", return_value=coordinator):
+    with mock.patch("mantelzorg.services_staff.create_staff_user", return_value=coordinator):
         other_year, _ = bench_sepa.fill(datetime.date(clock.today().year - 1, 6, 1))
     sepa_kill_point(other_year, "after_file", kill_after=None, CHAOS_KILL_AFTER_FILE="1")
 
@@ -592,9 +594,9 @@ def worker_killed_sepa() -> None:
 def worker_killed_print_batch(logs: Path) -> None:
     from django.db import connection
 
-    from mantelzorg import clock
+    from core import clock
     from registrations.models import Caregiver, State
-    from worker.models import Letter, LetterKind, LetterStatus, PrintBatch
+    from worker.models import Letter, LetterStatus, PrintBatch
     from worker.tasks import make_print_batches
 
     today = clock.today()
@@ -607,7 +609,8 @@ def worker_killed_print_batch(logs: Path) -> None:
                   care_end_reason="overlijden", registered_on=datetime.date(2020, 1, 1))
         for i in range(LETTERS))
     letters = Letter.objects.bulk_create(
-        Letter(kind=LetterKind.RETENTION_NOTICE, caregiver=person, status=LetterStatus.TO_PRINT,
+        Letter(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=person,
+               status=LetterStatus.TO_PRINT,
                channel="post", dedupe_key=f"chaos-print:{person.pk}", created_at=clock.now())
         for person in people)
     ids = [letter.pk for letter in letters]

@@ -34,7 +34,7 @@ def main() -> None:
     smtp_port = prepare_run("chaos_mailing", RECIPIENTS, "chaos-mailing")
     from django.db import connection
 
-    from mantelzorg import clock
+    from core import clock
     from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
     from worker.newsletters import STUCK_AFTER, queue_senders, reap_stuck_deliveries, schedule
 

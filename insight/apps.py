@@ -2,5 +2,12 @@ from django.apps import AppConfig
 
 
 class InsightConfig(AppConfig):
+    """Annual figures and charts, the burden signal, contact moments and follow-up."""
+
     name = "insight"
     verbose_name = "Inzicht en nazorg"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

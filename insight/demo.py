@@ -8,7 +8,7 @@ last year. Loaded once: nothing is added when any self-check exists.
 import datetime
 import random
 
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, State
 
 from . import services

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mantelzorg import clock
-from registrations.forms import DutchDateField, TextField, refuse_control_characters
+from core import clock
+from core.fields import DutchDateField, TextField, refuse_control_characters
 
 from .models import ContactKind, TaskKind
 

@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mantelzorg import clock
+from core import clock
+from registrations.burden import CheckContext
 
 
 def validate_day_list(value: str) -> None:
@@ -58,13 +59,6 @@ class InsightRules(models.Model):
     def aftercare_offsets(self) -> list[int]:
         return sorted({int(part) for part in self.aftercare_days.split(",")
                        if part.strip().isdigit() and int(part) > 0})
-
-
-class CheckContext(models.TextChoices):
-    REGISTRATION = "aanmelding", _("Bij de aanmelding")
-    WAARDERING = "waardering", _("Bij de waardering")
-    SELF_SERVICE = "mijn_gegevens", _("In Mijn gegevens")
-    CONSULENT = "consulent", _("Met een consulent")
 
 
 class BurdenCheck(models.Model):

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from appreciation.models import AgeGroup, AppreciationRequest, RequestState
 from appreciation.models.campaigns import CampaignKind, CampaignRequest, CampaignRequestState
-from mantelzorg import clock
-from mantelzorg.formats import dutch_number, euros
+from core import clock
+from core.formats import dutch_number, euros
 from registrations.models import Caregiver, District, RegistrationRules
 from worker.models import Delivery, DeliveryStatus, Letter, LetterKind, LetterStatus
 

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mantelzorg import clock
+from core import clock
 
 from .models import FollowUpTask, TaskKind
 

@@ -1,7 +1,8 @@
 """Every write about burden checks, contact moments and follow-up tasks.
 
-Registration services call `schedule_aftercare` / `cancel_aftercare` when care ends or
-resumes, and `cancel_open_tasks` when a registration ends, inside their own transactions.
+The registrations' signals (insight/receivers.py) call `schedule_aftercare` /
+`cancel_aftercare` when care ends or resumes, and `cancel_open_tasks` when registrations end,
+inside the sender's transaction.
 """
 
 import datetime
@@ -9,10 +10,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from mantelzorg import clock
+from core import clock
+from core.dates import add_months
+from registrations import burden
 from registrations.models import CareEndReason
 
-from . import burden
 from .models import (
     BurdenCheck,
     ContactMoment,
@@ -51,8 +53,6 @@ def _open_burden_task(caregiver, check, rules) -> None:
 
 def check_due(caregiver) -> bool:
     """Offer the self-check in Mijn gegevens when the last one is older than the setting."""
-    from registrations.models import add_months
-
     last = caregiver.burden_checks.order_by("-answered_at").first()
     if last is None:
         return True
@@ -102,11 +102,20 @@ def cancel_aftercare(caregiver, reason: str = "") -> int:
     return _cancel(caregiver, [TaskKind.AFTERCARE], reason or _("Zorgt weer voor iemand"))
 
 
-def cancel_open_tasks(caregiver, reason: str) -> int:
-    return _cancel(caregiver, TaskKind.values, reason)
+def cancel_open_tasks(caregiver_ids, reason: str) -> int:
+    """Registrations ended: their open tasks are no longer needed (ids or a queryset)."""
+    return FollowUpTask.objects.filter(
+        caregiver__in=caregiver_ids, done_at__isnull=True, cancelled_at__isnull=True,
+    ).update(cancelled_at=clock.now(), cancel_reason=reason[:200])
 
 
 def _cancel(caregiver, kinds, reason) -> int:
     return FollowUpTask.objects.filter(
         caregiver=caregiver, kind__in=kinds, done_at__isnull=True,
         cancelled_at__isnull=True).update(cancelled_at=clock.now(), cancel_reason=reason[:200])
+
+
+def erase_contact_outcomes(caregiver_ids) -> int:
+    """Contact moments keep date and kind (the visit counts), not what was said."""
+    return ContactMoment.objects.filter(caregiver__in=caregiver_ids).exclude(
+        outcome="").update(outcome="")

@@ -1,6 +1,15 @@
 """Celery tasks of the insight app."""
 
 from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+
+from core import clock
+from worker.letters import font_config
+
+from .charts import report_context, report_path
 
 
 @shared_task(name="insight.render_annual_report")
@@ -11,21 +20,12 @@ def render_annual_report(year: int) -> str:
     (`reports/jaarverslag-<year>.pdf`), replacing an older file; running it twice leaves
     one file. WeasyPrint runs here, in a worker, never in a web request.
     """
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
-    from mantelzorg import clock
-    from worker.letters import _font_config
-
-    from .views_dashboard import report_context, report_path
+    from weasyprint import HTML  # only workers render PDFs; web processes never load it
 
     context = {**report_context(year), "made_on": clock.today()}
     html = render_to_string("insight/annual_report.html", context)
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=_font_config(), pdf_variant="pdf/ua-1")
+        font_config=font_config(), pdf_variant="pdf/ua-1")
     path = report_path(year)
     if default_storage.exists(path):
         default_storage.delete(path)

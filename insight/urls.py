@@ -1,13 +1,10 @@
-"""The annual dashboard (mounted under /backoffice/inzicht/)."""
+"""Every URL of insight, under the `insight` namespace."""
 
-from django.urls import path
-
-from . import views_dashboard
+from django.urls import include, path
 
 app_name = "insight"
 urlpatterns = [
-    path("", views_dashboard.dashboard, name="dashboard"),
-    path("<int:year>.csv", views_dashboard.export_csv, name="csv"),
-    path("<int:year>/pdf-maken/", views_dashboard.make_pdf, name="make_pdf"),
-    path("<int:year>.pdf", views_dashboard.download_pdf, name="pdf"),
+    path("backoffice/opvolging/", include("insight.urls_backoffice")),
+    path("backoffice/inzicht/", include("insight.urls_dashboard")),
+    path("mijn-gegevens/", include("insight.urls_selfservice")),
 ]

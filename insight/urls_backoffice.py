@@ -4,11 +4,11 @@ from django.urls import path
 
 from . import views_backoffice as views
 
-app_name = "opvolging"
 urlpatterns = [
-    path("", views.task_list, name="list"),
-    path("mantelzorger/<int:caregiver_pk>/taak/<int:pk>/", views.answer_task, name="answer"),
+    path("", views.task_list, name="followup_list"),
+    path("mantelzorger/<int:caregiver_pk>/taak/<int:pk>/", views.answer_task,
+         name="followup_answer"),
     path("mantelzorger/<int:caregiver_pk>/taak/<int:pk>/annuleren/", views.cancel_task,
-         name="cancel"),
-    path("mantelzorger/<int:pk>/contact/", views.record_contact, name="contact"),
+         name="followup_cancel"),
+    path("mantelzorger/<int:pk>/contact/", views.record_contact, name="followup_contact"),
 ]

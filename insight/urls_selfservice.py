@@ -4,9 +4,7 @@ from django.urls import path
 
 from . import views_selfservice
 
-app_name = "selfcheck"
-
 urlpatterns = [
     path("zelftest", views_selfservice.self_check, name="self_check"),
-    path("zelftest/uitslag", views_selfservice.result, name="result"),
+    path("zelftest/uitslag", views_selfservice.result, name="self_check_result"),
 ]

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from mantelzorg import clock
-from mantelzorg.staff_access import staff_required
+from core import clock
+from core.staff_access import staff_required
 from registrations.models import Caregiver, State
 from registrations.services import log_staff_access
 
@@ -50,7 +50,7 @@ def _closed_message(task: FollowUpTask) -> str:
 
 def _refuse_closed(request, task):
     messages.info(request, _closed_message(task))
-    return redirect("opvolging:list")
+    return redirect("insight:followup_list")
 
 
 @staff_required
@@ -68,7 +68,7 @@ def answer_task(request, caregiver_pk, pk):
             task.refresh_from_db()
             return _refuse_closed(request, task)
         messages.success(request, _("Het contact is vastgelegd. De taak is afgehandeld."))
-        return redirect("opvolging:list")
+        return redirect("insight:followup_list")
     if request.method == "GET":
         log_staff_access(request.user, caregiver, "opvolging")
     return render(request, "insight/backoffice/answer_task.html", {
@@ -86,7 +86,7 @@ def cancel_task(request, caregiver_pk, pk):
             task.refresh_from_db()
             return _refuse_closed(request, task)
         messages.success(request, _("De taak is geannuleerd."))
-        return redirect("opvolging:list")
+        return redirect("insight:followup_list")
     return render(request, "insight/backoffice/cancel_task.html", {
         "caregiver": task.caregiver, "task": task, "reason": selectors.reason(task),
         "form": form})
@@ -99,11 +99,11 @@ def record_contact(request, pk):
     if caregiver.state == State.GEWIST:
         messages.error(request, _("Van deze inschrijving zijn de gegevens gewist. U kunt geen "
                                   "contact meer vastleggen."))
-        return redirect("caregivers:detail", pk=pk)
+        return redirect("registrations:caregiver_detail", pk=pk)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.record_contact(caregiver, request.user, **form.cleaned_data)
         messages.success(request, _("Het contact is vastgelegd."))
-        return redirect("caregivers:detail", pk=pk)
+        return redirect("registrations:caregiver_detail", pk=pk)
     return render(request, "insight/backoffice/record_contact.html",
                   {"caregiver": caregiver, "form": form})

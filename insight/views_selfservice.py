@@ -1,9 +1,10 @@
 """The caregiver's side of the burden self-check: the page in Mijn gegevens and the result.
 
 The check is offered at three places (registration, waardering request, Mijn gegevens);
-each stores it through `services.record_burden_check` and then shows the same result page.
-The result page reads only what the session says (high or not, "je" or "u", where to go on),
-so it shows no personal data and needs no sign-in: a person who just registered sees it too.
+each announces it (registrations/burden.py), insight stores it (services.record_burden_check)
+and then shows the same result page. The result page reads only what the session says (the
+score, "je" or "u", where to go on), so it shows no personal data and needs no sign-in: a
+person who just registered sees it too.
 """
 
 from django.conf import settings
@@ -13,32 +14,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from registrations.burden import RESULT_SESSION_KEY, CheckContext, record_and_remember
+from registrations.forms_burden import BurdenCheckForm
 from registrations.selfservice_session import caregiver_required
 
-from . import services
-from .forms import BurdenCheckForm
-from .models import CheckContext, InsightRules
+from .models import InsightRules
 
-RESULT_SESSION_KEY = "burden_check_result"
 # Where the result page goes on, per place the check was filled in (never from the request).
 NEXT_STEP = {
     CheckContext.REGISTRATION: ("registrations:register_sent",
                                 _("Verder: wat gebeurt er nu met uw aanmelding?")),
-    CheckContext.WAARDERING: ("waardering:sent",
+    CheckContext.WAARDERING: ("appreciation:waardering_sent",
                               _("Verder: wat gebeurt er nu met uw aanvraag?")),
     CheckContext.SELF_SERVICE: ("registrations:my_data", _("Terug naar Mijn gegevens")),
 }
 # MantelzorgNL's national helpline for caregivers.
 MANTELZORGLIJN = {"phone": "030 760 60 55", "url": "https://www.mantelzorg.nl"}
-
-
-def record_and_remember(request, caregiver, answers, context: str, *, young: bool) -> str:
-    """Store a filled-in check and keep its outcome for the result page; returns that
-    page's URL. The session holds no answers, only whether the score was high."""
-    check = services.record_burden_check(caregiver, answers, context)
-    request.session[RESULT_SESSION_KEY] = {
-        "heavy": check.heavy, "young": young, "context": context}
-    return reverse("selfcheck:result")
 
 
 @never_cache
@@ -66,10 +57,13 @@ def result(request):
     if not outcome or outcome.get("context") not in NEXT_STEP:
         return redirect("home")
     url_name, next_label = NEXT_STEP[outcome["context"]]
+    rules = InsightRules.current()
+    heavy = outcome["score"] >= rules.heavy_from_score if "score" in outcome \
+        else bool(outcome.get("heavy"))  # a session from before the score was kept
     return render(request, "insight/selfcheck/result.html", {
-        "heavy": outcome["heavy"],
+        "heavy": heavy,
         "young": outcome["young"],
-        "days": InsightRules.current().call_back_within_days,
+        "days": rules.call_back_within_days,
         "servicepunt": settings.LETTER_SENDER,
         "mantelzorglijn": MANTELZORGLIJN,
         "next_url": reverse(url_name),

@@ -5,8 +5,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from . import roles
-from .staff_access import second_factor_ok
+from core import roles
+from core.staff_access import second_factor_ok
 
 
 class StaffAdminSite(admin.AdminSite):

@@ -9,7 +9,7 @@ class MantelzorgConfig(AppConfig):
     verbose_name = "Mantelzorg"
 
     def ready(self):
-        from . import roles
+        from core import roles
 
         post_migrate.connect(roles.ensure_roles, dispatch_uid="mantelzorg.ensure_roles")
 

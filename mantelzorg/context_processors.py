@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from . import roles
+from core import roles
 
 
 def site(request):

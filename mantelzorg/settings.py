@@ -13,7 +13,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from worker.schedule import beat_schedule
+from mantelzorg.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -62,12 +62,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_fsm_log",
-    "mantelzorg",
+    # Lowest layer first (docs/ARCHITECTURE.md); core is a plain package, not an app.
+    "worker",
     "registrations",
     "appreciation",
-    "worker",
     "insight",
+    "mantelzorg",
 ]
+
+# Who the mail engine (worker) writes to: its letters and deliveries point at this model, as
+# auth's users point at AUTH_USER_MODEL, so the engine itself names no domain model.
+MAIL_RECIPIENT_MODEL = "registrations.Caregiver"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -134,8 +139,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "staff:login"
-LOGIN_REDIRECT_URL = "backoffice:dashboard"
+LOGIN_URL = "mantelzorg:staff_login"
+LOGIN_REDIRECT_URL = "mantelzorg:dashboard"
 
 # Brute-force protection: after AXES_FAILURE_LIMIT wrong passwords the account is locked
 # for AXES_COOLOFF_MINUTES; so is an address that keeps guessing across accounts.
@@ -147,7 +152,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 # Behind PROXY_COUNT proxies the client is in X-Forwarded-For (django-ipware is not used).
-AXES_CLIENT_IP_CALLABLE = "mantelzorg.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 
 OTP_TOTP_ISSUER = "Servicepunt Mantelzorg Harderwijk"
 
@@ -255,7 +260,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Link tokens in paths (a 404 of a sign-in link logs its path) become [token].
-    "filters": {"redact_tokens": {"()": "mantelzorg.logredact.RedactTokens"}},
+    "filters": {"redact_tokens": {"()": "core.logredact.RedactTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
                              "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -289,7 +294,7 @@ PAYOUT_ACCOUNT = {
     "bic": env.str("PAYOUT_ACCOUNT_BIC", default="ABNANL2A"),
 }
 
-# Rate limits (mantelzorg/ratelimit.py), fixed windows counted in the cache. A limit of 0
+# Rate limits (core/ratelimit.py), fixed windows counted in the cache. A limit of 0
 # switches that one off; RATELIMIT_ENABLED=off all of them (e.g. for a load test).
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 RATELIMIT_LINK_PER_ADDRESS = env.int("RATELIMIT_LINK_PER_ADDRESS", default=5)

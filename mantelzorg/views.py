@@ -6,10 +6,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from core.staff_access import staff_required
 from registrations.selectors import caregiver_counts
 
 from .celery import app as celery_app
-from .staff_access import staff_required
 
 
 def home(request):

@@ -8,7 +8,7 @@ not the real map: coordinators enter the real ranges in Beheer.
 import datetime
 import random
 
-from mantelzorg import clock
+from core import clock
 
 from .models import (
     CareEndReason,

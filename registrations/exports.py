@@ -10,7 +10,7 @@ import re
 
 from django_fsm_log.models import StateLog
 
-from mantelzorg import clock
+from core import clock
 from worker.models import Letter
 
 from .models import Caregiver, CareKind, State

@@ -6,7 +6,6 @@ No BSN anywhere. Health information only as a coarse optional category on the ca
 recipient, never as free text, and never shown in lists, logs or exports.
 """
 
-import calendar
 import datetime
 import hashlib
 
@@ -14,18 +13,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from mantelzorg import clock
+from core import clock
+from core.dates import add_months
+from core.postcodes import format_postcode, normalise_postcode
+from core.transitions import logged_transition
 
 from .reference import (  # noqa: F401  (re-exported: the app's models live here)
     District,
     PostcodeRange,
     RegistrationRules,
-    format_postcode,
-    normalise_postcode,
-    validate_postcode,
 )
 
 
@@ -37,10 +35,20 @@ class State(models.TextChoices):
     GEWIST = "gewist", _("Gegevens gewist")
 
 
+# Registrations that are still running: they can sign in, be found and get links.
+LINK_STATES = [State.AANGEMELD, State.ACTIEF, State.VOORMALIG]
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("Per e-mail")
     POST = "post", _("Per post")
     NONE = "none", _("Liever geen post of e-mail")
+
+
+class RegistrationLetter(models.TextChoices):
+    """The registrations' letter kinds (registered with the mail engine in mail.py)."""
+
+    RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
 
 
 class CareEndReason(models.TextChoices):
@@ -62,14 +70,6 @@ class Source(models.TextChoices):
     ONLINE = "online", _("Online aangemeld")
     CONSULENT = "consulent", _("Door consulent ingeschreven")
     WAARDERING = "waardering", _("Via de mantelzorgwaardering")
-
-
-def logged_transition(**kwargs):
-    """A django-fsm transition that django-fsm-log records with who (`by`) and why
-    (`description`)."""
-    def decorate(method):
-        return fsm_log_by(fsm_log_description(transition(**kwargs)(method)))
-    return decorate
 
 
 class Caregiver(ConcurrentTransitionMixin, models.Model):
@@ -234,21 +234,6 @@ def anonymise_fields(caregiver: Caregiver) -> None:
     caregiver.migration_background = False
     caregiver.target_group_consent_at = None
     caregiver.erased_on = clock.today()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` plus whole months; the 29th–31st fall back to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def last_day_reaching(limit: datetime.date, months: int) -> datetime.date:
-    """The latest day d with add_months(d, months) <= limit (for set-based date filters)."""
-    day = add_months(limit, -months)
-    while add_months(day + datetime.timedelta(days=1), months) <= limit:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 class Relationship(models.TextChoices):

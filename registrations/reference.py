@@ -4,7 +4,6 @@ The postcode→wijk table is data, not code: no public table exists offline, and
 boundaries change. A postcode that matches no range belongs to no wijk ("onbekend").
 """
 
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,22 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
-
-
-def normalise_postcode(value: str) -> str:
-    """'3841 ab' → '3841AB': how postcodes are stored and compared."""
-    return re.sub(r"\s+", "", value or "").upper()
-
-
-def format_postcode(value: str) -> str:
-    """'3841AB' → '3841 AB', as Dutch letters and pages show it."""
-    return f"{value[:4]} {value[4:]}" if len(value) == 6 else value
-
-
-def validate_postcode(value: str):
-    if not POSTCODE_RE.match(normalise_postcode(value)):
-        raise ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
+from core.postcodes import (  # noqa: F401  (re-exported for the migrations)
+    POSTCODE_RE,
+    format_postcode,
+    normalise_postcode,
+    validate_postcode,
+)
 
 
 class District(models.Model):

@@ -1,5 +1,5 @@
 """Retention: former caregivers stay two years, then the registration ends and, after a grace
-period, personal data is erased. Run daily by beat (worker/schedule.py).
+period, personal data is erased. Run daily by beat (mantelzorg/schedule.py).
 
 Everything here is set-based SQL, never a loop over objects: it must handle a million
 registrations in well under a minute. Each step is idempotent (it selects by state and
@@ -16,9 +16,9 @@ from django.db.models import DateField, F, Value
 from django.db.models.functions import Substr, Trunc
 from django_fsm_log.models import StateLog
 
-from insight.models import ContactMoment, FollowUpTask
-from mantelzorg import clock
-from worker.models import Letter, LetterKind, LetterStatus
+from core import clock
+from core.dates import last_day_reaching
+from worker.models import Letter, LetterStatus
 
 from .models import (
     AccessToken,
@@ -27,13 +27,21 @@ from .models import (
     ConsentRecord,
     EndReason,
     Guardian,
+    RegistrationLetter,
     RegistrationRules,
     State,
-    last_day_reaching,
 )
+from .signals import caregivers_erased, registrations_ended
 
-WAARDERING_KEEPS_REGISTRATION = ["ingediend", "in_behandeling", "aanvulling_nodig",
-                                 "goedgekeurd", "in_betaalbatch"]
+# Conditions (Q objects on Caregiver) under which an unconfirmed registration is kept, e.g.
+# a waardering request still being handled; apps above register them in their ready().
+_unconfirmed_kept_while = []
+
+
+def keep_unconfirmed_while(condition) -> None:
+    """Register a callable returning a Q: unconfirmed registrations matching it don't expire."""
+    if condition not in _unconfirmed_kept_while:
+        _unconfirmed_kept_while.append(condition)
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ def create_end_notices(today: datetime.date, rules: RegistrationRules) -> int:
     select_sql, params = due.order_by().values(
         row_id=F("pk"), ended=F("care_ended_on")).query.sql_with_params()
     table = Letter._meta.db_table
-    kind = LetterKind.RETENTION_NOTICE
+    kind = RegistrationLetter.RETENTION_NOTICE
     with connection.cursor() as cursor:
         cursor.execute(
             # One notice per end of care: care that resumes and ends again gets a new one.
@@ -110,9 +118,8 @@ def _end(queryset, source: str, reason: str, description: str, today: datetime.d
     """End the registrations in `queryset` today, logging each transition; follow-up
     tasks still open for them are cancelled."""
     _log_transitions(queryset, source, State.BEEINDIGD, "end_registration", description)
-    FollowUpTask.objects.filter(caregiver__in=queryset.values("pk"), done_at__isnull=True,
-                                cancelled_at__isnull=True).update(
-        cancelled_at=clock.now(), cancel_reason=description)
+    registrations_ended.send(sender=Caregiver, caregiver_ids=queryset.values("pk"),
+                             reason=description)
     return queryset.update(state=State.BEEINDIGD, ended_on=today, end_reason=reason)
 
 
@@ -130,11 +137,11 @@ def expire_unconfirmed(today: datetime.date, rules: RegistrationRules) -> int:
     stale = Caregiver.objects.filter(
         state=State.AANGEMELD,
         registered_on__lt=today - datetime.timedelta(days=rules.unconfirmed_expiry_days),
-    ).exclude(
-        # Registered through a waardering request that is still being handled or paid:
-        # the request needs the registration until it is decided and paid.
-        appreciation_requests__state__in=WAARDERING_KEEPS_REGISTRATION,
     )
+    for condition in _unconfirmed_kept_while:
+        # E.g. registered through a waardering request that is still being handled or
+        # paid: the request needs the registration until it is decided and paid.
+        stale = stale.exclude(condition())
     return _end(stale, State.AANGEMELD, EndReason.UNCONFIRMED, "Aanmelding nooit bevestigd",
                 today)
 
@@ -150,9 +157,7 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         model.objects.filter(caregiver__in=ids).delete()
     Letter.objects.filter(caregiver__in=ids, status=LetterStatus.QUEUED).update(
         status=LetterStatus.CANCELLED)
-    erase_waardering_requests(ids)
-    # Contact moments keep date and kind (the visit counts), not what was said.
-    ContactMoment.objects.filter(caregiver__in=ids).exclude(outcome="").update(outcome="")
+    caregivers_erased.send(sender=Caregiver, caregiver_ids=ids)
     StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Caregiver), object_id__in=ids
     ).exclude(description=None).update(description=None)
@@ -165,24 +170,6 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
         target_group_consent_at=None,
-    )
-
-
-def erase_waardering_requests(caregiver_ids) -> int:
-    """Waardering requests keep year, state, age group and amount (anonymous counts for the
-    annual report); the bank account, names, address, questions and answers go."""
-    from appreciation.models import AppreciationRequest
-
-    requests = AppreciationRequest.objects.filter(caregiver__in=caregiver_ids)
-    StateLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(AppreciationRequest),
-        object_id__in=requests.values("pk"),
-    ).exclude(description=None).update(description=None)
-    return requests.update(
-        iban=Value(""), account_holder=Value(""), recipient_name=Value(""),
-        recipient_house_number=Value(""), recipient_postcode=Substr("recipient_postcode", 1, 4),
-        requester_name=Value(""), requester_relation=Value(""), requester_contact=Value(""),
-        rejection_text=Value(""), info_question=Value(""), info_answer=Value(""),
     )
 
 

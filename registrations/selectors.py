@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django_fsm_log.models import StateLog
 
-from mantelzorg import clock
+from core import clock
+from core.dates import add_months
 
-from .models import Caregiver, RegistrationRules, StaffAccess, State, add_months
+from .models import LINK_STATES, Caregiver, RegistrationRules, StaffAccess, State
 
 POSTCODE_START_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{0,2}$")
 
@@ -104,3 +105,12 @@ def timeline(caregiver: Caregiver):
 
 def recent_staff_access(caregiver: Caregiver, limit: int = 10):
     return StaffAccess.objects.filter(caregiver=caregiver).select_related("user")[:limit]
+
+
+def find_caregiver(date_of_birth, postcode: str, house_number: str) -> Caregiver | None:
+    """A registration that is still running, matched on date of birth and address."""
+    return (Caregiver.objects
+            .filter(date_of_birth=date_of_birth, postcode=postcode.replace(" ", "").upper(),
+                    house_number__iexact=house_number.strip(), state__in=LINK_STATES,
+                    merged_into__isnull=True)
+            .order_by("registered_on", "pk").first())

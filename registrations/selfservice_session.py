@@ -13,10 +13,9 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from mantelzorg import clock
+from core import clock
 
-from .models import Caregiver
-from .services import LINK_STATES
+from .models import LINK_STATES, Caregiver
 
 SESSION_MINUTES = 30
 CAREGIVER_KEY = "selfservice_caregiver_id"

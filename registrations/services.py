@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from mantelzorg import clock
+from core import clock
+from worker.models import Letter, LetterStatus
 
 from .models import (
+    LINK_STATES,
     AccessToken,
     CareEndReason,
     Caregiver,
@@ -24,12 +26,15 @@ from .models import (
     Guardian,
     NotDuplicate,
     PostcodeRange,
+    RegistrationLetter,
     RegistrationRules,
     Source,
     StaffAccess,
     State,
     TokenPurpose,
 )
+from .signals import care_ended, care_resumed, registrations_ended
+from .tasks import send_link_mail
 
 PROCESSING_CONSENT = (
     "v1",
@@ -82,8 +87,6 @@ def issue_token(caregiver: Caregiver, purpose: str,
 
 
 def _mail_link_after_commit(caregiver, purpose, lifetime):
-    from worker.tasks import send_link_mail
-
     token, raw = issue_token(caregiver, purpose, lifetime)
     transaction.on_commit(lambda: send_link_mail.delay(token.pk, raw))
 
@@ -221,9 +224,7 @@ def end_care(caregiver: Caregiver, on: datetime.date, reason: str, by=None) -> C
     caregiver.end_care(on=on, reason=reason, by=by,
                        description=str(CareEndReason(reason).label))
     caregiver.save()
-    from insight.services import schedule_aftercare
-
-    schedule_aftercare(caregiver, on, reason)
+    care_ended.send(sender=Caregiver, caregiver=caregiver, ended_on=on, reason=reason)
     return caregiver
 
 
@@ -232,13 +233,9 @@ def resume_care(caregiver: Caregiver, by=None) -> Caregiver:
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.resume_care(by=by, description=_("Zorgt weer voor iemand"))
     caregiver.save()
-    from insight.services import cancel_aftercare
-
-    cancel_aftercare(caregiver)
+    care_resumed.send(sender=Caregiver, caregiver=caregiver)
     # The "your registration ends in a month" letter no longer applies.
-    from worker.models import Letter, LetterKind, LetterStatus
-
-    Letter.objects.filter(caregiver=caregiver, kind=LetterKind.RETENTION_NOTICE,
+    Letter.objects.filter(caregiver=caregiver, kind=RegistrationLetter.RETENTION_NOTICE,
                           status__in=[LetterStatus.QUEUED, LetterStatus.TO_PRINT],
                           print_batch__isnull=True).update(
         status=LetterStatus.CANCELLED, error="Zorg hervat")
@@ -253,9 +250,8 @@ def end_registration(caregiver: Caregiver, reason: str = EndReason.OWN_REQUEST,
     caregiver.end_registration(reason=reason, by=by,
                                description=str(EndReason(reason).label))
     caregiver.save()
-    from insight.services import cancel_open_tasks
-
-    cancel_open_tasks(caregiver, _("Inschrijving beëindigd"))
+    registrations_ended.send(sender=Caregiver, caregiver_ids=[caregiver.pk],
+                             reason=_("Inschrijving beëindigd"))
     return caregiver
 
 
@@ -281,9 +277,6 @@ def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, chan
 def unsubscribe_newsletter(caregiver: Caregiver) -> None:
     """Stop the newsletter. The registration itself stays."""
     Caregiver.objects.filter(pk=caregiver.pk).update(wants_newsletter=False)
-
-
-LINK_STATES = [State.AANGEMELD, State.ACTIEF, State.VOORMALIG]
 
 
 @transaction.atomic

@@ -4,9 +4,8 @@ from django.urls import path
 
 from . import views_reference as views
 
-app_name = "postcodes"
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("laden/", views.upload, name="upload"),
-    path("postcodegebieden.csv", views.export, name="export"),
+    path("", views.overview, name="postcodes"),
+    path("laden/", views.upload, name="postcodes_upload"),
+    path("postcodegebieden.csv", views.export, name="postcodes_export"),
 ]

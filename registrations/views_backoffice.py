@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from insight.selectors import caregiver_follow_up
-from mantelzorg.staff_access import staff_required
+from core.staff_access import staff_required
 
 from . import selectors, services
-from .backoffice_forms import CaregiverFilterForm, EndCareForm, EndRegistrationForm, Intake
+from .extensions import caregiver_page_context
+from .forms_backoffice import CaregiverFilterForm, EndCareForm, EndRegistrationForm, Intake
 from .models import Caregiver, EndReason, Source, State
 
 
@@ -51,13 +51,13 @@ def caregiver_detail(request, pk):
         "guardian": getattr(caregiver, "guardian", None),
         "consents": caregiver.consents.all(),
         "timeline": selectors.timeline(caregiver),
-        "follow_up": caregiver_follow_up(caregiver),
         "accesses": selectors.recent_staff_access(caregiver),
         "duplicates": selectors.possible_duplicates(caregiver),
         "transitions": {t.name for t in caregiver.get_available_state_transitions()},
         "end_care_form": EndCareForm(registered_on=caregiver.registered_on),
         "end_form": EndRegistrationForm(),
         "young": caregiver.state != State.GEWIST and caregiver.is_young(),
+        **caregiver_page_context(caregiver),
     })
 
 
@@ -70,7 +70,7 @@ def _run(request, caregiver, action, done_message):
                                   "Bekijk de gegevens hieronder opnieuw."))
     else:
         messages.success(request, done_message)
-    return redirect("caregivers:detail", pk=caregiver.pk)
+    return redirect("registrations:caregiver_detail", pk=caregiver.pk)
 
 
 @staff_required
@@ -87,7 +87,7 @@ def confirm_guardian(request, pk):
     caregiver = _caregiver(pk)
     if not hasattr(caregiver, "guardian"):
         messages.error(request, _("Bij deze inschrijving hoort geen ouder of voogd."))
-        return redirect("caregivers:detail", pk=pk)
+        return redirect("registrations:caregiver_detail", pk=pk)
     return _run(request, caregiver,
                 lambda: services.confirm_guardian_by_staff(caregiver, request.user),
                 _("De toestemming van de ouder of voogd is vastgelegd."))
@@ -131,7 +131,7 @@ def merge(request, pk, other_pk):
     caregiver, keep = _caregiver(pk), _caregiver(other_pk)
     if caregiver.pk == keep.pk or keep not in selectors.possible_duplicates(caregiver):
         messages.error(request, _("Deze inschrijvingen kunnen niet worden samengevoegd."))
-        return redirect("caregivers:detail", pk=pk)
+        return redirect("registrations:caregiver_detail", pk=pk)
     if request.method == "POST":
         return _run(request, caregiver,
                     lambda: services.merge_duplicate(caregiver, keep, by=request.user),
@@ -147,7 +147,7 @@ def not_duplicate(request, pk, other_pk):
     if caregiver.pk != other.pk:
         services.mark_not_duplicate(caregiver, other, by=request.user)
         messages.success(request, _("Vastgelegd: dit zijn verschillende mensen."))
-    return redirect("caregivers:detail", pk=pk)
+    return redirect("registrations:caregiver_detail", pk=pk)
 
 
 @staff_required
@@ -158,5 +158,5 @@ def intake(request):
         caregiver = services.register(intake.registration_data(), source=Source.CONSULENT,
                                       by=request.user)
         messages.success(request, _("De inschrijving is opgeslagen."))
-        return redirect("caregivers:detail", pk=caregiver.pk)
+        return redirect("registrations:caregiver_detail", pk=caregiver.pk)
     return render(request, "backoffice/caregivers/intake.html", {"intake": intake})

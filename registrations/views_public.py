@@ -12,13 +12,12 @@ from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from insight.forms import BurdenCheckForm, count_unposted_step_as_skipped
-from insight.models import CheckContext
-from insight.views_selfservice import record_and_remember
-from mantelzorg import clock, ratelimit
+from core import clock, ratelimit
+from registrations.burden import CheckContext, record_and_remember
+from registrations.forms_burden import BurdenCheckForm, count_unposted_step_as_skipped
 
 from . import services
-from .forms import (
+from .forms_public import (
     AboutMeForm,
     CareRecipientForm,
     CheckForm,

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mantelzorg.staff_access import coordinator_required, staff_required
-from mantelzorg.uploads import safe_cell
+from core.postcodes import format_postcode
+from core.staff_access import coordinator_required, staff_required
+from core.uploads import safe_cell
 
-from . import reference_services
-from .reference import District, PostcodeRange, format_postcode
-from .reference_forms import UploadPostcodesForm
+from . import services_reference as reference_services
+from .forms_reference import UploadPostcodesForm
+from .reference import District, PostcodeRange
 
 
 def _page(request, upload_form=None):
@@ -58,7 +59,7 @@ def upload(request):
         ngettext("%(changed)s mantelzorger heeft nu een andere wijk.",
                  "%(changed)s mantelzorgers hebben nu een andere wijk.",
                  loaded.caregivers_changed) % counts]))
-    return redirect("postcodes:overview")
+    return redirect("registrations:postcodes")
 
 
 @staff_required

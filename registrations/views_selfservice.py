@@ -16,13 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from insight.services import check_due
-from mantelzorg import clock, ratelimit
+from core import clock, ratelimit
 
 from . import exports, services
 from . import selfservice_session as session
+from .extensions import my_data_page_context
+from .forms_selfservice import CareEndedForm, ContactDetailsForm, RequestLinkForm
 from .models import RegistrationRules, State
-from .selfservice_forms import CareEndedForm, ContactDetailsForm, RequestLinkForm
 from .selfservice_session import caregiver_required
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -90,7 +90,7 @@ def my_data(request, caregiver):
         "waiting_for_guardian": caregiver.needs_guardian(rules)
         and not caregiver.guardian_confirmed(),
         "can_end_care": caregiver.state == State.ACTIEF,
-        "offer_burden_check": caregiver.state != State.VOORMALIG and check_due(caregiver),
+        **my_data_page_context(caregiver),
     })
 
 

@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from appreciation.models import AppreciationYear, Route
-from appreciation.submission import RequestData, submit_request
+from appreciation.waardering.submission import RequestData, submit_request
 
 VALID_IBAN = "NL91ABNA0417164300"
 OTHER_IBAN = "NL20INGB0001234567"

@@ -40,7 +40,7 @@ def _outbox_and_time(settings, tmp_path):
 def _fresh_rate_limits():
     """Forget the rate-limit counters (only their `rl:` keys), so the many form posts of the
     suite from one test client never add up; tests/test_ratelimit.py exercises the limits."""
-    from mantelzorg import ratelimit
+    from core import ratelimit
 
     ratelimit.reset_all()
 
@@ -61,7 +61,7 @@ def inline_tasks(monkeypatch):
 @pytest.fixture
 def make_staff(db):
     """Create a consulent or coordinator; returns (user, password)."""
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     def make(role="consulent", username=None, with_device=False):
         password = "een-lang-test-wachtwoord-42"

@@ -16,10 +16,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from appreciation import campaigns
+from appreciation.campaigns import services as campaigns
 from appreciation.models import CampaignRoute, PaymentBatch, PayoutForm
 from insight.models import FollowUpTask, TaskKind
-from mantelzorg.staff_services import create_staff_user
+from mantelzorg.services_staff import create_staff_user
 from registrations.models import TokenPurpose
 from registrations.services import issue_token
 from worker.models import Newsletter, PrintBatch
@@ -111,25 +111,27 @@ ROWS = {
     "accessibility": (_p("/toegankelijkheid"), PUBLIC),
     "privacy": (_p("/privacy"), PUBLIC),
     "health": (_p("/health"), PUBLIC),
-    "unsubscribe": (_p("/afmelden/{unsubscribe}"), PUBLIC),
+    "worker:unsubscribe": (_p("/afmelden/{unsubscribe}"), PUBLIC),
     # staff sign-in
-    "staff:login": (_p(BO + "inloggen/"), PUBLIC),
-    "staff:verify": (_p(BO + "inloggen/code/"), {"anonymous": LOGIN, "caregiver": LOGIN,
-                                                "consulent": BO, "coordinator": BO,
-                                                "no2fa": BO}),
-    "staff:setup_2fa": (_p(BO + "tweestapsverificatie/"), {"anonymous": LOGIN,
-                                                          "caregiver": LOGIN,
-                                                          "consulent": BO, "coordinator": BO,
-                                                          "no2fa": 200}),
-    "staff:logout": (_p(BO + "uitloggen/"), dict.fromkeys(ROLES, 405)),
-    "backoffice:dashboard": (_p(BO), STAFF),
+    "mantelzorg:staff_login": (_p(BO + "inloggen/"), PUBLIC),
+    "mantelzorg:staff_verify": (
+        _p(BO + "inloggen/code/"),
+        {"anonymous": LOGIN, "caregiver": LOGIN, "consulent": BO, "coordinator": BO, "no2fa": BO},
+    ),
+    "mantelzorg:staff_setup_2fa": (
+        _p(BO + "tweestapsverificatie/"),
+        {"anonymous": LOGIN, "caregiver": LOGIN, "consulent": BO, "coordinator": BO, "no2fa": 200},
+    ),
+    "mantelzorg:staff_logout": (_p(BO + "uitloggen/"), dict.fromkeys(ROLES, 405)),
+    "mantelzorg:dashboard": (_p(BO), STAFF),
     # system, letters, outbox, newsletters
     "worker:system": (_p(BO + "systeem/"), COORD),
     "worker:send_test_ping": (_p(BO + "systeem/testtaak/"), COORD_POST),
     "worker:print_batches": (_p(BO + "post/"), STAFF),
-    "worker:print_batch_pdf": (_p(BO + "post/{print_batch.pk}/pdf/"), {**STAFF,
-                                                                       "consulent": 404,
-                                                                       "coordinator": 404}),
+    "worker:print_batch_pdf": (
+        _p(BO + "post/{print_batch.pk}/pdf/"),
+        {**STAFF, "consulent": 404, "coordinator": 404},
+    ),
     "worker:print_batch_printed": (_p(BO + "post/{print_batch.pk}/geprint/"), STAFF_POST),
     "worker:outbox": (_p(BO + "uitgaande-mail/"), COORD),
     "worker:newsletters": (_p(BO + "nieuwsbrieven/"), STAFF),
@@ -139,100 +141,147 @@ ROWS = {
     "worker:newsletter_send": (_p(N + "versturen/"), STAFF_POST),
     "worker:newsletter_progress": (_p(N + "voortgang.json"), STAFF),
     "worker:newsletter_preview_pdf": (_p(N + "voorbeeld-post/"), STAFF_POST),
-    "worker:newsletter_file": (_p(N + "brief.pdf"), {**STAFF, "consulent": 404,
-                                                     "coordinator": 404}),
+    "worker:newsletter_file": (
+        _p(N + "brief.pdf"),
+        {**STAFF, "consulent": 404, "coordinator": 404},
+    ),
     # caregivers
-    "caregivers:list": (_p("/backoffice/mantelzorgers/"), STAFF),
-    "caregivers:intake": (_p("/backoffice/mantelzorgers/nieuw/"), STAFF),
-    "caregivers:detail": (_p(M), STAFF),
-    "caregivers:mark_checked": (_p(M + "gecontroleerd/"), STAFF_POST),
-    "caregivers:confirm_guardian": (_p(M + "toestemming-ouder/"), STAFF_POST),
-    "caregivers:end_care": (_p(M + "zorg-gestopt/"), STAFF),
-    "caregivers:resume_care": (_p(M + "weer-actief/"), STAFF_POST),
-    "caregivers:end_registration": (_p(M + "beeindigen/"), STAFF),
-    "caregivers:merge": (_p(M + "samenvoegen/{bram.pk}/"),  # not a duplicate pair
-                         {**STAFF, "consulent": "/backoffice/mantelzorgers/",
-                          "coordinator": "/backoffice/mantelzorgers/"}),
-    "caregivers:not_duplicate": (_p(M + "geen-dubbele/{bram.pk}/"), STAFF_POST),
+    "registrations:caregiver_list": (_p("/backoffice/mantelzorgers/"), STAFF),
+    "registrations:caregiver_intake": (_p("/backoffice/mantelzorgers/nieuw/"), STAFF),
+    "registrations:caregiver_detail": (_p(M), STAFF),
+    "registrations:caregiver_mark_checked": (_p(M + "gecontroleerd/"), STAFF_POST),
+    "registrations:caregiver_confirm_guardian": (_p(M + "toestemming-ouder/"), STAFF_POST),
+    "registrations:caregiver_end_care": (_p(M + "zorg-gestopt/"), STAFF),
+    "registrations:caregiver_resume_care": (_p(M + "weer-actief/"), STAFF_POST),
+    "registrations:caregiver_end_registration": (_p(M + "beeindigen/"), STAFF),
+    "registrations:caregiver_merge": (
+        _p(M + "samenvoegen/{bram.pk}/"),  # not a duplicate pair
+        {
+            **STAFF,
+            "consulent": "/backoffice/mantelzorgers/",
+            "coordinator": "/backoffice/mantelzorgers/",
+        },
+    ),
+    "registrations:caregiver_not_duplicate": (_p(M + "geen-dubbele/{bram.pk}/"), STAFF_POST),
     # postcode→wijk table: every staff member looks, a coordinator loads a new one
-    "postcodes:overview": (_p(BO + "postcodes/"), STAFF),
-    "postcodes:upload": (_p(BO + "postcodes/laden/"), COORD_POST),
-    "postcodes:export": (_p(BO + "postcodes/postcodegebieden.csv"), STAFF),
+    "registrations:postcodes": (_p(BO + "postcodes/"), STAFF),
+    "registrations:postcodes_upload": (_p(BO + "postcodes/laden/"), COORD_POST),
+    "registrations:postcodes_export": (_p(BO + "postcodes/postcodegebieden.csv"), STAFF),
     # follow-up
-    "opvolging:list": (_p("/backoffice/opvolging/"), STAFF),
-    "opvolging:answer": (_p("/backoffice/opvolging/mantelzorger/{riet.pk}/taak/{task.pk}/"),
-                         STAFF),
-    "opvolging:cancel": (_p("/backoffice/opvolging/mantelzorger/{riet.pk}/taak/{task.pk}/"
-                            "annuleren/"), STAFF),
-    "opvolging:contact": (_p("/backoffice/opvolging/mantelzorger/{riet.pk}/contact/"), STAFF),
+    "insight:followup_list": (_p("/backoffice/opvolging/"), STAFF),
+    "insight:followup_answer": (
+        _p("/backoffice/opvolging/mantelzorger/{riet.pk}/taak/{task.pk}/"),
+        STAFF,
+    ),
+    "insight:followup_cancel": (
+        _p("/backoffice/opvolging/mantelzorger/{riet.pk}/taak/{task.pk}/annuleren/"),
+        STAFF,
+    ),
+    "insight:followup_contact": (
+        _p("/backoffice/opvolging/mantelzorger/{riet.pk}/contact/"),
+        STAFF,
+    ),
     # waardering review
-    "waardering_bo:queue": (_p("/backoffice/waardering/"), STAFF),
-    "waardering_bo:bulk_approve": (_p("/backoffice/waardering/goedkeuren/"), COORD_POST),
-    "waardering_bo:detail": (_p(W), STAFF),
-    "waardering_bo:start_review": (_p(W + "in-behandeling/"), STAFF_POST),
-    "waardering_bo:approve": (_p(W + "goedkeuren/"), STAFF_POST),
-    "waardering_bo:reject": (_p(W + "afwijzen/"), STAFF_POST),
-    "waardering_bo:ask_information": (_p(W + "vraag/"), STAFF_POST),
-    "waardering_bo:confirm_by_phone": (_p(W + "bevestigd/"), STAFF_POST),
-    "waardering_bo:withdraw": (_p(W + "intrekken/"), STAFF_POST),
-    "waardering_bo:recheck": (_p(W + "opnieuw-controleren/"), STAFF_POST),
-    "waardering_invoer:entry": (_p("/backoffice/waardering-invoer/"), STAFF),
+    "appreciation:review_queue": (_p("/backoffice/waardering/"), STAFF),
+    "appreciation:review_bulk_approve": (_p("/backoffice/waardering/goedkeuren/"), COORD_POST),
+    "appreciation:review_detail": (_p(W), STAFF),
+    "appreciation:review_start": (_p(W + "in-behandeling/"), STAFF_POST),
+    "appreciation:review_approve": (_p(W + "goedkeuren/"), STAFF_POST),
+    "appreciation:review_reject": (_p(W + "afwijzen/"), STAFF_POST),
+    "appreciation:review_ask_information": (_p(W + "vraag/"), STAFF_POST),
+    "appreciation:review_confirm_by_phone": (_p(W + "bevestigd/"), STAFF_POST),
+    "appreciation:review_withdraw": (_p(W + "intrekken/"), STAFF_POST),
+    "appreciation:review_recheck": (_p(W + "opnieuw-controleren/"), STAFF_POST),
+    "appreciation:paper_entry": (_p("/backoffice/waardering-invoer/"), STAFF),
     # payments: coordinators only
-    "betalingen:list": (_p("/backoffice/betalingen/"), COORD),
-    "betalingen:year": (_p("/backoffice/betalingen/{year.year}/"), COORD),
-    "betalingen:create": (_p("/backoffice/betalingen/{year.year}/nieuwe-batch/"), COORD_POST),
-    "betalingen:export": (_p("/backoffice/betalingen/batch/{batch.pk}/bestand/"),  # no file
-                          {**COORD, "coordinator": 404}),
-    "betalingen:csv": (_p("/backoffice/betalingen/batch/{batch.pk}/lijst.csv"), COORD),
-    "betalingen:mark_paid": (_p("/backoffice/betalingen/batch/{batch.pk}/betaald/"), COORD),
+    "appreciation:payout_list": (_p("/backoffice/betalingen/"), COORD),
+    "appreciation:payout_year": (_p("/backoffice/betalingen/{year.year}/"), COORD),
+    "appreciation:payout_create": (
+        _p("/backoffice/betalingen/{year.year}/nieuwe-batch/"),
+        COORD_POST,
+    ),
+    "appreciation:payout_export": (
+        _p("/backoffice/betalingen/batch/{batch.pk}/bestand/"),  # no file
+        {**COORD, "coordinator": 404},
+    ),
+    "appreciation:payout_csv": (_p("/backoffice/betalingen/batch/{batch.pk}/lijst.csv"), COORD),
+    "appreciation:payout_mark_paid": (
+        _p("/backoffice/betalingen/batch/{batch.pk}/betaald/"),
+        COORD,
+    ),
     # campaigns
-    "campagnes:overview": (_p("/backoffice/campagnes/"), STAFF),
-    "campagnes:detail": (_p(C), STAFF),
-    "campagnes:desk": (_p(C + "balie/"), STAFF),
-    "campagnes:desk_ask": (_p(C + "balie/aanvragen/"), STAFF_POST),
-    "campagnes:cancel": (_p(C + "aanvraag/{own_ask.pk}/annuleren/"), STAFF),
-    "campagnes:picked_up": (_p(C + "aanvraag/{own_ask.pk}/opgehaald/"), STAFF_POST),
-    "campagnes:upload_codes": (_p(C + "codes/laden/"), COORD_POST),
-    "campagnes:generate_codes": (_p(C + "codes/maken/"), COORD_POST),
-    "campagnes:everyone": (_p(C + "iedereen/"), {**COORD, "coordinator": "/backoffice/campagnes/"}),
-    "campagnes:export": (_p(C + "codes.csv"), COORD),
+    "appreciation:campaign_overview": (_p("/backoffice/campagnes/"), STAFF),
+    "appreciation:campaign_detail": (_p(C), STAFF),
+    "appreciation:campaign_desk": (_p(C + "balie/"), STAFF),
+    "appreciation:campaign_desk_ask": (_p(C + "balie/aanvragen/"), STAFF_POST),
+    "appreciation:campaign_cancel": (_p(C + "aanvraag/{own_ask.pk}/annuleren/"), STAFF),
+    "appreciation:campaign_picked_up": (_p(C + "aanvraag/{own_ask.pk}/opgehaald/"), STAFF_POST),
+    "appreciation:campaign_upload_codes": (_p(C + "codes/laden/"), COORD_POST),
+    "appreciation:campaign_generate_codes": (_p(C + "codes/maken/"), COORD_POST),
+    "appreciation:campaign_everyone": (
+        _p(C + "iedereen/"),
+        {**COORD, "coordinator": "/backoffice/campagnes/"},
+    ),
+    "appreciation:campaign_export": (_p(C + "codes.csv"), COORD),
     # insight
     "insight:dashboard": (_p("/backoffice/inzicht/"), STAFF),
     "insight:csv": (_p("/backoffice/inzicht/{year.year}.csv"), STAFF),
     "insight:make_pdf": (_p("/backoffice/inzicht/{year.year}/pdf-maken/"), STAFF_POST),
-    "insight:pdf": (_p("/backoffice/inzicht/{year.year}.pdf"),  # not made yet
-                    {**STAFF, "consulent": 404, "coordinator": 404}),
+    "insight:pdf": (
+        _p("/backoffice/inzicht/{year.year}.pdf"),  # not made yet
+        {**STAFF, "consulent": 404, "coordinator": 404},
+    ),
     # public waardering
-    "waardering:start": (_p("/waardering"), PUBLIC),
-    "waardering:sent": (_p("/waardering/verstuurd"), dict.fromkeys(ROLES, "/waardering")),
-    "waardering:self": (_p("/waardering/zelf"), dict.fromkeys(ROLES, "/waardering/zelf/")),
-    "waardering:self_step": (_p("/waardering/zelf/zorg"), PUBLIC),
-    "waardering:on_behalf": (_p("/waardering/namens"),
-                             dict.fromkeys(ROLES, "/waardering/namens/")),
-    "waardering:on_behalf_step": (_p("/waardering/namens/zorg"), PUBLIC),
-    "waardering:my_requests": (_p("/mijn-gegevens/waardering/"), MINE),
-    "waardering:withdraw": (_p("/mijn-gegevens/waardering/{own.pk}/intrekken"), MINE),
-    "waardering:answer": (_p("/mijn-gegevens/waardering/{own.pk}/antwoorden"),  # no question
-                          {**MINE, "caregiver": "/mijn-gegevens/waardering/"}),
-    "waardering:confirm": (_p("/mijn-gegevens/waardering/{own.pk}/bevestigen"), MINE_POST),
+    "appreciation:waardering_start": (_p("/waardering"), PUBLIC),
+    "appreciation:waardering_sent": (
+        _p("/waardering/verstuurd"),
+        dict.fromkeys(ROLES, "/waardering"),
+    ),
+    "appreciation:waardering_self": (
+        _p("/waardering/zelf"),
+        dict.fromkeys(ROLES, "/waardering/zelf/"),
+    ),
+    "appreciation:waardering_self_step": (_p("/waardering/zelf/zorg"), PUBLIC),
+    "appreciation:waardering_on_behalf": (
+        _p("/waardering/namens"),
+        dict.fromkeys(ROLES, "/waardering/namens/"),
+    ),
+    "appreciation:waardering_on_behalf_step": (_p("/waardering/namens/zorg"), PUBLIC),
+    "appreciation:waardering_my_requests": (_p("/mijn-gegevens/waardering/"), MINE),
+    "appreciation:waardering_withdraw": (_p("/mijn-gegevens/waardering/{own.pk}/intrekken"), MINE),
+    "appreciation:waardering_answer": (
+        _p("/mijn-gegevens/waardering/{own.pk}/antwoorden"),  # no question
+        {**MINE, "caregiver": "/mijn-gegevens/waardering/"},
+    ),
+    "appreciation:waardering_confirm": (
+        _p("/mijn-gegevens/waardering/{own.pk}/bevestigen"),
+        MINE_POST,
+    ),
     # public campaigns
-    "campaigns_public:swim_tickets": (_p("/zwemkaartjes"), PUBLIC),
-    "campaigns_public:campaign": (_p("/campagne/{campaign.pk}"), PUBLIC),
-    "campaigns_public:asked": (_p("/campagne/{campaign.pk}/aangevraagd"),  # form first
-                               dict.fromkeys(ROLES, "/campagne/")),
-    "campaigns_public:my_campaigns": (_p("/mijn-gegevens/campagnes/"), MINE),
-    "campaigns_public:ask": (_p("/mijn-gegevens/campagnes/{campaign.pk}/aanvragen"),
-                             MINE_POST),
-    "campaigns_public:cancel": (_p("/mijn-gegevens/campagnes/aanvraag/{own_ask.pk}/annuleren"),
-                                {**MINE, "caregiver": "/mijn-gegevens/campagnes/"}),
+    "appreciation:swim_tickets": (_p("/zwemkaartjes"), PUBLIC),
+    "appreciation:campaign_public": (_p("/campagne/{campaign.pk}"), PUBLIC),
+    "appreciation:campaign_asked": (
+        _p("/campagne/{campaign.pk}/aangevraagd"),  # form first
+        dict.fromkeys(ROLES, "/campagne/"),
+    ),
+    "appreciation:my_campaigns": (_p("/mijn-gegevens/campagnes/"), MINE),
+    "appreciation:my_campaign_ask": (
+        _p("/mijn-gegevens/campagnes/{campaign.pk}/aanvragen"),
+        MINE_POST,
+    ),
+    "appreciation:my_campaign_cancel": (
+        _p("/mijn-gegevens/campagnes/aanvraag/{own_ask.pk}/annuleren"),
+        {**MINE, "caregiver": "/mijn-gegevens/campagnes/"},
+    ),
     # self-check
-    "selfcheck:self_check": (_p("/mijn-gegevens/zelftest"), MINE),
-    "selfcheck:result": (_p("/mijn-gegevens/zelftest/uitslag"),  # only right after a check
-                         dict.fromkeys(ROLES, "/")),
+    "insight:self_check": (_p("/mijn-gegevens/zelftest"), MINE),
+    "insight:self_check_result": (
+        _p("/mijn-gegevens/zelftest/uitslag"),  # only right after a check
+        dict.fromkeys(ROLES, "/"),
+    ),
     # registration and Mijn gegevens
     "registrations:register": (_p("/aanmelden"), dict.fromkeys(ROLES, "/aanmelden/over-mij")),
-    "registrations:register_sent": (_p("/aanmelden/verstuurd"),
-                                    dict.fromkeys(ROLES, "/aanmelden")),
+    "registrations:register_sent": (_p("/aanmelden/verstuurd"), dict.fromkeys(ROLES, "/aanmelden")),
     "registrations:register_step": (_p("/aanmelden/over-mij"), PUBLIC),
     "registrations:confirm_email": (_p("/bevestigen/{confirm}"), PUBLIC),
     "registrations:guardian_consent": (_p("/toestemming/{confirm}"), PUBLIC),
@@ -252,14 +301,27 @@ ROWS = {
 # Django admin (/beheer/): its ~90 generated URLs share one guard (StaffAdminSite); checked on a
 # sample of real pages. A consulent is sent to the admin login, which refuses: 403.
 ADMIN_ROWS = {
-    "/beheer/": {"anonymous": "/beheer/login/", "caregiver": "/beheer/login/",
-                 "consulent": "/beheer/login/", "coordinator": 200, "no2fa": "/beheer/login/"},
-    "/beheer/login/": {"anonymous": LOGIN, "caregiver": LOGIN, "consulent": 403,
-                       "coordinator": 403, "no2fa": LOGIN},
-    "/beheer/registrations/district/": {"anonymous": "/beheer/login/",
-                                        "caregiver": "/beheer/login/",
-                                        "consulent": "/beheer/login/", "coordinator": 200,
-                                        "no2fa": "/beheer/login/"},
+    "/beheer/": {
+        "anonymous": "/beheer/login/",
+        "caregiver": "/beheer/login/",
+        "consulent": "/beheer/login/",
+        "coordinator": 200,
+        "no2fa": "/beheer/login/",
+    },
+    "/beheer/login/": {
+        "anonymous": LOGIN,
+        "caregiver": LOGIN,
+        "consulent": 403,
+        "coordinator": 403,
+        "no2fa": LOGIN,
+    },
+    "/beheer/registrations/district/": {
+        "anonymous": "/beheer/login/",
+        "caregiver": "/beheer/login/",
+        "consulent": "/beheer/login/",
+        "coordinator": 200,
+        "no2fa": "/beheer/login/",
+    },
 }
 
 
@@ -277,7 +339,7 @@ def client_for(role: str, world: dict) -> Client:
             device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
             client.logout()
             password_step(client, user, PASSWORD)
-            client.post(reverse("staff:verify"), {"token": totp_now(device)})
+            client.post(reverse("mantelzorg:staff_verify"), {"token": totp_now(device)})
     return client
 
 
@@ -332,9 +394,11 @@ def test_a_caregiver_never_reaches_another_caregivers_requests(world):
     client = client_for("caregiver", world)
     others, others_ask = world["others"].pk, world["others_ask"].pk
     states = (world["others"].state, world["others_ask"].state)
-    for url in (f"/mijn-gegevens/waardering/{others}/intrekken",
-                f"/mijn-gegevens/waardering/{others}/antwoorden",
-                f"/mijn-gegevens/campagnes/aanvraag/{others_ask}/annuleren"):
+    for url in (
+        f"/mijn-gegevens/waardering/{others}/intrekken",
+        f"/mijn-gegevens/waardering/{others}/antwoorden",
+        f"/mijn-gegevens/campagnes/aanvraag/{others_ask}/annuleren",
+    ):
         assert client.get(url).status_code == 404, url
         assert client.post(url).status_code == 404, url
     assert client.post(f"/mijn-gegevens/waardering/{others}/bevestigen").status_code == 404
@@ -346,11 +410,14 @@ def test_a_caregiver_never_reaches_another_caregivers_requests(world):
 
 
 COORDINATOR_POSTS = [
-    "/backoffice/systeem/testtaak/", "/backoffice/betalingen/{year.year}/nieuwe-batch/",
-    "/backoffice/betalingen/batch/{batch.pk}/betaald/", "/backoffice/waardering/goedkeuren/",
+    "/backoffice/systeem/testtaak/",
+    "/backoffice/betalingen/{year.year}/nieuwe-batch/",
+    "/backoffice/betalingen/batch/{batch.pk}/betaald/",
+    "/backoffice/waardering/goedkeuren/",
     "/backoffice/campagnes/{campaign.pk}/codes/laden/",
     "/backoffice/campagnes/{campaign.pk}/codes/maken/",
-    "/backoffice/campagnes/{campaign.pk}/iedereen/", "/backoffice/postcodes/laden/",
+    "/backoffice/campagnes/{campaign.pk}/iedereen/",
+    "/backoffice/postcodes/laden/",
 ]
 
 
@@ -360,14 +427,19 @@ def test_a_consulent_cannot_post_to_coordinator_pages(world, role):
     for url in COORDINATOR_POSTS:
         assert client.post(url.format(**world)).status_code == 403, url
     assert client.post("/beheer/registrations/district/add/", {"name": "X"}).status_code in (
-        302, 403)
+        302,
+        403,
+    )
     assert not world["batch"].__class__.objects.exclude(pk=world["batch"].pk).exists()
 
 
 def test_mijn_gegevens_posts_without_a_session_ask_for_a_link(world):
     client = Client()
-    for url in (f"/mijn-gegevens/waardering/{world['own'].pk}/bevestigen",
-                f"/mijn-gegevens/campagnes/{world['campaign'].pk}/aanvragen",
-                "/mijn-gegevens/contact", "/mijn-gegevens/uitschrijven"):
+    for url in (
+        f"/mijn-gegevens/waardering/{world['own'].pk}/bevestigen",
+        f"/mijn-gegevens/campagnes/{world['campaign'].pk}/aanvragen",
+        "/mijn-gegevens/contact",
+        "/mijn-gegevens/uitschrijven",
+    ):
         response = client.post(url)
         assert response.status_code == 302 and response["Location"].startswith(LINK), url

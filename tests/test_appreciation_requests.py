@@ -9,17 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
-from appreciation import services, submission
 from appreciation.models import (
     AgeGroup,
+    AppreciationLetter,
     AppreciationRequest,
     PayoutForm,
     RejectionReason,
     RequestState,
     Route,
 )
+from appreciation.waardering import services, submission
 from registrations.models import Caregiver, Source, State
-from worker.models import Letter, LetterKind
+from worker.models import Letter
 
 from .appreciation_helpers import caregiver_details, recipient_details, request_data
 from .appreciation_helpers import submit as submit_one
@@ -44,7 +45,7 @@ def test_an_unknown_caregiver_is_registered_through_the_request(waardering_year)
     failed = {check["code"] for check in request.failed_checks()}
     assert failed == {"registered"} and not request.checks_passed
     assert Letter.objects.filter(appreciation_request=request,
-                                 kind=LetterKind.WAARDERING_RECEIPT).count() == 1
+                                 kind=AppreciationLetter.WAARDERING_RECEIPT).count() == 1
 
 
 def test_a_known_caregiver_is_matched_by_birth_date_and_address(waardering_year):
@@ -122,7 +123,7 @@ def test_approval_is_logged_with_actor_and_queues_the_letter(waardering_year, co
     assert log == [("ingediend", "in_behandeling", consulent.pk),
                    ("in_behandeling", "goedgekeurd", consulent.pk)]
     assert Letter.objects.filter(appreciation_request=request,
-                                 kind=LetterKind.WAARDERING_APPROVED).exists()
+                                 kind=AppreciationLetter.WAARDERING_APPROVED).exists()
 
 
 def test_rejection_needs_a_known_reason_and_records_it(waardering_year, consulent):
@@ -177,19 +178,19 @@ def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
     answered = services.answer_information(first, first.caregiver, "Twintig uur.")
     assert answered.state == RequestState.IN_BEHANDELING
     services.ask_information(answered, consulent, "En sinds wanneer?")
-    assert Letter.objects.filter(kind=LetterKind.WAARDERING_INFO).count() == 2
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_INFO).count() == 2
     assert services.expire_information_requests(TODAY + datetime.timedelta(weeks=4)) == 0
     assert services.expire_information_requests(TODAY + datetime.timedelta(weeks=5)) == 1
     expired = AppreciationRequest.objects.get()
     assert (expired.state, expired.rejection_reason) == (RequestState.AFGEWEZEN,
                                                          RejectionReason.NO_ANSWER)
-    assert Letter.objects.filter(kind=LetterKind.WAARDERING_REJECTED).count() == 1
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_REJECTED).count() == 1
 
 
 def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(waardering_year, consulent):
     request = _ready(submit_one(route=Route.ON_BEHALF))
     assert {c["code"] for c in request.failed_checks()} == {"confirmed"}
-    assert Letter.objects.filter(kind=LetterKind.WAARDERING_CONFIRM).count() == 1
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_CONFIRM).count() == 1
     with pytest.raises(TransitionNotAllowed):
         services.approve(request, consulent)
     request = services.confirm_by_caregiver(request, caregiver=request.caregiver)
@@ -274,5 +275,5 @@ def test_one_send_task_per_transaction_however_many_letters(
     monkeypatch.setattr(worker_services, "_dispatch_letters", lambda: sent.append(1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.bulk_approve([r.pk for r in requests], coordinator) == (2, 0)
-    assert Letter.objects.filter(kind=LetterKind.WAARDERING_APPROVED).count() == 2
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_APPROVED).count() == 2
     assert sent == [1]

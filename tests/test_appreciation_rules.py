@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from appreciation.models import AppreciationYear, PayoutForm
-from appreciation.services import copy_next_year
+from appreciation.waardering.services import copy_next_year
 
 from .test_staff_auth import login_fully
 

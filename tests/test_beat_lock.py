@@ -16,7 +16,7 @@ def lock_env(monkeypatch):
     monkeypatch.setenv("BEAT_LOCK_TTL_SECONDS", "3")
     # One job due every 0.2 s, so a tick of a few seconds has several due moments.
     monkeypatch.setitem(app.conf, "beat_schedule", {
-        "fast-heartbeat": {"task": "worker.scheduler_heartbeat", "schedule": 0.2}})
+        "fast-heartbeat": {"task": "mantelzorg.scheduler_heartbeat", "schedule": 0.2}})
     return key
 
 

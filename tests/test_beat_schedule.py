@@ -5,7 +5,7 @@ import inspect
 import pytest
 
 from mantelzorg.celery import app
-from worker.schedule import beat_schedule
+from mantelzorg.schedule import beat_schedule
 
 BEAT_SCHEDULE = beat_schedule()
 

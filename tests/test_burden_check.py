@@ -9,8 +9,9 @@ import re
 import pytest
 import time_machine
 
-from insight.models import BurdenCheck, CheckContext, FollowUpTask, InsightRules, TaskKind
-from mantelzorg import clock
+from core import clock
+from insight.models import BurdenCheck, FollowUpTask, InsightRules, TaskKind
+from registrations.burden import CheckContext
 from registrations.models import Caregiver, State
 
 from . import test_registration_public as registration

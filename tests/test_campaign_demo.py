@@ -10,7 +10,7 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Count
 
-from appreciation import campaigns
+from appreciation.campaigns import services as campaigns
 from appreciation.models import Campaign, CampaignRequest, TicketCode
 from worker.models import Letter, Newsletter
 

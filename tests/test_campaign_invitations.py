@@ -10,9 +10,9 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from appreciation.campaign_invitations import send_invitations
+from appreciation.campaigns.invitations import send_invitations
 from appreciation.models import Campaign
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, State
 from worker.letters import letter_html
 from worker.models import Delivery, DeliveryStatus, Letter, LetterKind, Newsletter
@@ -160,7 +160,7 @@ def test_a_closed_campaign_sends_nothing():
 def test_the_daily_task_queues_the_sending(inline_tasks, django_capture_on_commit_callbacks):
     """The task creates the mailing; after commit the senders run (inline here) and the
     e-mail goes out; the postal copy waits for the letters' dispatch."""
-    from worker.tasks import send_campaign_invitations
+    from appreciation.tasks import send_campaign_invitations
 
     make_campaign()
     everyone()

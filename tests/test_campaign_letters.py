@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from appreciation import campaigns
-from appreciation.models import Campaign, CampaignRoute, Handout
+from appreciation.campaigns import services as campaigns
+from appreciation.models import AppreciationLetter, Campaign, CampaignRoute, Handout
 from registrations.models import Caregiver, State
 from worker.letters import ADDRESS_WINDOW_MM, letter_html, render_pdf
-from worker.models import Letter, LetterKind, LetterStatus
+from worker.models import Letter, LetterStatus
 from worker.services import dispatch_queued_letters
 
 from .test_letters import MM, words_on_first_page
@@ -134,20 +134,20 @@ def test_a_young_caregiver_reads_je():
 
 
 @pytest.mark.parametrize("handout, kind, expected", [
-    (Handout.CODE_ON_LETTER, LetterKind.CAMPAIGN_CODES, "ZWEM-AAAA-BBBB-CCCC"),
-    (Handout.PICKUP, LetterKind.CAMPAIGN_CODES, "ZWEM-DDDD-EEEE-FFFF"),
-    (Handout.CODE_ON_LETTER, LetterKind.CAMPAIGN_WAITLIST, "wachtlijst"),
-    (Handout.CODE_ON_LETTER, LetterKind.CAMPAIGN_CANCELLED, "vervallen"),
+    (Handout.CODE_ON_LETTER, AppreciationLetter.CAMPAIGN_CODES, "ZWEM-AAAA-BBBB-CCCC"),
+    (Handout.PICKUP, AppreciationLetter.CAMPAIGN_CODES, "ZWEM-DDDD-EEEE-FFFF"),
+    (Handout.CODE_ON_LETTER, AppreciationLetter.CAMPAIGN_WAITLIST, "wachtlijst"),
+    (Handout.CODE_ON_LETTER, AppreciationLetter.CAMPAIGN_CANCELLED, "vervallen"),
 ])
 def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expected):
     campaign = make_campaign(handout=handout)
     ask(campaign, person("Anja", channel="post"))
     ask(campaign, person("Gerrit", channel="post", postcode="3849AB", city="Hierden"))
-    if kind == LetterKind.CAMPAIGN_CANCELLED:
+    if kind == AppreciationLetter.CAMPAIGN_CANCELLED:
         campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
     dispatch_queued_letters()
     letter = Letter.objects.get(kind=kind, caregiver__first_name="Anja" if kind ==
-                                LetterKind.CAMPAIGN_CODES else "Gerrit")
+                                AppreciationLetter.CAMPAIGN_CODES else "Gerrit")
     assert letter.status == LetterStatus.TO_PRINT and not mail.outbox
     pdf = render_pdf([letter])
     words = {}

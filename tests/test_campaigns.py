@@ -9,10 +9,17 @@ import time_machine
 from django.db import connection
 from django_fsm_log.models import StateLog
 
-from appreciation import campaigns
-from appreciation.models import Campaign, CampaignRequest, CampaignRoute, Handout, TicketCode
+from appreciation.campaigns import services as campaigns
+from appreciation.models import (
+    AppreciationLetter,
+    Campaign,
+    CampaignRequest,
+    CampaignRoute,
+    Handout,
+    TicketCode,
+)
 from registrations.models import Caregiver, State
-from worker.models import Letter, LetterKind
+from worker.models import Letter
 
 TODAY = datetime.date(2026, 7, 1)
 S = "toegekend", "wachtlijst"
@@ -57,7 +64,7 @@ def test_an_active_caregiver_gets_two_codes_and_a_letter_then_a_second_ask_is_re
     assert request.state == "toegekend" and request.granted_at
     assert sorted(request.codes.values_list("code", flat=True)) == ["Z0000", "Z0001"]
     assert campaigns.stock_left(campaign) == 4
-    assert Letter.objects.get(campaign_request=request).kind == LetterKind.CAMPAIGN_CODES
+    assert Letter.objects.get(campaign_request=request).kind == AppreciationLetter.CAMPAIGN_CODES
     with pytest.raises(campaigns.CampaignRefused) as refused:
         ask(campaign, riet)
     assert refused.value.code == "duplicate" and "al aangevraagd" in refused.value.message
@@ -163,7 +170,7 @@ def test_closing_lapses_the_waiting_list_once_and_nothing_can_be_asked_after():
     granted.refresh_from_db()
     waiting.refresh_from_db()
     assert (granted.state, waiting.state) == ("toegekend", "geannuleerd")
-    assert Letter.objects.filter(kind=LetterKind.CAMPAIGN_CANCELLED).count() == 1
+    assert Letter.objects.filter(kind=AppreciationLetter.CAMPAIGN_CANCELLED).count() == 1
     with time_machine.travel(datetime.datetime(2026, 9, 2, 10, 0), tick=False):
         with pytest.raises(campaigns.CampaignRefused):
             ask(campaign, people(1)[0])
@@ -190,7 +197,7 @@ def test_the_december_attentie_goes_to_every_active_caregiver_once(coordinator, 
     assert campaigns.grant_to_everyone(attentie, coordinator) == 5
     assert CampaignRequest.objects.filter(campaign=attentie, state="toegekend").count() == 5
     assert TicketCode.objects.filter(campaign=attentie, request__isnull=False).count() == 5
-    assert Letter.objects.filter(kind=LetterKind.CAMPAIGN_CODES).count() == 5
+    assert Letter.objects.filter(kind=AppreciationLetter.CAMPAIGN_CODES).count() == 5
     people(1)
     assert campaigns.grant_to_everyone(attentie, coordinator) == 1  # only the newcomer
 
@@ -242,7 +249,7 @@ def test_a_codes_letter_of_a_request_cancelled_before_it_went_out_is_not_sent(co
     request = ask(campaign, people(1)[0])
     campaigns.cancel(request, by=consulent)
     dispatch_queued_letters()
-    letter = Letter.objects.get(campaign_request=request, kind=LetterKind.CAMPAIGN_CODES)
+    letter = Letter.objects.get(campaign_request=request, kind=AppreciationLetter.CAMPAIGN_CODES)
     assert letter.status == LetterStatus.CANCELLED and "geannuleerd" in letter.error
 
 

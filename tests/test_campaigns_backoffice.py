@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appreciation import campaigns
+from appreciation.campaigns import services as campaigns
 from appreciation.models import (
     Campaign,
     CampaignKind,
@@ -23,12 +23,12 @@ from appreciation.models import (
     Handout,
     TicketCode,
 )
-from mantelzorg import roles
+from core import roles
 from registrations.models import Caregiver, State
 
 from .test_campaigns import make_campaign, people
 
-OVERVIEW = reverse("campagnes:overview")
+OVERVIEW = reverse("appreciation:campaign_overview")
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("summer")]
 
 
 def url(name, campaign, *args):
-    return reverse(f"campagnes:{name}", args=[campaign.pk, *args])
+    return reverse(f"appreciation:campaign_{name}", args=[campaign.pk, *args])
 
 
 def ask(campaign, caregiver):
@@ -96,18 +96,24 @@ def test_an_unknown_campaign_or_a_request_of_another_campaign_is_not_found(as_co
     campaign, other = make_campaign(codes=2), make_campaign(name="Ander", codes=2)
     [person] = people(1)
     request = ask(other, person)
-    assert as_consulent.get(reverse("campagnes:detail", args=[99999])).status_code == 404
+    assert (
+        as_consulent.get(reverse("appreciation:campaign_detail", args=[99999])).status_code == 404
+    )
     assert as_consulent.get(url("cancel", campaign, request.pk)).status_code == 404
     assert as_consulent.post(url("picked_up", campaign, request.pk)).status_code == 404
-    assert as_consulent.post(url("cancel", campaign, request.pk),
-                             {"reason": "weg"}).status_code == 404
+    assert (
+        as_consulent.post(url("cancel", campaign, request.pk), {"reason": "weg"}).status_code == 404
+    )
     assert CampaignRequest.objects.get().state == "toegekend"
 
 
 def test_the_overview_shows_period_stock_and_requests_per_state(as_consulent):
     campaign = make_campaign(codes=4, stock_total=400)
-    make_campaign(name="Zwemkaartjes 2027", starts_on=datetime.date(2027, 6, 1),
-                  ends_on=datetime.date(2027, 8, 31))
+    make_campaign(
+        name="Zwemkaartjes 2027",
+        starts_on=datetime.date(2027, 6, 1),
+        ends_on=datetime.date(2027, 8, 31),
+    )
     for person in people(3):
         ask(campaign, person)
     response = as_consulent.get(OVERVIEW)
@@ -177,28 +183,35 @@ def test_names_are_shown_as_text_not_as_markup(as_consulent):
 
 # --- codes: upload and generate (coordinators) ---------------------------------------------
 
+
 def test_an_upload_with_wrong_lines_names_each_line_and_adds_nothing(as_coordinator):
     campaign = make_campaign()
     content = "code\nGOED1\nniet goed!\nGOED1\n" + "X" * 41 + "\n,extra\n"
     response = upload(as_coordinator, campaign, content.encode())
     page = page_text(response)
     assert response.status_code == 200
-    for line in ("Regel 3: Gebruik alleen letters", "Regel 4: Deze code staat er twee keer",
-                 "Regel 5: De code is langer dan 40", "Regel 6: De eerste kolom is leeg"):
+    for line in (
+        "Regel 3: Gebruik alleen letters",
+        "Regel 4: Deze code staat er twee keer",
+        "Regel 5: De code is langer dan 40",
+        "Regel 6: De eerste kolom is leeg",
+    ):
         assert line in page
     assert "4 regels kloppen niet. Er is niets toegevoegd." in page
     assert not TicketCode.objects.exists()
 
 
-@pytest.mark.parametrize("content, words", [
-    ("codé\n".encode("latin-1"), "niet als UTF-8"),
-    (b"%PDF-1.4\x00\x01\x02binary", "geen tekstbestand"),
-    (b"A" * (1024 * 1024 + 1), "te groot"),
-    (b"", "leeg"),
-    (b"code\n\n", "geen codes"),
-])
-def test_a_file_that_is_not_a_list_of_codes_gets_a_clear_message(as_coordinator, content,
-                                                                  words):
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("codé\n".encode("latin-1"), "niet als UTF-8"),
+        (b"%PDF-1.4\x00\x01\x02binary", "geen tekstbestand"),
+        (b"A" * (1024 * 1024 + 1), "te groot"),
+        (b"", "leeg"),
+        (b"code\n\n", "geen codes"),
+    ],
+)
+def test_a_file_that_is_not_a_list_of_codes_gets_a_clear_message(as_coordinator, content, words):
     campaign = make_campaign()
     response = upload(as_coordinator, campaign, content)
     assert response.status_code == 200 and words in page_text(response)
@@ -243,18 +256,19 @@ def test_generate_codes_refuses_a_wrong_number(as_coordinator, count):
 
 # --- at the desk ----------------------------------------------------------------------------
 
+
 def test_a_desk_request_finds_the_caregiver_and_asks_for_them(as_consulent):
     campaign = make_campaign(codes=4)
     riet, _ = people(2)
-    Caregiver.objects.filter(pk=riet.pk).update(first_name="Riet", last_name="de Vries",
-                                                date_of_birth=datetime.date(1951, 3, 15))
+    Caregiver.objects.filter(pk=riet.pk).update(
+        first_name="Riet", last_name="de Vries", date_of_birth=datetime.date(1951, 3, 15)
+    )
     found = as_consulent.get(url("desk", campaign), {"q": "riet vries"})
     assert [row["caregiver"].pk for row in found.context["results"]] == [riet.pk]
     by_birth = as_consulent.get(url("desk", campaign), {"geboortedatum": "15-03-1951"})
     assert [row["caregiver"].pk for row in by_birth.context["results"]] == [riet.pk]
 
-    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": riet.pk},
-                                 follow=True)
+    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": riet.pk}, follow=True)
     request = CampaignRequest.objects.get(caregiver=riet)
     assert request.route == CampaignRoute.DESK and request.state == "toegekend"
     assert request.handled_by.username == "consulent-x"
@@ -271,21 +285,20 @@ def test_a_desk_request_on_the_waiting_list_says_the_place(as_consulent):
     first, second, third = people(3)
     ask(campaign, first)
     ask(campaign, second)
-    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": third.pk},
-                                 follow=True)
+    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": third.pk}, follow=True)
     assert "op de wachtlijst, plaats 2" in messages_of(response)
 
 
 def test_a_desk_request_for_someone_not_active_is_refused_with_the_reason(as_consulent):
     campaign = make_campaign(codes=4)
     [person] = people(1, state=State.AANGEMELD)
-    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": person.pk},
-                                 follow=True)
+    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": person.pk}, follow=True)
     assert "niet actief" in messages_of(response) and not CampaignRequest.objects.exists()
 
 
-@pytest.mark.parametrize("value", ["", "abc", "-1", "0", "99999999", "1 OR 1=1",
-                                   "99999999999999999999"])
+@pytest.mark.parametrize(
+    "value", ["", "abc", "-1", "0", "99999999", "1 OR 1=1", "99999999999999999999"]
+)
 def test_a_tampered_caregiver_id_is_not_found(as_consulent, value):
     campaign = make_campaign(codes=4)
     people(1)
@@ -297,23 +310,25 @@ def test_an_erased_registration_cannot_be_found_or_asked_for(as_consulent):
     campaign = make_campaign(codes=4)
     [person] = people(1)
     Caregiver.objects.filter(pk=person.pk).update(
-        state=State.GEWIST, ended_on=datetime.date(2026, 1, 1),
-        erased_on=datetime.date(2026, 1, 1))
+        state=State.GEWIST, ended_on=datetime.date(2026, 1, 1), erased_on=datetime.date(2026, 1, 1)
+    )
     found = as_consulent.get(url("desk", campaign), {"q": "Persoon0"})
     assert found.context["results"] == []
-    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": person.pk},
-                                 follow=True)
+    response = as_consulent.post(url("desk_ask", campaign), {"caregiver": person.pk}, follow=True)
     assert "niet gevonden" in messages_of(response) and not CampaignRequest.objects.exists()
 
 
-@pytest.mark.parametrize("query, words", [
-    ({"q": "Riet\x00"}, "gewone letters"),
-    ({"q": "a\u202eb"}, "gewone letters"),
-    ({"q": "x" * 101}, "hoogstens 100"),
-    ({"geboortedatum": "31-02-1950"}, "15-03-1958"),
-    ({"geboortedatum": "01-01-2090"}, "toekomst"),
-    ({"q": "", "geboortedatum": ""}, "Vul een naam"),
-])
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ({"q": "Riet\x00"}, "gewone letters"),
+        ({"q": "a\u202eb"}, "gewone letters"),
+        ({"q": "x" * 101}, "hoogstens 100"),
+        ({"geboortedatum": "31-02-1950"}, "15-03-1958"),
+        ({"geboortedatum": "01-01-2090"}, "toekomst"),
+        ({"q": "", "geboortedatum": ""}, "Vul een naam"),
+    ],
+)
 def test_the_desk_search_refuses_hostile_input_politely(as_consulent, query, words):
     campaign = make_campaign()
     response = as_consulent.get(url("desk", campaign), {"q": "", **query})
@@ -322,6 +337,7 @@ def test_the_desk_search_refuses_hostile_input_politely(as_consulent, query, wor
 
 
 # --- cancel and pick up ---------------------------------------------------------------------
+
 
 def test_cancelling_asks_a_reason_frees_the_codes_for_the_next_in_line(as_consulent):
     campaign = make_campaign(codes=2)
@@ -338,19 +354,22 @@ def test_cancelling_asks_a_reason_frees_the_codes_for_the_next_in_line(as_consul
     first.refresh_from_db()
     assert first.state == "toegekend"
 
-    done = as_consulent.post(url("cancel", campaign, first.pk),
-                             {"reason": "Belde: niet nodig"}, follow=True)
+    done = as_consulent.post(
+        url("cancel", campaign, first.pk), {"reason": "Belde: niet nodig"}, follow=True
+    )
     assert "geannuleerd" in messages_of(done)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == ("geannuleerd", "toegekend")
     assert sorted(second.codes.values_list("code", flat=True)) == ["Z0000", "Z0001"]
 
-    stale = as_consulent.post(url("cancel", campaign, first.pk), {"reason": "nog eens"},
-                              follow=True)
+    stale = as_consulent.post(
+        url("cancel", campaign, first.pk), {"reason": "nog eens"}, follow=True
+    )
     assert stale.status_code == 200 and "intussen" in messages_of(stale)
     assert "kan niet meer geannuleerd" in page_text(
-        as_consulent.get(url("cancel", campaign, first.pk)))
+        as_consulent.get(url("cancel", campaign, first.pk))
+    )
 
 
 def test_picking_up_is_recorded_once_and_only_for_pick_up_campaigns(as_consulent):
@@ -374,17 +393,29 @@ def test_picking_up_is_recorded_once_and_only_for_pick_up_campaigns(as_consulent
 
 # --- the attentie for everyone -------------------------------------------------------------
 
+
 def attentie(**extra) -> Campaign:
-    return make_campaign(name="Attentie 2026", kind=CampaignKind.ATTENTIE,
-                         requires_request=False, tickets_per_caregiver=1, **extra)
+    return make_campaign(
+        name="Attentie 2026",
+        kind=CampaignKind.ATTENTIE,
+        requires_request=False,
+        tickets_per_caregiver=1,
+        **extra,
+    )
 
 
 def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordinator):
     campaign = attentie()
     people(3)
-    Caregiver.objects.create(first_name="Nieuw", last_name="Aangemeld", state=State.AANGEMELD,
-                             date_of_birth=datetime.date(1970, 1, 1), house_number="9",
-                             postcode="3841AA", registered_on=datetime.date(2026, 6, 1))
+    Caregiver.objects.create(
+        first_name="Nieuw",
+        last_name="Aangemeld",
+        state=State.AANGEMELD,
+        date_of_birth=datetime.date(1970, 1, 1),
+        house_number="9",
+        postcode="3841AA",
+        registered_on=datetime.date(2026, 6, 1),
+    )
     detail = page_text(as_coordinator.get(url("detail", campaign)))
     assert "Naar alle ingeschreven mantelzorgers sturen" in detail
     confirm = page_text(as_coordinator.get(url("everyone", campaign)))
@@ -396,7 +427,8 @@ def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordina
     assert list(campaign.requests.values_list("state", flat=True)) == ["toegekend"] * 3
     assert campaign.requests.filter(route=CampaignRoute.EVERYONE).count() == 3
     assert "Iedereen die het mag krijgen, heeft het al" in page_text(
-        as_coordinator.get(url("everyone", campaign)))
+        as_coordinator.get(url("everyone", campaign))
+    )
     twice = as_coordinator.post(url("everyone", campaign), follow=True)
     assert "0 mantelzorgers krijgen het nu" in messages_of(twice) and campaign.requests.count() == 3
 
@@ -414,14 +446,14 @@ def test_a_campaign_people_ask_for_cannot_be_sent_to_everyone(as_coordinator):
 
 # --- the export -----------------------------------------------------------------------------
 
-def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(as_coordinator,
-                                                                        consulent):
+
+def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(as_coordinator, consulent):
     campaign = make_campaign(codes=6)
     riet, hostile, waiting = people(3)
     Caregiver.objects.filter(pk=riet.pk).update(first_name="Riët", street="Vondellaan")
     Caregiver.objects.filter(pk=hostile.pk).update(
-        first_name='=HYPERLINK("http://evil")', last_name="", city="@SUM(A1)",
-        street="+31 straat")
+        first_name='=HYPERLINK("http://evil")', last_name="", city="@SUM(A1)", street="+31 straat"
+    )
     for person in (riet, hostile):
         ask(campaign, Caregiver.objects.get(pk=person.pk))
     campaigns.cancel(ask(campaign, waiting), by=consulent)
@@ -431,10 +463,9 @@ def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(as_coor
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:3] == ["Campagne", "Naam", "Adres"] and len(rows) == 3
-    assert rows[1][:5] == ["Zwemkaartjes zomer 2026", "Riët Test", "Vondellaan 1",
-                           "3845 AB", ""]
+    assert rows[1][:5] == ["Zwemkaartjes zomer 2026", "Riët Test", "Vondellaan 1", "3845 AB", ""]
     assert rows[1][6:] == ["Toegekend", "Z0000 Z0001", "01-07-2026 12:00"]
-    assert rows[2][1] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[2][1] == '\'=HYPERLINK("http://evil")'
     assert rows[2][2] == "'+31 straat 2" and rows[2][4] == "'@SUM(A1)"
     for row in rows:
         for cell in row:
@@ -443,11 +474,15 @@ def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(as_coor
 
 # --- admin and roles ------------------------------------------------------------------------
 
+
 def test_coordinators_edit_campaigns_in_admin_and_a_closed_one_is_read_only(as_coordinator):
     open_one = make_campaign(codes=3)
-    closed = make_campaign(name="Zomer 2025", starts_on=datetime.date(2025, 6, 1),
-                           ends_on=datetime.date(2025, 8, 31),
-                           closed_at=datetime.datetime(2025, 9, 1, tzinfo=datetime.UTC))
+    closed = make_campaign(
+        name="Zomer 2025",
+        starts_on=datetime.date(2025, 6, 1),
+        ends_on=datetime.date(2025, 8, 31),
+        closed_at=datetime.datetime(2025, 9, 1, tzinfo=datetime.UTC),
+    )
     listing = page_text(as_coordinator.get(reverse("admin:appreciation_campaign_changelist")))
     assert "Zwemkaartjes zomer 2026" in listing and "Zomer 2025" in listing
     change = reverse("admin:appreciation_campaign_change", args=[open_one.pk])
@@ -461,10 +496,12 @@ def test_coordinators_edit_campaigns_in_admin_and_a_closed_one_is_read_only(as_c
 
 def test_the_roles_carry_the_campaign_permissions():
     roles.ensure_roles()
-    consulent = set(Group.objects.get(name=roles.CONSULENT).permissions
-                    .values_list("codename", flat=True))
-    coordinator = set(Group.objects.get(name=roles.COORDINATOR).permissions
-                      .values_list("codename", flat=True))
+    consulent = set(
+        Group.objects.get(name=roles.CONSULENT).permissions.values_list("codename", flat=True)
+    )
+    coordinator = set(
+        Group.objects.get(name=roles.COORDINATOR).permissions.values_list("codename", flat=True)
+    )
     assert {"view_campaign", "view_campaignrequest", "change_campaignrequest"} <= consulent
     assert "change_campaign" not in consulent
     assert {"view_campaign", "add_campaign", "change_campaign"} <= coordinator

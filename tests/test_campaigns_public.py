@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils.html import escape
 
-from appreciation import campaigns
+from appreciation.campaigns import services as campaigns
 from appreciation.models import Campaign, CampaignRequest, CampaignRoute, Handout, TicketCode
 from registrations.models import Caregiver, State
 

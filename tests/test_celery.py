@@ -58,13 +58,13 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(transactional_db, mon
 def test_coordinator_queues_a_task_from_the_web_and_sees_it_done(real_worker, client):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     user = create_staff_user("coord", "een-lang-test-wachtwoord-42", "coordinator")
     device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client.post(reverse("staff:login"),
+    client.post(reverse("mantelzorg:staff_login"),
                 {"username": "coord", "password": "een-lang-test-wachtwoord-42"})
-    client.post(reverse("staff:verify"), {"token": totp_now(device)})
+    client.post(reverse("mantelzorg:staff_verify"), {"token": totp_now(device)})
     response = client.post(reverse("worker:send_test_ping"), follow=True)
     assert "De testtaak staat klaar" in response.content.decode()
     wait_for(lambda: WorkerPing.objects.filter(done_at__isnull=False, requested_by=user).exists(),

@@ -10,22 +10,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import clock
 from insight import services
-from insight.models import (
-    CheckContext,
-    ContactKind,
-    ContactMoment,
-    FollowUpTask,
-    InsightRules,
-    TaskKind,
-)
-from mantelzorg import clock
+from insight.models import ContactKind, ContactMoment, FollowUpTask, InsightRules, TaskKind
+from registrations.burden import CheckContext
 from registrations.models import StaffAccess, State
 
 from .test_backoffice_caregivers import make
 from .test_staff_auth import login_fully
 
-LIST = reverse("opvolging:list")
+LIST = reverse("insight:followup_list")
 HEAVY = [3, 3, 3, 3, 3]
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +45,11 @@ def open_tasks(caregiver):
 
 
 def answer_url(task):
-    return reverse("opvolging:answer", args=[task.caregiver_id, task.pk])
+    return reverse("insight:followup_answer", args=[task.caregiver_id, task.pk])
 
 
 def cancel_url(task):
-    return reverse("opvolging:cancel", args=[task.caregiver_id, task.pk])
+    return reverse("insight:followup_cancel", args=[task.caregiver_id, task.pk])
 
 
 def contact(**overrides):
@@ -71,7 +65,7 @@ def test_anonymous_to_login_and_roleless_refused(client, django_user_model):
     riet = make()
     task = heavy_task(riet)
     urls = [LIST, answer_url(task), cancel_url(task),
-            reverse("opvolging:contact", args=[riet.pk])]
+            reverse("insight:followup_contact", args=[riet.pk])]
     for url in urls:
         assert client.get(url)["Location"].startswith("/backoffice/inloggen/")
         assert client.post(url, contact())["Location"].startswith("/backoffice/inloggen/")
@@ -101,7 +95,7 @@ def test_a_high_score_shows_on_the_list_and_answering_takes_it_off(client, consu
     assert (moment.on, moment.kind, moment.preventive) == (clock.today(), "telefoon", False)
     assert "Bakker, Riet" not in text(client.get(LIST))
 
-    detail = text(client.get(reverse("caregivers:detail", args=[riet.pk])))
+    detail = text(client.get(reverse("registrations:caregiver_detail", args=[riet.pk])))
     assert "Teruggebeld, respijtzorg besproken." in detail
     assert "zelftest: score 15 (zwaar)" in detail and "Geen open taken." in detail
 
@@ -116,7 +110,7 @@ def test_overdue_first_highlighted_counted_and_in_the_menu(client, consulent):
     assert html.index("Jansen, Sem") < html.index("Bakker, Riet")
     assert "1 taak is te laat." in html and "(te laat)" in html
     assert "Opvolging (1 te laat)" in html
-    assert "Opvolging (1 te laat)" in text(client.get(reverse("caregivers:list")))
+    assert "Opvolging (1 te laat)" in text(client.get(reverse("registrations:caregiver_list")))
     assert later.due_on.strftime("%d-%m-%Y") in html
 
 
@@ -138,7 +132,7 @@ def test_a_death_puts_three_aftercare_tasks_on_the_list_and_resuming_removes_the
         client, consulent):
     riet = make()
     ended = clock.today() - datetime.timedelta(days=1)
-    response = client.post(reverse("caregivers:end_care", args=[riet.pk]),
+    response = client.post(reverse("registrations:caregiver_end_care", args=[riet.pk]),
                            {"ended_on": ended.strftime("%d-%m-%Y"), "reason": "overlijden"})
     assert response.status_code == 302
     assert open_tasks(riet).filter(kind=TaskKind.AFTERCARE).count() == 3
@@ -147,9 +141,9 @@ def test_a_death_puts_three_aftercare_tasks_on_the_list_and_resuming_removes_the
         assert f"Nazorg na overlijden: {term}" in html
     assert html.count("Bakker, Riet") == 3
     assert "Nazorg na overlijden: 6 weken" in text(
-        client.get(reverse("caregivers:detail", args=[riet.pk])))
+        client.get(reverse("registrations:caregiver_detail", args=[riet.pk])))
 
-    client.post(reverse("caregivers:resume_care", args=[riet.pk]))
+    client.post(reverse("registrations:caregiver_resume_care", args=[riet.pk]))
     assert not open_tasks(riet).exists()
     assert "Bakker, Riet" not in text(client.get(LIST))
 
@@ -169,7 +163,7 @@ def test_wrong_contact_input_is_refused_next_to_the_field(client, consulent, fie
                                                          message):
     riet = make()
     task = heavy_task(riet)
-    for url in (answer_url(task), reverse("opvolging:contact", args=[riet.pk])):
+    for url in (answer_url(task), reverse("insight:followup_contact", args=[riet.pk])):
         response = client.post(url, contact(**{field: value}))
         assert response.status_code == 200
         assert message in text(response)
@@ -179,7 +173,7 @@ def test_wrong_contact_input_is_refused_next_to_the_field(client, consulent, fie
 
 def test_future_dates_and_preventive_without_home_visit_are_refused(client, consulent):
     riet = make()
-    url = reverse("opvolging:contact", args=[riet.pk])
+    url = reverse("insight:followup_contact", args=[riet.pk])
     response = client.post(url, contact(on=today_text(1)))
     assert "Deze datum ligt in de toekomst." in text(response)
     response = client.post(url, contact(preventive="on"))
@@ -189,21 +183,21 @@ def test_future_dates_and_preventive_without_home_visit_are_refused(client, cons
 
     response = client.post(url, contact(kind="huisbezoek", preventive="on",
                                         outcome="Regel 1\r\nRegel 2"))
-    assert response["Location"] == reverse("caregivers:detail", args=[riet.pk])
+    assert response["Location"] == reverse("registrations:caregiver_detail", args=[riet.pk])
     moment = ContactMoment.objects.get()
     assert (moment.preventive, moment.outcome, moment.by) == (True, "Regel 1 Regel 2",
                                                               consulent)
     assert "Huisbezoek (preventief)" in text(
-        client.get(reverse("caregivers:detail", args=[riet.pk])))
+        client.get(reverse("registrations:caregiver_detail", args=[riet.pk])))
 
 
 def test_exactly_300_characters_is_fine_and_html_is_escaped(client, consulent):
     riet = make()
-    client.post(reverse("opvolging:contact", args=[riet.pk]), contact(outcome="a" * 300))
+    client.post(reverse("insight:followup_contact", args=[riet.pk]), contact(outcome="a" * 300))
     hostile = '<script>alert(1)</script> & "x"'
-    client.post(reverse("opvolging:contact", args=[riet.pk]), contact(outcome=hostile))
+    client.post(reverse("insight:followup_contact", args=[riet.pk]), contact(outcome=hostile))
     assert ContactMoment.objects.count() == 2
-    detail = text(client.get(reverse("caregivers:detail", args=[riet.pk])))
+    detail = text(client.get(reverse("registrations:caregiver_detail", args=[riet.pk])))
     assert "<script>alert(1)</script>" not in detail
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;" in detail
 
@@ -250,18 +244,18 @@ def test_cancelling_a_task_with_a_reason(client, consulent):
 def test_another_caregivers_id_in_the_url_is_a_404(client, consulent):
     riet, sem = make(), make("Sem", "Jansen", postcode="3849KL")
     task = heavy_task(riet)
-    for name in ("opvolging:answer", "opvolging:cancel"):
+    for name in ("insight:followup_answer", "insight:followup_cancel"):
         url = reverse(name, args=[sem.pk, task.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {**contact(), "reason": "weg"}).status_code == 404
         assert client.get(reverse(name, args=[riet.pk, task.pk + 1000])).status_code == 404
-    assert client.get(reverse("opvolging:contact", args=[sem.pk + 1000])).status_code == 404
+    assert client.get(reverse("insight:followup_contact", args=[sem.pk + 1000])).status_code == 404
     assert task in open_tasks(riet) and not ContactMoment.objects.exists()
 
 
 def test_no_contact_for_an_erased_registration(client, consulent):
     gone = make("Anon", "Iem", state=State.GEWIST, ended_on=clock.today())
-    response = client.post(reverse("opvolging:contact", args=[gone.pk]), contact(),
+    response = client.post(reverse("insight:followup_contact", args=[gone.pk]), contact(),
                            follow=True)
     assert "U kunt geen contact meer vastleggen" in text(response)
     assert not ContactMoment.objects.exists()

@@ -6,14 +6,9 @@ import pytest
 import time_machine
 
 from insight import services
-from insight.models import (
-    CheckContext,
-    ContactKind,
-    FollowUpTask,
-    InsightRules,
-    TaskKind,
-)
+from insight.models import ContactKind, FollowUpTask, InsightRules, TaskKind
 from registrations import services as registrations
+from registrations.burden import CheckContext
 from registrations.models import CareEndReason, Caregiver, State
 
 TODAY = datetime.date(2026, 3, 2)

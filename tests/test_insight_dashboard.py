@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from appreciation.models import AppreciationRequest, AppreciationYear, PaymentBatch
 from appreciation.models.campaigns import Campaign, CampaignRequest
+from core import clock
+from core.formats import dutch_number, euros
 from insight import reports
 from insight.models import BurdenCheck, ContactMoment
-from mantelzorg import clock
-from mantelzorg.formats import dutch_number, euros
 from registrations import retention
 from registrations.models import Caregiver, District, State
 from worker.models import Delivery, Letter, Newsletter

@@ -10,10 +10,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from mantelzorg import clock
-from registrations.models import Caregiver, State
+from core import clock
+from registrations.models import Caregiver, RegistrationLetter, State
 from worker.letters import ADDRESS_WINDOW_MM, render_pdf
-from worker.models import Letter, LetterKind, LetterStatus, PrintBatch
+from worker.models import Letter, LetterStatus, PrintBatch
 from worker.services import create_print_batch, dispatch_queued_letters, mark_batch_printed
 
 from .test_staff_auth import login_fully
@@ -34,7 +34,7 @@ def caregiver(first="Riet", channel="email", confirmed=True, **extra):
 
 
 def queue(person) -> Letter:
-    return Letter.objects.create(kind=LetterKind.RETENTION_NOTICE, caregiver=person,
+    return Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=person,
                                  dedupe_key=f"test:{person.pk}", created_at=clock.now())
 
 

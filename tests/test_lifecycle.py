@@ -74,7 +74,7 @@ def registration(born=datetime.date(1958, 4, 3), email="riet.bakker@example.nl",
 @pytest.fixture
 def mailed_links(monkeypatch):
     """Links the services queue for e-mail, as {purpose: raw token}, instead of sending."""
-    from worker.tasks import send_link_mail
+    from registrations.tasks import send_link_mail
 
     links = {}
 

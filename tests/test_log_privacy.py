@@ -17,8 +17,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from appreciation import payouts
 from appreciation.models import AppreciationRequest, PayoutForm, RequestState
+from appreciation.waardering import payouts
 from registrations.models import Caregiver, State
 from worker.services import dispatch_queued_letters
 
@@ -179,12 +179,12 @@ def test_a_full_flow_logs_no_personal_data(client, settings, tmp_path, inline_ta
     # 4. A consulent looks at the caregiver and the request, and approves it.
     staff = type(client)()
     login_fully(staff, "consulent")
-    assert staff.get(reverse("caregivers:detail", args=[caregiver.pk])).status_code \
+    assert staff.get(reverse("registrations:caregiver_detail", args=[caregiver.pk])).status_code \
         == 200
-    detail = reverse("waardering_bo:detail", args=[request.pk])
+    detail = reverse("appreciation:review_detail", args=[request.pk])
     assert LAST in staff.get(detail).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(reverse("waardering_bo:approve", args=[request.pk]),
+        staff.post(reverse("appreciation:review_approve", args=[request.pk]),
                    {"expected_state": request.state})
     request.refresh_from_db()
     assert request.state == RequestState.GOEDGEKEURD
@@ -255,7 +255,7 @@ def _token_mailed(caregiver) -> bool:
 @pytest.mark.parametrize("path", ["/mijn-gegevens/link/", "/bevestigen/", "/toestemming/",
                                   "/afmelden/"])
 def test_link_tokens_in_paths_are_redacted(path):
-    from mantelzorg.logredact import redact
+    from core.logredact import redact
 
     assert redact(f'GET {path}AbC-123_x.y:z HTTP/1.1') == f"GET {path}[token] HTTP/1.1"
     assert redact(f"{path}AbC?x=1") == f"{path}[token]?x=1"
@@ -282,7 +282,7 @@ def test_gunicorns_error_log_of_a_token_path_says_token(capsys):
     """gunicorn logs a failed request's URI on its own error logger, outside Django's."""
     from gunicorn.config import Config
 
-    from mantelzorg.logredact import AccessLogger
+    from core.logredact import AccessLogger
 
     logger = AccessLogger(Config())
     logger.error("Error handling request %s", "/mijn-gegevens/link/live-secret-token")

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from mantelzorg import clock
+from core import clock
 from worker.models import Newsletter, NewsletterStatus
 
 from .test_newsletters import caregivers

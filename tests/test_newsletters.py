@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, State
 from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from worker.newsletters import (
@@ -220,7 +220,7 @@ def test_one_click_unsubscribe_without_login_or_page(client):
 @pytest.mark.parametrize("token", ["x", "a" * 300, "1:abc:def", "<script>"])
 def test_tampered_unsubscribe_tokens_are_refused(client, token):
     (anja,) = caregivers(1)
-    assert client.post(reverse("unsubscribe", args=[token])).status_code in (400, 404)
+    assert client.post(reverse("worker:unsubscribe", args=[token])).status_code in (400, 404)
     anja.refresh_from_db()
     assert anja.wants_newsletter
 
@@ -269,7 +269,7 @@ def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path):
 def test_coordinators_get_one_digest_a_day_of_what_failed():
     from django.core import mail
 
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
     from worker.tasks import failed_deliveries_digest
 
     create_staff_user("kees", "een-lang-test-wachtwoord-42", "coordinator",

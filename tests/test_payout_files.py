@@ -10,9 +10,9 @@ import os
 import pytest
 from django.test import Client
 
-from appreciation import payouts
 from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, RequestState
-from mantelzorg import clock
+from appreciation.waardering import payouts
+from core import clock
 
 from .test_staff_auth import login_fully
 from .test_waardering_payouts import approved
@@ -115,7 +115,7 @@ def test_a_new_batch_moves_aside_even_a_young_file_no_batch_references(
 
 
 def test_the_daily_waardering_job_sweeps_payment_files(waardering_year, media):
-    from worker.tasks import expire_waardering_questions
+    from appreciation.tasks import expire_waardering_questions
 
     orphan = file_at(media / "payments" / "MZW2026B000999.xml")
     assert expire_waardering_questions() == {"expired": 0, "orphan_payment_files": 1}

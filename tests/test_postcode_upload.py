@@ -14,13 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registrations import reference_services
+from registrations import services_reference as reference_services
 from registrations.models import Caregiver, District, PostcodeRange, State
-from registrations.reference_services import TableRefused, parse_postcode_table
+from registrations.services_reference import TableRefused, parse_postcode_table
 
 pytestmark = pytest.mark.django_db
-PAGE = reverse("postcodes:overview")
-UPLOAD = reverse("postcodes:upload")
+PAGE = reverse("registrations:postcodes")
+UPLOAD = reverse("registrations:postcodes_upload")
 
 
 def wijk(name) -> District:
@@ -116,7 +116,7 @@ def test_wijken_are_derived_in_one_update(old_table):
 
 def test_the_downloaded_table_loads_again_unchanged(as_coordinator, old_table):
     person("3841AB", wijk("Binnenstad"))
-    exported = as_coordinator.get(reverse("postcodes:export"))
+    exported = as_coordinator.get(reverse("registrations:postcodes_export"))
     assert exported["Content-Disposition"] == 'attachment; filename="postcodegebieden.csv"'
     assert exported.content.decode("utf-8-sig").splitlines()[:2] == [
         "van;tot;wijk;naam", f"3841 AA;3842 ZZ;{wijk('Binnenstad').cbs_code};Binnenstad"]
@@ -234,7 +234,7 @@ def test_a_consulent_sees_the_table_but_cannot_load_one(as_consulent, old_table)
     page = as_consulent.get(PAGE).content.decode()
     assert "3841 AA" in page and "Binnenstad" in page and "WK024301" in page
     assert 'name="tabel-file"' not in page
-    assert as_consulent.get(reverse("postcodes:export")).status_code == 200
+    assert as_consulent.get(reverse("registrations:postcodes_export")).status_code == 200
     response = upload(as_consulent, b"van;tot;wijk\n3849AA;3849ZZ;Hierden\n")
     assert response.status_code == 403 and table() == old_table
 

@@ -53,10 +53,10 @@ def test_forms_carry_a_csrf_token_and_posts_without_it_are_refused(make_staff):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    html = client.get(reverse("staff:login")).content.decode()
+    html = client.get(reverse("mantelzorg:staff_login")).content.decode()
     assert 'name="csrfmiddlewaretoken"' in html
     user, password, _ = make_staff()
-    response = client.post(reverse("staff:login"), {"username": user.username,
+    response = client.post(reverse("mantelzorg:staff_login"), {"username": user.username,
                                                     "password": password})
     assert response.status_code == 403
 

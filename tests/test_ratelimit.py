@@ -1,4 +1,4 @@
-"""Rate limits on the sign-in link request and the public forms (mantelzorg/ratelimit.py):
+"""Rate limits on the sign-in link request and the public forms (core/ratelimit.py):
 per client address and per e-mail address / per identity, fixed windows, a Dutch 429 page
 that never tells whether an address is known, and no 500 when the counter store fails."""
 
@@ -153,7 +153,7 @@ def test_a_broken_counter_store_lets_people_through(client, monkeypatch):
 
 
 def test_counters_hold_no_personal_data_in_their_keys(client, settings):
-    from mantelzorg import ratelimit
+    from core import ratelimit
 
     ask_link(client, "riet@example.nl", ip="192.0.2.99")
     swim_post(client)
@@ -178,7 +178,7 @@ def test_counters_hold_no_personal_data_in_their_keys(client, settings):
 def test_the_client_address_behind_proxies(settings, proxies, forwarded, expected):
     from django.test import RequestFactory
 
-    from mantelzorg.ratelimit import client_ip
+    from core.ratelimit import client_ip
 
     settings.AXES_IPWARE_PROXY_COUNT = proxies or None
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")

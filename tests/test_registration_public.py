@@ -97,7 +97,7 @@ def test_fifteen_year_old_needs_a_guardian(client, inline_tasks,
                                             django_capture_on_commit_callbacks):
     import datetime
 
-    from mantelzorg import clock
+    from core import clock
 
     born = clock.today().replace(year=clock.today().year - 15) - datetime.timedelta(days=2)
     fill(client, about={"over-mij-date_of_birth": born.strftime("%d-%m-%Y")},
@@ -124,7 +124,7 @@ def test_fifteen_year_old_needs_a_guardian(client, inline_tasks,
 
 @pytest.mark.django_db
 def test_a_sixteen_year_old_needs_no_guardian_step(client):
-    from mantelzorg import clock
+    from core import clock
 
     born = clock.today().replace(year=clock.today().year - 16)
     fill(client, about={"over-mij-date_of_birth": born.strftime("%d-%m-%Y")})

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from core.postcodes import normalise_postcode
 from registrations.demo import WIJK_WEIGHTS, load_example_postcode_ranges
-from registrations.models import Caregiver, District, PostcodeRange, normalise_postcode
+from registrations.models import Caregiver, District, PostcodeRange
 
 
 @pytest.mark.django_db

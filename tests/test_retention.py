@@ -22,6 +22,7 @@ from django_fsm_log.models import StateLog
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from core.dates import add_months, last_day_reaching
 from registrations import retention, services
 from registrations.models import (
     AccessToken,
@@ -34,12 +35,11 @@ from registrations.models import (
     EndReason,
     Guardian,
     PostcodeRange,
+    RegistrationLetter,
     RegistrationRules,
     State,
-    add_months,
-    last_day_reaching,
 )
-from worker.models import Letter, LetterKind, LetterStatus, WorkerPing
+from worker.models import Letter, LetterStatus, WorkerPing
 
 AMS = ZoneInfo("Europe/Amsterdam")
 DAY = datetime.timedelta(days=1)
@@ -53,7 +53,7 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0):
 
 
 def run_on(day: datetime.date, hour: int = 2, minute: int = 30) -> retention.RetentionResult:
-    """The job as beat runs it: at 02:30 in Harderwijk (the schedule in worker/schedule.py)."""
+    """The job as beat runs it: at 02:30 in Harderwijk (the schedule in mantelzorg/schedule.py)."""
     with at(day, hour, minute):
         return retention.run_daily()
 
@@ -187,7 +187,7 @@ def test_the_notice_is_queued_once_from_a_month_before(care_ended_on, notice_day
     for later in (1, 2, 7, 29):
         assert run_on(notice_day + datetime.timedelta(days=later)).notices == 0
     letter = Letter.objects.get(caregiver=riet)
-    assert letter.kind == LetterKind.RETENTION_NOTICE
+    assert letter.kind == RegistrationLetter.RETENTION_NOTICE
     assert letter.dedupe_key == f"einde_inschrijving:{riet.pk}:{riet.care_ended_on}"
     assert letter.status == LetterStatus.QUEUED
     assert letter.created_at.astimezone(AMS).date() == notice_day
@@ -221,7 +221,7 @@ def test_erased_after_the_grace_period_and_not_before():
     riet = former(datetime.date(2024, 3, 15), target_group=True)
     Guardian.objects.create(caregiver=riet, name="Ans Bakker", phone="0611111111")
     earlier_letter = Letter.objects.create(
-        kind=LetterKind.RETENTION_NOTICE, caregiver=riet, status=LetterStatus.SENT,
+        kind=RegistrationLetter.RETENTION_NOTICE, caregiver=riet, status=LetterStatus.SENT,
         dedupe_key="eerder:verstuurd", created_at=datetime.datetime(2025, 1, 1, tzinfo=AMS))
     assert riet.migration_background and riet.target_group_consent_at is not None
     assert ConsentRecord.objects.filter(caregiver=riet).count() == 2
@@ -251,7 +251,7 @@ def test_erased_after_the_grace_period_and_not_before():
     assert str(riet) == f"#{riet.pk} (Gegevens gewist)"
     for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
         assert not model.objects.filter(caregiver=riet).exists(), model
-    notice = Letter.objects.get(caregiver=riet, kind=LetterKind.RETENTION_NOTICE,
+    notice = Letter.objects.get(caregiver=riet, kind=RegistrationLetter.RETENTION_NOTICE,
                                 dedupe_key=f"einde_inschrijving:{riet.pk}:2024-03-15")
     assert notice.status == LetterStatus.CANCELLED
     earlier_letter.refresh_from_db()
@@ -493,8 +493,9 @@ def test_the_scheduled_task_runs_the_job_on_a_real_worker(real_worker):
     """worker.run_retention, queued in Redis and run by a worker, twice: the second run after
     the first (solo pool, one at a time) changes nothing. The worker runs on today's date, so
     the caregivers are placed around today."""
-    from mantelzorg import clock
-    from worker.tasks import ping, run_retention
+    from core import clock
+    from registrations.tasks import run_retention
+    from worker.tasks import ping
 
     from .conftest import wait_for
 
@@ -555,7 +556,7 @@ def test_a_second_end_of_care_gets_its_own_notice():
     notice_day = datetime.date(2028, 6, 1) - datetime.timedelta(days=30)
     run_on(notice_day)
     queued = Letter.objects.filter(caregiver=riet, status=LetterStatus.QUEUED,
-                                   kind=LetterKind.RETENTION_NOTICE)
+                                   kind=RegistrationLetter.RETENTION_NOTICE)
     assert [letter.created_at.astimezone(AMS).date() for letter in queued] == [notice_day]
 
 

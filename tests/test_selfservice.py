@@ -10,18 +10,19 @@ from django.test import Client
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
-from mantelzorg import clock
+from core import clock
 from registrations import services
 from registrations.models import (
     AccessToken,
     Caregiver,
     CareRecipient,
     ConsentKind,
+    RegistrationLetter,
     State,
     TokenPurpose,
 )
 from registrations.selfservice_session import CAREGIVER_KEY
-from worker.models import Letter, LetterKind
+from worker.models import Letter
 
 BASE = "/mijn-gegevens/"
 PROTECTED = ["", "contact", "nieuwsbrief-stoppen", "zorg-gestopt", "download.json",
@@ -385,9 +386,9 @@ def test_wrong_end_of_care_is_explained_and_nothing_changes(client, riet, field,
 @pytest.mark.django_db
 def test_download_all_my_data_as_json(client, riet, other):
     services.end_care(riet, clock.today(), "opname")
-    Letter.objects.create(kind=LetterKind.RETENTION_NOTICE, caregiver=riet,
+    Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=riet,
                           dedupe_key=f"test:{riet.pk}", created_at=clock.now())
-    Letter.objects.create(kind=LetterKind.RETENTION_NOTICE, caregiver=other,
+    Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=other,
                           dedupe_key=f"test:{other.pk}", created_at=clock.now())
     services.end_care(other, clock.today(), "overlijden")
     riet.refresh_from_db()

@@ -13,7 +13,7 @@ STAFF_PAGES = [DASHBOARD, SYSTEM, ADMIN]
 
 
 def password_step(client, user, password, **extra):
-    return client.post(reverse("staff:login"),
+    return client.post(reverse("mantelzorg:staff_login"),
                        {"username": user.username, "password": password, **extra})
 
 
@@ -30,7 +30,7 @@ def test_staff_pages_are_unreachable_without_login(client, url):
 def test_with_a_device_the_password_alone_reaches_nothing(client, make_staff):
     user, password, device = make_staff("coordinator", with_device=True)
     response = password_step(client, user, password)
-    assert response["Location"] == reverse("staff:verify")
+    assert response["Location"] == reverse("mantelzorg:staff_verify")
     assert "_auth_user_id" not in client.session  # not logged in yet
     for url in STAFF_PAGES:
         response = client.get(url, follow=True)
@@ -42,7 +42,7 @@ def test_with_a_device_the_password_alone_reaches_nothing(client, make_staff):
 def test_second_factor_completes_the_login_and_returns_to_next(client, make_staff):
     user, password, device = make_staff("coordinator", with_device=True)
     password_step(client, user, password, next=SYSTEM)
-    response = client.post(reverse("staff:verify"), {"token": totp_now(device)})
+    response = client.post(reverse("mantelzorg:staff_verify"), {"token": totp_now(device)})
     assert response.status_code == 302
     assert response["Location"] == SYSTEM
     page = client.get(DASHBOARD)
@@ -62,7 +62,7 @@ def test_second_factor_completes_the_login_and_returns_to_next(client, make_staf
 def test_wrong_codes_are_explained_next_to_the_field(client, make_staff, token, message):
     user, password, device = make_staff(with_device=True)
     password_step(client, user, password)
-    response = client.post(reverse("staff:verify"), {"token": token})
+    response = client.post(reverse("mantelzorg:staff_verify"), {"token": token})
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
@@ -76,7 +76,7 @@ def test_a_wrong_six_digit_code_is_refused(client, make_staff):
     password_step(client, user, password)
     good = totp_now(device)
     wrong = f"{(int(good) + 1) % 1000000:06d}"
-    response = client.post(reverse("staff:verify"), {"token": wrong})
+    response = client.post(reverse("mantelzorg:staff_verify"), {"token": wrong})
     assert "Deze code klopt niet" in response.content.decode()
     assert client.get(DASHBOARD).status_code == 302
 
@@ -87,12 +87,12 @@ def test_without_a_device_staff_must_set_one_up_first(client, make_staff):
     response = password_step(client, user, password)
     assert response.status_code == 302
     response = client.get(DASHBOARD)
-    assert response["Location"] == reverse("staff:setup_2fa")
-    setup = client.get(reverse("staff:setup_2fa"))
+    assert response["Location"] == reverse("mantelzorg:staff_setup_2fa")
+    setup = client.get(reverse("mantelzorg:staff_setup_2fa"))
     html = setup.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html and "QR-code" in html
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(reverse("staff:setup_2fa"), {"token": totp_now(device)})
+    response = client.post(reverse("mantelzorg:staff_setup_2fa"), {"token": totp_now(device)})
     assert response["Location"] == DASHBOARD
     device.refresh_from_db()
     assert device.confirmed
@@ -152,7 +152,8 @@ def test_nine_wrong_passwords_do_not_lock(client, make_staff):
     ("naïve\u202eüser\x00", "\x00\x01"),
 ])
 def test_hostile_login_input_never_errors_and_is_escaped(client, db, username, password):
-    response = client.post(reverse("staff:login"), {"username": username, "password": password})
+    response = client.post(reverse("mantelzorg:staff_login"),
+                           {"username": username, "password": password})
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
@@ -162,8 +163,10 @@ def test_hostile_login_input_never_errors_and_is_escaped(client, db, username, p
 @pytest.mark.django_db
 def test_account_without_a_role_cannot_log_in(client, django_user_model):
     django_user_model.objects.create_user("zomaar", password="een-lang-test-wachtwoord-42")
-    response = client.post(reverse("staff:login"),
-                           {"username": "zomaar", "password": "een-lang-test-wachtwoord-42"})
+    response = client.post(
+        reverse("mantelzorg:staff_login"),
+        {"username": "zomaar", "password": "een-lang-test-wachtwoord-42"},
+    )
     assert "geen toegang tot de backoffice" in response.content.decode()
 
 
@@ -177,12 +180,12 @@ def test_next_never_redirects_off_site(client, make_staff, settings):
 
 def login_fully(client, role):
     """Log in with password and second factor; returns the user."""
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     user = create_staff_user(f"{role}-x", "een-lang-test-wachtwoord-42", role)
     device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
     password_step(client, user, "een-lang-test-wachtwoord-42")
-    client.post(reverse("staff:verify"), {"token": totp_now(device)})
+    client.post(reverse("mantelzorg:staff_verify"), {"token": totp_now(device)})
     return user
 
 
@@ -205,10 +208,19 @@ def test_coordinator_edits_reference_data_in_admin(client):
     rules = client.get("/beheer/registrations/registrationrules/", follow=True)
     assert rules.status_code == 200
     assert "jonge mantelzorger tot en met leeftijd" in rules.content.decode().lower()
-    response = client.post(rules.redirect_chain[-1][0], {
-        "young_max_age": 23, "guardian_consent_below_age": 16, "minimum_age": 8,
-        "former_retention_months": 24, "end_notice_days": 30, "erasure_grace_days": 30,
-        "unconfirmed_expiry_days": 60, "link_valid_minutes": 30})
+    response = client.post(
+        rules.redirect_chain[-1][0],
+        {
+            "young_max_age": 23,
+            "guardian_consent_below_age": 16,
+            "minimum_age": 8,
+            "former_retention_months": 24,
+            "end_notice_days": 30,
+            "erasure_grace_days": 30,
+            "unconfirmed_expiry_days": 60,
+            "link_valid_minutes": 30,
+        },
+    )
     assert response.status_code == 302
     from registrations.models import RegistrationRules
 
@@ -218,6 +230,6 @@ def test_coordinator_edits_reference_data_in_admin(client):
 @pytest.mark.django_db
 def test_logout_ends_the_session(client):
     login_fully(client, "consulent")
-    response = client.post(reverse("staff:logout"))
+    response = client.post(reverse("mantelzorg:staff_logout"))
     assert response.status_code == 302
     assert client.get(DASHBOARD).status_code == 302

@@ -10,10 +10,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appreciation import services
-from appreciation.models import AgeGroup, AppreciationRequest, RequestState, Route
+from appreciation.models import (
+    AgeGroup,
+    AppreciationLetter,
+    AppreciationRequest,
+    RequestState,
+    Route,
+)
+from appreciation.waardering import services
 from registrations.models import Caregiver, District, StaffAccess, State
-from worker.models import Letter, LetterKind
+from worker.models import Letter
 
 from .appreciation_helpers import VALID_IBAN, caregiver_details, request_data
 from .appreciation_helpers import submit as submit_one
@@ -21,8 +27,8 @@ from .conftest import totp_now
 from .test_staff_auth import login_fully, password_step
 
 TODAY = datetime.date(2026, 9, 15)
-QUEUE = reverse("waardering_bo:queue")
-BULK = reverse("waardering_bo:bulk_approve")
+QUEUE = reverse("appreciation:review_queue")
+BULK = reverse("appreciation:review_bulk_approve")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
@@ -44,7 +50,7 @@ def staff_client(make_staff, role, username) -> tuple[Client, object]:
     user, password, device = make_staff(role, username=username, with_device=True)
     other = Client()
     password_step(other, user, password)
-    other.post(reverse("staff:verify"), {"token": totp_now(device)})
+    other.post(reverse("mantelzorg:staff_verify"), {"token": totp_now(device)})
     return other, user
 
 
@@ -60,7 +66,8 @@ def new_request(n=0, ready=True, **extra) -> AppreciationRequest:
 
 
 def url(name, request):
-    return reverse(f"waardering_bo:{name}", args=[request.pk])
+    return reverse("appreciation:" + ("review_start" if name == "start_review"
+                                       else f"review_{name}"), args=[request.pk])
 
 
 def page(client, target, **params) -> str:
@@ -205,7 +212,7 @@ def test_detail_shows_the_request_masks_the_iban_and_logs_the_view(client, consu
     request = new_request(1)
     html = page(client, url("detail", request))
     assert request.reference in html and "Riet1 Bakker" in html
-    assert reverse("caregivers:detail", args=[request.caregiver_id]) in html
+    assert reverse("registrations:caregiver_detail", args=[request.caregiver_id]) in html
     assert "02-01-1950" in html and "Lindenlaan 12" in html and "Actief" in html
     assert "Door de mantelzorger zelf" in html and "Henk Bakker" in html
     assert "20" in html and "01-03-2019" in html and "€ 75,00" in html
@@ -218,8 +225,8 @@ def test_detail_shows_the_request_masks_the_iban_and_logs_the_view(client, consu
 
 
 def test_unknown_request_is_404(client, consulent):
-    assert client.get(reverse("waardering_bo:detail", args=[999999])).status_code == 404
-    assert client.post(reverse("waardering_bo:approve", args=[999999]),
+    assert client.get(reverse("appreciation:review_detail", args=[999999])).status_code == 404
+    assert client.post(reverse("appreciation:review_approve", args=[999999]),
                        {"expected_state": "ingediend"}).status_code == 404
 
 
@@ -273,7 +280,7 @@ def test_ask_information_needs_a_question(client, consulent):
     assert request.state == RequestState.AANVULLING_NODIG
     assert request.info_question == "Sinds wanneer zorgt u?"
     assert Letter.objects.filter(appreciation_request=request,
-                                 kind=LetterKind.WAARDERING_INFO).exists()
+                                 kind=AppreciationLetter.WAARDERING_INFO).exists()
 
 
 def test_on_behalf_request_is_approved_after_the_phone_confirmation(client, consulent):

@@ -9,8 +9,8 @@ import time_machine
 from django.core.management import call_command
 from django_fsm_log.models import StateLog
 
-from appreciation import submission
 from appreciation.models import AppreciationRequest, AppreciationYear, PaymentBatch
+from appreciation.waardering import submission
 from worker.models import Letter
 
 pytestmark = pytest.mark.django_db

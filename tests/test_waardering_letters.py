@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from appreciation import services
-from appreciation.models import RejectionReason, Route
-from worker.letters import ADDRESS_WINDOW_MM, LETTER_TYPES, letter_html, render_pdf
-from worker.models import Letter, LetterKind, LetterStatus
+from appreciation.models import AppreciationLetter, RejectionReason, Route
+from appreciation.waardering import services
+from worker.letters import ADDRESS_WINDOW_MM, letter_html, render_pdf
+from worker.models import Letter, LetterStatus
+from worker.registry import letter_type
 from worker.services import create_print_batch, dispatch_queued_letters
 
 from .appreciation_helpers import VALID_IBAN, caregiver_details, request_data
@@ -31,7 +32,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 def sent(kind) -> mail.EmailMessage:
     """Send what is queued; the one e-mail of this kind."""
     dispatch_queued_letters()
-    subject = LETTER_TYPES[kind].subject
+    subject = letter_type(kind).subject
     found = [message for message in mail.outbox if message.subject == subject]
     assert len(found) == 1, [message.subject for message in mail.outbox]
     return found[0]
@@ -52,7 +53,7 @@ def test_the_receipt_says_what_happens_next_without_the_care_recipient(
         waardering_year, inline_tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         request = submit_one()
-    message = sent(LetterKind.WAARDERING_RECEIPT)  # already sent by the task after commit
+    message = sent(AppreciationLetter.WAARDERING_RECEIPT)  # already sent by the task after commit
     assert message.to == ["riet@example.nl"] and not message.attachments
     body = message.body
     assert request.reference in body and "mantelzorgwaardering 2026" in body
@@ -60,17 +61,17 @@ def test_the_receipt_says_what_happens_next_without_the_care_recipient(
     assert "binnen 4 weken na ons besluit" in body and "4 weken om te antwoorden" in body
     assert "Henk" not in body  # the care recipient's name is not needed
     assert "bevestigen" not in body  # only for a request made on someone's behalf
-    assert the_letter(request, LetterKind.WAARDERING_RECEIPT).status == LetterStatus.SENT
+    assert the_letter(request, AppreciationLetter.WAARDERING_RECEIPT).status == LetterStatus.SENT
 
 
 def test_a_request_on_behalf_asks_the_caregiver_to_confirm(waardering_year, settings):
     request = submit_one(request_data(requester={"name": "Jan de Vries", "relation": "buurman",
                                                  "contact": "0612345678"}),
                          route=Route.ON_BEHALF)
-    receipt = sent(LetterKind.WAARDERING_RECEIPT).body
+    receipt = sent(AppreciationLetter.WAARDERING_RECEIPT).body
     assert "Jan de Vries heeft de aanvraag voor u gedaan" in receipt
     assert "pas als u hem heeft bevestigd" in receipt
-    confirm = sent(LetterKind.WAARDERING_CONFIRM).body
+    confirm = sent(AppreciationLetter.WAARDERING_CONFIRM).body
     assert "Jan de Vries heeft op 15-09-2026 de mantelzorgwaardering 2026 voor u" in confirm
     assert f"{settings.SITE_URL}/mijn-gegevens/inloggen" in confirm
     assert "Of bel ons" in confirm and request.reference in confirm
@@ -82,7 +83,7 @@ def test_the_approval_names_the_amount_the_account_end_and_the_payment_date(
         waardering_year, consulent,
                                                                             tmp_path):
     request = services.approve(submit_one(), consulent)
-    message = sent(LetterKind.WAARDERING_APPROVED)
+    message = sent(AppreciationLetter.WAARDERING_APPROVED)
     body = message.body
     assert waardering_year.text_approved in body
     assert "U krijgt € 75,00." in body and "75.00" not in body
@@ -99,7 +100,7 @@ def test_a_young_caregiver_gets_a_voucher(waardering_year, consulent):
                                 email="sem@example.nl")
     request = services.approve(submit_one(request_data(caregiver=details, iban="")), consulent)
     assert request.payout_form == "bon"
-    body = sent(LetterKind.WAARDERING_APPROVED).body
+    body = sent(AppreciationLetter.WAARDERING_APPROVED).body
     assert body.startswith("Hoi Sem,")
     assert "cadeaubon of een activiteit van € 75,00" in body
     assert f"uiterlijk op {IN_FOUR_WEEKS}" in body and "rekening" not in body
@@ -108,7 +109,7 @@ def test_a_young_caregiver_gets_a_voucher(waardering_year, consulent):
 def test_the_rejection_gives_the_reason_and_how_to_object(waardering_year, consulent, tmp_path):
     request = services.reject(submit_one(), consulent, RejectionReason.TOO_FEW_HOURS,
                               "U zorgt volgens ons gesprek 4 uur per week.")
-    message = sent(LetterKind.WAARDERING_REJECTED)
+    message = sent(AppreciationLetter.WAARDERING_REJECTED)
     body = message.body
     assert waardering_year.text_rejected in body and waardering_year.text_objection in body
     assert "Minder uren zorg per week dan nodig." in body
@@ -124,7 +125,7 @@ def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(
                                                                          settings):
     request = services.ask_information(submit_one(), consulent,
                                        "Sinds wanneer zorgt u voor uw naaste?")
-    body = sent(LetterKind.WAARDERING_INFO).body
+    body = sent(AppreciationLetter.WAARDERING_INFO).body
     assert waardering_year.text_info_request in body
     assert "Sinds wanneer zorgt u voor uw naaste?" in body
     assert f"Geef uw antwoord uiterlijk op {IN_FOUR_WEEKS}." in body
@@ -134,7 +135,7 @@ def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(
 
     with time_machine.travel(datetime.datetime(2026, 10, 14, 10, 0), tick=False):
         assert services.expire_information_requests() == 1
-        rejection = sent(LetterKind.WAARDERING_REJECTED).body
+        rejection = sent(AppreciationLetter.WAARDERING_REJECTED).body
     assert "Geen antwoord op onze vraag." in rejection
     assert f"tot en met {IN_FOUR_WEEKS}" in rejection and request.reference in rejection
 
@@ -152,7 +153,7 @@ def test_a_caregiver_who_wants_post_gets_the_letter_in_a_print_batch(
     assert not mail.outbox
     batch = create_print_batch()
     assert batch.letter_count == 2  # the receipt and the approval
-    letter = the_letter(request, LetterKind.WAARDERING_APPROVED)
+    letter = the_letter(request, AppreciationLetter.WAARDERING_APPROVED)
     assert letter.status == LetterStatus.TO_PRINT and letter.print_batch == batch
 
     words = {}
@@ -172,8 +173,8 @@ def test_the_letter_shows_the_years_edited_text(waardering_year, consulent):
     waardering_year.save()
     request = services.approve(submit_one(), consulent)
     assert "Hartelijk dank van de wethouder.\nU doet veel" in sent(
-        LetterKind.WAARDERING_APPROVED).body
-    html = letter_html(the_letter(request, LetterKind.WAARDERING_APPROVED))
+        AppreciationLetter.WAARDERING_APPROVED).body
+    html = letter_html(the_letter(request, AppreciationLetter.WAARDERING_APPROVED))
     assert "<p>Hartelijk dank van de wethouder.<br>U doet veel voor een ander.</p>" in html
 
 
@@ -182,10 +183,10 @@ def test_free_text_is_escaped_in_the_letter(waardering_year, consulent):
     waardering_year.save()
     request = services.reject(submit_one(), consulent, RejectionReason.OTHER,
                               "<script>alert('x')</script> & meer")
-    html = letter_html(the_letter(request, LetterKind.WAARDERING_REJECTED))
+    html = letter_html(the_letter(request, AppreciationLetter.WAARDERING_REJECTED))
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; meer" in html
-    message = sent(LetterKind.WAARDERING_REJECTED)
+    message = sent(AppreciationLetter.WAARDERING_REJECTED)
     alternative, _ = message.alternatives[0]
     assert "<script>" not in alternative and "&lt;script&gt;" in alternative
 

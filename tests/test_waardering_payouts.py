@@ -16,7 +16,6 @@ from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
-from appreciation import payouts, services
 from appreciation.models import (
     AppreciationRequest,
     AppreciationYear,
@@ -25,6 +24,7 @@ from appreciation.models import (
     RejectionReason,
     RequestState,
 )
+from appreciation.waardering import payouts, services
 from registrations.models import Caregiver, State
 
 from .appreciation_helpers import caregiver_details, request_data
@@ -115,12 +115,12 @@ def test_nothing_is_paid_twice_and_downloads_are_identical(client, waardering_ye
     assert payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator) is None
     assert PaymentBatch.objects.count() == 1
 
-    url = reverse("betalingen:export", args=[first.pk])
+    url = reverse("appreciation:payout_export", args=[first.pk])
     one, two = client.get(url), client.get(url)
     assert one["Content-Type"] == "application/xml"
     assert one["Content-Disposition"] == f'attachment; filename="{first.message_id}.xml"'
     assert b"".join(one.streaming_content) == b"".join(two.streaming_content)
-    csv_url = reverse("betalingen:csv", args=[first.pk])
+    csv_url = reverse("appreciation:payout_csv", args=[first.pk])
     assert client.get(csv_url).content == client.get(csv_url).content
     # Rendering again from the stored rows gives the same bytes (no clock, no randomness).
     again = payouts.render_sepa(PaymentBatch.objects.get(pk=first.pk), list(
@@ -215,23 +215,23 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(waardering_year, cons
 def test_the_pages_are_for_coordinators_only(client, waardering_year, consulent):
     approved(consulent, 1)
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator_for_setup())
-    urls = [reverse("betalingen:list"), reverse("betalingen:year", args=[2026]),
-            reverse("betalingen:export", args=[batch.pk]),
-            reverse("betalingen:csv", args=[batch.pk]),
-            reverse("betalingen:mark_paid", args=[batch.pk])]
+    urls = [reverse("appreciation:payout_list"), reverse("appreciation:payout_year", args=[2026]),
+            reverse("appreciation:payout_export", args=[batch.pk]),
+            reverse("appreciation:payout_csv", args=[batch.pk]),
+            reverse("appreciation:payout_mark_paid", args=[batch.pk])]
     for url in urls:
         assert client.get(url)["Location"].startswith("/backoffice/inloggen/")
     login_fully(client, "consulent")
     for url in urls:
         assert client.get(url).status_code == 403
-    assert client.post(reverse("betalingen:create", args=[2026]),
+    assert client.post(reverse("appreciation:payout_create", args=[2026]),
                        {"payout_form": "bank"}).status_code == 403
-    assert client.post(reverse("betalingen:mark_paid", args=[batch.pk])).status_code == 403
+    assert client.post(reverse("appreciation:payout_mark_paid", args=[batch.pk])).status_code == 403
     assert PaymentBatch.objects.get().paid_at is None
 
 
 def coordinator_for_setup():
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     return create_staff_user("coordinator-setup", "een-lang-test-wachtwoord-42", "coordinator")
 
@@ -244,24 +244,27 @@ def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(clien
     erased = approved(consulent, 8)
     AppreciationRequest.objects.filter(pk=erased.pk).update(iban="")  # cannot be paid
     login_fully(client, "coordinator")
-    page = client.get(reverse("betalingen:list")).content.decode()
+    page = client.get(reverse("appreciation:payout_list")).content.decode()
     assert "Betalingen waardering 2026" in page and "€ 150,00" in page
     assert "1 aanvraag heeft geen rekeningnummer en kan niet mee." in page
     assert "Batch voor de bank maken" in page and "Batch met cadeaubonnen maken" in page
 
-    response = client.post(reverse("betalingen:create", args=[2026]), {"payout_form": "bank"},
-                           follow=True)
+    response = client.post(
+        reverse("appreciation:payout_create", args=[2026]), {"payout_form": "bank"}, follow=True
+    )
     batch = PaymentBatch.objects.get()
     assert f"Betaalbatch {batch.message_id} is gemaakt met 2 aanvragen." in (
-        response.content.decode())
-    response = client.post(reverse("betalingen:create", args=[2026]), {"payout_form": "bank"},
-                           follow=True)
+        response.content.decode()
+    )
+    response = client.post(
+        reverse("appreciation:payout_create", args=[2026]), {"payout_form": "bank"}, follow=True
+    )
     assert "Er wachten geen goedgekeurde aanvragen" in response.content.decode()
 
-    confirm = client.get(reverse("betalingen:mark_paid", args=[batch.pk])).content.decode()
+    confirm = client.get(reverse("appreciation:payout_mark_paid", args=[batch.pk])).content.decode()
     assert "Het gaat om 2 aanvragen, samen € 150,00." in confirm
     assert PaymentBatch.objects.get().paid_at is None  # GET only asks
-    client.post(reverse("betalingen:mark_paid", args=[batch.pk]))
+    client.post(reverse("appreciation:payout_mark_paid", args=[batch.pk]))
     assert PaymentBatch.objects.get().paid_at is not None
-    page = client.get(reverse("betalingen:list")).content.decode()
+    page = client.get(reverse("appreciation:payout_list")).content.decode()
     assert "Uitbetaald op" in page and "De regels van dit jaar liggen vast." in page

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from appreciation import services, submission, views_public
 from appreciation.models import AgeGroup, AppreciationRequest, PayoutForm, RequestState, Route
+from appreciation.waardering import services, submission, views_public
 from registrations.models import Caregiver, Source
 
 from .test_selfservice import make_caregiver, sign_in
@@ -420,7 +420,7 @@ def test_consulent_enters_a_paper_form(client):
     response = client.post("/backoffice/waardering-invoer/", data)
     request = AppreciationRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("waardering_bo:detail", args=[request.pk])
+    assert response["Location"] == reverse("appreciation:review_detail", args=[request.pk])
     assert request.route == Route.CONSULENT and request.caregiver_was_unknown
     assert request.caregiver.checked_by_consulent_at is not None
     assert client.post("/backoffice/waardering-invoer/", data).status_code == 302  # twice

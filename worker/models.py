@@ -1,7 +1,12 @@
 """Proof that the background machinery runs: pings from the web and the scheduler's beats."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .registry import letter_types
 
 
 class WorkerPing(models.Model):
@@ -28,23 +33,9 @@ class SchedulerBeat(models.Model):
 
 
 class LetterKind(models.TextChoices):
-    RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
+    """The engine's own letter kind. Domain apps define and register theirs (worker/registry.py)."""
+
     NEWSLETTER = "nieuwsbrief", _("Nieuwsbrief per post")
-    WAARDERING_RECEIPT = "waardering_ontvangen", _("Waardering: aanvraag ontvangen")
-    WAARDERING_CONFIRM = "waardering_bevestigen", _("Waardering: graag bevestigen")
-    WAARDERING_APPROVED = "waardering_goedgekeurd", _("Waardering: goedgekeurd")
-    WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
-    WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
-    CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
-    CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
-    CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")
-
-
-# Letters about a person's own request: they may go to the e-mail address given in that
-# request before it was confirmed (the newsletter and other mail wait for confirmation).
-REQUEST_LETTER_KINDS = [LetterKind.WAARDERING_RECEIPT, LetterKind.WAARDERING_CONFIRM,
-                        LetterKind.WAARDERING_APPROVED, LetterKind.WAARDERING_REJECTED,
-                        LetterKind.WAARDERING_INFO]
 
 
 class LetterStatus(models.TextChoices):
@@ -82,8 +73,8 @@ class Letter(models.Model):
     defaults because the retention job inserts letters with plain SQL.
     """
 
-    kind = models.CharField(max_length=24, choices=LetterKind.choices)
-    caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.CASCADE,
+    kind = models.CharField(max_length=24)  # a registered letter type (worker/registry.py)
+    caregiver = models.ForeignKey(settings.MAIL_RECIPIENT_MODEL, on_delete=models.CASCADE,
                                   related_name="letters")
     status = models.CharField(max_length=10, choices=LetterStatus.choices,
                               default=LetterStatus.QUEUED, db_index=True)
@@ -95,19 +86,25 @@ class Letter(models.Model):
                                     on_delete=models.SET_NULL, related_name="letters")
     newsletter = models.ForeignKey("Newsletter", null=True, blank=True,
                                    on_delete=models.CASCADE, related_name="letters")
-    appreciation_request = models.ForeignKey(
-        "appreciation.AppreciationRequest", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="letters")
-    campaign_request = models.ForeignKey(
-        "appreciation.CampaignRequest", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="letters")
+    # What the letter is about (a waardering or campaign request), owned by the domain app:
+    # its model declares `GenericRelation("worker.Letter", ...)` to reach its letters.
+    about_type = models.ForeignKey(ContentType, null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="+")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["about_type", "about_id"])]
         verbose_name = _("brief")
         verbose_name_plural = _("brieven")
+
+    def get_kind_display(self) -> str:
+        """The kind in words, as its app registered it (the field itself has no choices)."""
+        spec = letter_types().get(self.kind)
+        return str(spec.label) if spec else self.kind
 
 
 class NewsletterStatus(models.TextChoices):
@@ -156,7 +153,7 @@ class Delivery(models.Model):
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE,
                                    related_name="deliveries")
-    caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.CASCADE,
+    caregiver = models.ForeignKey(settings.MAIL_RECIPIENT_MODEL, on_delete=models.CASCADE,
                                   related_name="deliveries")
     channel = models.CharField(max_length=8)
     status = models.CharField(max_length=12, choices=DeliveryStatus.choices,

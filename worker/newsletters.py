@@ -16,19 +16,18 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
-from mantelzorg import clock
-from registrations.models import Caregiver, Channel, State
-from registrations.selectors import young_filter
+from core import clock
 
 from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
+from .registry import audience_named, recipients
 from .smtp import SMTP_ERRORS, classify
 
-NEWSLETTER_STATES = [State.ACTIEF, State.VOORMALIG]
+EMAIL = "email"
 MAX_ATTEMPTS = 5
 MARK_EVERY = 10
 STUCK_AFTER = datetime.timedelta(minutes=15)
@@ -36,53 +35,32 @@ UNSUBSCRIBE_SALT = "worker.newsletter.unsubscribe"
 
 
 def audience(filters: dict):
-    """Caregivers who want the newsletter, narrowed by the consulent's filters.
+    """Recipients who want the newsletter, narrowed by the consulent's filters (the
+    recipient directory reads them).
 
-    `{"campaign": <id>}` is a campaign's invitation instead: a service message about a
-    benefit, so it goes to everyone who may ask (the campaign's allowed states), also to
-    people who do not want the newsletter. The channel still decides (by_email, by_post).
+    A registered audience instead, such as `{"campaign": <id>}`: a campaign's invitation is a
+    service message about a benefit, so it goes to everyone who may ask, also to people who
+    do not want the newsletter. The channel still decides (by_email, by_post).
     """
-    if filters.get("campaign"):
-        return campaign_audience(filters["campaign"])
-    people = Caregiver.objects.filter(state__in=NEWSLETTER_STATES, wants_newsletter=True)
-    states = [s for s in filters.get("states", []) if s in NEWSLETTER_STATES]
-    if states:
-        people = people.filter(state__in=states)
-    if filters.get("age_group") == "jong":
-        people = people.filter(young_filter())
-    elif filters.get("age_group") == "volwassen":
-        people = people.exclude(young_filter())
-    districts = filters.get("districts", [])
-    if districts:
-        wanted = Q(district_id__in=[d for d in districts if str(d).isdigit()])
-        if "onbekend" in districts:
-            wanted |= Q(district__isnull=True)
-        people = people.filter(wanted)
-    return people
-
-
-def campaign_audience(campaign_id):
-    from appreciation.models import Campaign
-
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None:
-        return Caregiver.objects.none()
-    return Caregiver.objects.filter(state__in=campaign.allowed_states())
+    named = audience_named(filters)
+    if named is not None:
+        return named(filters)
+    return recipients().newsletter_audience(filters)
 
 
 def is_service_message(newsletter: Newsletter) -> bool:
-    """A campaign's invitation: not the newsletter, so no newsletter unsubscribe link."""
-    return bool((newsletter.audience or {}).get("campaign"))
+    """A mailing to a registered audience (a campaign's invitation): not the newsletter, so
+    no newsletter unsubscribe link."""
+    return audience_named(newsletter.audience or {}) is not None
 
 
 def by_email(people):
     """Only addresses their owner confirmed (double opt-in)."""
-    return people.filter(channel=Channel.EMAIL, email_confirmed_at__isnull=False).exclude(
-        email="")
+    return recipients().by_email(people)
 
 
 def by_post(people):
-    return people.filter(channel=Channel.POST).exclude(street="")
+    return recipients().by_post(people)
 
 
 def audience_counts(filters: dict) -> dict:
@@ -100,7 +78,7 @@ def prepare_deliveries(newsletter: Newsletter) -> int:
             f"INSERT INTO {Delivery._meta.db_table} (newsletter_id, caregiver_id, channel) "
             f"SELECT %s, r.row_id, %s FROM ({select_sql}) AS r WHERE true "
             f"ON CONFLICT (newsletter_id, caregiver_id, channel) DO NOTHING",
-            [newsletter.pk, Channel.EMAIL, *params])
+            [newsletter.pk, EMAIL, *params])
         created = cursor.rowcount
     _queue_postal_copies(newsletter)
     Newsletter.objects.filter(pk=newsletter.pk).update(
@@ -136,17 +114,17 @@ def claim_chunk(newsletter_id: int, size: int) -> list[int]:
     return ids
 
 
-def unsubscribe_url(caregiver: Caregiver) -> str:
+def unsubscribe_url(caregiver) -> str:
     token = signing.dumps(caregiver.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.SITE_URL.rstrip("/") + reverse("unsubscribe", args=[token])
+    return settings.SITE_URL.rstrip("/") + reverse("worker:unsubscribe", args=[token])
 
 
-def caregiver_for_unsubscribe_token(token: str) -> Caregiver | None:
+def caregiver_for_unsubscribe_token(token: str):
     try:
         pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    return Caregiver.objects.filter(pk=pk, state__in=NEWSLETTER_STATES).first()
+    return recipients().newsletter_reader(pk)
 
 
 def render_body(newsletter: Newsletter) -> str:
@@ -171,7 +149,7 @@ def prerender(newsletter: Newsletter) -> tuple[str, str]:
             render_to_string(f"{template}.html", context))
 
 
-def build_message(newsletter: Newsletter, caregiver: Caregiver, rendered, connection_):
+def build_message(newsletter: Newsletter, caregiver, rendered, connection_):
     link = unsubscribe_url(caregiver)
     text, html = (part.replace(UNSUBSCRIBE_PLACEHOLDER, link) for part in rendered)
     # A campaign's invitation is not the newsletter: leaving the newsletter would not stop
@@ -241,11 +219,8 @@ def send_chunk(newsletter_id: int, size: int = 100) -> dict:
 
 def _send_one(newsletter, delivery, rendered, smtp) -> str:
     caregiver = delivery.caregiver
-    wanted = (caregiver.channel != Channel.NONE if is_service_message(newsletter)
-              else caregiver.wants_newsletter)
-    still_wanted = (wanted and caregiver.state in NEWSLETTER_STATES
-                    and caregiver.email and caregiver.email_confirmed_at)
-    if not still_wanted:
+    if not recipients().still_wants_mailing(caregiver,
+                                            service_message=is_service_message(newsletter)):
         _mark([delivery.pk], DeliveryStatus.SKIPPED, error="Afgemeld of niet meer ingeschreven")
         return "skipped"
     try:

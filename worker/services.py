@@ -5,19 +5,16 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from mantelzorg import clock
-from registrations.models import Channel, State
+from core import clock
 
-from .models import (
-    REQUEST_LETTER_KINDS,
-    Letter,
-    LetterKind,
-    LetterStatus,
-    PrintBatch,
-    WorkerPing,
-)
+from .letters import email_body, letter_subject, render_pdf
+from .models import Letter, LetterStatus, PrintBatch, WorkerPing
+from .registry import letter_type, recipients
+from .signals import letters_sent
 from .smtp import SMTP_ERRORS, classify
-from .tasks import ping
+from .tasks import dispatch_letters, ping
+
+EMAIL, POST = "email", "post"  # the channels a letter goes out by
 
 
 def queue_test_ping(user) -> WorkerPing:
@@ -28,15 +25,16 @@ def queue_test_ping(user) -> WorkerPing:
     return record
 
 
-def queue_letter(kind: str, caregiver_id: int, dedupe_key: str, **links) -> Letter:
+def queue_letter(kind: str, caregiver_id: int, dedupe_key: str, about=None) -> Letter:
     """Queue a letter once (the dedupe key decides) and have a worker send it after commit.
 
-    `links` ties it to what it is about (appreciation_request=…, campaign_request=…).
+    `about` is the row the letter is about (a waardering or campaign request), if any.
     """
+    letter_type(kind)  # an unregistered kind fails here, in the caller's transaction
     letter, _ = Letter.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={"kind": kind, "caregiver_id": caregiver_id, "created_at": clock.now(),
-                  **links})
+                  **({"about": about} if about is not None else {})})
     send_queued_letters_after_commit()
     return letter
 
@@ -50,34 +48,21 @@ def send_queued_letters_after_commit() -> None:
 
 
 def _dispatch_letters() -> None:
-    from .tasks import dispatch_letters
-
     dispatch_letters.delay()
 
 
 def _route(letter) -> tuple[str, str]:
-    """(channel, reason it cannot be sent) for a queued letter, by the caregiver's wishes."""
-    caregiver = letter.caregiver
-    if caregiver.state == State.GEWIST:
-        return "", "Gegevens gewist"
-    if letter.kind == LetterKind.RETENTION_NOTICE and caregiver.state != State.VOORMALIG:
-        return "", "Niet meer van toepassing: de zorg is hervat of de inschrijving is al gestopt"
-    if letter.kind == LetterKind.CAMPAIGN_CODES and letter.campaign_request.state != "toegekend":
-        return "", "Niet meer van toepassing: de aanvraag is geannuleerd of al afgehandeld"
-    email_ok = caregiver.email_confirmed_at or letter.kind in REQUEST_LETTER_KINDS
-    if caregiver.channel == Channel.EMAIL and caregiver.email and email_ok:
-        return Channel.EMAIL, ""
-    if caregiver.channel == Channel.NONE:
-        return "", "Wil geen post of e-mail"
-    if caregiver.street and caregiver.postcode and caregiver.city:
-        return Channel.POST, ""
-    return "", "Geen bevestigd e-mailadres en geen volledig adres"
+    """(channel, reason it cannot be sent) for a queued letter: first whether its type
+    still applies, then the recipient's wishes (the directory decides)."""
+    spec, directory = letter_type(letter.kind), recipients()
+    reason = directory.gone(letter.caregiver) or spec.no_longer_applies(letter)
+    if reason:
+        return "", reason
+    return directory.route(letter.caregiver, about_own_request=spec.about_own_request)
 
 
 def _email_message(letter, connection):
-    from .letters import LETTER_TYPES, email_body, letter_subject, render_pdf
-
-    spec, subject = LETTER_TYPES[letter.kind], letter_subject(letter)
+    spec, subject = letter_type(letter.kind), letter_subject(letter)
     body = email_body(letter)
     message = EmailMultiAlternatives(subject, body, to=[letter.caregiver.email],
                                      connection=connection)
@@ -116,7 +101,7 @@ def dispatch_queued_letters(limit: int = 200) -> dict:
 def _dispatch_one(letter, connection) -> str:
     channel, reason = _route(letter)
     letter.channel = channel
-    if channel == Channel.POST:
+    if channel == POST:
         letter.status = LetterStatus.TO_PRINT
         letter.save(update_fields=["channel", "status"])
         return "post"
@@ -141,14 +126,12 @@ def _dispatch_one(letter, connection) -> str:
 
 def create_print_batch(max_letters: int = 300) -> PrintBatch | None:
     """Collect letters waiting for the printer into one batch with one PDF."""
-    from .letters import render_pdf
-
     with transaction.atomic():
         letters = list(
             Letter.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("caregiver")
             .filter(status=LetterStatus.TO_PRINT, print_batch__isnull=True)
-            .order_by("caregiver__postcode", "pk")[:max_letters])
+            .order_by(*recipients().print_order(), "pk")[:max_letters])
         if not letters:
             return None
         batch = PrintBatch.objects.create(created_at=clock.now(), letter_count=len(letters))
@@ -174,9 +157,6 @@ def mark_batch_printed(batch: PrintBatch, user) -> PrintBatch:
 
 
 def _after_sent(letters) -> None:
-    """A campaign's codes letter that went out moves its request to 'verstuurd'."""
-    ids = [letter.pk for letter in letters if letter.campaign_request_id]
-    if ids:
-        from appreciation.campaigns import letters_sent
-
-        letters_sent(ids)
+    """Tell the domain apps (e.g. a campaign's codes letter moves its request on)."""
+    if letters:
+        letters_sent.send(sender=Letter, letters=letters)

@@ -1,9 +1,11 @@
-"""Celery tasks. Each task takes ids, re-reads state, and may safely run twice."""
+"""The mail engine's Celery tasks. Each task takes ids, re-reads state, and may safely run
+twice. The domain apps keep their own jobs in their own `tasks.py` (autodiscovered); task
+names stay as they were ("worker.…") so messages already queued still find them."""
 
 from celery import shared_task
 from django.db.models import Count, F
 
-from mantelzorg import clock
+from core import clock, roles
 
 from .models import SchedulerBeat, WorkerPing
 
@@ -26,63 +28,6 @@ def scheduler_heartbeat(name: str = "heartbeat") -> None:
     if not created:
         SchedulerBeat.objects.filter(pk=beat.pk).update(last_run_at=clock.now(),
                                                         runs=F("runs") + 1)
-
-
-LINK_MAILS = {
-    # purpose: (template, URL name, who receives it)
-    "email": ("emails/confirm_email", "registrations:confirm_email", "caregiver"),
-    "ouder": ("emails/guardian_consent", "registrations:guardian_consent", "guardian"),
-    "inloggen": ("emails/magic_link", "registrations:magic_link", "caregiver"),
-}
-
-
-@shared_task(name="worker.send_link_mail")
-def send_link_mail(token_id: int, raw_token: str) -> bool:
-    """E-mail a confirmation, consent or sign-in link.
-
-    Idempotent: the token row is claimed (mailed_at set) before sending, so a redelivered
-    task sends nothing twice. A token already used or expired is not mailed.
-    """
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
-    from registrations.models import AccessToken
-
-    now = clock.now()
-    claimed = AccessToken.objects.filter(
-        pk=token_id, mailed_at__isnull=True, used_at__isnull=True, expires_at__gt=now
-    ).update(mailed_at=now)
-    if not claimed:
-        return False
-    token = AccessToken.objects.select_related("caregiver", "caregiver__guardian").get(
-        pk=token_id)
-    template, url_name, recipient_kind = LINK_MAILS[token.purpose]
-    caregiver = token.caregiver
-    to = caregiver.guardian.email if recipient_kind == "guardian" else caregiver.email
-    if not to:
-        return False
-    context = {
-        "caregiver": caregiver,
-        "guardian": getattr(caregiver, "guardian", None) if recipient_kind == "guardian" else None,
-        "link": settings.SITE_URL.rstrip("/") + reverse(url_name, args=[raw_token]),
-        "expires_at": token.expires_at,
-        "young": caregiver.is_young(),
-    }
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context),
-                                     to=[to])
-    message.send()
-    return True
-
-
-@shared_task(name="worker.run_retention")
-def run_retention() -> dict:
-    """The daily retention jobs (registrations/retention.py); safe to run twice a day."""
-    from registrations.retention import run_daily
-
-    return run_daily().__dict__
 
 
 @shared_task(name="worker.dispatch_letters")
@@ -186,8 +131,6 @@ def failed_deliveries_digest() -> int:
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
-    from mantelzorg import roles
-
     from .models import Delivery, DeliveryStatus, Letter, LetterStatus
 
     now = clock.now()
@@ -219,53 +162,15 @@ def render_newsletter_preview(newsletter_id: int) -> bool:
     """The postal version of a newsletter as PDF, addressed to a made-up example person."""
     from django.core.files.base import ContentFile
 
-    from registrations.models import Caregiver, add_months
-
     from .letters import render_pdf
     from .models import Letter, LetterKind, Newsletter
+    from .registry import recipients
 
     newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
     if newsletter is None:
         return False
-    example = Caregiver(first_name="Voorbeeld", last_name="Mantelzorger",
-                        date_of_birth=add_months(clock.today(), -12 * 60),
-                        street="Voorbeeldstraat", house_number="1", postcode="3841AB",
-                        city="Harderwijk", registered_on=clock.today())
-    letter = Letter(kind=LetterKind.NEWSLETTER, caregiver=example, newsletter=newsletter,
-                    created_at=clock.now())
+    letter = Letter(kind=LetterKind.NEWSLETTER, caregiver=recipients().example(),
+                    newsletter=newsletter, created_at=clock.now())
     newsletter.preview_pdf.save(f"voorbeeld-{newsletter.pk}.pdf",
                                 ContentFile(render_pdf([letter])), save=True)
     return True
-
-
-@shared_task(name="worker.expire_waardering_questions")
-def expire_waardering_questions() -> dict:
-    """The daily waardering upkeep. Requests whose question went unanswered in time are
-    rejected, with a letter; payment files no batch references (a batch killed before its
-    commit) are moved aside, so no second file with the same payments lies beside the real
-    one. Safe to run twice: only requests still waiting for an answer move, and a file moved
-    aside is no longer in the batch folder."""
-    from appreciation.payouts import set_aside_orphan_payment_files
-    from appreciation.services import expire_information_requests
-
-    return {"expired": expire_information_requests(),
-            "orphan_payment_files": set_aside_orphan_payment_files()}
-
-
-@shared_task(name="worker.close_campaigns")
-def close_campaigns() -> int:
-    """Campaigns whose period is over close once (waiting list lapses, with letters).
-    Safe to run twice: a closed campaign is skipped."""
-    from appreciation.campaigns import close_finished_campaigns
-
-    return close_finished_campaigns()
-
-
-@shared_task(name="worker.send_campaign_invitations")
-def send_campaign_invitations() -> int:
-    """Campaigns that started today (or earlier) send their invitation mailing once.
-    Safe to run twice or in parallel: the campaign row is locked and the mailing is stored
-    on the campaign in the same transaction, so a second run finds nothing to send."""
-    from appreciation.campaign_invitations import send_invitations
-
-    return send_invitations()

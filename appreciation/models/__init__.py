@@ -2,4 +2,5 @@
 campaigns such as the summer swimming tickets and the December attentie (`campaigns.py`)."""
 
 from .campaigns import *  # noqa: F403
+from .letters import *  # noqa: F403
 from .waardering import *  # noqa: F403

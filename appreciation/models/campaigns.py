@@ -8,10 +8,11 @@ code is given twice, however many people ask at the same moment. A campaign with
 (the December attentie) gives every caregiver who may have it their codes in one go.
 
 A request's state changes only through the transitions on `CampaignRequest` (django-fsm-2,
-recorded by django-fsm-log); `appreciation/campaigns.py` calls them.
+recorded by django-fsm-log); `appreciation/campaigns/services.py` calls them.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from registrations.models import State, logged_transition
+from core.transitions import logged_transition
+from registrations.models import State
 
 from .waardering import is_staff_member
 
@@ -125,6 +127,9 @@ class CampaignRequest(ConcurrentTransitionMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
     caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.PROTECT,
                                   related_name="campaign_requests")
+    # Letters the mail engine sent about this request (worker.Letter.about).
+    letters = GenericRelation("worker.Letter", content_type_field="about_type",
+                              object_id_field="about_id", related_query_name="campaign_request")
     route = models.CharField(_("aangevraagd"), max_length=14, choices=CampaignRoute.choices)
     state = FSMField(_("status"), max_length=12, choices=CampaignRequestState.choices,
                      default=CampaignRequestState.AANGEVRAAGD, protected=True)
@@ -149,7 +154,7 @@ class CampaignRequest(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.campaign} #{self.pk}"
 
-    # --- the state machine (only appreciation/campaigns.py calls these) -----------------
+    # --- the state machine (only appreciation/campaigns/services.py calls these) -----------------
     @logged_transition(field=state, source=[CampaignRequestState.AANGEVRAAGD,
                                             CampaignRequestState.WACHTLIJST],
                        target=CampaignRequestState.TOEGEKEND)

@@ -12,6 +12,7 @@ caregiver per year is a database constraint, so a double or racing submission st
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,8 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from mantelzorg import roles
-from registrations.models import logged_transition
+from core import roles
+from core.transitions import logged_transition
 
 
 class PayoutForm(models.TextChoices):
@@ -210,6 +211,9 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
     caregiver = models.ForeignKey("registrations.Caregiver", on_delete=models.PROTECT,
                                   related_name="appreciation_requests",
                                   verbose_name=_("mantelzorger"))
+    # Letters the mail engine sent about this request (worker.Letter.about).
+    letters = GenericRelation("worker.Letter", content_type_field="about_type",
+                              object_id_field="about_id", related_query_name="appreciation_request")
     route = models.CharField(_("aangevraagd"), max_length=10, choices=Route.choices)
     # On behalf of the caregiver: who asked, so the consulent can call back.
     requester_name = models.CharField(_("aangevraagd door"), max_length=150, blank=True)

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import insight.models
-import mantelzorg.clock
+import core.clock
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='BurdenCheck',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answered_at', models.DateTimeField(default=mantelzorg.clock.now)),
+                ('answered_at', models.DateTimeField(default=core.clock.now)),
                 ('context', models.CharField(choices=[('aanmelding', 'Bij de aanmelding'), ('waardering', 'Bij de waardering'), ('mijn_gegevens', 'In Mijn gegevens'), ('consulent', 'Met een consulent')], max_length=14)),
                 ('statements_version', models.CharField(max_length=10)),
                 ('answers', models.JSONField()),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('telefoon', 'Telefoongesprek'), ('huisbezoek', 'Huisbezoek'), ('gesprek', 'Gesprek op het Servicepunt'), ('anders', 'Ander contact')], max_length=10, verbose_name='soort contact')),
                 ('preventive', models.BooleanField(default=False, help_text='Telt mee voor de indicator van de gemeente.', verbose_name='preventief huisbezoek')),
                 ('outcome', models.CharField(blank=True, help_text='Wat is afgesproken. Geen diagnose of medische gegevens.', max_length=300, verbose_name='uitkomst in het kort')),
-                ('created_at', models.DateTimeField(default=mantelzorg.clock.now)),
+                ('created_at', models.DateTimeField(default=core.clock.now)),
                 ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('caregiver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_moments', to='registrations.caregiver')),
             ],
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('overbelasting', 'Terugbellen: zwaar belast'), ('nazorg', 'Nazorg na overlijden')], max_length=14, verbose_name='soort')),
                 ('due_on', models.DateField(verbose_name='uiterlijk')),
-                ('created_at', models.DateTimeField(default=mantelzorg.clock.now)),
+                ('created_at', models.DateTimeField(default=core.clock.now)),
                 ('done_at', models.DateTimeField(blank=True, null=True)),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True)),
                 ('cancel_reason', models.CharField(blank=True, max_length=200)),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from mantelzorg import roles
+from core import roles
 
 register = template.Library()
 

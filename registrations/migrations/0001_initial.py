@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_fsm
-import mantelzorg.clock
+import core.clock
 import registrations.reference
 from django.conf import settings
 from django.db import migrations, models
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('action', models.CharField(max_length=20)),
-                ('at', models.DateTimeField(default=mantelzorg.clock.now)),
+                ('at', models.DateTimeField(default=core.clock.now)),
                 ('caregiver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registrations.caregiver')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

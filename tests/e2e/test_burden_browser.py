@@ -2,7 +2,8 @@
 overview, answered with the keyboard by the visible statements, a message when one is
 missing, the result with the call-back promise, and axe-core on the step and the result."""
 
-from insight.models import BurdenCheck, CheckContext, FollowUpTask, TaskKind
+from insight.models import BurdenCheck, FollowUpTask, TaskKind
+from registrations.burden import CheckContext
 
 from .conftest import assert_no_axe_violations
 from .test_selfservice_browser import make_active_caregiver, sign_in

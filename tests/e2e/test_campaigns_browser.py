@@ -15,7 +15,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from appreciation.models import CampaignRequest, CampaignRoute
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, State
 
 from ..test_campaigns import make_campaign

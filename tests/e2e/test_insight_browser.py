@@ -3,7 +3,7 @@ finds nothing to fix."""
 
 import datetime
 
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, District, State
 
 from .conftest import assert_no_axe_violations

@@ -4,7 +4,7 @@ import datetime
 
 from playwright.sync_api import expect
 
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, State
 
 from .conftest import assert_no_axe_violations

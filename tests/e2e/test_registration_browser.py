@@ -6,7 +6,7 @@ import re
 
 from django.core import mail
 
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, State
 
 from .conftest import assert_no_axe_violations
@@ -110,7 +110,7 @@ def staff_login(page, username="inge", role="consulent"):
     """Create a staff member with an authenticator and log in with password and code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     from ..conftest import totp_now
 

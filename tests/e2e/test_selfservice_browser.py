@@ -6,7 +6,7 @@ import re
 
 from django.core import mail
 
-from mantelzorg import clock
+from core import clock
 from registrations.models import Caregiver, CareRecipient, State
 
 from .conftest import assert_no_axe_violations

@@ -9,7 +9,7 @@ from .conftest import assert_no_axe_violations
 def test_first_login_sets_up_the_authenticator_then_reaches_the_dashboard(page, axe):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent", first_name="Inge")
     Caregiver.objects.create(first_name="Riet", last_name="Bakker", date_of_birth="1950-01-02",
@@ -36,7 +36,7 @@ def test_first_login_sets_up_the_authenticator_then_reaches_the_dashboard(page, 
 
 
 def test_wrong_password_is_explained_and_username_kept(page, axe):
-    from mantelzorg.staff_services import create_staff_user
+    from mantelzorg.services_staff import create_staff_user
 
     create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent")
     page.goto("/backoffice/inloggen/")

@@ -89,7 +89,18 @@ PK = "<primary key of the old row>"
 VALUE = "<old value of the moved column>"
 ContentTypeOf = namedtuple("ContentTypeOf", "app_label model")
 
-TRANSFORMATIONS = {}
+TRANSFORMATIONS = {
+    # worker 0008: a letter names what it is about by a generic reference (about_type,
+    # about_id) instead of one foreign key per domain model; the values move within the row.
+    "worker_letter": {"moved_columns": {
+        "appreciation_request_id": {"to": "worker_letter", "match": {
+            "id": PK, "about_id": VALUE,
+            "about_type_id": ContentTypeOf("appreciation", "appreciationrequest")}},
+        "campaign_request_id": {"to": "worker_letter", "match": {
+            "id": PK, "about_id": VALUE,
+            "about_type_id": ContentTypeOf("appreciation", "campaignrequest")}},
+    }},
+}
 CONTENT_TYPE_RENAMES = {}
 
 # Old tables that may get new rows from migrate itself (post_migrate and the roles).
@@ -115,7 +126,9 @@ def server_url(settings_url, name):
 def throwaway_url():
     """A new, empty database on the suite's server: never the pytest-django one."""
     settings_url = os.environ["DATABASE_URL"]
-    admin_url = server_url(settings_url, environ.Env.db_url_config(settings_url)["NAME"])
+    # The maintenance database: the one DATABASE_URL names may not exist (pytest-django
+    # works in test_<name>).
+    admin_url = server_url(settings_url, "postgres")
     name = f"upgrade_{os.getpid()}_{secrets.token_hex(4)}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

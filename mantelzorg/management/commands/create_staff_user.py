@@ -4,8 +4,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from mantelzorg import roles
-from mantelzorg.staff_services import create_staff_user
+from core import roles
+from mantelzorg.services_staff import create_staff_user
 
 
 class Command(BaseCommand):

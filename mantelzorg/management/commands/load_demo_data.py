@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from appreciation.demo import load_appreciation_demo
-from appreciation.demo_campaigns import load_campaign_demo
+from appreciation.campaigns.demo import load_campaign_demo
+from appreciation.waardering.demo import load_appreciation_demo
+from core import roles
 from insight.demo import load_insight_demo
-from mantelzorg import roles
-from mantelzorg.staff_services import create_staff_user
+from mantelzorg.services_staff import create_staff_user
 from registrations.demo import (
     load_example_postcode_ranges,
     make_care_recipients,

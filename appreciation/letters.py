@@ -1,0 +1,80 @@
+"""The waardering's and the campaigns' letters, registered with the mail engine.
+
+Each type names its template (templates/letters/<template>.html and .txt), its subject and
+what its template needs besides the caregiver; the mail engine renders and routes them.
+"""
+
+import datetime
+
+from core import clock
+from worker.registry import LetterType, register_letter_type
+
+from .models import AppreciationLetter, CampaignRequestState
+
+Kind = AppreciationLetter
+
+
+def waardering_context(letter) -> dict:
+    """What the waardering letters say: the request, the year's texts, amount and dates."""
+    request = letter.about
+    rules = request.year
+    decided_on = request.decided_at.astimezone(clock.AMSTERDAM).date() \
+        if request.decided_at else clock.today()
+    return {
+        "request": request,
+        "rules": rules,
+        "amount": request.amount_cents / 100,
+        "expected_payment_on": decided_on + datetime.timedelta(weeks=rules.payment_within_weeks),
+    }
+
+
+def campaign_context(letter) -> dict:
+    campaign_request = letter.about
+    return {"campaign_request": campaign_request, "campaign": campaign_request.campaign,
+            "codes": [code.code for code in campaign_request.codes.order_by("pk")]}
+
+
+def campaign_subject(letter) -> dict:
+    return {"campaign": letter.about.campaign.name}
+
+
+def codes_still_granted(letter) -> str:
+    if letter.about.state != CampaignRequestState.TOEGEKEND:
+        return "Niet meer van toepassing: de aanvraag is geannuleerd of al afgehandeld"
+    return ""
+
+
+def _waardering(kind, subject, template, **extra):
+    register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
+                                    template=template, about_own_request=True,
+                                    context=waardering_context, **extra))
+
+
+def _campaign(kind, subject, template, **extra):
+    register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
+                                    template=template, context=campaign_context,
+                                    subject_values=campaign_subject, **extra))
+
+
+def register() -> None:
+    _waardering(Kind.WAARDERING_RECEIPT,
+                "Wij hebben uw aanvraag voor de mantelzorgwaardering ontvangen",
+                "waardering_ontvangen")
+    _waardering(Kind.WAARDERING_CONFIRM,
+                "Iemand heeft de mantelzorgwaardering voor u aangevraagd",
+                "waardering_bevestigen")
+    _waardering(Kind.WAARDERING_APPROVED, "U krijgt de mantelzorgwaardering",
+                "waardering_goedgekeurd", attach_pdf=True)
+    _waardering(Kind.WAARDERING_REJECTED,
+                "Besluit over uw aanvraag voor de mantelzorgwaardering",
+                "waardering_afgewezen", attach_pdf=True)
+    _waardering(Kind.WAARDERING_INFO,
+                "Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
+                "waardering_vraag")
+    # Campaign letters name their campaign in the subject ("{campaign}").
+    _campaign(Kind.CAMPAIGN_CODES, "{campaign}: uw codes", "campagne_codes",
+              attach_pdf=True, no_longer_applies=codes_still_granted)
+    _campaign(Kind.CAMPAIGN_WAITLIST, "{campaign}: u staat op de wachtlijst",
+              "campagne_wachtlijst")
+    _campaign(Kind.CAMPAIGN_CANCELLED, "{campaign}: uw aanvraag is vervallen",
+              "campagne_vervallen")

@@ -1,0 +1,16 @@
+"""The appreciation app's letter kinds; their templates and texts are registered with the
+mail engine in appreciation/letters.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppreciationLetter(models.TextChoices):
+    WAARDERING_RECEIPT = "waardering_ontvangen", _("Waardering: aanvraag ontvangen")
+    WAARDERING_CONFIRM = "waardering_bevestigen", _("Waardering: graag bevestigen")
+    WAARDERING_APPROVED = "waardering_goedgekeurd", _("Waardering: goedgekeurd")
+    WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
+    WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
+    CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
+    CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
+    CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")

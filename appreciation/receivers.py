@@ -1,0 +1,62 @@
+"""How the appreciation app hears news from the layers below it (connected in ready())."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, Value
+from django.db.models.functions import Substr
+from django_fsm_log.models import StateLog
+
+from registrations.models import Caregiver
+from registrations.retention import keep_unconfirmed_while
+from registrations.signals import caregivers_erased
+from worker.registry import register_audience
+from worker.signals import letters_sent
+
+from .campaigns.services import letters_sent as campaign_letters_sent
+from .models import AppreciationRequest, Campaign
+
+# Registered through a waardering request that is still being handled or paid: the request
+# needs the registration until it is decided and paid.
+WAARDERING_KEEPS_REGISTRATION = ["ingediend", "in_behandeling", "aanvulling_nodig",
+                                 "goedgekeurd", "in_betaalbatch"]
+
+
+def waardering_in_progress() -> Q:
+    return Q(appreciation_requests__state__in=WAARDERING_KEEPS_REGISTRATION)
+
+
+def erase_waardering_requests(sender=None, caregiver_ids=None, **kwargs) -> int:
+    """Waardering requests keep year, state, age group and amount (anonymous counts for the
+    annual report); the bank account, names, address, questions and answers go."""
+    requests = AppreciationRequest.objects.filter(caregiver__in=caregiver_ids)
+    StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(AppreciationRequest),
+        object_id__in=requests.values("pk"),
+    ).exclude(description=None).update(description=None)
+    return requests.update(
+        iban=Value(""), account_holder=Value(""), recipient_name=Value(""),
+        recipient_house_number=Value(""), recipient_postcode=Substr("recipient_postcode", 1, 4),
+        requester_name=Value(""), requester_relation=Value(""), requester_contact=Value(""),
+        rejection_text=Value(""), info_question=Value(""), info_answer=Value(""),
+    )
+
+
+def codes_letters_sent(sender=None, letters=(), **kwargs) -> None:
+    """A campaign's codes letter that went out moves its request to 'verstuurd'."""
+    ids = [letter.pk for letter in letters if letter.about_id]
+    if ids:
+        campaign_letters_sent(ids)
+
+
+def campaign_audience(filters: dict):
+    """A campaign's invitation goes to everyone who may ask (the campaign's allowed states)."""
+    campaign = Campaign.objects.filter(pk=filters["campaign"]).first()
+    if campaign is None:
+        return Caregiver.objects.none()
+    return Caregiver.objects.filter(state__in=campaign.allowed_states())
+
+
+def connect() -> None:
+    keep_unconfirmed_while(waardering_in_progress)
+    caregivers_erased.connect(erase_waardering_requests, dispatch_uid="appreciation.erase")
+    letters_sent.connect(codes_letters_sent, dispatch_uid="appreciation.codes_sent")
+    register_audience("campaign", campaign_audience)

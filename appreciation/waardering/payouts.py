@@ -1,0 +1,407 @@
+"""Payouts of the waardering: payment batches, their SEPA file or voucher list, and "paid".
+
+A coordinator collects the approved requests of one year and one payout form into a batch.
+Each request moves to `in_betaalbatch` through its logged transition, so it can be in one
+batch only and is never paid twice. The batch's file is rendered once, checked and stored:
+
+- bank: a SEPA credit transfer (pain.001.001.03) validated against the XSD that comes with
+  sepaxml. Message id, end-to-end ids, creation time and payment-information id all come
+  from the batch and its requests, so the same batch always gives the same bytes and a bank
+  recognises a file it already took;
+- voucher: a list of unguessable voucher codes (unique across all requests by a constraint).
+
+When the bank (or the voucher supplier) has done its work, `mark_batch_paid` moves every
+request to `uitbetaald` and freezes the year's rules.
+
+The file is written inside the batch's transaction. If that transaction does not commit,
+the rows roll back but a file on disk does not, and the next batch writes the same payments
+again under another batch id: two files paying the same people. So a file no batch
+references does not stay in the batch folder: it is removed at once when creating the batch
+fails, and for a process killed in between (which no code can catch) it is moved aside by
+`set_aside_orphan_payment_files`, run before every new batch and by the daily waardering job
+(worker.expire_waardering_questions).
+"""
+
+import csv
+import datetime
+import functools
+import io
+import logging
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from core import clock, roles
+from core.uploads import safe_cell
+
+from ..models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
+from .services import require_transition_permission
+
+logger = logging.getLogger(__name__)
+
+SEPA_SCHEMA = "pain.001.001.03"
+VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed over
+CSV_HEADER = ["referentie", "naam", "iban_of_boncode", "bedrag", "end_to_end_id"]
+
+
+class PaymentFileInvalid(Exception):
+    """The rendered SEPA file does not validate: nothing is stored, the batch rolls back."""
+
+
+def euro(cents: int) -> str:
+    """7500 → '75,00' (Dutch decimal comma, no float arithmetic)."""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+# --- creating a batch -------------------------------------------------------------------
+
+def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> PaymentBatch | None:
+    """Put every approved request of `year` paid by `payout_form` into one new batch.
+
+    One batch is made at a time (a transaction-level lock): a second coordinator pressing
+    the button at the same moment waits, then gets what is left (or nothing), never the same
+    requests (the rows are also claimed with SKIP LOCKED). Returns None when
+    nothing is waiting. Raises PaymentFileInvalid (and stores nothing) if the file is bad.
+    When anything fails after the file is written, the file is removed again.
+    """
+    if payout_form not in PayoutForm.values:
+        raise ValueError(f"unknown payout form {payout_form!r}")
+    if not roles.is_coordinator(by):
+        raise PermissionDenied
+    written = ""
+    try:
+        with transaction.atomic():
+            _lock_batch_making()
+            requests = list(
+                _waiting(year, payout_form).select_for_update(skip_locked=True, of=("self",))
+                .select_related("year", "caregiver").order_by("submitted_at", "pk"))
+            if not requests:
+                return None
+            # Left by a run killed before its commit. Under the PostgreSQL lock no other batch
+            # is being made, so every file no batch references is such a file, however young.
+            # (SQLite, make run, takes its write lock only at the first write: keep the age.)
+            set_aside_orphan_payment_files(
+                min_age=datetime.timedelta(0) if connection.vendor == "postgresql"
+                else ORPHAN_FILE_MIN_AGE)
+            batch = PaymentBatch.objects.create(year=year, payout_form=payout_form,
+                                                created_at=clock.now(), created_by=by)
+            _move_into_batch(requests, batch, by)
+            batch.request_count = len(requests)
+            batch.total_cents = sum(request.amount_cents for request in requests)
+            if payout_form == PayoutForm.BANK:
+                content, name = render_sepa(batch, requests), f"{batch.message_id}.xml"
+            else:
+                content, name = render_csv(requests), f"{batch.message_id}.csv"
+            batch.export.save(name, ContentFile(content), save=False)
+            written = batch.export.name
+            batch.save()
+    except BaseException:  # also KeyboardInterrupt/SystemExit; a hard kill is left to the sweep
+        if written:
+            _delete_unless_referenced(written)
+        raise
+    return batch
+
+
+def _delete_unless_referenced(name: str) -> None:
+    """The batch failed after its file was written: remove the file, unless the batch did
+    commit after all (an error while committing leaves that open). When the database cannot
+    tell, the file stays and `set_aside_orphan_payment_files` decides later."""
+    try:
+        referenced = PaymentBatch.objects.filter(export=name).exists()
+    except DatabaseError:
+        return
+    if not referenced:
+        _export_storage().delete(name)
+
+
+# --- payment files no batch references --------------------------------------------------
+
+# A batch's file is written a moment before its transaction commits: without the batch lock
+# (the daily job) a younger file may belong to a batch that is still being made.
+ORPHAN_FILE_MIN_AGE = datetime.timedelta(minutes=10)
+BATCH_LOCK_KEY = 7_246_001  # pg_advisory_xact_lock: one payment batch made at a time
+ORPHAN_DIRECTORY = "payments-zonder-batch"
+ORPHAN_KEEP = datetime.timedelta(days=90)
+
+
+def _export_storage():
+    return PaymentBatch._meta.get_field("export").storage
+
+
+def _export_directory() -> str:
+    """Where batch files are stored (the FileField's upload_to), e.g. 'payments'."""
+    return PaymentBatch._meta.get_field("export").upload_to.rstrip("/")
+
+
+def _lock_batch_making() -> None:
+    """Until the transaction ends, this process is the only one making a payment batch. A
+    killed process's lock ends with its connection. Not on SQLite (make run)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK_KEY])
+
+
+def set_aside_orphan_payment_files(now: datetime.datetime | None = None,
+                                min_age: datetime.timedelta = ORPHAN_FILE_MIN_AGE) -> int:
+    """Move payment files that no batch references and that are older than `min_age` out of
+    the batch file directory; returns how many. A process killed
+    after writing a batch's file and before its commit leaves such a file, and its payments
+    go into a later batch too: left beside the real files it could be sent to the bank twice.
+
+    Moved aside (ORPHAN_DIRECTORY, never offered for download), not deleted: after restoring
+    an older database backup, files of later batches look the same and may be the only
+    record of what went to the bank. The administrator checks the warning in the log; the
+    files go after ORPHAN_KEEP (they hold names and IBANs).
+
+    Without the batch lock (the daily job), a file whose batch commits between the listing
+    and the reading of the references is seen as referenced (the listing comes first); one
+    whose batch is still being made is younger than `min_age`, unless making a batch took
+    longer than that (10,000 payments take seconds: docs/BENCHMARKS.md).
+    """
+    now = now or clock.now()
+    storage, directory = _export_storage(), _export_directory()
+    _remove_old_orphans(storage, now)
+    try:
+        _, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return 0
+    referenced = set(PaymentBatch.objects.exclude(export="").values_list("export", flat=True))
+    moved = 0
+    for file_name in files:
+        name = f"{directory}/{file_name}"
+        if name in referenced:
+            continue
+        try:
+            young = storage.get_modified_time(name) > now - min_age
+            if young:
+                continue
+            with storage.open(name, "rb") as content:
+                aside = storage.save(f"{ORPHAN_DIRECTORY}/{file_name}", content)
+        except FileNotFoundError:  # a sweep running at the same moment took it
+            continue
+        storage.delete(name)
+        logger.warning("payment file %s belongs to no batch: moved to %s (check it; it is "
+                       "removed after %s days)", name, aside, ORPHAN_KEEP.days)
+        moved += 1
+    return moved
+
+
+def _remove_old_orphans(storage, now: datetime.datetime) -> None:
+    try:
+        _, files = storage.listdir(ORPHAN_DIRECTORY)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        name = f"{ORPHAN_DIRECTORY}/{file_name}"
+        try:
+            if storage.get_modified_time(name) <= now - ORPHAN_KEEP:
+                storage.delete(name)
+        except FileNotFoundError:
+            continue
+
+
+def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, by) -> None:
+    """Each request takes its `add_to_batch` transition (checked and logged one by one),
+    then all rows are written in one UPDATE instead of one each: ten thousand requests
+    would otherwise cost ten thousand round trips. The rows are locked, so the UPDATE's
+    state filter (what ConcurrentTransitionMixin checks per save) always matches."""
+    # The transition's permission depends on the person only: one check covers the batch.
+    require_transition_permission(requests[0].add_to_batch, by)
+    description = _("In betaalbatch %(id)s") % {"id": batch.message_id}
+    for request in requests:
+        request.add_to_batch(batch, by=by, description=description)
+    moved = (AppreciationRequest.objects
+             .filter(pk__in=[request.pk for request in requests],
+                     state=RequestState.GOEDGEKEURD)
+             .update(state=RequestState.IN_BETAALBATCH, payment_batch=batch))
+    if moved != len(requests):
+        raise ConcurrentTransition(_("Aanvragen zijn intussen veranderd."))
+    if batch.payout_form == PayoutForm.VOUCHER:
+        for request, code in zip(requests, new_voucher_codes(len(requests)), strict=True):
+            request.voucher_code = code
+        AppreciationRequest.objects.bulk_update(requests, ["voucher_code"], batch_size=500)
+
+
+def _waiting(year, payout_form):
+    """Approved requests not yet in a batch. A bank payout without an IBAN (erased, or
+    entered without one) cannot be paid by transfer and waits for a consulent."""
+    waiting = AppreciationRequest.objects.filter(year=year, payout_form=payout_form,
+                                                 state=RequestState.GOEDGEKEURD)
+    if payout_form == PayoutForm.BANK:
+        waiting = waiting.exclude(iban="")
+    return waiting
+
+
+def new_voucher_codes(count: int) -> list[str]:
+    """`count` fresh codes like MZW-K7QP-3XHD-9RTA (60 random bits each, from `secrets`).
+
+    Codes already in the table are drawn again; the unique constraint on `voucher_code`
+    stops the rare race between two batches created at the same moment.
+    """
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {_voucher_code() for _ in range(count - len(codes))} - codes
+        taken = set(AppreciationRequest.objects.filter(voucher_code__in=fresh)
+                    .values_list("voucher_code", flat=True))
+        codes |= fresh - taken
+    return list(codes)
+
+
+def _voucher_code() -> str:
+    chars = "".join(secrets.choice(VOUCHER_ALPHABET) for _ in range(12))
+    return f"MZW-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+# --- the files --------------------------------------------------------------------------
+
+def _payee_name(request: AppreciationRequest) -> str:
+    return request.account_holder.strip() or request.caregiver.full_name
+
+
+def render_sepa(batch: PaymentBatch, requests: list[AppreciationRequest]) -> bytes:
+    """The batch as a pain.001.001.03 credit transfer, XSD-validated; same input, same bytes."""
+    from sepaxml import SepaTransfer
+
+    class DeterministicTransfer(SepaTransfer):
+        """sepaxml draws a random PmtInfId; ours is derived from the message id."""
+
+        def _finalize_batch(self):
+            super()._finalize_batch()
+            for number, node in enumerate(self._xml.iter("PmtInfId"), start=1):
+                node.text = f"{batch.message_id}-{number}"
+
+    account = settings.PAYOUT_ACCOUNT
+    config = {"name": account["name"], "IBAN": _compact(account["iban"]), "batch": True,
+              "currency": "EUR"}
+    if account.get("bic"):
+        config["BIC"] = account["bic"].strip().upper()
+    transfer = DeterministicTransfer(config, schema=SEPA_SCHEMA)
+    created = batch.created_at.astimezone(clock.AMSTERDAM)
+    # sepaxml writes the header when it is constructed, with a random id and the current
+    # time: replace both with the batch's own.
+    header = transfer._xml.find("CstmrCdtTrfInitn/GrpHdr")
+    header.find("MsgId").text = transfer.msg_id = batch.message_id
+    header.find("CreDtTm").text = created.strftime("%Y-%m-%dT%H:%M:%S")
+    for request in requests:
+        transfer.add_payment({
+            "name": _payee_name(request),
+            "IBAN": _compact(request.iban),
+            "amount": request.amount_cents,
+            "execution_date": created.date(),
+            "description": f"Mantelzorgwaardering {batch.year.year} {request.reference}",
+            "endtoend_id": request.end_to_end_id,
+        })
+    xml = transfer.export(validate=False)
+    validate_sepa(xml)
+    return xml
+
+
+def _compact(iban: str) -> str:
+    return "".join((iban or "").split()).upper()
+
+
+@functools.cache
+def _sepa_schema():
+    """Parsing the XSD takes a while: once per process."""
+    import sepaxml
+    import xmlschema
+
+    path = Path(sepaxml.__file__).parent / "schemas" / f"{SEPA_SCHEMA}.xsd"
+    return xmlschema.XMLSchema(str(path))
+
+
+def validate_sepa(xml: bytes) -> None:
+    import xmlschema
+
+    try:
+        _sepa_schema().validate(io.BytesIO(xml))
+    except xmlschema.XMLSchemaValidationError as error:
+        raise PaymentFileInvalid(str(error.reason or error)) from error
+
+
+def render_csv(requests) -> bytes:
+    """A semicolon-separated list for Dutch spreadsheets: one row per request."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for request in requests:
+        account = (_compact(request.iban) if request.payout_form == PayoutForm.BANK
+                   else request.voucher_code)
+        writer.writerow([safe_cell(cell) for cell in (
+            request.reference, _payee_name(request), account, euro(request.amount_cents),
+            request.end_to_end_id)])
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read é and ë
+
+
+def batch_csv(batch: PaymentBatch) -> bytes:
+    """The CSV of any batch, in the order of its file."""
+    return render_csv(batch.requests.select_related("year", "caregiver")
+                      .order_by("submitted_at", "pk"))
+
+
+# --- paid -------------------------------------------------------------------------------
+
+def mark_batch_paid(batch: PaymentBatch, by) -> PaymentBatch:
+    """The bank executed the file (or the vouchers went out): every request is paid.
+
+    Idempotent: a second call finds the batch paid and changes nothing. The first payout of
+    a year freezes that year's rules (`payouts_made_at`).
+    """
+    if not roles.is_coordinator(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.paid_at is not None:
+            return batch
+        now = clock.now()
+        requests = list(batch.requests.select_for_update(of=("self",)).select_related("year")
+                        .filter(state=RequestState.IN_BETAALBATCH)
+                        .order_by("submitted_at", "pk"))
+        if requests:
+            require_transition_permission(requests[0].mark_paid, by)  # depends on the person only
+        description = _("Uitbetaald met betaalbatch %(id)s") % {"id": batch.message_id}
+        for request in requests:
+            request.mark_paid(by=by, description=description)  # checked and logged
+        # One UPDATE for all (see _move_into_batch); the rows are locked.
+        batch.requests.filter(pk__in=[request.pk for request in requests],
+                              state=RequestState.IN_BETAALBATCH).update(
+                                  state=RequestState.UITBETAALD)
+        batch.paid_at, batch.paid_by = now, by
+        batch.save(update_fields=["paid_at", "paid_by"])
+        year = AppreciationYear.objects.select_for_update().get(pk=batch.year_id)
+        if year.payouts_made_at is None:
+            year.payouts_made_at = now
+            year.save(update_fields=["payouts_made_at"])
+    return batch
+
+
+# --- reads for the page -----------------------------------------------------------------
+
+def waiting_summary(year: AppreciationYear) -> list[dict]:
+    """Per payout form: approved requests waiting for a batch (count and total), and bank
+    requests that cannot go in one because the IBAN is missing."""
+    rows = []
+    for form in PayoutForm:
+        totals = _waiting(year, form).aggregate(count=Count("pk"), total=Sum("amount_cents"))
+        no_iban = 0
+        if form == PayoutForm.BANK:
+            no_iban = AppreciationRequest.objects.filter(
+                year=year, payout_form=form, state=RequestState.GOEDGEKEURD, iban="").count()
+        rows.append({"form": form.value, "label": form.label, "count": totals["count"],
+                     "total": euro(totals["total"] or 0), "no_iban": no_iban})
+    return rows
+
+
+def batches_of(year: AppreciationYear) -> list[PaymentBatch]:
+    batches = list(PaymentBatch.objects.filter(year=year)
+                   .select_related("year", "created_by", "paid_by").order_by("-created_at"))
+    for batch in batches:
+        batch.total_display = euro(batch.total_cents)
+    return batches

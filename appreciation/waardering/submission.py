@@ -1,0 +1,210 @@
+"""Submitting a waardering request: the window, the rules a person can check themselves,
+matching or registering the caregiver, and one request per caregiver per year.
+
+Used by the public form, Mijn gegevens and a consulent's paper entry. What happens after
+submission (review, decisions, letters) is in `services.py`.
+"""
+
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.dates import add_months
+from registrations import services as registrations
+from registrations.models import Caregiver, Channel, Source
+from registrations.selectors import find_caregiver
+from registrations.services import RegistrationData
+
+from ..models import (
+    AgeGroup,
+    AppreciationLetter,
+    AppreciationRequest,
+    AppreciationYear,
+    PayoutForm,
+    RequestState,
+    Route,
+)
+from .request_checks import refresh_checks
+from .services import queue_letter
+
+
+class RequestRefused(Exception):
+    """A request that cannot be stored, with a Dutch message for the person (and the form
+    field it belongs to, if any)."""
+
+    def __init__(self, message: str, field: str | None = None, code: str = ""):
+        super().__init__(message)
+        self.message, self.field, self.code = message, field, code
+
+
+def open_year(day: datetime.date | None = None) -> AppreciationYear | None:
+    """The year whose application window includes `day` (today), if any."""
+    day = day or clock.today()
+    return AppreciationYear.objects.filter(window_opens__lte=day, window_closes__gte=day).first()
+
+
+def next_opening(day: datetime.date | None = None) -> datetime.date | None:
+    """When requests can next be made: a year already set up, else last year's date + 1."""
+    day = day or clock.today()
+    upcoming = (AppreciationYear.objects.filter(window_opens__gt=day)
+                .order_by("window_opens").first())
+    if upcoming:
+        return upcoming.window_opens
+    last = AppreciationYear.objects.order_by("-year").first()
+    if last is None:
+        return None
+    opening = last.window_opens
+    while opening <= day:
+        opening = add_months(opening, 12)
+    return opening
+
+
+# --- submitting ------------------------------------------------------------------------
+
+@dataclass
+class RequestData:
+    """What a request form collected, already validated by the form.
+
+    `caregiver`: the caregiver's details, to match a registration or register someone new
+    (absent when the caregiver signed in with a link). `requester`: who asked on the
+    caregiver's behalf. `recipient`: the care (name, postcode, house number, relationship,
+    living_together, hours_per_week, care_since).
+    """
+
+    recipient: dict
+    iban: str = ""
+    account_holder: str = ""
+    caregiver: dict | None = None
+    requester: dict = field(default_factory=dict)
+
+
+def _lock_identity(details: dict) -> None:
+    """Serialise submissions for the same person (date of birth + address), so two parallel
+    requests by someone unknown register them once and store one request."""
+    if connection.vendor != "postgresql":
+        return
+    identity = "|".join(str(details.get(k, "")).strip().upper()
+                        for k in ("date_of_birth", "postcode", "house_number"))
+    key = int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _validate_care(rules: AppreciationYear, recipient: dict, today: datetime.date) -> None:
+    """The rules a person can check themselves: refused at once, with the reason."""
+    if recipient["hours_per_week"] < rules.min_hours_per_week:
+        raise RequestRefused(_(
+            "De waardering is voor mantelzorgers die minstens %(n)s uur per week zorgen.")
+            % {"n": rules.min_hours_per_week}, field="hours_per_week", code="hours")
+    if recipient["care_since"] > add_months(today, -rules.min_months_of_care):
+        raise RequestRefused(_(
+            "De waardering is voor mantelzorgers die al minstens %(n)s maanden zorgen.")
+            % {"n": rules.min_months_of_care}, field="care_since", code="duration")
+    if not rules.recipient_postcode_ok(recipient["recipient_postcode"]):
+        raise RequestRefused(_(
+            "Uw naaste moet in Harderwijk of Hierden wonen. Bel ons gerust als u twijfelt."),
+            field="recipient_postcode", code="residence")
+
+
+def submit_request(data: RequestData, *, route: str, caregiver: Caregiver | None = None,
+                   by=None, submission_key: uuid.UUID | None = None) -> AppreciationRequest:
+    """Store a request: match or register the caregiver, run the checks, send the receipt.
+
+    Refused (RequestRefused, nothing stored) outside the window, below the minimum care, for
+    a bank payout without IBAN, and for a second request by the same caregiver this year —
+    also when two arrive at once (the database constraint decides). A repeated submission
+    of the same form (same key) returns the first request.
+    """
+    if submission_key:
+        existing = AppreciationRequest.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing
+    today = clock.today()
+    rules = open_year(today)
+    if rules is None:
+        raise RequestRefused(_("U kunt de waardering nu niet aanvragen."), code="closed")
+    _validate_care(rules, data.recipient, today)
+    try:
+        with transaction.atomic():
+            return _submit(rules, data, route, caregiver, by, submission_key)
+    except IntegrityError:
+        existing = AppreciationRequest.objects.filter(submission_key=submission_key).first()
+        if submission_key and existing:
+            return existing
+        raise RequestRefused(_already_requested(rules), code="duplicate") from None
+
+
+def _already_requested(rules) -> str:
+    return _("Voor deze mantelzorger is de waardering van %(year)s al aangevraagd. U kunt "
+             "één keer per jaar een waardering krijgen.") % {"year": rules.year}
+
+
+def _submit(rules, data, route, caregiver, by, submission_key):
+    if caregiver is None:
+        _lock_identity(data.caregiver)
+        caregiver = find_caregiver(data.caregiver["date_of_birth"], data.caregiver["postcode"],
+                                   data.caregiver["house_number"])
+    was_unknown = caregiver is None
+    if was_unknown:
+        caregiver = _register_through_request(data, route, by)
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    if (AppreciationRequest.objects.filter(year=rules, caregiver=caregiver)
+            .exclude(state=RequestState.INGETROKKEN).exists()):
+        raise RequestRefused(_already_requested(rules), code="duplicate")
+    age_group = AgeGroup.YOUNG if caregiver.is_young() else AgeGroup.ADULT
+    payout = rules.payout_for(age_group)
+    if payout == PayoutForm.BANK and not data.iban:
+        raise RequestRefused(_("Vul het rekeningnummer (IBAN) in."), field="iban", code="iban")
+    now = clock.now()
+    request = AppreciationRequest(
+        year=rules, caregiver=caregiver, route=route,
+        requester_name=data.requester.get("name", ""),
+        requester_relation=data.requester.get("relation", ""),
+        requester_contact=data.requester.get("contact", ""),
+        caregiver_confirmed_at=None if route == Route.ON_BEHALF else now,
+        caregiver_was_unknown=was_unknown,
+        recipient_name=data.recipient["recipient_name"],
+        recipient_postcode=data.recipient["recipient_postcode"].replace(" ", "").upper(),
+        recipient_house_number=data.recipient["recipient_house_number"],
+        hours_per_week=data.recipient["hours_per_week"],
+        care_since=data.recipient["care_since"],
+        age_group=age_group, payout_form=payout, amount_cents=rules.amount_for(age_group),
+        iban=data.iban if payout == PayoutForm.BANK else "",
+        account_holder=data.account_holder if payout == PayoutForm.BANK else "",
+        submission_key=submission_key, submitted_at=now,
+    )
+    request.save()  # a racing twin fails here, on the one-per-year constraint
+    refresh_checks(request)
+    request.save(update_fields=["checks", "checks_passed"])
+    queue_letter(request, AppreciationLetter.WAARDERING_RECEIPT)
+    if route == Route.ON_BEHALF:
+        queue_letter(request, AppreciationLetter.WAARDERING_CONFIRM)
+    return request
+
+
+def _register_through_request(data, route, by) -> Caregiver:
+    """Someone unknown asked: register them (the seed counts these: '109 of 168')."""
+    details = dict(data.caregiver)
+    wants_newsletter = details.pop("wants_newsletter", False)
+    guardian = details.pop("guardian", None)  # under 16: who must agree (art. 5 UAVG)
+    recipient = data.recipient
+    registration = RegistrationData(
+        caregiver={**details, "channel": Channel.EMAIL if details.get("email") else Channel.POST,
+                   "wants_newsletter": wants_newsletter},
+        care_recipients=[{
+            "name": recipient["recipient_name"],
+            "relationship": recipient["relationship"],
+            "lives_in_municipality": True,
+            "living_together": recipient["living_together"],
+            "hours_per_week": recipient["hours_per_week"],
+            "care_since": recipient["care_since"],
+        }],
+        guardian=guardian,
+        consent_given_by="namens" if route == Route.ON_BEHALF else "mantelzorger",
+    )
+    return registrations.register(registration, source=Source.WAARDERING, by=by)

@@ -1,0 +1,131 @@
+"""Mijn gegevens › Mantelzorgwaardering: the signed-in caregiver's own requests.
+
+The caregiver comes from the session (`caregiver_required`); a request id in the URL is only
+looked up among that caregiver's requests, so someone else's id is a 404. Every change goes
+through `services`; a change that no longer fits (a consulent decided meanwhile) becomes a
+plain message.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from core.formats import euros
+from registrations.selfservice_session import caregiver_required
+
+from ..models import AppreciationRequest, RequestState, Route
+from . import services, submission
+from .forms_public import AnswerForm, format_iban
+
+GET_POST = require_http_methods(["GET", "POST"])
+REFUSED = (TransitionNotAllowed, ConcurrentTransition, PermissionDenied)
+
+STATE_WORDS = {
+    RequestState.INGEDIEND: gettext_lazy("Wij hebben uw aanvraag ontvangen. Een consulent "
+                                         "kijkt er binnenkort naar."),
+    RequestState.IN_BEHANDELING: gettext_lazy("Een consulent kijkt naar uw aanvraag."),
+    RequestState.AANVULLING_NODIG: gettext_lazy("Wij hebben een vraag voor u. Beantwoord "
+                                                "die, dan kunnen wij verder."),
+    RequestState.GOEDGEKEURD: gettext_lazy("Goedgekeurd. U krijgt de waardering."),
+    RequestState.AFGEWEZEN: gettext_lazy("Afgewezen. In de brief staat waarom."),
+    RequestState.IN_BETAALBATCH: gettext_lazy("Goedgekeurd. De betaling wordt klaargezet."),
+    RequestState.UITBETAALD: gettext_lazy("Uitbetaald."),
+    RequestState.INGETROKKEN: gettext_lazy("U heeft deze aanvraag ingetrokken."),
+}
+
+
+def _own_request(caregiver, pk) -> AppreciationRequest:
+    return get_object_or_404(AppreciationRequest.objects.select_related("year"),
+                             pk=pk, caregiver=caregiver)
+
+
+def _needs_confirmation(request) -> bool:
+    return (request.route == Route.ON_BEHALF and request.caregiver_confirmed_at is None
+            and request.is_open)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@caregiver_required
+def my_requests(request, caregiver):
+    rows = []
+    for item in (AppreciationRequest.objects.filter(caregiver=caregiver)
+                 .select_related("year").prefetch_related("letters")
+                 .order_by("-year__year", "-submitted_at")):
+        rows.append({
+            "request": item, "words": STATE_WORDS[item.state],
+            "amount": euros(item.amount_cents), "iban": format_iban(item.iban),
+            "letters": sorted(item.letters.all(), key=lambda letter: letter.created_at),
+            "needs_confirmation": _needs_confirmation(item),
+            "can_answer": item.state == RequestState.AANVULLING_NODIG,
+            "can_withdraw": item.is_open,
+        })
+    open_now = submission.open_year()
+    has_this_year = open_now is not None and any(
+        row["request"].year_id == open_now.pk
+        and row["request"].state != RequestState.INGETROKKEN for row in rows)
+    return render(request, "appreciation/public/my_requests.html", {
+        "caregiver": caregiver, "rows": rows, "open_year": open_now,
+        "can_request": open_now is not None and not has_this_year,
+        "next_opening": None if open_now else submission.next_opening()})
+
+
+@never_cache
+@GET_POST
+@caregiver_required
+def withdraw(request, caregiver, pk):
+    item = _own_request(caregiver, pk)
+    if request.method == "POST":
+        try:
+            services.withdraw(item, caregiver=caregiver)
+        except REFUSED:
+            messages.error(request, _("Intrekken lukte niet: er is al een besluit genomen of "
+                                      "de aanvraag is net veranderd. Kijk hieronder hoe het "
+                                      "nu staat."))
+        else:
+            messages.success(request, _("Uw aanvraag is ingetrokken."))
+        return redirect("appreciation:waardering_my_requests")
+    return render(request, "appreciation/public/withdraw.html", {"item": item})
+
+
+@never_cache
+@GET_POST
+@caregiver_required
+def answer(request, caregiver, pk):
+    item = _own_request(caregiver, pk)
+    if item.state != RequestState.AANVULLING_NODIG:
+        messages.info(request, _("Er staat geen vraag meer open bij deze aanvraag."))
+        return redirect("appreciation:waardering_my_requests")
+    form = AnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_information(item, caregiver, form.cleaned_data["answer"])
+        except REFUSED:
+            messages.error(request, _("Uw antwoord kon niet worden opgeslagen: de aanvraag is "
+                                      "net veranderd. Kijk hieronder hoe het nu staat."))
+        else:
+            messages.success(request, _("Bedankt voor uw antwoord. De consulent kijkt ernaar."))
+        return redirect("appreciation:waardering_my_requests")
+    return render(request, "appreciation/public/answer.html", {"item": item, "form": form})
+
+
+@never_cache
+@require_POST
+@caregiver_required
+def confirm(request, caregiver, pk):
+    item = _own_request(caregiver, pk)
+    if not _needs_confirmation(item):
+        messages.info(request, _("Deze aanvraag hoeft u niet (meer) te bevestigen."))
+        return redirect("appreciation:waardering_my_requests")
+    try:
+        services.confirm_by_caregiver(item, caregiver=caregiver)
+    except REFUSED:
+        messages.error(request, _("Bevestigen lukte niet. Probeer het nog een keer."))
+    else:
+        messages.success(request, _("Dank u wel. U heeft de aanvraag bevestigd."))
+    return redirect("appreciation:waardering_my_requests")

@@ -1,0 +1,93 @@
+"""Form fields and checks every form of the product shares: text a person types, Dutch
+dates, yes/no questions, e-mail addresses and phone numbers.
+
+Every message is plain Dutch (B1) and appears next to its field.
+"""
+
+import re
+import unicodedata
+
+from django import forms
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext_lazy as _
+
+from core import clock
+
+DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y"]
+PHONE_RE = re.compile(r"^(0[1-9][0-9]{8}|\+[1-9][0-9]{7,14})$")
+YES_NO = [("ja", _("Ja")), ("nee", _("Nee"))]
+
+
+def refuse_control_characters(value: str) -> str:
+    """Names and addresses are text a person types: no control or invisible characters."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in value):
+        raise forms.ValidationError(_("Gebruik alleen gewone letters, cijfers en leestekens."),
+                                    code="control_characters")
+    return value.strip()
+
+
+class TextField(forms.CharField):
+    """Text a person types; control characters get a Dutch message before anything else."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return refuse_control_characters(value) if value else value
+
+
+class DutchDateField(forms.DateField):
+    """A date typed as dd-mm-jjjj; never in the future."""
+
+    widget = forms.DateInput(format="%d-%m-%Y",
+                             attrs={"inputmode": "numeric", "autocomplete": "off",
+                                    "placeholder": "dd-mm-jjjj"})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("error_messages", {
+            "required": _("Vul een datum in."),
+            "invalid": _("Vul de datum in zoals 15-03-1958 (dag-maand-jaar)."),
+        })
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and value > clock.today():
+            raise forms.ValidationError(_("Deze datum ligt in de toekomst."), code="future")
+        if value and value.year < 1900:
+            raise forms.ValidationError(_("Controleer het jaar."), code="too_old")
+        return value
+
+
+class YesNoField(forms.TypedChoiceField):
+    widget = forms.RadioSelect
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", YES_NO)
+        kwargs.setdefault("coerce", lambda v: v == "ja")
+        kwargs.setdefault("error_messages", {"required": _("Kies ja of nee.")})
+        super().__init__(*args, **kwargs)
+
+
+def clean_email_address(value: str) -> str:
+    """Syntax only (we cannot know it exists until someone clicks our link); lower case."""
+    email = (value or "").strip()
+    if email:
+        try:
+            EmailValidator()(email)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Vul een e-mailadres in zoals naam@voorbeeld.nl."), code="email") from None
+    return email.lower()
+
+
+def clean_phone(value: str) -> str:
+    """Dutch numbers as 0612345678, or international as +32…; spaces and dashes allowed."""
+    digits = re.sub(r"[\s\-().]", "", value or "")
+    if digits.startswith("0031"):
+        digits = "+31" + digits[4:]
+    if digits.startswith("+31") and len(digits) == 12:
+        digits = "0" + digits[3:]
+    if digits and not PHONE_RE.match(digits):
+        raise forms.ValidationError(
+            _("Vul een telefoonnummer in van 10 cijfers, zoals 0612345678."), code="phone")
+    return digits

@@ -1,0 +1,39 @@
+"""Dutch postcodes and house numbers: how they are stored, shown and checked."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
+
+
+def normalise_postcode(value: str) -> str:
+    """'3841 ab' → '3841AB': how postcodes are stored and compared."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def format_postcode(value: str) -> str:
+    """'3841AB' → '3841 AB', as Dutch letters and pages show it."""
+    return f"{value[:4]} {value[4:]}" if len(value) == 6 else value
+
+
+def validate_postcode(value: str):
+    if not POSTCODE_RE.match(normalise_postcode(value)):
+        raise ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
+
+
+def clean_postcode(value: str) -> str:
+    """'3841 ab' → '3841AB', or a message when it is no Dutch postcode."""
+    postcode = normalise_postcode(value)
+    if not POSTCODE_RE.match(postcode):
+        raise forms.ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
+    return postcode
+
+
+def clean_house_number(value: str) -> str:
+    if not re.match(r"^[1-9][0-9]{0,4}\s?[-a-zA-Z0-9 ]{0,6}$", value):
+        raise forms.ValidationError(_("Vul een huisnummer in, zoals 12 of 12a."),
+                                    code="house_number")
+    return value

@@ -1,0 +1,88 @@
+"""Forms of Mijn gegevens: asking for a link, contact details, reporting that care ended.
+
+They reuse the registration form's fields and checks (registrations/forms.py), so a
+caregiver gets the same messages here as when registering.
+"""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.fields import DutchDateField, TextField, clean_email_address, clean_phone
+
+from .models import CareEndReason, Channel
+
+
+def _email_field(**kwargs):
+    field = TextField(label=gettext_lazy("E-mailadres"), max_length=254, **kwargs)
+    field.widget.input_type = "email"
+    field.widget.attrs["autocomplete"] = "email"
+    return field
+
+
+class RequestLinkForm(forms.Form):
+    email = _email_field(
+        help_text=gettext_lazy("Het e-mailadres dat u aan ons heeft gegeven."),
+        error_messages={"required": gettext_lazy("Vul uw e-mailadres in.")})
+
+    def clean_email(self):
+        return clean_email_address(self.cleaned_data["email"])
+
+
+class ContactDetailsForm(forms.Form):
+    """How we reach someone: the registration's contact step, without the target groups."""
+
+    email = _email_field(required=False, help_text=gettext_lazy(
+        "Verandert u uw e-mailadres? Dan sturen wij een mail naar het nieuwe adres. "
+        "Klik op de link in die mail."))
+    phone = TextField(label=gettext_lazy("Telefoonnummer"), max_length=30, required=False,
+                      help_text=gettext_lazy("Bijvoorbeeld 0612345678."))
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Hoe wilt u post van ons krijgen?"), choices=Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Kies hoe u post wilt krijgen.")})
+    wants_newsletter = forms.BooleanField(
+        label=gettext_lazy("Ja, ik wil de nieuwsbrief krijgen (een paar keer per jaar)"),
+        required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean_email(self):
+        return clean_email_address(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("channel") == Channel.EMAIL and "email" in cleaned
+                and not cleaned["email"]):
+            self.add_error("channel", _(
+                "U heeft geen e-mailadres ingevuld. Kies 'Per post', of vul uw "
+                "e-mailadres in."))
+        return cleaned
+
+
+class CareEndedForm(forms.Form):
+    ended_on = DutchDateField(label=gettext_lazy("Op welke dag stopte de zorg?"),
+                              help_text=gettext_lazy("Bijvoorbeeld 15-03-2025."))
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Waarom stopte de zorg?"), choices=CareEndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Kies een reden.")})
+
+    def __init__(self, *args, registered_on=None, **kwargs):
+        self.registered_on = registered_on
+        super().__init__(*args, **kwargs)
+
+    def clean_ended_on(self):
+        day = self.cleaned_data["ended_on"]
+        if self.registered_on and day < self.registered_on:
+            raise forms.ValidationError(
+                _("Deze datum ligt voor uw inschrijving op %(day)s. Klopt dit niet? "
+                  "Bel ons dan.") % {"day": self.registered_on.strftime("%d-%m-%Y")},
+                code="before_registration")
+        return day

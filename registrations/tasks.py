@@ -1,0 +1,60 @@
+"""The registrations' Celery tasks: link mails and the nightly retention. Task names keep
+their old "worker.…" prefix: messages already queued, and the beat schedule, still find them."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from core import clock
+
+from .models import AccessToken
+from .retention import run_daily
+
+LINK_MAILS = {
+    # purpose: (template, URL name, who receives it)
+    "email": ("emails/confirm_email", "registrations:confirm_email", "caregiver"),
+    "ouder": ("emails/guardian_consent", "registrations:guardian_consent", "guardian"),
+    "inloggen": ("emails/magic_link", "registrations:magic_link", "caregiver"),
+}
+
+
+@shared_task(name="worker.send_link_mail")
+def send_link_mail(token_id: int, raw_token: str) -> bool:
+    """E-mail a confirmation, consent or sign-in link.
+
+    Idempotent: the token row is claimed (mailed_at set) before sending, so a redelivered
+    task sends nothing twice. A token already used or expired is not mailed.
+    """
+    now = clock.now()
+    claimed = AccessToken.objects.filter(
+        pk=token_id, mailed_at__isnull=True, used_at__isnull=True, expires_at__gt=now
+    ).update(mailed_at=now)
+    if not claimed:
+        return False
+    token = AccessToken.objects.select_related("caregiver", "caregiver__guardian").get(
+        pk=token_id)
+    template, url_name, recipient_kind = LINK_MAILS[token.purpose]
+    caregiver = token.caregiver
+    to = caregiver.guardian.email if recipient_kind == "guardian" else caregiver.email
+    if not to:
+        return False
+    context = {
+        "caregiver": caregiver,
+        "guardian": getattr(caregiver, "guardian", None) if recipient_kind == "guardian" else None,
+        "link": settings.SITE_URL.rstrip("/") + reverse(url_name, args=[raw_token]),
+        "expires_at": token.expires_at,
+        "young": caregiver.is_young(),
+    }
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context),
+                                     to=[to])
+    message.send()
+    return True
+
+
+@shared_task(name="worker.run_retention")
+def run_retention() -> dict:
+    """The daily retention jobs (registrations/retention.py); safe to run twice a day."""
+    return run_daily().__dict__

@@ -1,0 +1,88 @@
+"""What the mail engine knows of the domain: only what the domain apps register here.
+
+The mail engine (letters, print batches, newsletters, unsubscribe) is the lowest app but one:
+it knows no caregiver, waardering or campaign. Each domain app registers, in its
+`AppConfig.ready()`:
+
+- its **letter types** (`register_letter_type`): template, subject, extra template context and
+  "does it still apply?" — the engine renders and routes every letter through them;
+- the **recipient directory** (`register_recipients`, once, by `registrations`): who people
+  are for the mail engine — how a letter reaches them, who wants the newsletter, how to
+  unsubscribe one, an example person for previews;
+- named **audiences** (`register_audience`) for mailings that are not the newsletter, such as a
+  campaign's invitation (`{"campaign": <id>}`).
+
+News travels back up by the signals in `worker/signals.py`, never by an import of a higher app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+def _nothing(letter) -> dict:
+    return {}
+
+
+def _still_applies(letter) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class LetterType:
+    """One kind of letter. The template names `templates/letters/<template>.html` (paper) and
+    `.txt` (the e-mail body); `subject` may hold `{placeholders}` from `subject_values`."""
+
+    kind: str
+    label: str
+    subject: str
+    template: str
+    attach_pdf: bool = False  # decisions go by e-mail with the letter attached
+    # About the person's own request: may go to the address given in that request before it
+    # was confirmed (the newsletter and other mail wait for confirmation).
+    about_own_request: bool = False
+    context: Callable = field(default=_nothing)  # letter -> extra template context
+    subject_values: Callable = field(default=_nothing)  # letter -> values for `subject`
+    # letter -> "" while the letter applies, else the reason it is cancelled unsent.
+    no_longer_applies: Callable = field(default=_still_applies)
+
+
+_letter_types: dict[str, LetterType] = {}
+_audiences: dict[str, Callable] = {}
+_recipients = []
+
+
+def register_letter_type(letter_type: LetterType) -> LetterType:
+    _letter_types[letter_type.kind] = letter_type
+    return letter_type
+
+
+def letter_type(kind: str) -> LetterType:
+    return _letter_types[kind]
+
+
+def letter_types() -> dict[str, LetterType]:
+    return dict(_letter_types)
+
+
+def register_audience(name: str, people: Callable) -> None:
+    """`people(filters) -> QuerySet` of recipients, for mailings with `{name: …}` filters."""
+    _audiences[name] = people
+
+
+def audience_named(filters: dict):
+    """The registered audience a mailing's filters name, or None for the newsletter's own."""
+    for name, people in _audiences.items():
+        if (filters or {}).get(name):
+            return people
+    return None
+
+
+def register_recipients(directory) -> None:
+    """The one recipient directory (see `RecipientDirectory` in registrations/mail.py)."""
+    _recipients[:] = [directory]
+
+
+def recipients():
+    if not _recipients:
+        raise LookupError("No recipient directory registered (registrations' AppConfig).")
+    return _recipients[0]
