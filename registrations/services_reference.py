@@ -56,7 +56,7 @@ class TableRefused(Exception):
         self.errors = errors
 
 
-class WijkChanged(Exception):
+class DistrictDeleted(Exception):
     """A wijk of the file was deleted in Beheer between reading the file and saving it."""
 
 
@@ -216,7 +216,7 @@ def replace_postcode_table(ranges: list[ParsedRange], by) -> TableLoaded:
     wanted = {item.district.pk for item in ranges}
     locked = set(District.objects.select_for_update().values_list("pk", flat=True))
     if not wanted <= locked:
-        raise WijkChanged
+        raise DistrictDeleted
     PostcodeRange.objects.all().delete()
     PostcodeRange.objects.bulk_create(
         PostcodeRange(first=item.first, last=item.last, district_id=item.district.pk)

@@ -47,7 +47,7 @@ def upload(request):
     try:
         loaded = reference_services.replace_postcode_table(form.cleaned_data["ranges"],
                                                            request.user)
-    except reference_services.WijkChanged:
+    except reference_services.DistrictDeleted:
         form.add_error("file", _("Een wijk uit het bestand is net in Beheer verwijderd. Er is "
                                  "niets veranderd. Laad het bestand opnieuw."))
         return _page(request, form)

@@ -185,7 +185,7 @@ def test_a_line_that_cannot_be_read_is_named():
 def test_a_wijk_deleted_while_loading_changes_nothing(old_table):
     ranges = parse("van;tot;wijk\n3841AA;3841ZZ;Zeebuurt\n")
     wijk("Zeebuurt").delete()
-    with pytest.raises(reference_services.WijkChanged):
+    with pytest.raises(reference_services.DistrictDeleted):
         reference_services.replace_postcode_table(ranges, None)
     assert table() == old_table
 
