@@ -1,4 +1,5 @@
-"""Values every template needs: the site's name, demo mode and the staff member's roles."""
+"""Values every template needs: the site's name, demo mode, the staff member's roles and
+which back-office menu item the page belongs to."""
 
 from django.conf import settings
 
@@ -11,4 +12,36 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
         "is_coordinator": bool(user and roles.is_coordinator(user)),
+        "backoffice_section": backoffice_section(getattr(request, "resolver_match", None)),
     }
+
+
+# (URL namespace, URL name prefix) -> back-office menu item; the first match wins.
+SECTIONS = [
+    ("mantelzorg", "dashboard", "dashboard"),
+    ("registrations", "caregiver_intake", "intake"),
+    ("registrations", "caregiver_", "caregivers"),
+    ("registrations", "postcodes", "postcodes"),
+    ("insight", "followup_", "followup"),
+    ("insight", "self_check", ""),
+    ("insight", "", "insight"),
+    ("appreciation", "review_", "waardering"),
+    ("appreciation", "paper_entry", "waardering"),
+    ("appreciation", "payout_", "payouts"),
+    ("appreciation", "campaign_", "campaigns"),
+    ("worker", "newsletter", "newsletters"),
+    ("worker", "print_batch", "print_batches"),
+    ("worker", "system", "system"),
+    ("worker", "send_test_ping", "system"),
+    ("worker", "outbox", "outbox"),
+]
+
+
+def backoffice_section(match) -> str:
+    """The menu item to mark as the current page (aria-current), from the URL's name."""
+    if match is None:
+        return ""
+    for namespace, prefix, section in SECTIONS:
+        if match.namespace == namespace and match.url_name.startswith(prefix):
+            return section
+    return ""
