@@ -177,7 +177,7 @@ def waardering_day():
 @pytest.fixture
 def waardering_year(waardering_day):
     """The 2026 waardering with its default (seed) rules and an open window."""
-    from .appreciation_helpers import open_year
+    from tests.appreciation_helpers import open_year
 
     return open_year(WAARDERING_DAY.date())
 
@@ -204,7 +204,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def as_consulent(client):
     """The test client, signed in as a consulent who passed the second factor."""
-    from .test_staff_auth import login_fully
+    from tests.mantelzorg.test_staff_auth import login_fully
 
     login_fully(client, "consulent")
     return client
@@ -213,7 +213,7 @@ def as_consulent(client):
 @pytest.fixture
 def as_coordinator(client):
     """The test client, signed in as a coordinator who passed the second factor."""
-    from .test_staff_auth import login_fully
+    from tests.mantelzorg.test_staff_auth import login_fully
 
     login_fully(client, "coordinator")
     return client

@@ -3,9 +3,8 @@ overview, answered with the keyboard by the visible statements, a message when o
 missing, the result with the call-back promise, and axe-core on the step and the result."""
 
 from insight.models import BurdenCheck, CheckContext, FollowUpTask, TaskKind
-
-from .conftest import assert_no_axe_violations
-from .test_selfservice_browser import make_active_caregiver, sign_in
+from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.test_selfservice_browser import make_active_caregiver, sign_in
 
 STATEMENTS = [
     "De zorg kost mij meer tijd en energie dan ik heb.",

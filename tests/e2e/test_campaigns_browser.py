@@ -17,10 +17,9 @@ from playwright.sync_api import expect
 from appreciation.models import CampaignRequest, CampaignRoute
 from mantelzorg import clock
 from registrations.models import Caregiver, State
-
-from ..test_campaigns import make_campaign
-from .conftest import assert_no_axe_violations
-from .test_selfservice_browser import make_active_caregiver
+from tests.appreciation.campaigns.test_campaigns import make_campaign
+from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.test_selfservice_browser import make_active_caregiver
 
 SUMMER = datetime.datetime(2026, 7, 1, 10, 0)
 

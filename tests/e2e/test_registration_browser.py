@@ -8,8 +8,7 @@ from django.core import mail
 
 from mantelzorg import clock
 from registrations.models import Caregiver, State
-
-from .conftest import assert_no_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations
 
 
 def fill_about_me(page, born: datetime.date, email="riet@example.nl"):
@@ -111,8 +110,7 @@ def staff_login(page, username="inge", role="consulent"):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from mantelzorg.staff_services import create_staff_user
-
-    from ..conftest import totp_now
+    from tests.conftest import totp_now
 
     user = create_staff_user(username, "een-lang-test-wachtwoord-42", role)
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)

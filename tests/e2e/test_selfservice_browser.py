@@ -8,8 +8,7 @@ from django.core import mail
 
 from mantelzorg import clock
 from registrations.models import Caregiver, CareRecipient, State
-
-from .conftest import assert_no_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations
 
 
 def make_active_caregiver():

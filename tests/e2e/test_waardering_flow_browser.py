@@ -14,11 +14,10 @@ from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest, RequestState
 from registrations.models import Source, State
-
-from ..appreciation_helpers import open_year
-from .conftest import assert_no_axe_violations
-from .test_registration_browser import staff_login
-from .test_waardering_public_browser import TODAY, _request
+from tests.appreciation_helpers import open_year
+from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.test_registration_browser import staff_login
+from tests.e2e.test_waardering_public_browser import TODAY, _request
 
 PAIN_001_XSD = Path(os.path.dirname(sepaxml.__file__)) / "schemas" / "pain.001.001.03.xsd"
 

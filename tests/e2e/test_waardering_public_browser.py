@@ -9,9 +9,8 @@ import time_machine
 from appreciation.models import AppreciationRequest, PayoutForm
 from registrations import services as registrations
 from registrations.models import TokenPurpose
-
-from ..appreciation_helpers import open_year
-from .conftest import assert_no_axe_violations
+from tests.appreciation_helpers import open_year
+from tests.e2e.conftest import assert_no_axe_violations
 
 TODAY = datetime.date(2026, 9, 15)
 
