@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from tests.registrations.test_selfservice import make_caregiver
+from tests.factories import CaregiverFactory
 
 LINK = "/mijn-gegevens/inloggen"
 SWIM = "/zwemkaartjes"
@@ -34,7 +34,7 @@ def visible_text(response) -> str:
 
 
 def test_the_sixth_link_request_for_one_address_in_an_hour_is_refused(client):
-    make_caregiver()
+    CaregiverFactory(complete=True)
     for _ in range(5):
         assert ask_link(client, "riet@example.nl").status_code == 200
     refused = ask_link(client, "riet@example.nl")
@@ -56,7 +56,7 @@ def test_the_ip_limit_stops_trying_many_addresses(client, settings):
 
 def test_a_refusal_reads_the_same_for_known_and_unknown_addresses(client, settings):
     settings.RATELIMIT_LINK_PER_ADDRESS = 1
-    make_caregiver()
+    CaregiverFactory(complete=True)
     for email in ("riet@example.nl", "niemand@example.nl"):
         assert ask_link(client, email).status_code == 200
     known, unknown = ask_link(client, "riet@example.nl"), ask_link(client, "niemand@example.nl")

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from registrations.models import Caregiver
-from tests.conftest import ROOT, test_database_url
-from tests.registrations.test_selfservice import make_caregiver
+from tests.factories import CaregiverFactory
+from tests.support import ROOT, test_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump sees committed rows only
 
@@ -51,8 +51,8 @@ print(Client().get("/").status_code, Client().get("/health").status_code)
 
 def test_a_backup_restores_into_an_empty_database_and_the_app_works_on_it(restore_url,
                                                                          tmp_path):
-    make_caregiver(first="Riet", last="Bakker")
-    make_caregiver(first="Bram", last="Visser", email="bram@example.nl")
+    CaregiverFactory(complete=True, first_name="Riet", last_name="Bakker", email="riet@example.nl")
+    CaregiverFactory(complete=True, first_name="Bram", last_name="Visser", email="bram@example.nl")
     assert Caregiver.objects.count() == 2
     dump = tmp_path / "backups" / "mantelzorg.dump"
 
@@ -77,7 +77,7 @@ def test_a_backup_restores_into_an_empty_database_and_the_app_works_on_it(restor
 
 
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
-    make_caregiver()
+    CaregiverFactory(complete=True)
     dump = tmp_path / "mantelzorg.dump"
     assert run(["scripts/backup.sh", str(dump)], test_database_url()).returncode == 0
     restore = run(["scripts/restore.sh", str(dump)], test_database_url())

@@ -5,8 +5,7 @@ import datetime
 
 from mantelzorg import clock
 from registrations.models import Caregiver, District, State
-from tests.e2e.conftest import assert_no_axe_violations
-from tests.e2e.test_registration_browser import staff_login
+from tests.e2e.browser import assert_no_axe_violations, staff_login
 
 # A tenth of the 2023 annual report's new cases per wijk (None: "onbekend").
 DEMO_WIJKEN = {"Stadsdennen": 25, "Stadsweiden": 26, "Tweelingstad": 23, "Drielanden": 15,

@@ -12,9 +12,9 @@ import time_machine
 from insight.models import BurdenCheck, CheckContext, FollowUpTask, InsightRules, TaskKind
 from mantelzorg import clock
 from registrations.models import Caregiver, State
-from tests.appreciation.waardering import test_public as waardering
-from tests.registrations import test_registration_public as registration
-from tests.registrations.test_selfservice import make_caregiver, sign_in
+from tests.appreciation.waardering import wizard as waardering
+from tests.factories import CaregiverFactory
+from tests.registrations import wizard as registration
 
 LOW = [1, 0, 1, 1, 0]
 HIGH = [3, 3, 2, 2, 1]
@@ -264,8 +264,8 @@ def test_the_check_in_mijn_gegevens_needs_a_sign_in(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("data", [{"belasting-skip": "1", **answers([3, ""])}, {}],
                          ids=["button", "empty"])
-def test_mijn_gegevens_skipped_stores_nothing(client, data):
-    sign_in(client, make_caregiver())
+def test_mijn_gegevens_skipped_stores_nothing(client, data, sign_in):
+    sign_in(client, CaregiverFactory(complete=True))
     html = client.get(PAGE).content.decode()
     assert "Hoe zwaar is de zorg voor u? Dit is niet verplicht." in html
     assert client.post(PAGE, data)["Location"] == "/mijn-gegevens/"
@@ -275,8 +275,8 @@ def test_mijn_gegevens_skipped_stores_nothing(client, data):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("values", "heavy"), [(LOW, False), (HIGH, True)])
-def test_mijn_gegevens_answered_stores_the_check(client, values, heavy):
-    riet = make_caregiver()
+def test_mijn_gegevens_answered_stores_the_check(client, values, heavy, sign_in):
+    riet = CaregiverFactory(complete=True)
     sign_in(client, riet)
     assert client.post(PAGE, answers(values))["Location"] == RESULT
     check = BurdenCheck.objects.get()
@@ -295,8 +295,9 @@ def test_mijn_gegevens_answered_stores_the_check(client, values, heavy):
     ({**answers(HIGH), "belasting-statement_5": ["3", "8"]}, 5, INVALID),
     ({**answers(HIGH), "belasting-extra": "1"}, None, TAMPERED),
 ])
-def test_mijn_gegevens_half_filled_or_hostile_stores_nothing(client, data, number, message):
-    sign_in(client, make_caregiver())
+def test_mijn_gegevens_half_filled_or_hostile_stores_nothing(client, data, number, message,
+                                                             sign_in):
+    sign_in(client, CaregiverFactory(complete=True))
     response = client.post(PAGE, data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -305,9 +306,9 @@ def test_mijn_gegevens_half_filled_or_hostile_stores_nothing(client, data, numbe
 
 
 @pytest.mark.django_db
-def test_mijn_gegevens_offers_the_check_once_a_year(client):
+def test_mijn_gegevens_offers_the_check_once_a_year(client, sign_in):
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0), tick=False) as clock:
-        riet = make_caregiver()
+        riet = CaregiverFactory(complete=True)
         sign_in(client, riet)
         assert OFFER in client.get("/mijn-gegevens/").content.decode()
         client.post(PAGE, answers(LOW))
@@ -321,7 +322,7 @@ def test_mijn_gegevens_offers_the_check_once_a_year(client):
 
 
 @pytest.mark.django_db
-def test_a_former_caregiver_is_not_offered_the_check(client):
-    sign_in(client, make_caregiver(state=State.VOORMALIG, care_ended_on=clock.today(),
-                                   care_end_reason="overlijden"))
+def test_a_former_caregiver_is_not_offered_the_check(client, sign_in):
+    sign_in(client, CaregiverFactory(complete=True, state=State.VOORMALIG,
+            care_ended_on=clock.today(), care_end_reason="overlijden"))
     assert OFFER not in client.get("/mijn-gegevens/").content.decode()

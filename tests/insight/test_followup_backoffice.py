@@ -21,8 +21,7 @@ from insight.models import (
 )
 from mantelzorg import clock
 from registrations.models import StaffAccess, State
-from tests.mantelzorg.test_staff_auth import login_fully
-from tests.registrations.test_backoffice_caregivers import make
+from tests.factories import DeskCaregiverFactory
 
 LIST = reverse("opvolging:list")
 HEAVY = [3, 3, 3, 3, 3]
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def consulent(client):
+def consulent(client, login_fully):
     return login_fully(client, "consulent")
 
 
@@ -67,7 +66,7 @@ def text(response) -> str:
 
 
 def test_anonymous_to_login_and_roleless_refused(client, django_user_model):
-    riet = make()
+    riet = DeskCaregiverFactory()
     task = heavy_task(riet)
     urls = [LIST, answer_url(task), cancel_url(task),
             reverse("opvolging:contact", args=[riet.pk])]
@@ -81,7 +80,7 @@ def test_anonymous_to_login_and_roleless_refused(client, django_user_model):
 
 
 def test_a_high_score_shows_on_the_list_and_answering_takes_it_off(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     task = heavy_task(riet)
     html = text(client.get(LIST))
     assert "Bakker, Riet" in html and "score 15 (zwaar belast)" in html
@@ -106,7 +105,8 @@ def test_a_high_score_shows_on_the_list_and_answering_takes_it_off(client, consu
 
 
 def test_overdue_first_highlighted_counted_and_in_the_menu(client, consulent):
-    riet, sem = make(), make("Sem", "Jansen", postcode="3849KL")
+    riet, sem = DeskCaregiverFactory(), DeskCaregiverFactory(first_name="Sem", last_name="Jansen",
+                                     postcode="3849KL")
     later = heavy_task(riet)
     late = heavy_task(sem)
     FollowUpTask.objects.filter(pk=late.pk).update(due_on=clock.today()
@@ -120,7 +120,8 @@ def test_overdue_first_highlighted_counted_and_in_the_menu(client, consulent):
 
 
 def test_filter_by_kind_and_hostile_filters(client, consulent):
-    riet, sem = make(), make("Sem", "Jansen", postcode="3849KL")
+    riet, sem = DeskCaregiverFactory(), DeskCaregiverFactory(first_name="Sem", last_name="Jansen",
+                                     postcode="3849KL")
     heavy_task(riet)
     services.schedule_aftercare(sem, clock.today(), "overlijden")
     html = text(client.get(LIST, {"soort": "nazorg"}))
@@ -135,7 +136,7 @@ def test_filter_by_kind_and_hostile_filters(client, consulent):
 
 def test_a_death_puts_three_aftercare_tasks_on_the_list_and_resuming_removes_them(
         client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     ended = clock.today() - datetime.timedelta(days=1)
     response = client.post(reverse("caregivers:end_care", args=[riet.pk]),
                            {"ended_on": ended.strftime("%d-%m-%Y"), "reason": "overlijden"})
@@ -166,7 +167,7 @@ def test_a_death_puts_three_aftercare_tasks_on_the_list_and_resuming_removes_the
 ])
 def test_wrong_contact_input_is_refused_next_to_the_field(client, consulent, field, value,
                                                          message):
-    riet = make()
+    riet = DeskCaregiverFactory()
     task = heavy_task(riet)
     for url in (answer_url(task), reverse("opvolging:contact", args=[riet.pk])):
         response = client.post(url, contact(**{field: value}))
@@ -177,7 +178,7 @@ def test_wrong_contact_input_is_refused_next_to_the_field(client, consulent, fie
 
 
 def test_future_dates_and_preventive_without_home_visit_are_refused(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     url = reverse("opvolging:contact", args=[riet.pk])
     response = client.post(url, contact(on=today_text(1)))
     assert "Deze datum ligt in de toekomst." in text(response)
@@ -197,7 +198,7 @@ def test_future_dates_and_preventive_without_home_visit_are_refused(client, cons
 
 
 def test_exactly_300_characters_is_fine_and_html_is_escaped(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     client.post(reverse("opvolging:contact", args=[riet.pk]), contact(outcome="a" * 300))
     hostile = '<script>alert(1)</script> & "x"'
     client.post(reverse("opvolging:contact", args=[riet.pk]), contact(outcome=hostile))
@@ -209,7 +210,7 @@ def test_exactly_300_characters_is_fine_and_html_is_escaped(client, consulent):
 
 def test_a_task_closed_by_a_colleague_gives_a_message_not_an_error(client, consulent,
                                                                    monkeypatch, make_staff):
-    riet = make()
+    riet = DeskCaregiverFactory()
     task = heavy_task(riet)
     colleague = make_staff("consulent", username="collega")[0]
     stale = FollowUpTask.objects.select_related("caregiver", "burden_check").get(pk=task.pk)
@@ -230,7 +231,7 @@ def test_a_task_closed_by_a_colleague_gives_a_message_not_an_error(client, consu
 
 
 def test_cancelling_a_task_with_a_reason(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     task = heavy_task(riet)
     for bad, message in (("", "Schrijf kort waarom."), ("nee\x07", "gewone letters"),
                          ("x" * 201, "maximaal 200 tekens")):
@@ -247,7 +248,8 @@ def test_cancelling_a_task_with_a_reason(client, consulent):
 
 
 def test_another_caregivers_id_in_the_url_is_a_404(client, consulent):
-    riet, sem = make(), make("Sem", "Jansen", postcode="3849KL")
+    riet, sem = DeskCaregiverFactory(), DeskCaregiverFactory(first_name="Sem", last_name="Jansen",
+                                     postcode="3849KL")
     task = heavy_task(riet)
     for name in ("opvolging:answer", "opvolging:cancel"):
         url = reverse(name, args=[sem.pk, task.pk])
@@ -259,7 +261,8 @@ def test_another_caregivers_id_in_the_url_is_a_404(client, consulent):
 
 
 def test_no_contact_for_an_erased_registration(client, consulent):
-    gone = make("Anon", "Iem", state=State.GEWIST, ended_on=clock.today())
+    gone = DeskCaregiverFactory(first_name="Anon", last_name="Iem", state=State.GEWIST,
+                                ended_on=clock.today())
     response = client.post(reverse("opvolging:contact", args=[gone.pk]), contact(),
                            follow=True)
     assert "U kunt geen contact meer vastleggen" in text(response)
@@ -273,8 +276,8 @@ def test_the_list_costs_the_same_queries_with_2_or_20_tasks(client, consulent):
         return len(captured)
 
     def add(n):
-        caregiver = make(f"Naam{n}", f"Achternaam{n}", postcode=f"38{40 + n % 9}AB",
-                         house=str(n + 1))
+        caregiver = DeskCaregiverFactory(first_name=f"Naam{n}", last_name=f"Achternaam{n}",
+                                         postcode=f"38{40 + n % 9}AB", house_number=str(n + 1))
         if n % 2:
             heavy_task(caregiver)
         else:
@@ -290,7 +293,7 @@ def test_the_list_costs_the_same_queries_with_2_or_20_tasks(client, consulent):
     assert queries() == with_few
 
 
-def test_roles_and_the_settings_in_beheer(client, consulent):
+def test_roles_and_the_settings_in_beheer(client, consulent, login_fully):
     consulent_group = Group.objects.get(name="consulent")
     names = set(consulent_group.permissions.values_list("codename", flat=True))
     assert {"view_followuptask", "change_followuptask", "add_contactmoment",

@@ -22,11 +22,8 @@ from insight.models import FollowUpTask, TaskKind
 from mantelzorg.staff_services import create_staff_user
 from registrations.models import TokenPurpose
 from registrations.services import issue_token
-from tests.appreciation.campaigns.test_campaigns import make_campaign
-from tests.appreciation_helpers import caregiver_details, open_year, request_data, submit
-from tests.conftest import totp_now
-from tests.mantelzorg.test_staff_auth import password_step
-from tests.registrations.test_selfservice import make_caregiver, sign_in
+from tests.factories import AppreciationYearFactory, CampaignFactory, CaregiverFactory
+from tests.support import caregiver_details, password_step, request_data, sign_in, submit, totp_now
 from worker.models import Newsletter, PrintBatch
 from worker.newsletters import unsubscribe_url
 
@@ -66,10 +63,11 @@ def all_routes() -> list[tuple[str, str]]:
 
 # --- the world: real objects for every URL argument ------------------------------------------
 def build_world() -> dict:
-    year = open_year(DAY.date())
-    riet = make_caregiver()
-    bram = make_caregiver(first="Bram", last="Visser", email="bram@example.nl",
-                          recipient="Truus", phone="0687654321", house_number="14")
+    year = AppreciationYearFactory(open_on=DAY.date())
+    riet = CaregiverFactory(complete=True)
+    bram = CaregiverFactory(complete=True, first_name="Bram", last_name="Visser",
+                            email="bram@example.nl", recipient="Truus Visser",
+                            phone="0687654321", house_number="14")
     coordinator = create_staff_user("coordinator-m", PASSWORD, "coordinator")
     own = submit(request_data(caregiver=caregiver_details(
         first_name="Riet", date_of_birth=riet.date_of_birth, house_number="12a",
@@ -77,7 +75,7 @@ def build_world() -> dict:
     others = submit(request_data(caregiver=caregiver_details(
         first_name="Bram", last_name="Visser", date_of_birth=bram.date_of_birth,
         house_number="14", email=bram.email)), caregiver=bram)
-    campaign = make_campaign(codes=4)
+    campaign = CampaignFactory(codes=4)
     own_ask = campaigns.ask(campaign, riet, route=CampaignRoute.SELF_SERVICE)
     others_ask = campaigns.ask(campaign, bram, route=CampaignRoute.SELF_SERVICE)
     batch = PaymentBatch.objects.create(year=year, payout_form=PayoutForm.BANK,

@@ -4,17 +4,10 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import totp_now
-
 DASHBOARD = "/backoffice/"
 SYSTEM = "/backoffice/systeem/"
 ADMIN = "/beheer/"
 STAFF_PAGES = [DASHBOARD, SYSTEM, ADMIN]
-
-
-def password_step(client, user, password, **extra):
-    return client.post(reverse("staff:login"),
-                       {"username": user.username, "password": password, **extra})
 
 
 @pytest.mark.django_db
@@ -27,7 +20,7 @@ def test_staff_pages_are_unreachable_without_login(client, url):
 
 
 @pytest.mark.django_db
-def test_with_a_device_the_password_alone_reaches_nothing(client, make_staff):
+def test_with_a_device_the_password_alone_reaches_nothing(client, make_staff, password_step):
     user, password, device = make_staff("coordinator", with_device=True)
     response = password_step(client, user, password)
     assert response["Location"] == reverse("staff:verify")
@@ -39,7 +32,8 @@ def test_with_a_device_the_password_alone_reaches_nothing(client, make_staff):
 
 
 @pytest.mark.django_db
-def test_second_factor_completes_the_login_and_returns_to_next(client, make_staff):
+def test_second_factor_completes_the_login_and_returns_to_next(client, make_staff, password_step,
+                                                               totp_now):
     user, password, device = make_staff("coordinator", with_device=True)
     password_step(client, user, password, next=SYSTEM)
     response = client.post(reverse("staff:verify"), {"token": totp_now(device)})
@@ -59,7 +53,8 @@ def test_second_factor_completes_the_login_and_returns_to_next(client, make_staf
     ("' OR 1", "De code bestaat alleen uit cijfers."),
     ("9" * 5000, "De code heeft 6 cijfers."),
 ])
-def test_wrong_codes_are_explained_next_to_the_field(client, make_staff, token, message):
+def test_wrong_codes_are_explained_next_to_the_field(client, make_staff, token, message,
+                                                     password_step):
     user, password, device = make_staff(with_device=True)
     password_step(client, user, password)
     response = client.post(reverse("staff:verify"), {"token": token})
@@ -71,7 +66,7 @@ def test_wrong_codes_are_explained_next_to_the_field(client, make_staff, token, 
 
 
 @pytest.mark.django_db
-def test_a_wrong_six_digit_code_is_refused(client, make_staff):
+def test_a_wrong_six_digit_code_is_refused(client, make_staff, password_step, totp_now):
     user, password, device = make_staff(with_device=True)
     password_step(client, user, password)
     good = totp_now(device)
@@ -82,7 +77,7 @@ def test_a_wrong_six_digit_code_is_refused(client, make_staff):
 
 
 @pytest.mark.django_db
-def test_without_a_device_staff_must_set_one_up_first(client, make_staff):
+def test_without_a_device_staff_must_set_one_up_first(client, make_staff, password_step, totp_now):
     user, password, _ = make_staff("consulent")
     response = password_step(client, user, password)
     assert response.status_code == 302
@@ -100,7 +95,7 @@ def test_without_a_device_staff_must_set_one_up_first(client, make_staff):
 
 
 @pytest.mark.django_db
-def test_demo_mode_skips_the_second_factor(client, make_staff, settings):
+def test_demo_mode_skips_the_second_factor(client, make_staff, settings, password_step):
     settings.STAFF_2FA_REQUIRED = False
     user, password, _ = make_staff("consulent", with_device=True)
     password_step(client, user, password)
@@ -108,7 +103,7 @@ def test_demo_mode_skips_the_second_factor(client, make_staff, settings):
 
 
 @pytest.mark.django_db
-def test_ten_wrong_passwords_lock_the_account(client, make_staff, settings):
+def test_ten_wrong_passwords_lock_the_account(client, make_staff, settings, password_step):
     user, password, _ = make_staff("consulent")
     for _attempt in range(9):
         response = password_step(client, user, "fout-wachtwoord")
@@ -122,7 +117,7 @@ def test_ten_wrong_passwords_lock_the_account(client, make_staff, settings):
 
 
 @pytest.mark.django_db
-def test_lockout_ends_after_the_cooloff(client, make_staff, settings):
+def test_lockout_ends_after_the_cooloff(client, make_staff, settings, password_step):
     import time_machine
     from django.utils import timezone
 
@@ -136,7 +131,7 @@ def test_lockout_ends_after_the_cooloff(client, make_staff, settings):
 
 
 @pytest.mark.django_db
-def test_nine_wrong_passwords_do_not_lock(client, make_staff):
+def test_nine_wrong_passwords_do_not_lock(client, make_staff, password_step):
     user, password, _ = make_staff("consulent")
     for _ in range(9):
         password_step(client, user, "fout-wachtwoord")
@@ -168,26 +163,15 @@ def test_account_without_a_role_cannot_log_in(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_next_never_redirects_off_site(client, make_staff, settings):
+def test_next_never_redirects_off_site(client, make_staff, settings, password_step):
     settings.STAFF_2FA_REQUIRED = False
     user, password, _ = make_staff()
     response = password_step(client, user, password, next="https://evil.example/steal")
     assert response["Location"] == DASHBOARD
 
 
-def login_fully(client, role):
-    """Log in with password and second factor; returns the user."""
-    from mantelzorg.staff_services import create_staff_user
-
-    user = create_staff_user(f"{role}-x", "een-lang-test-wachtwoord-42", role)
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    password_step(client, user, "een-lang-test-wachtwoord-42")
-    client.post(reverse("staff:verify"), {"token": totp_now(device)})
-    return user
-
-
 @pytest.mark.django_db
-def test_consulent_reaches_dashboard_but_not_admin_or_system(client):
+def test_consulent_reaches_dashboard_but_not_admin_or_system(client, login_fully):
     login_fully(client, "consulent")
     assert client.get(DASHBOARD).status_code == 200
     assert client.get(SYSTEM).status_code == 403
@@ -195,7 +179,7 @@ def test_consulent_reaches_dashboard_but_not_admin_or_system(client):
 
 
 @pytest.mark.django_db
-def test_coordinator_edits_reference_data_in_admin(client):
+def test_coordinator_edits_reference_data_in_admin(client, login_fully):
     login_fully(client, "coordinator")
     assert client.get(ADMIN).status_code == 200
     page = client.get("/beheer/registrations/district/")
@@ -216,7 +200,7 @@ def test_coordinator_edits_reference_data_in_admin(client):
 
 
 @pytest.mark.django_db
-def test_logout_ends_the_session(client):
+def test_logout_ends_the_session(client, login_fully):
     login_fully(client, "consulent")
     response = client.post(reverse("staff:logout"))
     assert response.status_code == 302

@@ -70,7 +70,7 @@ def test_database_gone_while_a_registration_step_is_saved_is_a_503_not_a_400():
     English, for a person whose form was fine."""
     from django.contrib.sessions.models import Session
 
-    from tests.registrations.test_registration_public import ABOUT
+    from tests.registrations.wizard import ABOUT
 
     client = Client(raise_request_exception=False)
     assert client.get("/aanmelden/over-mij").status_code == 200  # the session row exists

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_for
+from tests.support import ROOT, free_port
 from worker.models import SchedulerBeat, WorkerPing
 from worker.services import queue_test_ping
 
@@ -26,7 +26,7 @@ def get_json(url):
         return None
 
 
-def test_web_serves_health_with_gunicorn(process_env, start_process, tmp_path):
+def test_web_serves_health_with_gunicorn(process_env, start_process, tmp_path, wait_for):
     port = free_port()
     env = {**process_env, "PORT": str(port), "BIND": "127.0.0.1", "WEB_CONCURRENCY": "1"}
     proc = start_process(["bin/entrypoint", "web"], env, tmp_path / "web.log")
@@ -47,7 +47,8 @@ def test_web_serves_health_with_gunicorn(process_env, start_process, tmp_path):
     assert token not in log
 
 
-def test_worker_and_beat_run_scheduled_and_queued_work(process_env, start_process, tmp_path):
+def test_worker_and_beat_run_scheduled_and_queued_work(process_env, start_process, tmp_path,
+                                                       wait_for):
     start_process(["bin/entrypoint", "worker", "--concurrency", "1"], process_env,
                   tmp_path / "worker.log")
     beat = start_process(["bin/entrypoint", "beat"], process_env, tmp_path / "beat.log")

@@ -9,7 +9,6 @@ from django_fsm_log.models import StateLog
 from mantelzorg import clock
 from registrations.models import (
     Caregiver,
-    CareRecipient,
     District,
     EndReason,
     Guardian,
@@ -17,24 +16,11 @@ from registrations.models import (
     StaffAccess,
     State,
 )
-from tests.mantelzorg.test_staff_auth import login_fully
-
-
-def make(first="Riet", last="Bakker", born=datetime.date(1950, 1, 2), postcode="3845AB",
-         house="12", email="", state=State.ACTIEF, **extra):
-    caregiver = Caregiver.objects.create(
-        first_name=first, last_name=last, date_of_birth=born, postcode=postcode,
-        house_number=house, street="Lindenlaan", city="Harderwijk", email=email,
-        state=state, registered_on=clock.today() - datetime.timedelta(days=100), **extra)
-    CareRecipient.objects.create(
-        caregiver=caregiver, name=f"Naaste van {first}", lives_in_municipality=True,
-        relationship="partner", care_kinds=["huishouden"], hours_per_week=10,
-        care_since=datetime.date(2020, 1, 1), living_together=True, care_need="dementie")
-    return caregiver
+from tests.factories import DeskCaregiverFactory
 
 
 @pytest.fixture
-def consulent(client, db):
+def consulent(client, db, login_fully):
     return login_fully(client, "consulent")
 
 
@@ -45,7 +31,7 @@ def listed(client, **params):
 
 @pytest.mark.django_db
 def test_anonymous_and_roleless_users_are_kept_out(client, django_user_model):
-    riet = make()
+    riet = DeskCaregiverFactory()
     for url in (reverse("caregivers:list"), reverse("caregivers:detail", args=[riet.pk]),
                 reverse("caregivers:intake")):
         assert client.get(url)["Location"].startswith("/backoffice/inloggen/")
@@ -55,12 +41,15 @@ def test_anonymous_and_roleless_users_are_kept_out(client, django_user_model):
 
 def test_search_and_filters_include_and_exclude(client, consulent):
     stad = District.objects.get(name="Stadsdennen")
-    riet = make(email="riet@example.nl", district=stad)
+    riet = DeskCaregiverFactory(email="riet@example.nl", district=stad)
     today = clock.today()
-    sem = make("Sem", "Jansen", born=today.replace(year=today.year - 15), postcode="3849KL",
-               channel="post")
-    gone = make("Truus", "Weg", state=State.BEEINDIGD, ended_on=today)
-    erased = make("Anon", "Iem", state=State.GEWIST, ended_on=today)
+    sem = DeskCaregiverFactory(first_name="Sem", last_name="Jansen",
+                               date_of_birth=today.replace(year=today.year - 15),
+                                                           postcode="3849KL", channel="post")
+    gone = DeskCaregiverFactory(first_name="Truus", last_name="Weg", state=State.BEEINDIGD,
+                                ended_on=today)
+    erased = DeskCaregiverFactory(first_name="Anon", last_name="Iem", state=State.GEWIST,
+                                  ended_on=today)
 
     html = listed(client)
     assert "Bakker, Riet" in html and "Jansen, Sem" in html and "Weg, Truus" in html
@@ -88,9 +77,11 @@ def test_search_and_filters_include_and_exclude(client, consulent):
 
 def test_young_filter_at_the_age_boundary(client, consulent):
     today = clock.today()
-    just_young = make("Jong", "Nog", born=today.replace(year=today.year - 25)
+    just_young = DeskCaregiverFactory(first_name="Jong", last_name="Nog",
+                                      date_of_birth=today.replace(year=today.year - 25)
                       + datetime.timedelta(days=1))
-    just_adult = make("Net", "Volwassen", born=today.replace(year=today.year - 25))
+    just_adult = DeskCaregiverFactory(first_name="Net", last_name="Volwassen",
+                                      date_of_birth=today.replace(year=today.year - 25))
     html = listed(client, age_group="jong")
     assert "Nog, Jong" in html and "Volwassen, Net" not in html
     assert just_young.age() == 24 and just_adult.age() == 25
@@ -102,14 +93,14 @@ def test_young_filter_at_the_age_boundary(client, consulent):
     {"q": "a\x00b"},
 ])
 def test_hostile_list_parameters_never_error(client, consulent, params):
-    make()
+    DeskCaregiverFactory()
     response = client.get(reverse("caregivers:list"), params)
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 
 def test_detail_is_logged_every_time_and_shows_the_timeline(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     for _ in range(2):
         page = client.get(reverse("caregivers:detail", args=[riet.pk]))
         assert page.status_code == 200
@@ -121,7 +112,7 @@ def test_detail_is_logged_every_time_and_shows_the_timeline(client, consulent):
 def test_timeline_shows_transitions_without_a_staff_member(client, consulent):
     from registrations import services
 
-    new = make(state=State.AANGEMELD, email="new@example.nl")
+    new = DeskCaregiverFactory(state=State.AANGEMELD, email="new@example.nl")
     token, raw = services.issue_token(new, "email", datetime.timedelta(days=1))
     services.confirm_email(raw)
     page = client.get(reverse("caregivers:detail", args=[new.pk])).content.decode()
@@ -134,7 +125,7 @@ def test_tampered_id_is_a_404(client, consulent):
 
 
 def test_end_care_resume_and_end_registration_are_recorded(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     url = reverse("caregivers:end_care", args=[riet.pk])
     response = client.post(url, {"ended_on": clock.today().strftime("%d-%m-%Y"),
                                  "reason": "overlijden"})
@@ -158,7 +149,7 @@ def test_end_care_resume_and_end_registration_are_recorded(client, consulent):
     ({"ended_on": "", "reason": "verzonnen"}, "Vul een datum in."),
 ])
 def test_wrong_end_of_care_input_changes_nothing(client, consulent, data, message):
-    riet = make()
+    riet = DeskCaregiverFactory()
     response = client.post(reverse("caregivers:end_care", args=[riet.pk]), data)
     assert response.status_code == 200 and message in response.content.decode()
     riet.refresh_from_db()
@@ -166,7 +157,7 @@ def test_wrong_end_of_care_input_changes_nothing(client, consulent, data, messag
 
 
 def test_a_transition_that_is_not_allowed_gives_a_message(client, consulent):
-    riet = make()
+    riet = DeskCaregiverFactory()
     response = client.post(reverse("caregivers:resume_care", args=[riet.pk]), follow=True)
     assert "Dit kan nu niet meer" in response.content.decode()
     riet.refresh_from_db()
@@ -175,7 +166,7 @@ def test_a_transition_that_is_not_allowed_gives_a_message(client, consulent):
 
 
 def test_consulent_checks_a_registration_without_email(client, consulent):
-    new = make(state=State.AANGEMELD)
+    new = DeskCaregiverFactory(state=State.AANGEMELD)
     assert f"/backoffice/mantelzorgers/{new.pk}/" in listed(client, to_check="on")
     client.post(reverse("caregivers:mark_checked", args=[new.pk]))
     new.refresh_from_db()
@@ -184,8 +175,9 @@ def test_consulent_checks_a_registration_without_email(client, consulent):
 
 def test_guardian_consent_by_phone_activates_a_young_caregiver(client, consulent):
     today = clock.today()
-    sem = make("Sem", "Jansen", born=today.replace(year=today.year - 14), state=State.AANGEMELD,
-               checked_by_consulent_at=clock.now())
+    sem = DeskCaregiverFactory(first_name="Sem", last_name="Jansen",
+                               date_of_birth=today.replace(year=today.year - 14),
+                               state=State.AANGEMELD, checked_by_consulent_at=clock.now())
     Guardian.objects.create(caregiver=sem, name="Anja Jansen", phone="0612345678")
     client.post(reverse("caregivers:confirm_guardian", args=[sem.pk]))
     sem.refresh_from_db()
@@ -249,11 +241,14 @@ def test_intake_under_16_needs_a_guardian(client, consulent):
 
 
 def test_duplicates_by_address_and_by_email_and_merge(client, consulent):
-    first = make(email="riet@example.nl")
-    same_address = make("Riet", "Bakker-de Vries", house="12")
-    same_email = make("R.", "Bakker", born=datetime.date(1951, 1, 1), postcode="3841AA",
-                      email="RIET@example.nl")
-    different = make("Piet", "Bakker", born=datetime.date(1950, 1, 3))
+    first = DeskCaregiverFactory(email="riet@example.nl")
+    same_address = DeskCaregiverFactory(first_name="Riet", last_name="Bakker-de Vries",
+                                        house_number="12")
+    same_email = DeskCaregiverFactory(first_name="R.", last_name="Bakker",
+                                      date_of_birth=datetime.date(1951, 1, 1), postcode="3841AA",
+                                                                  email="RIET@example.nl")
+    different = DeskCaregiverFactory(first_name="Piet", last_name="Bakker",
+                                     date_of_birth=datetime.date(1950, 1, 3))
     page = client.get(reverse("caregivers:detail", args=[first.pk])).content.decode()
     assert "Mogelijk dubbel ingeschreven" in page
     assert f"#{same_address.pk}," in page and f"#{same_email.pk}," in page
@@ -275,7 +270,8 @@ def test_duplicates_by_address_and_by_email_and_merge(client, consulent):
 
 
 def test_merge_of_unrelated_registrations_is_refused(client, consulent):
-    a, b = make(), make("Piet", "Jansen", born=datetime.date(1960, 5, 5), postcode="3841AA")
+    a, b = DeskCaregiverFactory(), DeskCaregiverFactory(first_name="Piet", last_name="Jansen",
+                                date_of_birth=datetime.date(1960, 5, 5), postcode="3841AA")
     response = client.post(reverse("caregivers:merge", args=[a.pk, b.pk]), follow=True)
     assert "kunnen niet worden samengevoegd" in response.content.decode()
     a.refresh_from_db()
@@ -283,7 +279,7 @@ def test_merge_of_unrelated_registrations_is_refused(client, consulent):
 
 
 def test_erased_registration_shows_no_personal_data(client, consulent):
-    gone = make("Anon", "Iem", state=State.GEWIST, ended_on=clock.today(),
-                erased_on=clock.today())
+    gone = DeskCaregiverFactory(first_name="Anon", last_name="Iem", state=State.GEWIST,
+                                ended_on=clock.today(), erased_on=clock.today())
     page = client.get(reverse("caregivers:detail", args=[gone.pk])).content.decode()
     assert "De persoonsgegevens zijn gewist" in page and "Iem" not in page

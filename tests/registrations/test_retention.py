@@ -478,23 +478,11 @@ def test_add_months_never_goes_back_in_time(first, second, months):
 
 # --- the real task on a real worker ----------------------------------------------------------
 
-@pytest.fixture
-def real_worker(transactional_db, empty_queue):
-    from celery.contrib.testing.worker import start_worker
-
-    from mantelzorg.celery import app
-
-    assert app.conf.broker_url.startswith("redis://")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
-
-
-def test_the_scheduled_task_runs_the_job_on_a_real_worker(real_worker):
+def test_the_scheduled_task_runs_the_job_on_a_real_worker(real_worker, wait_for):
     """worker.run_retention, queued in Redis and run by a worker, twice: the second run after
     the first (solo pool, one at a time) changes nothing. The worker runs on today's date, so
     the caregivers are placed around today."""
     from mantelzorg import clock
-    from tests.conftest import wait_for
     from worker.tasks import ping, run_retention
 
     today = clock.today()

@@ -15,12 +15,12 @@ from registrations import services
 from registrations.models import (
     AccessToken,
     Caregiver,
-    CareRecipient,
-    ConsentKind,
     State,
     TokenPurpose,
 )
 from registrations.selfservice_session import CAREGIVER_KEY
+from tests.factories import CaregiverFactory
+from tests.support import link_token
 from worker.models import Letter, LetterKind
 
 BASE = "/mijn-gegevens/"
@@ -29,48 +29,20 @@ PROTECTED = ["", "contact", "nieuwsbrief-stoppen", "zorg-gestopt", "download.jso
 CSRF = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 
 
-def make_caregiver(first="Riet", last="Bakker", email="riet@example.nl", recipient="Henk",
-                   **extra):
-    values = dict(first_name=first, last_name=last, date_of_birth=datetime.date(1950, 1, 2),
-                  street="Lindenlaan", house_number="12a", postcode="3845AB",
-                  city="Harderwijk", email=email, email_confirmed_at=clock.now(),
-                  phone="0612345678", state=State.ACTIEF,
-                  registered_on=clock.today() - datetime.timedelta(days=400))
-    values.update(extra)
-    caregiver = Caregiver.objects.create(**values)
-    CareRecipient.objects.create(
-        caregiver=caregiver, name=f"{recipient} {last}", lives_in_municipality=True,
-        relationship="partner", care_kinds=["huishouden"], hours_per_week=20,
-        care_since=datetime.date(2019, 3, 1), living_together=True)
-    services._record_consent(caregiver, ConsentKind.PROCESSING, services.PROCESSING_CONSENT,
-                             "mantelzorger")
-    return caregiver
-
-
 @pytest.fixture
 def riet(db):
-    return make_caregiver()
+    return CaregiverFactory(complete=True)
 
 
 @pytest.fixture
 def other(db):
     """Caregiver B: nothing A does may show or change anything of B."""
-    return make_caregiver(first="Bram", last="Visser", email="bram@example.nl",
-                          recipient="Truus", phone="0687654321")
+    return CaregiverFactory(complete=True, first_name="Bram", last_name="Visser",
+                            email="bram@example.nl", recipient="Truus Visser", phone="0687654321")
 
 
 def snapshot(caregiver):
     return Caregiver.objects.filter(pk=caregiver.pk).values().get()
-
-
-def link_token(caregiver, minutes=30, purpose=TokenPurpose.MAGIC_LINK):
-    return services.issue_token(caregiver, purpose, datetime.timedelta(minutes=minutes))[1]
-
-
-def sign_in(client, caregiver):
-    response = client.post(f"{BASE}link/{link_token(caregiver)}")
-    assert response.status_code == 302 and response["Location"] == BASE
-    return client
 
 
 def request_link(client, email, capture):
@@ -174,7 +146,7 @@ def test_every_page_needs_a_signed_in_caregiver(client, page):
 
 
 @pytest.mark.django_db
-def test_session_ends_after_thirty_minutes_without_activity(client, riet):
+def test_session_ends_after_thirty_minutes_without_activity(client, riet, sign_in):
     sign_in(client, riet)
     start = timezone.now()
     with time_machine.travel(start + datetime.timedelta(minutes=20)):
@@ -189,7 +161,7 @@ def test_session_ends_after_thirty_minutes_without_activity(client, riet):
 
 
 @pytest.mark.django_db
-def test_ended_registration_ends_the_session_and_refuses_links(client, riet):
+def test_ended_registration_ends_the_session_and_refuses_links(client, riet, sign_in):
     sign_in(client, riet)
     token = link_token(riet)
     services.end_registration(riet, reason="consulent")
@@ -198,7 +170,7 @@ def test_ended_registration_ends_the_session_and_refuses_links(client, riet):
 
 
 @pytest.mark.django_db
-def test_logout_is_a_post_and_forgets_the_caregiver(client, riet):
+def test_logout_is_a_post_and_forgets_the_caregiver(client, riet, sign_in):
     sign_in(client, riet)
     assert client.get(f"{BASE}uitloggen").status_code == 405
     response = client.post(f"{BASE}uitloggen", follow=True)
@@ -207,7 +179,7 @@ def test_logout_is_a_post_and_forgets_the_caregiver(client, riet):
 
 
 @pytest.mark.django_db
-def test_a_caregiver_never_sees_or_changes_someone_else(client, riet, other):
+def test_a_caregiver_never_sees_or_changes_someone_else(client, riet, other, sign_in):
     sign_in(client, riet)
     before = snapshot(other)
     for query in (f"?id={other.pk}", f"?caregiver={other.pk}", f"?pk={other.pk}"):
@@ -241,7 +213,7 @@ def test_changes_need_a_csrf_token(riet):
 
 # --- the actions ------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_change_phone_channel_and_newsletter(client, riet, other, mailoutbox):
+def test_change_phone_channel_and_newsletter(client, riet, other, mailoutbox, sign_in):
     sign_in(client, riet)
     before_other, before = snapshot(other), snapshot(riet)
     form = client.get(f"{BASE}contact").content.decode()
@@ -261,7 +233,7 @@ def test_change_phone_channel_and_newsletter(client, riet, other, mailoutbox):
 
 @pytest.mark.django_db
 def test_a_new_email_address_is_confirmed_again(client, riet, inline_tasks, mailoutbox,
-                                                django_capture_on_commit_callbacks):
+                                                django_capture_on_commit_callbacks, sign_in):
     sign_in(client, riet)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{BASE}contact", {"email": "Riet.Nieuw@Example.nl",
@@ -295,7 +267,7 @@ WRONG_CONTACT = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("field, value, message", WRONG_CONTACT)
 def test_wrong_contact_details_are_explained_and_nothing_changes(client, riet, field, value,
-                                                                 message):
+                                                                 message, sign_in):
     sign_in(client, riet)
     before = snapshot(riet)
     response = client.post(f"{BASE}contact", {**CONTACT_OK, field: value,
@@ -309,7 +281,7 @@ def test_wrong_contact_details_are_explained_and_nothing_changes(client, riet, f
 
 
 @pytest.mark.django_db
-def test_email_channel_needs_an_email_address(client, riet):
+def test_email_channel_needs_an_email_address(client, riet, sign_in):
     sign_in(client, riet)
     before = snapshot(riet)
     response = client.post(f"{BASE}contact", {**CONTACT_OK, "email": ""})
@@ -318,7 +290,7 @@ def test_email_channel_needs_an_email_address(client, riet):
 
 
 @pytest.mark.django_db
-def test_stop_the_newsletter_keeps_the_registration(client, riet, other):
+def test_stop_the_newsletter_keeps_the_registration(client, riet, other, sign_in):
     sign_in(client, riet)
     before, before_other = snapshot(riet), snapshot(other)
     page = client.get(f"{BASE}nieuwsbrief-stoppen").content.decode()
@@ -331,7 +303,7 @@ def test_stop_the_newsletter_keeps_the_registration(client, riet, other):
 
 
 @pytest.mark.django_db
-def test_report_that_care_ended(client, riet, other):
+def test_report_that_care_ended(client, riet, other, sign_in):
     sign_in(client, riet)
     before_other = snapshot(other)
     page = client.get(f"{BASE}zorg-gestopt").content.decode()
@@ -369,7 +341,7 @@ WRONG_END = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("field, value, message", WRONG_END)
 def test_wrong_end_of_care_is_explained_and_nothing_changes(client, riet, field, value,
-                                                            message):
+                                                            message, sign_in):
     sign_in(client, riet)
     before = snapshot(riet)
     data = {"ended_on": clock.today().strftime("%d-%m-%Y"), "reason": "opname", field: value}
@@ -383,7 +355,7 @@ def test_wrong_end_of_care_is_explained_and_nothing_changes(client, riet, field,
 
 
 @pytest.mark.django_db
-def test_download_all_my_data_as_json(client, riet, other):
+def test_download_all_my_data_as_json(client, riet, other, sign_in):
     services.end_care(riet, clock.today(), "opname")
     Letter.objects.create(kind=LetterKind.RETENTION_NOTICE, caregiver=riet,
                           dedupe_key=f"test:{riet.pk}", created_at=clock.now())
@@ -410,7 +382,7 @@ def test_download_all_my_data_as_json(client, riet, other):
 
 
 @pytest.mark.django_db
-def test_printable_page_shows_the_same_data(client, riet, other):
+def test_printable_page_shows_the_same_data(client, riet, other, sign_in):
     sign_in(client, riet)
     html = client.get(f"{BASE}overzicht").content.decode()
     assert "Al mijn gegevens" in html and "Henk Bakker" in html and "02-01-1950" in html
@@ -419,10 +391,11 @@ def test_printable_page_shows_the_same_data(client, riet, other):
 
 
 @pytest.mark.django_db
-def test_young_caregiver_sees_their_guardian(client):
+def test_young_caregiver_sees_their_guardian(client, sign_in):
     from registrations.models import Guardian
 
-    young = make_caregiver(first="Sam", date_of_birth=clock.today().replace(
+    young = CaregiverFactory(complete=True, first_name="Sam", email="riet@example.nl",
+                             date_of_birth=clock.today().replace(
         year=clock.today().year - 14) - datetime.timedelta(days=3), state=State.AANGEMELD)
     Guardian.objects.create(caregiver=young, name="Anja de Vries", email="anja@example.nl")
     sign_in(client, young)
@@ -432,7 +405,7 @@ def test_young_caregiver_sees_their_guardian(client):
 
 
 @pytest.mark.django_db
-def test_ask_to_be_removed(client, riet, other):
+def test_ask_to_be_removed(client, riet, other, sign_in):
     sign_in(client, riet)
     before_other = snapshot(other)
     page = client.get(f"{BASE}uitschrijven").content.decode()

@@ -4,7 +4,7 @@ and link, the newsletter unsubscribe, the e-mail confirmation and the guardian c
 At least 1,000 generated tokens/addresses each (random text, tampered real tokens: a
 character changed, cut short, lengthened, other case, re-signed for another purpose). For
 every example: never a 5xx; no token but the real one signs anyone in or changes anything;
-nothing typed comes back unescaped. Strategies and checks: tests/test_hostile_input.py.
+nothing typed comes back unescaped. Strategies and checks: tests/security/hostile.py.
 """
 
 import datetime
@@ -19,25 +19,16 @@ from hypothesis import strategies as st
 from registrations import services
 from registrations.models import Caregiver, Guardian, TokenPurpose
 from registrations.selfservice_session import CAREGIVER_KEY
-from tests.security.test_hostile_input import (
-    EXAMPLES,
-    HUGE,
-    _no_rate_limits,
-    check_answer,
-    example,
-    hostile,
-)
+from tests.factories import CaregiverFactory
+from tests.security.hostile import EXAMPLES, HUGE, check_answer, example, hostile
 
-__all__ = ["_no_rate_limits"]  # the module's autouse fixture, reused here
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
 
 @pytest.fixture
 def riet(db):
-    from tests.registrations.test_selfservice import make_caregiver
 
-    caregiver = make_caregiver(email_confirmed_at=None, wants_newsletter=True)
+    caregiver = CaregiverFactory(complete=True, email_confirmed_at=None, wants_newsletter=True)
     Guardian.objects.create(caregiver=caregiver, name="Piet Bakker", email="piet@example.nl")
     tokens = {purpose: services.issue_token(caregiver, purpose,
                                             datetime.timedelta(hours=1))[1]

@@ -20,8 +20,6 @@ from django.urls import reverse
 from appreciation import payouts
 from appreciation.models import AppreciationRequest, PayoutForm, RequestState
 from registrations.models import Caregiver, State
-from tests.appreciation.campaigns.test_campaigns import make_campaign
-from tests.mantelzorg.test_staff_auth import login_fully
 from worker.services import dispatch_queued_letters
 
 FIRST, LAST = "Wilhelmina", "Zandvoorter"
@@ -132,7 +130,8 @@ def link_in(message, path) -> str:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("waardering_year")
 def test_a_full_flow_logs_no_personal_data(client, settings, tmp_path, inline_tasks,
-                                           django_capture_on_commit_callbacks, captured_logs):
+                                           django_capture_on_commit_callbacks, captured_logs,
+                                           login_fully, make_campaign):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path / "media")}}}
@@ -213,20 +212,14 @@ def test_a_full_flow_logs_no_personal_data(client, settings, tmp_path, inline_ta
 
 
 @pytest.fixture
-def real_worker(transactional_db, empty_queue):
-    from celery.contrib.testing.worker import start_worker
-
-    from mantelzorg.celery import app
-
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
-                      loglevel="DEBUG") as worker:
-        yield worker
+def worker_loglevel():
+    """The real worker at DEBUG: its task lines are what this module checks."""
+    return "DEBUG"
 
 
-def test_a_real_worker_logs_no_address_and_no_link(real_worker, captured_logs, client):
+def test_a_real_worker_logs_no_address_and_no_link(real_worker, captured_logs, client, wait_for):
     """The worker logs a task's arguments at DEBUG ('TaskPool: Apply … args'); the sign-in
     mail task gets the raw link token, so that logger is kept at INFO in the settings."""
-    from tests.conftest import wait_for
 
     caregiver = Caregiver.objects.create(
         first_name=FIRST, last_name=LAST, date_of_birth=BORN, street=STREET, house_number="7",

@@ -1,27 +1,17 @@
 """A real Celery worker on Redis runs what the web queues, after the transaction commits."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
-from mantelzorg.celery import app
-from tests.conftest import totp_now, wait_for
 from worker.models import WorkerPing
 from worker.services import queue_test_ping
-
-
-@pytest.fixture
-def real_worker(transactional_db, empty_queue):
-    assert app.conf.broker_url.startswith("redis://")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
 
 
 def test_broker_is_redis_in_tests(settings):
     assert settings.CELERY_BROKER_URL == settings.REDIS_URL
 
 
-def test_a_queued_task_is_run_by_the_worker(real_worker):
+def test_a_queued_task_is_run_by_the_worker(real_worker, wait_for):
     record = queue_test_ping(user=None)
     record = wait_for(
         lambda: WorkerPing.objects.filter(pk=record.pk, done_at__isnull=False).first(),
@@ -29,7 +19,7 @@ def test_a_queued_task_is_run_by_the_worker(real_worker):
     assert record.worker_hostname
 
 
-def test_running_a_ping_twice_changes_nothing(real_worker):
+def test_running_a_ping_twice_changes_nothing(real_worker, wait_for):
     from worker.tasks import ping
 
     record = queue_test_ping(user=None)
@@ -54,7 +44,8 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(transactional_db, mon
     assert not WorkerPing.objects.exists()
 
 
-def test_coordinator_queues_a_task_from_the_web_and_sees_it_done(real_worker, client):
+def test_coordinator_queues_a_task_from_the_web_and_sees_it_done(real_worker, client, totp_now,
+                                                                 wait_for):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from mantelzorg.staff_services import create_staff_user

@@ -4,7 +4,6 @@ caregiver's channel exactly once; postal letters end up in print batches."""
 import datetime
 import smtplib
 import subprocess
-import xml.etree.ElementTree as ET
 
 import pytest
 from django.core import mail
@@ -12,12 +11,10 @@ from django.urls import reverse
 
 from mantelzorg import clock
 from registrations.models import Caregiver, State
-from tests.mantelzorg.test_staff_auth import login_fully
+from tests.support import MM, words_on_first_page
 from worker.letters import ADDRESS_WINDOW_MM, render_pdf
 from worker.models import Letter, LetterKind, LetterStatus, PrintBatch
 from worker.services import create_print_batch, dispatch_queued_letters, mark_batch_printed
-
-MM = 72 / 25.4  # PDF points per millimetre
 
 
 def caregiver(first="Riet", channel="email", confirmed=True, **extra):
@@ -35,16 +32,6 @@ def caregiver(first="Riet", channel="email", confirmed=True, **extra):
 def queue(person) -> Letter:
     return Letter.objects.create(kind=LetterKind.RETENTION_NOTICE, caregiver=person,
                                  dedupe_key=f"test:{person.pk}", created_at=clock.now())
-
-
-def words_on_first_page(pdf: bytes, tmp_path) -> list[tuple[str, float, float, float, float]]:
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(pdf)
-    xhtml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
-                           capture_output=True, text=True, check=True).stdout
-    root = ET.fromstring(xhtml)
-    return [(w.text, float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")),
-             float(w.get("yMax"))) for w in root.iter("{http://www.w3.org/1999/xhtml}word")]
 
 
 @pytest.mark.django_db
@@ -120,7 +107,7 @@ def test_smtp_errors_retry_or_fail(monkeypatch, code, status):
 
 @pytest.mark.django_db
 def test_print_batches_collect_postal_letters_and_staff_mark_them_printed(client, settings,
-                                                                           tmp_path):
+                                                                           tmp_path, login_fully):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path)}}}
@@ -147,11 +134,10 @@ def test_print_batches_collect_postal_letters_and_staff_mark_them_printed(client
     assert PrintBatch.objects.count() == 1
 
 
-def test_dispatch_runs_on_a_real_worker(transactional_db, empty_queue):
+def test_dispatch_runs_on_a_real_worker(transactional_db, empty_queue, wait_for):
     from celery.contrib.testing.worker import start_worker
 
     from mantelzorg.celery import app
-    from tests.conftest import wait_for
     from worker.tasks import dispatch_letters
 
     letter = queue(caregiver("Anja"))
@@ -162,7 +148,7 @@ def test_dispatch_runs_on_a_real_worker(transactional_db, empty_queue):
 
 
 @pytest.mark.django_db
-def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path):
+def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path, login_fully):
     from django.core.mail import send_mail
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -180,6 +166,6 @@ def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_consulenten_cannot_read_the_outbox(client):
+def test_consulenten_cannot_read_the_outbox(client, login_fully):
     login_fully(client, "consulent")
     assert client.get(reverse("worker:outbox")).status_code == 403

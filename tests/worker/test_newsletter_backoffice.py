@@ -7,15 +7,13 @@ from django.core import mail
 from django.urls import reverse
 
 from mantelzorg import clock
-from tests.mantelzorg.test_staff_auth import login_fully
-from tests.worker.test_newsletters import caregivers
 from worker.models import Newsletter, NewsletterStatus
 
 VALID = {"subject": "Nieuws in december", "body": "Beste mantelzorger,\n\n- inloop\n- yoga"}
 
 
 @pytest.fixture
-def consulent(client, db):
+def consulent(client, db, login_fully):
     return login_fully(client, "consulent")
 
 
@@ -26,7 +24,7 @@ def test_newsletter_pages_need_staff(client):
 
 
 def test_compose_see_the_count_and_send_now(client, consulent, inline_tasks,
-                                            django_capture_on_commit_callbacks):
+                                            django_capture_on_commit_callbacks, caregivers):
     caregivers(3)
     caregivers(2, channel="post")
     response = client.post(reverse("worker:newsletter_new"), VALID)
@@ -48,7 +46,7 @@ def test_compose_see_the_count_and_send_now(client, consulent, inline_tasks,
     assert len(mail.outbox) == 3
 
 
-def test_audience_filters_narrow_the_count(client, consulent):
+def test_audience_filters_narrow_the_count(client, consulent, caregivers):
     caregivers(2)
     caregivers(1, state="voormalig", care_ended_on=clock.today())
     client.post(reverse("worker:newsletter_new"), {**VALID, "states": ["voormalig"]})
@@ -109,7 +107,7 @@ def pdf_upload(name="folder.pdf", content=b"%PDF-1.4\n% test\n"):
 
 
 def test_a_pdf_attachment_goes_with_every_e_mail(client, consulent, media, inline_tasks,
-                                                  django_capture_on_commit_callbacks):
+                                                  django_capture_on_commit_callbacks, caregivers):
     caregivers(2)
     client.post(reverse("worker:newsletter_new"), {**VALID, "attachment": pdf_upload()})
     newsletter = Newsletter.objects.get()

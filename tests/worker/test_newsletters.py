@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from mantelzorg import clock
 from registrations.models import Caregiver, State
-from tests.conftest import free_port, wait_for
+from tests.support import free_port
 from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from worker.newsletters import (
     audience_counts,
@@ -64,17 +64,6 @@ def smtp_sink(settings):
     controller.stop()
 
 
-def caregivers(count: int, **extra) -> list[Caregiver]:
-    values = dict(date_of_birth=datetime.date(1960, 1, 1), house_number="1",
-                  postcode="3841AB", street="Lindenlaan", city="Harderwijk",
-                  state=State.ACTIEF, registered_on=datetime.date(2024, 1, 1),
-                  email_confirmed_at=clock.now(), channel="email")
-    values.update(extra)
-    return Caregiver.objects.bulk_create(
-        Caregiver(first_name=f"Persoon{i}", last_name="Test", email=f"p{i}@example.nl",
-                  **values) for i in range(count))
-
-
 def newsletter(**extra) -> Newsletter:
     values = {"subject": "Nieuws van het Servicepunt",
               "body": "Beste mantelzorger,\n\n**Inloop** op dinsdag."}
@@ -82,7 +71,7 @@ def newsletter(**extra) -> Newsletter:
 
 
 @pytest.mark.django_db
-def test_audience_only_confirmed_addresses_of_people_who_want_it():
+def test_audience_only_confirmed_addresses_of_people_who_want_it(caregivers):
     caregivers(3)
     caregivers(1, email_confirmed_at=None)
     caregivers(1, wants_newsletter=False)
@@ -94,7 +83,7 @@ def test_audience_only_confirmed_addresses_of_people_who_want_it():
 
 
 def test_500_recipients_each_get_it_exactly_once_from_a_real_worker(
-        transactional_db, empty_queue, smtp_sink):
+        transactional_db, empty_queue, smtp_sink, wait_for, caregivers):
     """Through a real worker: one unsubscribes after preparing (skipped), one address gets a
     451 once (retried, then delivered), one a 550 (recorded as failed)."""
     from celery.contrib.testing.worker import start_worker
@@ -131,7 +120,7 @@ def test_500_recipients_each_get_it_exactly_once_from_a_real_worker(
 
 
 @pytest.mark.django_db
-def test_unsubscribed_between_preparing_and_sending_is_skipped(smtp_sink):
+def test_unsubscribed_between_preparing_and_sending_is_skipped(smtp_sink, caregivers):
     anja, bert = caregivers(2)
     letter = newsletter()
     prepare_deliveries(letter)
@@ -142,7 +131,7 @@ def test_unsubscribed_between_preparing_and_sending_is_skipped(smtp_sink):
 
 
 @pytest.mark.django_db
-def test_a_4xx_is_retried_and_then_delivered(smtp_sink):
+def test_a_4xx_is_retried_and_then_delivered(smtp_sink, caregivers):
     (anja,) = caregivers(1)
     smtp_sink.temporary_failures[anja.email] = 1
     letter = newsletter()
@@ -156,7 +145,7 @@ def test_a_4xx_is_retried_and_then_delivered(smtp_sink):
 
 
 @pytest.mark.django_db
-def test_a_5xx_is_recorded_as_failed_with_the_reason(smtp_sink):
+def test_a_5xx_is_recorded_as_failed_with_the_reason(smtp_sink, caregivers):
     anja, bert = caregivers(2)
     smtp_sink.refused.add(bert.email)
     letter = newsletter()
@@ -167,7 +156,7 @@ def test_a_5xx_is_recorded_as_failed_with_the_reason(smtp_sink):
 
 
 @pytest.mark.django_db
-def test_preparing_twice_creates_no_extra_rows():
+def test_preparing_twice_creates_no_extra_rows(caregivers):
     caregivers(3)
     letter = newsletter()
     assert prepare_deliveries(letter) == 3
@@ -176,7 +165,7 @@ def test_preparing_twice_creates_no_extra_rows():
 
 
 @pytest.mark.django_db
-def test_stuck_rows_return_to_waiting():
+def test_stuck_rows_return_to_waiting(caregivers):
     caregivers(2)
     letter = newsletter()
     prepare_deliveries(letter)
@@ -202,7 +191,7 @@ def test_send_at_poller_queues_due_newsletters_once(monkeypatch, settings):
 
 
 @pytest.mark.django_db
-def test_one_click_unsubscribe_without_login_or_page(client):
+def test_one_click_unsubscribe_without_login_or_page(client, caregivers):
     (anja,) = caregivers(1)
     path = unsubscribe_url(anja).split("localhost:8000")[1]
     page = client.get(path)
@@ -217,7 +206,7 @@ def test_one_click_unsubscribe_without_login_or_page(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("token", ["x", "a" * 300, "1:abc:def", "<script>"])
-def test_tampered_unsubscribe_tokens_are_refused(client, token):
+def test_tampered_unsubscribe_tokens_are_refused(client, token, caregivers):
     (anja,) = caregivers(1)
     assert client.post(reverse("unsubscribe", args=[token])).status_code in (400, 404)
     anja.refresh_from_db()
@@ -225,7 +214,7 @@ def test_tampered_unsubscribe_tokens_are_refused(client, token):
 
 
 @pytest.mark.django_db
-def test_the_newsletter_body_is_sanitised(smtp_sink):
+def test_the_newsletter_body_is_sanitised(smtp_sink, caregivers):
     caregivers(1)
     letter = newsletter()
     letter.body = "Hallo <script>alert(1)</script> [link](javascript:alert(1)) **vet**"
@@ -239,7 +228,7 @@ def test_the_newsletter_body_is_sanitised(smtp_sink):
 
 
 @pytest.mark.django_db
-def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path):
+def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path, caregivers):
     import subprocess
 
     from worker.models import Letter, LetterKind, LetterStatus
@@ -265,7 +254,7 @@ def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_coordinators_get_one_digest_a_day_of_what_failed():
+def test_coordinators_get_one_digest_a_day_of_what_failed(caregivers):
     from django.core import mail
 
     from mantelzorg.staff_services import create_staff_user
@@ -290,7 +279,7 @@ def test_coordinators_get_one_digest_a_day_of_what_failed():
 
 
 @pytest.mark.django_db
-def test_progress_starts_at_zero_before_preparing():
+def test_progress_starts_at_zero_before_preparing(caregivers):
     from worker.newsletters import progress
 
     caregivers(2)

@@ -25,7 +25,7 @@ from appreciation.models import (
 )
 from mantelzorg import roles
 from registrations.models import Caregiver, State
-from tests.appreciation.campaigns.test_campaigns import make_campaign, people
+from tests.factories import CampaignFactory
 
 OVERVIEW = reverse("campagnes:overview")
 
@@ -62,7 +62,7 @@ def messages_of(response) -> str:
 
 # --- pages and permissions ------------------------------------------------------------------
 
-def test_anonymous_people_are_sent_to_the_login(client):
+def test_anonymous_people_are_sent_to_the_login(client, make_campaign):
     campaign = make_campaign()
     for target in [OVERVIEW, url("detail", campaign), url("desk", campaign),
                    url("everyone", campaign), url("export", campaign)]:
@@ -74,7 +74,7 @@ def test_anonymous_people_are_sent_to_the_login(client):
 
 
 def test_a_consulent_works_with_requests_but_stock_and_export_are_for_coordinators(
-        as_consulent):
+        as_consulent, make_campaign):
     campaign = make_campaign(codes=4)
     attentie = make_campaign(name="Attentie", requires_request=False)
     page = page_text(as_consulent.get(url("detail", campaign)))
@@ -91,7 +91,8 @@ def test_a_consulent_works_with_requests_but_stock_and_export_are_for_coordinato
     assert TicketCode.objects.count() == 4 and not attentie.requests.exists()
 
 
-def test_an_unknown_campaign_or_a_request_of_another_campaign_is_not_found(as_consulent):
+def test_an_unknown_campaign_or_a_request_of_another_campaign_is_not_found(as_consulent,
+                                                                           make_campaign, people):
     campaign, other = make_campaign(codes=2), make_campaign(name="Ander", codes=2)
     [person] = people(1)
     request = ask(other, person)
@@ -103,7 +104,8 @@ def test_an_unknown_campaign_or_a_request_of_another_campaign_is_not_found(as_co
     assert CampaignRequest.objects.get().state == "toegekend"
 
 
-def test_the_overview_shows_period_stock_and_requests_per_state(as_consulent):
+def test_the_overview_shows_period_stock_and_requests_per_state(as_consulent, make_campaign,
+                                                                people):
     campaign = make_campaign(codes=4, stock_total=400)
     make_campaign(name="Zwemkaartjes 2027", starts_on=datetime.date(2027, 6, 1),
                   ends_on=datetime.date(2027, 8, 31))
@@ -125,7 +127,8 @@ def queries(client, target) -> int:
     return len(captured)
 
 
-def test_the_overview_costs_the_same_queries_with_one_or_five_campaigns(as_consulent):
+def test_the_overview_costs_the_same_queries_with_one_or_five_campaigns(as_consulent,
+                                                                        make_campaign, people):
     first = make_campaign(codes=4)
     for person in people(3):
         ask(first, person)
@@ -136,7 +139,8 @@ def test_the_overview_costs_the_same_queries_with_one_or_five_campaigns(as_consu
     assert queries(as_consulent, OVERVIEW) == one
 
 
-def test_the_campaign_page_shows_the_waiting_list_in_order_and_the_codes(as_consulent):
+def test_the_campaign_page_shows_the_waiting_list_in_order_and_the_codes(as_consulent,
+                                                                         make_campaign, people):
     campaign = make_campaign(codes=2)
     first, second, third = people(3)
     ask(campaign, first)
@@ -150,7 +154,8 @@ def test_the_campaign_page_shows_the_waiting_list_in_order_and_the_codes(as_cons
     assert "01-07-2026 12:00" in page
 
 
-def test_the_campaign_page_costs_the_same_queries_with_more_requests(as_consulent):
+def test_the_campaign_page_costs_the_same_queries_with_more_requests(as_consulent, make_campaign,
+                                                                     people):
     campaign = make_campaign(codes=4)
     crowd = people(12)
     for person in crowd[:3]:
@@ -163,7 +168,7 @@ def test_the_campaign_page_costs_the_same_queries_with_more_requests(as_consulen
     assert queries(as_consulent, url("detail", campaign)) == few
 
 
-def test_names_are_shown_as_text_not_as_markup(as_consulent):
+def test_names_are_shown_as_text_not_as_markup(as_consulent, make_campaign, people):
     campaign = make_campaign(codes=2)
     [person] = people(1)
     Caregiver.objects.filter(pk=person.pk).update(first_name="<script>alert(1)</script>")
@@ -176,7 +181,7 @@ def test_names_are_shown_as_text_not_as_markup(as_consulent):
 
 # --- codes: upload and generate (coordinators) ---------------------------------------------
 
-def test_an_upload_with_wrong_lines_names_each_line_and_adds_nothing(as_coordinator):
+def test_an_upload_with_wrong_lines_names_each_line_and_adds_nothing(as_coordinator, make_campaign):
     campaign = make_campaign()
     content = "code\nGOED1\nniet goed!\nGOED1\n" + "X" * 41 + "\n,extra\n"
     response = upload(as_coordinator, campaign, content.encode())
@@ -197,20 +202,20 @@ def test_an_upload_with_wrong_lines_names_each_line_and_adds_nothing(as_coordina
     (b"code\n\n", "geen codes"),
 ])
 def test_a_file_that_is_not_a_list_of_codes_gets_a_clear_message(as_coordinator, content,
-                                                                  words):
+                                                                  words, make_campaign):
     campaign = make_campaign()
     response = upload(as_coordinator, campaign, content)
     assert response.status_code == 200 and words in page_text(response)
     assert not TicketCode.objects.exists()
 
 
-def test_an_upload_without_a_file_asks_for_one(as_coordinator):
+def test_an_upload_without_a_file_asks_for_one(as_coordinator, make_campaign):
     campaign = make_campaign()
     response = as_coordinator.post(url("upload_codes", campaign), {"laden-file": "tekst"})
     assert "Kies een bestand." in page_text(response) and not TicketCode.objects.exists()
 
 
-def test_a_good_upload_serves_the_waiting_list_in_order(as_coordinator):
+def test_a_good_upload_serves_the_waiting_list_in_order(as_coordinator, make_campaign, people):
     campaign = make_campaign()
     requests = [ask(campaign, person) for person in people(3)]
     assert {r.state for r in requests} == {"wachtlijst"}
@@ -224,7 +229,7 @@ def test_a_good_upload_serves_the_waiting_list_in_order(as_coordinator):
     assert campaigns.stock_left(campaign) == 1
 
 
-def test_generate_codes_adds_that_many(as_coordinator):
+def test_generate_codes_adds_that_many(as_coordinator, make_campaign):
     campaign = make_campaign()
     response = as_coordinator.post(url("generate_codes", campaign), {"maken-count": "6"})
     assert response.status_code == 302
@@ -233,7 +238,7 @@ def test_generate_codes_adds_that_many(as_coordinator):
 
 
 @pytest.mark.parametrize("count", ["0", "-3", "abc", "99999", "", "1e3", "5; DROP TABLE"])
-def test_generate_codes_refuses_a_wrong_number(as_coordinator, count):
+def test_generate_codes_refuses_a_wrong_number(as_coordinator, count, make_campaign):
     campaign = make_campaign()
     response = as_coordinator.post(url("generate_codes", campaign), {"maken-count": count})
     assert response.status_code == 200 and "error-summary" in page_text(response)
@@ -242,7 +247,7 @@ def test_generate_codes_refuses_a_wrong_number(as_coordinator, count):
 
 # --- at the desk ----------------------------------------------------------------------------
 
-def test_a_desk_request_finds_the_caregiver_and_asks_for_them(as_consulent):
+def test_a_desk_request_finds_the_caregiver_and_asks_for_them(as_consulent, make_campaign, people):
     campaign = make_campaign(codes=4)
     riet, _ = people(2)
     Caregiver.objects.filter(pk=riet.pk).update(first_name="Riet", last_name="de Vries",
@@ -265,7 +270,7 @@ def test_a_desk_request_finds_the_caregiver_and_asks_for_them(as_consulent):
     assert "Heeft al een aanvraag: Toegekend" in page_text(listed)
 
 
-def test_a_desk_request_on_the_waiting_list_says_the_place(as_consulent):
+def test_a_desk_request_on_the_waiting_list_says_the_place(as_consulent, make_campaign, people):
     campaign = make_campaign(codes=2)
     first, second, third = people(3)
     ask(campaign, first)
@@ -275,7 +280,8 @@ def test_a_desk_request_on_the_waiting_list_says_the_place(as_consulent):
     assert "op de wachtlijst, plaats 2" in messages_of(response)
 
 
-def test_a_desk_request_for_someone_not_active_is_refused_with_the_reason(as_consulent):
+def test_a_desk_request_for_someone_not_active_is_refused_with_the_reason(as_consulent,
+                                                                          make_campaign, people):
     campaign = make_campaign(codes=4)
     [person] = people(1, state=State.AANGEMELD)
     response = as_consulent.post(url("desk_ask", campaign), {"caregiver": person.pk},
@@ -285,14 +291,14 @@ def test_a_desk_request_for_someone_not_active_is_refused_with_the_reason(as_con
 
 @pytest.mark.parametrize("value", ["", "abc", "-1", "0", "99999999", "1 OR 1=1",
                                    "99999999999999999999"])
-def test_a_tampered_caregiver_id_is_not_found(as_consulent, value):
+def test_a_tampered_caregiver_id_is_not_found(as_consulent, value, make_campaign, people):
     campaign = make_campaign(codes=4)
     people(1)
     response = as_consulent.post(url("desk_ask", campaign), {"caregiver": value}, follow=True)
     assert "niet gevonden" in messages_of(response) and not CampaignRequest.objects.exists()
 
 
-def test_an_erased_registration_cannot_be_found_or_asked_for(as_consulent):
+def test_an_erased_registration_cannot_be_found_or_asked_for(as_consulent, make_campaign, people):
     campaign = make_campaign(codes=4)
     [person] = people(1)
     Caregiver.objects.filter(pk=person.pk).update(
@@ -313,7 +319,7 @@ def test_an_erased_registration_cannot_be_found_or_asked_for(as_consulent):
     ({"geboortedatum": "01-01-2090"}, "toekomst"),
     ({"q": "", "geboortedatum": ""}, "Vul een naam"),
 ])
-def test_the_desk_search_refuses_hostile_input_politely(as_consulent, query, words):
+def test_the_desk_search_refuses_hostile_input_politely(as_consulent, query, words, make_campaign):
     campaign = make_campaign()
     response = as_consulent.get(url("desk", campaign), {"q": "", **query})
     assert response.status_code == 200 and response.context["results"] is None
@@ -322,7 +328,8 @@ def test_the_desk_search_refuses_hostile_input_politely(as_consulent, query, wor
 
 # --- cancel and pick up ---------------------------------------------------------------------
 
-def test_cancelling_asks_a_reason_frees_the_codes_for_the_next_in_line(as_consulent):
+def test_cancelling_asks_a_reason_frees_the_codes_for_the_next_in_line(as_consulent, make_campaign,
+                                                                       people):
     campaign = make_campaign(codes=2)
     first, second = [ask(campaign, person) for person in people(2)]
     assert (first.state, second.state) == ("toegekend", "wachtlijst")
@@ -352,7 +359,8 @@ def test_cancelling_asks_a_reason_frees_the_codes_for_the_next_in_line(as_consul
         as_consulent.get(url("cancel", campaign, first.pk)))
 
 
-def test_picking_up_is_recorded_once_and_only_for_pick_up_campaigns(as_consulent):
+def test_picking_up_is_recorded_once_and_only_for_pick_up_campaigns(as_consulent, make_campaign,
+                                                                    people):
     pickup = make_campaign(codes=2, handout=Handout.PICKUP)
     letter = make_campaign(name="Per brief", codes=2)
     person, other = people(2)
@@ -374,11 +382,11 @@ def test_picking_up_is_recorded_once_and_only_for_pick_up_campaigns(as_consulent
 # --- the attentie for everyone -------------------------------------------------------------
 
 def attentie(**extra) -> Campaign:
-    return make_campaign(name="Attentie 2026", kind=CampaignKind.ATTENTIE,
-                         requires_request=False, tickets_per_caregiver=1, **extra)
+    return CampaignFactory(name="Attentie 2026", kind=CampaignKind.ATTENTIE,
+                           requires_request=False, tickets_per_caregiver=1, **extra)
 
 
-def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordinator):
+def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordinator, people):
     campaign = attentie()
     people(3)
     Caregiver.objects.create(first_name="Nieuw", last_name="Aangemeld", state=State.AANGEMELD,
@@ -400,7 +408,8 @@ def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordina
     assert "0 mantelzorgers krijgen het nu" in messages_of(twice) and campaign.requests.count() == 3
 
 
-def test_a_campaign_people_ask_for_cannot_be_sent_to_everyone(as_coordinator):
+def test_a_campaign_people_ask_for_cannot_be_sent_to_everyone(as_coordinator, make_campaign,
+                                                              people):
     campaign = make_campaign(codes=4)
     people(2)
     response = as_coordinator.post(url("everyone", campaign), follow=True)
@@ -413,8 +422,8 @@ def test_a_campaign_people_ask_for_cannot_be_sent_to_everyone(as_coordinator):
 
 # --- the export -----------------------------------------------------------------------------
 
-def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(as_coordinator,
-                                                                        consulent):
+def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(
+        as_coordinator, consulent, make_campaign, people):
     campaign = make_campaign(codes=6)
     riet, hostile, waiting = people(3)
     Caregiver.objects.filter(pk=riet.pk).update(first_name="Riët", street="Vondellaan")
@@ -442,7 +451,8 @@ def test_the_export_lists_who_received_which_codes_safe_for_spreadsheets(as_coor
 
 # --- admin and roles ------------------------------------------------------------------------
 
-def test_coordinators_edit_campaigns_in_admin_and_a_closed_one_is_read_only(as_coordinator):
+def test_coordinators_edit_campaigns_in_admin_and_a_closed_one_is_read_only(as_coordinator,
+                                                                            make_campaign):
     open_one = make_campaign(codes=3)
     closed = make_campaign(name="Zomer 2025", starts_on=datetime.date(2025, 6, 1),
                            ends_on=datetime.date(2025, 8, 31),

@@ -10,36 +10,12 @@ from django.db import connection
 from django_fsm_log.models import StateLog
 
 from appreciation import campaigns
-from appreciation.models import Campaign, CampaignRequest, CampaignRoute, Handout, TicketCode
+from appreciation.models import CampaignRequest, CampaignRoute, Handout, TicketCode
 from registrations.models import Caregiver, State
 from worker.models import Letter, LetterKind
 
 TODAY = datetime.date(2026, 7, 1)
 S = "toegekend", "wachtlijst"
-
-
-@pytest.fixture
-def summer():
-    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, 0), tick=False):
-        yield
-
-
-def make_campaign(codes=0, **extra) -> Campaign:
-    values = dict(name="Zwemkaartjes zomer 2026", starts_on=datetime.date(2026, 6, 1),
-                  ends_on=datetime.date(2026, 8, 31), pool_name="Zwembad De Sypel")
-    values.update(extra)
-    campaign = Campaign.objects.create(**values)
-    if codes:
-        campaigns.add_codes(campaign, [f"Z{n:04d}" for n in range(codes)])
-    return campaign
-
-
-def people(count, state=State.ACTIEF) -> list[Caregiver]:
-    return Caregiver.objects.bulk_create(
-        Caregiver(first_name=f"Persoon{n}", last_name="Test", email=f"p{n}@example.nl",
-                  email_confirmed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
-                  date_of_birth=datetime.date(1960, 1, 1), house_number=str(n + 1),
-                  postcode="3845AB", state=state, registered_on=TODAY) for n in range(count))
 
 
 def ask(campaign, caregiver):
@@ -50,7 +26,8 @@ pytestmark = pytest.mark.usefixtures("summer")
 
 
 @pytest.mark.django_db
-def test_an_active_caregiver_gets_two_codes_and_a_letter_then_a_second_ask_is_refused():
+def test_an_active_caregiver_gets_two_codes_and_a_letter_then_a_second_ask_is_refused(
+        make_campaign, people):
     campaign = make_campaign(codes=6)
     [riet] = people(1)
     request = ask(campaign, riet)
@@ -66,7 +43,7 @@ def test_an_active_caregiver_gets_two_codes_and_a_letter_then_a_second_ask_is_re
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", [State.AANGEMELD, State.VOORMALIG, State.BEEINDIGD])
-def test_a_registration_that_is_not_active_is_refused(state):
+def test_a_registration_that_is_not_active_is_refused(state, make_campaign, people):
     campaign = make_campaign(codes=4)
     [person] = people(1, state=State.ACTIEF)
     Caregiver.objects.filter(pk=person.pk).update(state=state, care_ended_on=TODAY,
@@ -78,7 +55,7 @@ def test_a_registration_that_is_not_active_is_refused(state):
 
 
 @pytest.mark.django_db
-def test_former_caregivers_may_ask_when_the_campaign_says_so():
+def test_former_caregivers_may_ask_when_the_campaign_says_so(make_campaign, people):
     campaign = make_campaign(codes=4, include_former=True)
     [person] = people(1, state=State.ACTIEF)
     Caregiver.objects.filter(pk=person.pk).update(state=State.VOORMALIG, care_ended_on=TODAY)
@@ -87,7 +64,7 @@ def test_former_caregivers_may_ask_when_the_campaign_says_so():
 
 
 @pytest.mark.django_db
-def test_outside_the_period_nothing_can_be_asked():
+def test_outside_the_period_nothing_can_be_asked(make_campaign, people):
     [person] = people(1)
     early = make_campaign(codes=4, name="Later", starts_on=datetime.date(2026, 7, 2))
     over = make_campaign(codes=4, name="Voorbij", ends_on=datetime.date(2026, 6, 30))
@@ -100,7 +77,7 @@ def test_outside_the_period_nothing_can_be_asked():
 
 @pytest.mark.django_db
 def test_added_codes_serve_the_waiting_list_in_order_and_a_cancellation_frees_codes(
-        consulent):
+        consulent, make_campaign, people):
     campaign = make_campaign(codes=2)
     first, *waiting = [ask(campaign, person) for person in people(8)]
     assert first.state == "toegekend"
@@ -118,7 +95,7 @@ def test_added_codes_serve_the_waiting_list_in_order_and_a_cancellation_frees_co
 
 
 @pytest.mark.django_db
-def test_a_new_request_does_not_jump_the_waiting_list():
+def test_a_new_request_does_not_jump_the_waiting_list(make_campaign, people):
     campaign = make_campaign(codes=2)
     a, b, c = people(3)
     ask(campaign, a)
@@ -128,7 +105,7 @@ def test_a_new_request_does_not_jump_the_waiting_list():
 
 
 @pytest.mark.django_db
-def test_letters_that_went_out_mark_the_request_sent():
+def test_letters_that_went_out_mark_the_request_sent(make_campaign, people):
     from worker.services import dispatch_queued_letters
 
     campaign = make_campaign(codes=2)
@@ -140,7 +117,7 @@ def test_letters_that_went_out_mark_the_request_sent():
 
 
 @pytest.mark.django_db
-def test_tickets_to_pick_up_are_marked_picked_up_by_staff(consulent):
+def test_tickets_to_pick_up_are_marked_picked_up_by_staff(consulent, make_campaign, people):
     campaign = make_campaign(codes=2, handout=Handout.PICKUP)
     request = ask(campaign, people(1)[0])
     campaigns.mark_picked_up(request, consulent)
@@ -154,7 +131,7 @@ def test_tickets_to_pick_up_are_marked_picked_up_by_staff(consulent):
 
 
 @pytest.mark.django_db
-def test_closing_lapses_the_waiting_list_once_and_nothing_can_be_asked_after():
+def test_closing_lapses_the_waiting_list_once_and_nothing_can_be_asked_after(make_campaign, people):
     campaign = make_campaign(codes=2)
     granted, waiting = (ask(campaign, person) for person in people(2))
     assert campaigns.close_finished_campaigns(datetime.date(2026, 8, 31)) == 0
@@ -170,7 +147,7 @@ def test_closing_lapses_the_waiting_list_once_and_nothing_can_be_asked_after():
 
 
 @pytest.mark.django_db
-def test_unclaimed_pickups_lapse_at_the_close_when_configured():
+def test_unclaimed_pickups_lapse_at_the_close_when_configured(make_campaign, people):
     campaign = make_campaign(codes=2, handout=Handout.PICKUP)
     request = ask(campaign, people(1)[0])
     campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
@@ -179,7 +156,8 @@ def test_unclaimed_pickups_lapse_at_the_close_when_configured():
 
 
 @pytest.mark.django_db
-def test_the_december_attentie_goes_to_every_active_caregiver_once(coordinator, consulent):
+def test_the_december_attentie_goes_to_every_active_caregiver_once(coordinator, consulent,
+                                                                   make_campaign, people):
     attentie = make_campaign(name="Attentie 2026", kind="attentie", requires_request=False,
                              tickets_per_caregiver=1, starts_on=datetime.date(2026, 12, 1),
                              ends_on=datetime.date(2026, 12, 31))
@@ -203,7 +181,7 @@ def test_codes_from_a_csv_are_checked_line_by_line():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_people_asking_at_once_for_twenty_tickets():
+def test_fifty_people_asking_at_once_for_twenty_tickets(make_campaign, people):
     campaign = make_campaign(codes=20)
     caregivers = people(50)
     barrier = threading.Barrier(len(caregivers))
@@ -234,7 +212,8 @@ def test_fifty_people_asking_at_once_for_twenty_tickets():
 
 
 @pytest.mark.django_db
-def test_a_codes_letter_of_a_request_cancelled_before_it_went_out_is_not_sent(consulent):
+def test_a_codes_letter_of_a_request_cancelled_before_it_went_out_is_not_sent(
+        consulent, make_campaign, people):
     from worker.models import LetterStatus
     from worker.services import dispatch_queued_letters
 
@@ -247,7 +226,8 @@ def test_a_codes_letter_of_a_request_cancelled_before_it_went_out_is_not_sent(co
 
 
 @pytest.mark.django_db
-def test_codes_already_printed_cannot_go_back_into_stock(consulent, settings, tmp_path):
+def test_codes_already_printed_cannot_go_back_into_stock(consulent, settings, tmp_path,
+                                                         make_campaign, people):
     from django_fsm import TransitionNotAllowed
 
     from registrations.models import Channel

@@ -3,6 +3,7 @@ their own channel (also those who do not want the newsletter), once, however oft
 daily job runs, and never before the start or for a campaign that is not asked for."""
 
 import datetime
+import functools
 import threading
 
 import pytest
@@ -11,7 +12,6 @@ from django.core import mail
 from django.db import connection
 
 from appreciation.campaign_invitations import send_invitations
-from appreciation.models import Campaign
 from mantelzorg import clock
 from registrations.models import Caregiver, State
 from worker.letters import letter_html
@@ -27,13 +27,11 @@ def first_day():
         yield
 
 
-def make_campaign(**extra) -> Campaign:
-    values = dict(name="Zwemkaartjes zomer 2026", starts_on=START,
-                  ends_on=datetime.date(2026, 8, 31), pool_name="Zwembad De Sypel",
-                  invitation_subject="Gratis zwemmen deze zomer",
-                  invitation_text="Deze zomer kunt u **2 gratis zwemkaartjes** krijgen.")
-    values.update(extra)
-    return Campaign.objects.create(**values)
+@pytest.fixture
+def make_campaign(make_campaign):
+    """This module's campaigns come with an invitation."""
+    return functools.partial(make_campaign, invitation_subject="Gratis zwemmen deze zomer",
+                             invitation_text="Deze zomer kunt u **2 gratis zwemkaartjes** krijgen.")
 
 
 def person(name, state=State.ACTIEF, channel="email", confirmed=True, **extra) -> Caregiver:
@@ -77,7 +75,7 @@ def recipients(campaign) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.django_db
-def test_exactly_the_active_caregivers_get_it_by_their_channel():
+def test_exactly_the_active_caregivers_get_it_by_their_channel(make_campaign):
     campaign = make_campaign()
     people = everyone()
     assert send_invitations(START) == 1
@@ -107,7 +105,7 @@ def test_exactly_the_active_caregivers_get_it_by_their_channel():
 
 
 @pytest.mark.django_db
-def test_former_caregivers_only_when_the_campaign_includes_them():
+def test_former_caregivers_only_when_the_campaign_includes_them(make_campaign):
     campaign = make_campaign(include_former=True)
     everyone()
     send_invitations(START)
@@ -115,14 +113,14 @@ def test_former_caregivers_only_when_the_campaign_includes_them():
 
 
 @pytest.mark.django_db
-def test_the_subject_is_the_campaign_name_when_none_was_given():
+def test_the_subject_is_the_campaign_name_when_none_was_given(make_campaign):
     make_campaign(invitation_subject="  ")
     send_invitations(START)
     assert Newsletter.objects.get().subject == "Zwemkaartjes zomer 2026"
 
 
 @pytest.mark.django_db
-def test_running_the_job_twice_sends_it_once():
+def test_running_the_job_twice_sends_it_once(make_campaign):
     campaign = make_campaign()
     everyone()
     assert send_invitations(START) == 1
@@ -142,7 +140,7 @@ def test_running_the_job_twice_sends_it_once():
     {"starts_on": START + datetime.timedelta(days=1)},  # not yet started
     {"starts_on": datetime.date(2026, 5, 1), "ends_on": datetime.date(2026, 5, 31)},  # over
 ], ids=["no-text", "blank-text", "no-request", "before-start", "after-end"])
-def test_nothing_is_sent_for_a_campaign_that_is_not_due(extra):
+def test_nothing_is_sent_for_a_campaign_that_is_not_due(extra, make_campaign):
     campaign = make_campaign(**extra)
     everyone()
     assert send_invitations(START) == 0
@@ -151,13 +149,14 @@ def test_nothing_is_sent_for_a_campaign_that_is_not_due(extra):
 
 
 @pytest.mark.django_db
-def test_a_closed_campaign_sends_nothing():
+def test_a_closed_campaign_sends_nothing(make_campaign):
     make_campaign(closed_at=clock.now())
     assert send_invitations(START) == 0
 
 
 @pytest.mark.django_db
-def test_the_daily_task_queues_the_sending(inline_tasks, django_capture_on_commit_callbacks):
+def test_the_daily_task_queues_the_sending(inline_tasks, django_capture_on_commit_callbacks,
+                                           make_campaign):
     """The task creates the mailing; after commit the senders run (inline here) and the
     e-mail goes out; the postal copy waits for the letters' dispatch."""
     from worker.tasks import send_campaign_invitations
@@ -172,7 +171,7 @@ def test_the_daily_task_queues_the_sending(inline_tasks, django_capture_on_commi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_jobs_at_the_same_moment_make_one_invitation(monkeypatch):
+def test_two_jobs_at_the_same_moment_make_one_invitation(monkeypatch, make_campaign):
     monkeypatch.setattr("worker.newsletters.queue_senders", lambda newsletter_id: None)
     campaign = make_campaign()
     barrier = threading.Barrier(4)

@@ -4,6 +4,7 @@ codes are listed, pick-up says where to go, the attentie reads as a gift voucher
 caregivers read "je", and what a coordinator typed is escaped."""
 
 import datetime
+import functools
 
 import pytest
 import time_machine
@@ -12,13 +13,14 @@ from django.core import mail
 from appreciation import campaigns
 from appreciation.models import Campaign, CampaignRoute, Handout
 from registrations.models import Caregiver, State
-from tests.appreciation.waardering.test_letters import pdf_text
-from tests.worker.test_letters import MM, words_on_first_page
+from tests.support import MM, pdf_text, words_on_first_page
 from worker.letters import ADDRESS_WINDOW_MM, letter_html, render_pdf
 from worker.models import Letter, LetterKind, LetterStatus
 from worker.services import dispatch_queued_letters
 
 pytestmark = pytest.mark.django_db
+
+CODES = ("ZWEM-AAAA-BBBB-CCCC", "ZWEM-DDDD-EEEE-FFFF")
 
 
 @pytest.fixture(autouse=True)
@@ -27,13 +29,10 @@ def summer():
         yield
 
 
-def make_campaign(codes=("ZWEM-AAAA-BBBB-CCCC", "ZWEM-DDDD-EEEE-FFFF"), **extra) -> Campaign:
-    values = dict(name="Zwemkaartjes zomer 2026", starts_on=datetime.date(2026, 6, 1),
-                  ends_on=datetime.date(2026, 8, 31), pool_name="Zwembad De Sypel")
-    values.update(extra)
-    campaign = Campaign.objects.create(**values)
-    campaigns.add_codes(campaign, list(codes))
-    return campaign
+@pytest.fixture
+def make_campaign(make_campaign):
+    """This module's campaigns come with two codes in stock."""
+    return functools.partial(make_campaign, codes=CODES)
 
 
 def person(first="Riet", born=datetime.date(1958, 3, 4), **extra) -> Caregiver:
@@ -57,7 +56,7 @@ def sent_mail(subject) -> mail.EmailMessage:
     return found[0]
 
 
-def test_the_codes_letter_lists_the_codes_and_the_pool_with_the_pdf_attached():
+def test_the_codes_letter_lists_the_codes_and_the_pool_with_the_pdf_attached(make_campaign):
     request = ask(make_campaign(), person())
     message = sent_mail("Zwemkaartjes zomer 2026: uw codes")
     body = message.body
@@ -71,7 +70,7 @@ def test_the_codes_letter_lists_the_codes_and_the_pool_with_the_pdf_attached():
     assert request.state == "verstuurd"
 
 
-def test_pick_up_says_where_with_the_servicepunt_address_and_until_when(settings):
+def test_pick_up_says_where_with_the_servicepunt_address_and_until_when(settings, make_campaign):
     settings.LETTER_SENDER = {**settings.LETTER_SENDER, "address": "Stationslaan 4",
                               "phone": "0341 123 456"}
     ask(make_campaign(handout=Handout.PICKUP, codes=["ZWEM-PICK-UP01-AAAA",
@@ -97,7 +96,7 @@ def test_the_attentie_reads_as_a_gift_voucher(coordinator):
     assert "kaartje" not in body.lower() and "zwem" not in body.lower()
 
 
-def test_the_waiting_list_and_the_lapse_at_the_close():
+def test_the_waiting_list_and_the_lapse_at_the_close(make_campaign):
     campaign = make_campaign()
     ask(campaign, person("Anja"))
     waiting = ask(campaign, person("Bert"))
@@ -110,14 +109,14 @@ def test_the_waiting_list_and_the_lapse_at_the_close():
     assert waiting.state == "geannuleerd"
 
 
-def test_tickets_not_picked_up_lapse_with_their_own_reason():
+def test_tickets_not_picked_up_lapse_with_their_own_reason(make_campaign):
     ask(make_campaign(handout=Handout.PICKUP), person())
     campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
     body = sent_mail("Zwemkaartjes zomer 2026: uw aanvraag is vervallen").body
     assert "U heeft de kaartjes niet opgehaald bij het Servicepunt." in body
 
 
-def test_a_young_caregiver_reads_je():
+def test_a_young_caregiver_reads_je(make_campaign):
     young = person("Sem", born=datetime.date(2010, 5, 6))
     campaign = make_campaign()
     request = ask(campaign, young)
@@ -138,7 +137,7 @@ def test_a_young_caregiver_reads_je():
     (Handout.CODE_ON_LETTER, LetterKind.CAMPAIGN_WAITLIST, "wachtlijst"),
     (Handout.CODE_ON_LETTER, LetterKind.CAMPAIGN_CANCELLED, "vervallen"),
 ])
-def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expected):
+def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expected, make_campaign):
     campaign = make_campaign(handout=handout)
     ask(campaign, person("Anja", channel="post"))
     ask(campaign, person("Gerrit", channel="post", postcode="3849AB", city="Hierden"))
@@ -162,7 +161,7 @@ def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expect
     assert "Betreft: Zwemkaartjes zomer 2026" in text and expected in text
 
 
-def test_what_a_coordinator_typed_is_escaped():
+def test_what_a_coordinator_typed_is_escaped(make_campaign):
     campaign = make_campaign(name="<script>alert(1)</script> Zomer",
                              pool_name="Bad <b>De Sypel</b>", letter_text="Zwem <i>fijn</i>!")
     request = ask(campaign, person())

@@ -12,8 +12,7 @@ from django.utils.html import escape
 from appreciation import campaigns
 from appreciation.models import Campaign, CampaignRequest, CampaignRoute, Handout, TicketCode
 from registrations.models import Caregiver, State
-from tests.appreciation.campaigns.test_campaigns import make_campaign
-from tests.registrations.test_selfservice import make_caregiver, sign_in
+from tests.factories import CaregiverFactory
 
 SUMMER = datetime.datetime(2026, 7, 1, 10, 0)
 RIET = {"date_of_birth": "02-01-1950", "postcode": "3845 ab", "house_number": "12A"}
@@ -30,13 +29,13 @@ def summer():
 
 
 @pytest.fixture
-def swim():
+def swim(make_campaign):
     return make_campaign(codes=6)
 
 
 @pytest.fixture
 def riet(db):
-    return make_caregiver()
+    return CaregiverFactory(complete=True)
 
 
 def public_ask(client, campaign=None, **changes):
@@ -80,10 +79,11 @@ def test_a_registered_caregiver_asks_with_the_public_form_and_gets_codes(client,
     assert str(riet.pk) not in response["Location"]
 
 
-def test_without_stock_the_public_form_says_the_place_on_the_waiting_list(client, riet):
+def test_without_stock_the_public_form_says_the_place_on_the_waiting_list(client, riet,
+                                                                          make_campaign):
     campaign = make_campaign(codes=0, handout=Handout.PICKUP)
-    [first] = [make_caregiver(first="Bram", email="bram@example.nl",
-                              date_of_birth=datetime.date(1961, 6, 7))]
+    [first] = [CaregiverFactory(complete=True, first_name="Bram", email="bram@example.nl",
+     date_of_birth=datetime.date(1961, 6, 7))]
     campaigns.ask(campaign, first, route=CampaignRoute.DESK)
     html = client.get(public_ask(client, campaign)["Location"]).content.decode()
     assert "U staat op de wachtlijst" in html and "nummer 2" in html
@@ -99,9 +99,10 @@ def test_the_outcome_page_needs_the_form_first(client, swim):
 @pytest.mark.parametrize("who", ["unknown", "ended", "erased", "wrong_number"])
 def test_not_found_reads_the_same_whatever_the_reason_and_stores_nothing(client, swim, who):
     if who in ("ended", "erased"):
-        set_state(make_caregiver(), State.BEEINDIGD if who == "ended" else State.GEWIST)
+        set_state(CaregiverFactory(complete=True),
+                  State.BEEINDIGD if who == "ended" else State.GEWIST)
     elif who == "wrong_number":
-        make_caregiver()
+        CaregiverFactory(complete=True)
     response = public_ask(client, house_number="14")
     html = response.content.decode()
     assert response.status_code == 200 and NOT_FOUND in html
@@ -114,7 +115,7 @@ def test_not_found_reads_the_same_whatever_the_reason_and_stores_nothing(client,
 
 @pytest.mark.parametrize("state", [State.AANGEMELD, State.VOORMALIG])
 def test_a_registration_that_is_not_active_is_refused_with_its_message(client, swim, state):
-    set_state(make_caregiver(), state)
+    set_state(CaregiverFactory(complete=True), state)
     html = public_ask(client).content.decode()
     assert "Uw inschrijving bij het Servicepunt is nu niet actief." in html
     assert "Wij hebben niets nieuws opgeslagen." in html
@@ -130,7 +131,7 @@ def test_a_second_ask_is_refused_politely(client, swim, riet):
     assert CampaignRequest.objects.count() == 1 and campaigns.stock_left(swim) == 4
 
 
-def test_before_the_period_the_page_says_when_it_opens(client, summer, riet):
+def test_before_the_period_the_page_says_when_it_opens(client, summer, riet, make_campaign):
     campaign = make_campaign(codes=4)
     summer.move_to(datetime.datetime(2026, 5, 1, 10, 0))
     html = client.get("/zwemkaartjes").content.decode()
@@ -141,7 +142,7 @@ def test_before_the_period_the_page_says_when_it_opens(client, summer, riet):
     assert not CampaignRequest.objects.exists()
 
 
-def test_after_the_period_nothing_can_be_asked(client, summer, riet):
+def test_after_the_period_nothing_can_be_asked(client, summer, riet, make_campaign):
     campaign = make_campaign(codes=4)
     summer.move_to(datetime.datetime(2026, 9, 1, 10, 0))
     html = public_ask(client, campaign).content.decode()
@@ -150,7 +151,8 @@ def test_after_the_period_nothing_can_be_asked(client, summer, riet):
     assert not CampaignRequest.objects.exists()
 
 
-def test_without_an_open_swim_campaign_the_page_points_to_what_is_open(client, summer):
+def test_without_an_open_swim_campaign_the_page_points_to_what_is_open(client, summer,
+                                                                       make_campaign):
     other = make_campaign(name="Ontspanningsochtend", kind="anders", codes=2)
     make_campaign(name="Wandelen in de herfst", kind="anders",
                   starts_on=datetime.date(2026, 9, 1), ends_on=datetime.date(2026, 10, 31))
@@ -160,7 +162,7 @@ def test_without_an_open_swim_campaign_the_page_points_to_what_is_open(client, s
     assert "Vanaf 01-09-2026 kunt u weer aanvragen: Wandelen in de herfst." in html
 
 
-def test_a_closed_campaign_is_closed_even_inside_its_dates(client, riet):
+def test_a_closed_campaign_is_closed_even_inside_its_dates(client, riet, make_campaign):
     campaign = make_campaign(codes=4)
     Campaign.objects.filter(pk=campaign.pk).update(closed_at=SUMMER.astimezone())
     assert "U kunt nu geen zwemkaartjes aanvragen" in client.get("/zwemkaartjes") \
@@ -208,7 +210,7 @@ def test_html_typed_in_a_field_comes_back_escaped(client, swim):
     assert 'value="&lt;b&gt;12&lt;/b&gt;"' in html and "<b>12</b>" not in html
 
 
-def test_tampered_campaign_ids_are_a_404(client, swim, riet):
+def test_tampered_campaign_ids_are_a_404(client, swim, riet, make_campaign):
     everyone = make_campaign(name="Attentie 2026", requires_request=False, kind="attentie")
     for url in ["/campagne/999999", f"/campagne/{everyone.pk}", "/campagne/abc",
                 "/campagne/-1", f"/campagne/{swim.pk}x", "/campagne/99999999999999999999"]:
@@ -228,14 +230,14 @@ def test_mijn_gegevens_campaigns_need_a_sign_in(client, swim):
     assert not CampaignRequest.objects.exists()
 
 
-def test_overview_and_home_link_to_the_campaign_pages(client, riet):
+def test_overview_and_home_link_to_the_campaign_pages(client, riet, sign_in):
     sign_in(client, riet)
     assert f'href="{MINE}"' in client.get("/mijn-gegevens/").content.decode()
     assert 'href="/zwemkaartjes"' in client.get("/").content.decode()
 
 
 def test_caregiver_asks_in_mijn_gegevens_sees_the_codes_and_cannot_ask_twice(client, swim,
-                                                                              riet):
+                                                                              riet, sign_in):
     sign_in(client, riet)
     html = client.get(MINE).content.decode()
     assert "Zwemkaartjes aanvragen" in html and "U heeft nog niets aangevraagd." in html
@@ -256,7 +258,7 @@ def test_caregiver_asks_in_mijn_gegevens_sees_the_codes_and_cannot_ask_twice(cli
     assert CampaignRequest.objects.count() == 1 and campaigns.stock_left(swim) == 4
 
 
-def test_the_letter_sent_moves_the_words_to_sent(client, swim, riet):
+def test_the_letter_sent_moves_the_words_to_sent(client, swim, riet, sign_in):
     request = campaigns.ask(swim, riet, route=CampaignRoute.SELF_SERVICE)
     request.mark_sent()
     request.save()
@@ -264,10 +266,10 @@ def test_the_letter_sent_moves_the_words_to_sent(client, swim, riet):
     assert "De brief met uw codes is verstuurd." in client.get(MINE).content.decode()
 
 
-def test_waiting_caregiver_sees_the_place_in_line_and_cancels(client, riet):
+def test_waiting_caregiver_sees_the_place_in_line_and_cancels(client, riet, make_campaign, sign_in):
     campaign = make_campaign(codes=0)
-    others = [make_caregiver(first=f"Ander{n}", email=f"a{n}@example.nl",
-                             date_of_birth=datetime.date(1960, 1, n + 1)) for n in range(2)]
+    others = [CaregiverFactory(complete=True, first_name=f"Ander{n}", email=f"a{n}@example.nl",
+              date_of_birth=datetime.date(1960, 1, n + 1)) for n in range(2)]
     for other in others:
         campaigns.ask(campaign, other, route=CampaignRoute.DESK)
     sign_in(client, riet)
@@ -286,10 +288,10 @@ def test_waiting_caregiver_sees_the_place_in_line_and_cancels(client, riet):
     assert "niet meer annuleren" in client.get(cancel_url, follow=True).content.decode()
 
 
-def test_a_pickup_number_not_yet_collected_can_be_given_back(client, riet):
+def test_a_pickup_number_not_yet_collected_can_be_given_back(client, riet, make_campaign, sign_in):
     campaign = make_campaign(codes=2, handout=Handout.PICKUP)
-    waiting = make_caregiver(first="Bram", email="bram@example.nl",
-                             date_of_birth=datetime.date(1961, 6, 7))
+    waiting = CaregiverFactory(complete=True, first_name="Bram", email="bram@example.nl",
+                               date_of_birth=datetime.date(1961, 6, 7))
     sign_in(client, riet)
     html = client.post(f"{MINE}{campaign.pk}/aanvragen", follow=True).content.decode()
     assert "Uw nummer voor het ophalen" in html and "ophalen bij het Servicepunt" in html
@@ -302,7 +304,7 @@ def test_a_pickup_number_not_yet_collected_can_be_given_back(client, riet):
     assert request.state == "geannuleerd" and later.state == "toegekend"
 
 
-def test_codes_on_a_letter_cannot_be_cancelled(client, swim, riet):
+def test_codes_on_a_letter_cannot_be_cancelled(client, swim, riet, sign_in):
     request = campaigns.ask(swim, riet, route=CampaignRoute.SELF_SERVICE)
     sign_in(client, riet)
     response = client.post(f"{MINE}aanvraag/{request.pk}/annuleren", follow=True)
@@ -311,10 +313,11 @@ def test_codes_on_a_letter_cannot_be_cancelled(client, swim, riet):
     assert request.state == "toegekend" and request.codes.count() == 2
 
 
-def test_a_caregiver_can_never_see_or_cancel_someone_elses_request(client, riet):
+def test_a_caregiver_can_never_see_or_cancel_someone_elses_request(client, riet, make_campaign,
+                                                                   sign_in):
     campaign = make_campaign(codes=0)
-    bram = make_caregiver(first="Bram", last="Visser", email="bram@example.nl",
-                          date_of_birth=datetime.date(1961, 6, 7))
+    bram = CaregiverFactory(complete=True, first_name="Bram", last_name="Visser",
+                            email="bram@example.nl", date_of_birth=datetime.date(1961, 6, 7))
     theirs = campaigns.ask(campaign, bram, route=CampaignRoute.DESK)
     sign_in(client, riet)
     for pk in (theirs.pk, 999999):
@@ -328,7 +331,8 @@ def test_a_caregiver_can_never_see_or_cancel_someone_elses_request(client, riet)
     assert theirs.state == "wachtlijst"
 
 
-def test_mijn_gegevens_refusals_are_messages_and_store_nothing(client, summer, riet):
+def test_mijn_gegevens_refusals_are_messages_and_store_nothing(client, summer, riet, make_campaign,
+                                                               sign_in):
     everyone = make_campaign(name="Attentie 2026", requires_request=False, kind="attentie")
     later = make_campaign(name="Zwemkaartjes zomer 2027", starts_on=datetime.date(2027, 6, 1),
                           ends_on=datetime.date(2027, 8, 31))
@@ -343,8 +347,8 @@ def test_mijn_gegevens_refusals_are_messages_and_store_nothing(client, summer, r
     assert not CampaignRequest.objects.exists()
 
 
-def test_a_registration_not_yet_active_sees_why_and_cannot_ask(client, swim):
-    person = make_caregiver(state=State.AANGEMELD)
+def test_a_registration_not_yet_active_sees_why_and_cannot_ask(client, swim, sign_in):
+    person = CaregiverFactory(complete=True, state=State.AANGEMELD)
     sign_in(client, person)
     html = client.get(MINE).content.decode()
     assert "uw inschrijving is nu niet actief" in html
@@ -356,7 +360,7 @@ def test_a_registration_not_yet_active_sees_why_and_cannot_ask(client, swim):
 
 
 def test_signed_in_caregiver_on_the_public_page_is_pointed_to_mijn_gegevens(client, swim,
-                                                                          riet):
+                                                                          riet, sign_in):
     sign_in(client, riet)
     html = client.get("/zwemkaartjes").content.decode()
     assert "U bent ingelogd bij Mijn gegevens" in html and f'href="{MINE}"' in html

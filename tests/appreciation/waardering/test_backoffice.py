@@ -13,10 +13,8 @@ from django.urls import reverse
 from appreciation import services
 from appreciation.models import AgeGroup, AppreciationRequest, RequestState, Route
 from registrations.models import Caregiver, District, StaffAccess, State
-from tests.appreciation_helpers import VALID_IBAN, caregiver_details, request_data
-from tests.appreciation_helpers import submit as submit_one
-from tests.conftest import totp_now
-from tests.mantelzorg.test_staff_auth import login_fully, password_step
+from tests.support import VALID_IBAN, caregiver_details, password_step, request_data, totp_now
+from tests.support import submit as submit_one
 from worker.models import Letter, LetterKind
 
 TODAY = datetime.date(2026, 9, 15)
@@ -29,12 +27,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
 
 @pytest.fixture
-def consulent(client, waardering_year):
+def consulent(client, waardering_year, login_fully):
     return login_fully(client, "consulent")
 
 
 @pytest.fixture
-def coordinator(client, waardering_year):
+def coordinator(client, waardering_year, login_fully):
     return login_fully(client, "coordinator")
 
 

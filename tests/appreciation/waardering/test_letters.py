@@ -3,7 +3,6 @@ decisions carry the PDF, paper letters fit the window envelope, the year's edite
 show, free text is escaped, and the full IBAN is never printed."""
 
 import datetime
-import subprocess
 
 import pytest
 import time_machine
@@ -11,9 +10,15 @@ from django.core import mail
 
 from appreciation import services
 from appreciation.models import RejectionReason, Route
-from tests.appreciation_helpers import VALID_IBAN, caregiver_details, request_data
-from tests.appreciation_helpers import submit as submit_one
-from tests.worker.test_letters import MM, words_on_first_page
+from tests.support import (
+    MM,
+    VALID_IBAN,
+    caregiver_details,
+    pdf_text,
+    request_data,
+    words_on_first_page,
+)
+from tests.support import submit as submit_one
 from worker.letters import ADDRESS_WINDOW_MM, LETTER_TYPES, letter_html, render_pdf
 from worker.models import Letter, LetterKind, LetterStatus
 from worker.services import create_print_batch, dispatch_queued_letters
@@ -34,13 +39,6 @@ def sent(kind) -> mail.EmailMessage:
     found = [message for message in mail.outbox if message.subject == subject]
     assert len(found) == 1, [message.subject for message in mail.outbox]
     return found[0]
-
-
-def pdf_text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 def the_letter(request, kind) -> Letter:

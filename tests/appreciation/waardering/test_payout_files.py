@@ -13,8 +13,7 @@ from django.test import Client
 from appreciation import payouts
 from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, RequestState
 from mantelzorg import clock
-from tests.appreciation.waardering.test_payouts import approved
-from tests.mantelzorg.test_staff_auth import login_fully
+from tests.support import approved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
@@ -122,7 +121,7 @@ def test_the_daily_waardering_job_sweeps_payment_files(waardering_year, media):
 
 
 def test_payment_files_are_only_reachable_through_the_coordinators_download(
-        waardering_year, consulent, coordinator, media):
+        waardering_year, consulent, coordinator, media, login_fully):
     approved(consulent, 1)
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     anonymous = Client()

@@ -25,31 +25,14 @@ from appreciation.models import (
     RejectionReason,
     RequestState,
 )
-from registrations.models import Caregiver, State
-from tests.appreciation_helpers import caregiver_details, request_data
-from tests.appreciation_helpers import submit as submit_one
-from tests.mantelzorg.test_staff_auth import login_fully
+from tests.support import approved, caregiver_details, request_data
+from tests.support import submit as submit_one
 
 TODAY = datetime.date(2026, 9, 15)
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
-
-
-def nl_iban(number: int) -> str:
-    """A valid (mod-97) Dutch IBAN for a made-up account number."""
-    bban = f"ABNA{number:010d}"
-    digits = "".join(str(int(c, 36)) for c in bban + "NL00")
-    return f"NL{98 - int(digits) % 97:02d}{bban}"
-
-
-def approved(consulent, n: int, young=False, iban=None) -> AppreciationRequest:
-    born = datetime.date(2008 if young else 1950, 1, 1) + datetime.timedelta(days=n)
-    request = submit_one(request_data(caregiver=caregiver_details(date_of_birth=born),
-                                      iban="" if young else (iban or nl_iban(1000 + n))))
-    Caregiver.objects.filter(pk=request.caregiver_id).update(state=State.ACTIEF)
-    return services.approve(services.recheck(request), consulent)
 
 
 def test_a_batch_holds_exactly_the_approved_requests(waardering_year, consulent, coordinator):
@@ -106,7 +89,8 @@ def test_the_sepa_file_validates_and_pays_each_request_once(waardering_year, con
         for r in requests}
 
 
-def test_nothing_is_paid_twice_and_downloads_are_identical(client, waardering_year, consulent):
+def test_nothing_is_paid_twice_and_downloads_are_identical(client, waardering_year, consulent,
+                                                           login_fully):
     for n in range(2):
         approved(consulent, n)
     coordinator = login_fully(client, "coordinator")
@@ -211,7 +195,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(waardering_year, cons
     assert [row[3] for row in rows[1:]] == ["75,00"] * 4
 
 
-def test_the_pages_are_for_coordinators_only(client, waardering_year, consulent):
+def test_the_pages_are_for_coordinators_only(client, waardering_year, consulent, login_fully):
     approved(consulent, 1)
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator_for_setup())
     urls = [reverse("betalingen:list"), reverse("betalingen:year", args=[2026]),
@@ -236,7 +220,7 @@ def coordinator_for_setup():
 
 
 def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(client, waardering_year,
-                                                                         consulent):
+                                                                         consulent, login_fully):
     for n in range(2):
         approved(consulent, n)
     approved(consulent, 7, young=True)

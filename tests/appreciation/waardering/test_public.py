@@ -2,7 +2,6 @@
 and a consulent's paper entry: happy paths, wrong and hostile input, tampering, the window."""
 
 import datetime
-import re
 import uuid
 
 import pytest
@@ -12,66 +11,28 @@ from django.utils.html import escape
 from appreciation import services, submission, views_public
 from appreciation.models import AgeGroup, AppreciationRequest, PayoutForm, RequestState, Route
 from registrations.models import Caregiver, Source
-from tests.mantelzorg.test_staff_auth import login_fully
-from tests.registrations.test_selfservice import make_caregiver, sign_in
+from tests.appreciation.waardering.wizard import (
+    CARE,
+    CAREGIVER,
+    CHECK,
+    ON_BEHALF,
+    ON_BEHALF_STEPS,
+    PAYMENT,
+    REQUESTER,
+    SELF,
+    SELF_STEPS,
+    field_error,
+    fill,
+    nothing_stored,
+    post_step,
+    send,
+)
+from tests.factories import CaregiverFactory
 
 TODAY = datetime.date(2026, 9, 15)
-SELF, ON_BEHALF = "/waardering/zelf", "/waardering/namens"
-PREFIX = {SELF: "waardering_zelf", ON_BEHALF: "waardering_namens"}
-REQUESTER = {"aanvrager-name": "Anja de Vries", "aanvrager-relation": "Familie",
-             "aanvrager-phone": "06 1234 5678", "aanvrager-email": ""}
-CAREGIVER = {"mantelzorger-first_name": "Riet", "mantelzorger-last_name": "Bakker",
-             "mantelzorger-date_of_birth": "03-04-1955", "mantelzorger-postcode": "3845 ab",
-             "mantelzorger-house_number": "12", "mantelzorger-street": "Lindenlaan",
-             "mantelzorger-city": "Harderwijk", "mantelzorger-email": "riet@example.nl",
-             "mantelzorger-phone": ""}
-CARE = {"zorg-recipient_name": "Henk Bakker", "zorg-recipient_postcode": "3845 ab",
-        "zorg-recipient_house_number": "12", "zorg-relationship": "partner",
-        "zorg-living_together": "ja", "zorg-hours_per_week": "20",
-        "zorg-care_since": "01-03-2019"}
-PAYMENT = {"betaling-iban": "nl91 abna 0417 1643 00", "betaling-account_holder": "R. Bakker"}
-NEWSLETTER = {"nieuwsbrief-wants_newsletter": "on"}
-CHECK = {"controleren-consent": "on"}
-SKIP_BURDEN = {"belasting-skip": "1"}  # the optional self-check's "Overslaan" button
-SELF_STEPS = [("mantelzorger", CAREGIVER), ("zorg", CARE), ("betaling", PAYMENT),
-              ("nieuwsbrief", NEWSLETTER), ("belasting", SKIP_BURDEN)]
-ON_BEHALF_STEPS = [("aanvrager", REQUESTER), ("mantelzorger", CAREGIVER), ("zorg", CARE),
-                   ("betaling", PAYMENT)]
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_year")]
 
 
-
-
-def post_step(client, base, step, data):
-    return client.post(f"{base}/{step}", {f"{PREFIX[base]}-current_step": step, **data})
-
-
-def fill(client, base=SELF, steps=None, **changes):
-    """Start fresh and fill the steps; `changes` overrides single fields."""
-    assert client.get(base).status_code == 302
-    for step, data in steps or (SELF_STEPS if base == SELF else ON_BEHALF_STEPS):
-        data = {**data, **{k: v for k, v in changes.items() if k.startswith(step + "-")}}
-        response = post_step(client, base, step, data)
-        assert response.status_code == 302, response.content.decode()[:3000]
-    return client
-
-
-def send(client, base=SELF):
-    """Send the last step and follow the wizard to wherever it ends."""
-    response = post_step(client, base, "controleren", CHECK)
-    while response.status_code == 302 and "verstuurd" not in response["Location"]:
-        response = client.get(response["Location"])
-    return response
-
-
-def field_error(html, step, name) -> str:
-    match = re.search(rf'id="id_{step}-{name}_error">(.*?)</p>', html, re.S)
-    return match.group(1) if match else ""
-
-
-def nothing_stored():
-    return AppreciationRequest.objects.count() == 0 and Caregiver.objects.count() == 0
 
 
 # --- the start page and the happy paths --------------------------------------------------
@@ -107,7 +68,7 @@ def test_unknown_caregiver_asks_for_themselves_and_is_registered(client):
 
 
 def test_known_caregiver_is_matched_by_birth_date_and_address(client):
-    known = make_caregiver()
+    known = CaregiverFactory(complete=True)
     fill(client, **{"mantelzorger-date_of_birth": "02-01-1950",
                     "mantelzorger-house_number": "12A", "mantelzorger-first_name": "Rietje"})
     send(client)
@@ -132,9 +93,10 @@ def test_someone_asks_on_behalf_and_the_caregiver_must_confirm(client):
     assert "bevestigen" in client.get("/waardering/verstuurd").content.decode()
 
 
-def test_signed_in_caregiver_skips_their_details(client):
-    riet, other = make_caregiver(), make_caregiver(first="Bram", email="bram@example.nl",
-                                                  date_of_birth=datetime.date(1960, 5, 5))
+def test_signed_in_caregiver_skips_their_details(client, sign_in):
+    riet = CaregiverFactory(complete=True)
+    other = CaregiverFactory(complete=True, first_name="Bram", email="bram@example.nl",
+                             date_of_birth=datetime.date(1960, 5, 5))
     sign_in(client, riet)
     assert client.get(SELF)["Location"] == f"{SELF}/zorg"
     assert client.get(f"{SELF}/mantelzorger")["Location"] == f"{SELF}/zorg"
@@ -300,7 +262,7 @@ def test_a_double_submit_stores_one_request(client):
 @pytest.mark.parametrize("known", [False, True])
 def test_a_second_request_the_same_year_is_refused_politely(client, known):
     if known:
-        make_caregiver(date_of_birth=datetime.date(1955, 4, 3), house_number="12")
+        CaregiverFactory(complete=True, date_of_birth=datetime.date(1955, 4, 3), house_number="12")
     fill(client)
     send(client)
     caregivers = Caregiver.objects.count()
@@ -326,7 +288,7 @@ def test_outside_the_window_every_page_says_when_it_opens(client, waardering_day
 
 # --- Mijn gegevens --------------------------------------------------------------------------
 def submitted_for(caregiver, route=Route.SELF, **recipient):
-    from tests.appreciation_helpers import recipient_details, request_data
+    from tests.support import recipient_details, request_data
 
     data = request_data(recipient=recipient_details(**recipient))
     if route == Route.ON_BEHALF:
@@ -335,8 +297,8 @@ def submitted_for(caregiver, route=Route.SELF, **recipient):
                                    submission_key=uuid.uuid4())
 
 
-def test_caregiver_sees_withdraws_and_cannot_withdraw_twice(client):
-    riet = make_caregiver()
+def test_caregiver_sees_withdraws_and_cannot_withdraw_twice(client, sign_in):
+    riet = CaregiverFactory(complete=True)
     request = submitted_for(riet)
     sign_in(client, riet)
     assert 'href="/mijn-gegevens/waardering/"' in client.get("/mijn-gegevens/").content.decode()
@@ -353,8 +315,8 @@ def test_caregiver_sees_withdraws_and_cannot_withdraw_twice(client):
     assert response.status_code == 200 and "Intrekken lukte niet" in response.content.decode()
 
 
-def test_caregiver_answers_the_consulents_question(client, make_staff):
-    riet, consulent = make_caregiver(), make_staff("consulent")[0]
+def test_caregiver_answers_the_consulents_question(client, make_staff, sign_in):
+    riet, consulent = CaregiverFactory(complete=True), make_staff("consulent")[0]
     request = submitted_for(riet)
     services.ask_information(request, consulent, "Hoeveel uur zorgt u <echt>?")
     sign_in(client, riet)
@@ -370,8 +332,8 @@ def test_caregiver_answers_the_consulents_question(client, make_staff):
     assert "Er staat geen vraag meer open" in again
 
 
-def test_caregiver_confirms_a_request_made_on_their_behalf(client):
-    riet = make_caregiver()
+def test_caregiver_confirms_a_request_made_on_their_behalf(client, sign_in):
+    riet = CaregiverFactory(complete=True)
     request = submitted_for(riet, route=Route.ON_BEHALF)
     sign_in(client, riet)
     page = client.get("/mijn-gegevens/waardering/").content.decode()
@@ -381,10 +343,10 @@ def test_caregiver_confirms_a_request_made_on_their_behalf(client):
     assert request.caregiver_confirmed_at is not None
 
 
-def test_a_caregiver_can_never_act_on_someone_elses_request(client, make_staff):
-    riet = make_caregiver()
-    bram = make_caregiver(first="Bram", last="Visser", email="bram@example.nl",
-                          date_of_birth=datetime.date(1961, 6, 7))
+def test_a_caregiver_can_never_act_on_someone_elses_request(client, make_staff, sign_in):
+    riet = CaregiverFactory(complete=True)
+    bram = CaregiverFactory(complete=True, first_name="Bram", last_name="Visser",
+                            email="bram@example.nl", date_of_birth=datetime.date(1961, 6, 7))
     theirs = submitted_for(bram, route=Route.ON_BEHALF)
     sign_in(client, riet)
     base = f"/mijn-gegevens/waardering/{theirs.pk}"
@@ -411,7 +373,7 @@ def paper(**changes):
     return data
 
 
-def test_consulent_enters_a_paper_form(client):
+def test_consulent_enters_a_paper_form(client, login_fully):
     consulent = login_fully(client, "consulent")
     page = client.get("/backoffice/waardering-invoer/").content.decode()
     assert "Papieren aanvraag invoeren" in page and "Rekeningnummer (IBAN)" in page
@@ -427,7 +389,7 @@ def test_consulent_enters_a_paper_form(client):
     assert consulent.pk
 
 
-def test_paper_form_errors_stay_next_to_their_fields(client):
+def test_paper_form_errors_stay_next_to_their_fields(client, login_fully):
     login_fully(client, "consulent")
     response = client.post("/backoffice/waardering-invoer/", paper(**{
         "betaling-iban": "", "zorg-hours_per_week": "2", "papier-signed": ""}))

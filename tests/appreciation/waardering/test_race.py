@@ -12,9 +12,8 @@ from django.test import Client
 
 from appreciation.models import AppreciationRequest
 from registrations.models import Caregiver
-from tests.appreciation.waardering.test_public import CHECK, SELF, fill, post_step
-from tests.appreciation_helpers import open_year
-from tests.registrations.test_selfservice import make_caregiver
+from tests.appreciation.waardering.wizard import CHECK, SELF, fill, post_step
+from tests.factories import AppreciationYearFactory, CaregiverFactory
 
 TODAY = datetime.date(2026, 9, 15)
 
@@ -49,9 +48,10 @@ def send_together(clients) -> list[str]:
 @pytest.mark.parametrize("known", [False, True], ids=["unknown", "known"])
 def test_two_parallel_requests_store_one(known):
     with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
-        open_year(TODAY)
+        AppreciationYearFactory(open_on=TODAY)
         if known:
-            make_caregiver(date_of_birth=datetime.date(1955, 4, 3), house_number="12")
+            CaregiverFactory(complete=True, date_of_birth=datetime.date(1955, 4, 3),
+                             house_number="12")
         clients = [fill(Client()), fill(Client(), **{"zorg-recipient_name": "Truus Bakker"})]
         pages = send_together(clients)
     assert AppreciationRequest.objects.count() == 1

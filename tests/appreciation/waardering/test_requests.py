@@ -19,8 +19,8 @@ from appreciation.models import (
     Route,
 )
 from registrations.models import Caregiver, Source, State
-from tests.appreciation_helpers import caregiver_details, recipient_details, request_data
-from tests.appreciation_helpers import submit as submit_one
+from tests.support import caregiver_details, recipient_details, request_data
+from tests.support import submit as submit_one
 from worker.models import Letter, LetterKind
 
 TODAY = datetime.date(2026, 9, 15)

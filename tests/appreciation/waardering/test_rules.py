@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from appreciation.models import AppreciationYear, PayoutForm
 from appreciation.services import copy_next_year
-from tests.mantelzorg.test_staff_auth import login_fully
 
 
 def year_2026(**extra):
@@ -51,7 +50,7 @@ def test_a_reversed_window_is_refused():
 
 
 @pytest.mark.django_db
-def test_coordinators_edit_a_year_until_payouts_are_made(client):
+def test_coordinators_edit_a_year_until_payouts_are_made(client, login_fully):
     rules = year_2026()
     login_fully(client, "coordinator")
     url = f"/beheer/appreciation/appreciationyear/{rules.pk}/change/"
@@ -67,7 +66,7 @@ def test_coordinators_edit_a_year_until_payouts_are_made(client):
 
 
 @pytest.mark.django_db
-def test_consulenten_do_not_edit_the_rules(client):
+def test_consulenten_do_not_edit_the_rules(client, login_fully):
     year_2026()
     login_fully(client, "consulent")
     assert client.get("/beheer/appreciation/appreciationyear/", follow=True).status_code == 403
