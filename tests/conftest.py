@@ -2,17 +2,16 @@
 
 import datetime
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import support
+from tests.factories import AppreciationYearFactory, CampaignFactory
+from tests.support import ROOT, test_database_url
 
 
 def pytest_configure(config):
@@ -39,7 +38,7 @@ def _outbox_and_time(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Forget the rate-limit counters (only their `rl:` keys), so the many form posts of the
-    suite from one test client never add up; tests/test_ratelimit.py exercises the limits."""
+    suite from one test client never add up; tests/core/test_ratelimit.py exercises the limits."""
     from core import ratelimit
 
     ratelimit.reset_all()
@@ -49,7 +48,7 @@ def _fresh_rate_limits():
 def inline_tasks(monkeypatch):
     """Run `.delay()` in this process, for view tests about what a task produces.
 
-    Tests about tasks themselves use a real worker (tests/test_celery.py). Combine with
+    Tests about tasks themselves use a real worker (the `real_worker` fixture). Combine with
     `django_capture_on_commit_callbacks(execute=True)` in non-transactional tests, since
     tasks are queued on commit.
     """
@@ -74,34 +73,6 @@ def make_staff(db):
         return user, password, device
 
     return make
-
-
-def totp_now(device) -> str:
-    """The code an authenticator app shows now for this device."""
-    from django_otp.oath import TOTP
-
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():0{device.digits}d}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_database_url() -> str:
-    """DATABASE_URL for a child process that must see the test database."""
-    s = connection.settings_dict
-    host = s.get("HOST") or "127.0.0.1"
-    user = s.get("USER") or "postgres"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    port = s.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
-
-
-test_database_url.__test__ = False
 
 
 @pytest.fixture
@@ -150,17 +121,6 @@ def start_process():
         log.close()
 
 
-def wait_for(check, timeout=30.0, interval=0.2, message="condition"):
-    """Poll `check()` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout}s waiting for {message}")
-
-
 # --- the waardering tests' day, year and staff -------------------------------------------------
 
 WAARDERING_DAY = datetime.datetime(2026, 9, 15, 10, 0)
@@ -177,9 +137,7 @@ def waardering_day():
 @pytest.fixture
 def waardering_year(waardering_day):
     """The 2026 waardering with its default (seed) rules and an open window."""
-    from .appreciation_helpers import open_year
-
-    return open_year(WAARDERING_DAY.date())
+    return AppreciationYearFactory(open_on=WAARDERING_DAY.date())
 
 
 @pytest.fixture
@@ -204,16 +162,76 @@ def media(settings, tmp_path):
 @pytest.fixture
 def as_consulent(client):
     """The test client, signed in as a consulent who passed the second factor."""
-    from .test_staff_auth import login_fully
-
-    login_fully(client, "consulent")
+    support.login_fully(client, "consulent")
     return client
 
 
 @pytest.fixture
 def as_coordinator(client):
     """The test client, signed in as a coordinator who passed the second factor."""
-    from .test_staff_auth import login_fully
-
-    login_fully(client, "coordinator")
+    support.login_fully(client, "coordinator")
     return client
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+@pytest.fixture
+def login_fully(db):
+    """`login_fully(client, role)`: a new consulent or coordinator signed in with password and
+    second factor on that client; returns the user."""
+    return support.login_fully
+
+
+@pytest.fixture
+def password_step():
+    """`password_step(client, user, password, **extra)`: the staff login's first step."""
+    return support.password_step
+
+
+@pytest.fixture
+def totp_now():
+    """`totp_now(device)`: the code an authenticator app shows now."""
+    return support.totp_now
+
+
+@pytest.fixture
+def sign_in(db):
+    """`sign_in(client, caregiver)`: into Mijn gegevens with a fresh link; returns the client."""
+    return support.sign_in
+
+
+# --- campaigns -----------------------------------------------------------------------------
+
+@pytest.fixture
+def make_campaign(db):
+    """`make_campaign(codes=4, **fields)`: the summer's swimming tickets (CampaignFactory)."""
+    return CampaignFactory
+
+
+# --- a real Celery worker ------------------------------------------------------------------
+
+@pytest.fixture
+def wait_for():
+    """`wait_for(check, timeout=30, message=…)`: poll until `check()` is truthy."""
+    return support.wait_for
+
+
+@pytest.fixture
+def worker_loglevel():
+    """The real worker's log level; a module overrides this fixture to see more."""
+    return None
+
+
+@pytest.fixture
+def real_worker(transactional_db, empty_queue, worker_loglevel):
+    """A Celery worker (solo pool, in a thread of this process) on the test Redis, seeing
+    the test database. Tests queue with `.delay()` and wait with `wait_for`."""
+    from celery.contrib.testing.worker import start_worker
+
+    from mantelzorg.celery import app
+
+    assert app.conf.broker_url.startswith("redis://")
+    options = {"loglevel": worker_loglevel} if worker_loglevel else {}
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                      **options) as worker:
+        yield worker

@@ -41,8 +41,3 @@ def page(browser, live_server, transactional_db):
 @pytest.fixture(scope="session")
 def axe():
     return Axe()
-
-
-def assert_no_axe_violations(axe, page):
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()

@@ -1,7 +1,6 @@
 """Back-office pages in a real browser: keyboard-reachable navigation and axe-core."""
 
-from .conftest import assert_no_axe_violations
-from .test_registration_browser import staff_login
+from tests.e2e.browser import assert_no_axe_violations, staff_login
 
 
 def test_back_office_pages_have_no_axe_violations(page, axe):

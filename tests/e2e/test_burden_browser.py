@@ -2,11 +2,13 @@
 overview, answered with the keyboard by the visible statements, a message when one is
 missing, the result with the call-back promise, and axe-core on the step and the result."""
 
+import datetime
+
+from core import clock
 from insight.models import BurdenCheck, FollowUpTask, TaskKind
 from registrations.burden import CheckContext
-
-from .conftest import assert_no_axe_violations
-from .test_selfservice_browser import make_active_caregiver, sign_in
+from tests.e2e.browser import assert_no_axe_violations, sign_in
+from tests.factories import CaregiverFactory
 
 STATEMENTS = [
     "De zorg kost mij meer tijd en energie dan ik heb.",
@@ -29,7 +31,8 @@ def answer_with_the_keyboard(page, statement, answer):
 
 
 def test_caregiver_fills_the_self_check_with_the_keyboard(page, axe, inline_tasks):
-    caregiver = make_active_caregiver()
+    caregiver = CaregiverFactory(recipient=True,
+                                 registered_on=clock.today() - datetime.timedelta(days=30))
     sign_in(page, axe)
     assert_no_axe_violations(axe, page)
     page.get_by_role("link", name="Vragen over de zorg invullen").click()

@@ -17,10 +17,8 @@ from playwright.sync_api import expect
 from appreciation.models import CampaignRequest, CampaignRoute
 from core import clock
 from registrations.models import Caregiver, State
-
-from ..test_campaigns import make_campaign
-from .conftest import assert_no_axe_violations
-from .test_selfservice_browser import make_active_caregiver
+from tests.e2e.browser import assert_no_axe_violations
+from tests.factories import CampaignFactory, CaregiverFactory
 
 SUMMER = datetime.datetime(2026, 7, 1, 10, 0)
 
@@ -51,8 +49,9 @@ def test_caregivers_ask_for_swimming_tickets(page, axe, inline_tasks, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     with time_machine.travel(SUMMER, tick=True):
         _before_the_summer(page, axe)
-        campaign = make_campaign(codes=6)
-        riet = make_active_caregiver()
+        campaign = CampaignFactory(codes=6)
+        riet = CaregiverFactory(recipient=True,
+                                registered_on=clock.today() - datetime.timedelta(days=30))
         _public_form_without_email(page, axe)
         _sign_in_with_the_magic_link(page, axe, settings)
         codes = _ask_in_mijn_gegevens(page, axe, settings, riet)
@@ -157,7 +156,7 @@ def _second_ask_is_refused(page, axe, riet, campaign):
 
 
 def _waiting_list_and_cancel(page, axe, riet):
-    make_campaign(name="Ontspanningsochtend", kind="anders", codes=0, pool_name="")
+    CampaignFactory(name="Ontspanningsochtend", kind="anders", codes=0, pool_name="")
     page.goto("/mijn-gegevens/campagnes/")
     page.get_by_role("button", name="Ontspanningsochtend aanvragen").click()
     expect(page.get_by_role("status")).to_contain_text("U staat op de wachtlijst, nummer 1.")

@@ -5,9 +5,7 @@ import datetime
 
 from core import clock
 from registrations.models import Caregiver, District, State
-
-from .conftest import assert_no_axe_violations
-from .test_registration_browser import staff_login
+from tests.e2e.browser import assert_no_axe_violations, staff_login
 
 # A tenth of the 2023 annual report's new cases per wijk (None: "onbekend").
 DEMO_WIJKEN = {"Stadsdennen": 25, "Stadsweiden": 26, "Tweelingstad": 23, "Drielanden": 15,

@@ -6,9 +6,7 @@ from playwright.sync_api import expect
 
 from core import clock
 from registrations.models import Caregiver, State
-
-from .conftest import assert_no_axe_violations
-from .test_registration_browser import staff_login
+from tests.e2e.browser import assert_no_axe_violations, staff_login
 
 
 def test_compose_preview_send_and_watch_progress(page, axe, inline_tasks):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import assert_no_axe_violations
+from tests.e2e.browser import assert_no_axe_violations
 
 PAGES = ["/", "/toegankelijkheid", "/privacy", "/backoffice/inloggen/"]
 

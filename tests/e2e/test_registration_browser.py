@@ -8,8 +8,7 @@ from django.core import mail
 
 from core import clock
 from registrations.models import Caregiver, State
-
-from .conftest import assert_no_axe_violations
+from tests.e2e.browser import assert_no_axe_violations, staff_login
 
 
 def fill_about_me(page, born: datetime.date, email="riet@example.nl"):
@@ -104,25 +103,6 @@ def test_adult_registers_confirms_and_is_active(page, axe, inline_tasks):
     assert "Status: Actief" in page.locator(".status-line").inner_text()
     assert "Henk Bakker" in page.content()
     assert_no_axe_violations(axe, page)
-
-
-def staff_login(page, username="inge", role="consulent"):
-    """Create a staff member with an authenticator and log in with password and code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from mantelzorg.services_staff import create_staff_user
-
-    from ..conftest import totp_now
-
-    user = create_staff_user(username, "een-lang-test-wachtwoord-42", role)
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    page.goto("/backoffice/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("een-lang-test-wachtwoord-42")
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_label("Code uit je authenticator-app").fill(totp_now(device))
-    page.get_by_role("button", name="Verder").click()
-    page.wait_for_url("**/backoffice/")
 
 
 def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):

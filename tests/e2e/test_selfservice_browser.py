@@ -2,44 +2,16 @@
 by its labels, and axe-core on each of them."""
 
 import datetime
-import re
-
-from django.core import mail
 
 from core import clock
-from registrations.models import Caregiver, CareRecipient, State
-
-from .conftest import assert_no_axe_violations
-
-
-def make_active_caregiver():
-    caregiver = Caregiver.objects.create(
-        first_name="Riet", last_name="Bakker", date_of_birth=datetime.date(1950, 1, 2),
-        street="Lindenlaan", house_number="12", postcode="3845AB", city="Harderwijk",
-        email="riet@example.nl", email_confirmed_at=clock.now(), state=State.ACTIEF,
-        registered_on=clock.today() - datetime.timedelta(days=30))
-    CareRecipient.objects.create(
-        caregiver=caregiver, name="Henk Bakker", lives_in_municipality=True,
-        relationship="partner", care_kinds=["huishouden"], hours_per_week=20,
-        care_since=datetime.date(2019, 3, 1), living_together=True)
-    return caregiver
-
-
-def sign_in(page, axe):
-    page.goto("/mijn-gegevens/inloggen")
-    assert_no_axe_violations(axe, page)
-    page.get_by_label("E-mailadres").fill("riet@example.nl")
-    page.get_by_role("button", name="Stuur mij een link").click()
-    assert_no_axe_violations(axe, page)
-    link = re.search(r"/mijn-gegevens/link/\S+", mail.outbox[-1].body).group(0)
-    page.goto(link)
-    assert_no_axe_violations(axe, page)
-    page.get_by_role("button", name="Open Mijn gegevens").click()
-    page.wait_for_url("**/mijn-gegevens/")
+from registrations.models import State
+from tests.e2e.browser import assert_no_axe_violations, sign_in
+from tests.factories import CaregiverFactory
 
 
 def test_caregiver_manages_own_data_without_a_password(page, axe, inline_tasks):
-    caregiver = make_active_caregiver()
+    caregiver = CaregiverFactory(recipient=True,
+                                 registered_on=clock.today() - datetime.timedelta(days=30))
     sign_in(page, axe)
     assert "Henk Bakker" in page.content()
     assert_no_axe_violations(axe, page)

@@ -1,9 +1,8 @@
 """A consulent logs in as a person would: labels, password, code from the app, dashboard."""
 
 from registrations.models import Caregiver
-
-from ..conftest import totp_now
-from .conftest import assert_no_axe_violations
+from tests.e2e.browser import assert_no_axe_violations
+from tests.support import totp_now
 
 
 def test_first_login_sets_up_the_authenticator_then_reaches_the_dashboard(page, axe):

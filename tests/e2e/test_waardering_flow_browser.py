@@ -14,11 +14,8 @@ from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest, RequestState
 from registrations.models import Source, State
-
-from ..appreciation_helpers import open_year
-from .conftest import assert_no_axe_violations
-from .test_registration_browser import staff_login
-from .test_waardering_public_browser import TODAY, _request
+from tests.e2e.browser import TODAY, assert_no_axe_violations, request_waardering, staff_login
+from tests.factories import AppreciationYearFactory
 
 PAIN_001_XSD = Path(os.path.dirname(sepaxml.__file__)) / "schemas" / "pain.001.001.03.xsd"
 
@@ -26,8 +23,8 @@ PAIN_001_XSD = Path(os.path.dirname(sepaxml.__file__)) / "schemas" / "pain.001.0
 def test_request_approve_letter_batch_pay(page, axe, inline_tasks, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=True):
-        open_year(TODAY)
-        _request(page, axe)  # as an unknown caregiver, with a mistake on the way
+        AppreciationYearFactory(open_on=TODAY)
+        request_waardering(page, axe)  # as an unknown caregiver, with a mistake on the way
         request = AppreciationRequest.objects.get()
         page.context.clear_cookies()
 

@@ -29,7 +29,8 @@ import psycopg
 import pytest
 from django.apps import apps as django_apps
 
-from ..conftest import ROOT
+from tests.support import ROOT
+
 from .build_old_state import concrete_models, label
 
 # The state an existing database is in: `MigrationLoader(None).graph.leaf_nodes()` on

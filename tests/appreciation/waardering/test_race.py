@@ -1,0 +1,62 @@
+"""Two people press "Aanvraag versturen" for the same caregiver at the same moment (two
+browsers, two threads, each with its own database connection): one request is stored, the
+other gets the polite "already requested" page; an unknown caregiver is registered once."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+
+from appreciation.models import AppreciationRequest
+from registrations.models import Caregiver
+from tests.appreciation.waardering.wizard import CHECK, SELF, fill, post_step
+from tests.factories import AppreciationYearFactory, CaregiverFactory
+
+TODAY = datetime.date(2026, 9, 15)
+
+
+def send_together(clients) -> list[str]:
+    """Send the last step from every client at once; returns each one's final page."""
+    barrier = threading.Barrier(len(clients))
+    pages, errors = [None] * len(clients), []
+
+    def run(index, client):
+        try:
+            barrier.wait(timeout=10)
+            response = post_step(client, SELF, "controleren", CHECK)
+            while response.status_code == 302 and "verstuurd" not in response["Location"]:
+                response = client.get(response["Location"])
+            pages[index] = response.get("Location") or response.content.decode()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return pages
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("known", [False, True], ids=["unknown", "known"])
+def test_two_parallel_requests_store_one(known):
+    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
+        AppreciationYearFactory(open_on=TODAY)
+        if known:
+            CaregiverFactory(complete=True, date_of_birth=datetime.date(1955, 4, 3),
+                             house_number="12")
+        clients = [fill(Client()), fill(Client(), **{"zorg-recipient_name": "Truus Bakker"})]
+        pages = send_together(clients)
+    assert AppreciationRequest.objects.count() == 1
+    assert Caregiver.objects.count() == 1
+    assert sorted("al aangevraagd" in page for page in pages) == [False, True], pages
+    assert "/waardering/verstuurd" in pages
+    request = AppreciationRequest.objects.get()
+    assert request.caregiver_was_unknown is (not known)

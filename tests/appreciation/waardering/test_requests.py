@@ -1,0 +1,278 @@
+"""Waardering requests through the services: submission, matching, checks, the state
+machine with its log, letters queued, budget, and the refusals that store nothing."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm_log.models import StateLog
+
+from appreciation.models import (
+    AgeGroup,
+    AppreciationLetter,
+    AppreciationRequest,
+    PayoutForm,
+    RejectionReason,
+    RequestState,
+    Route,
+)
+from appreciation.waardering import services, submission
+from registrations.models import Caregiver, Source, State
+from tests.support import caregiver_details, recipient_details, request_data
+from tests.support import submit as submit_one
+from worker.models import Letter
+
+TODAY = datetime.date(2026, 9, 15)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
+
+
+
+
+
+
+def test_an_unknown_caregiver_is_registered_through_the_request(waardering_year):
+    request = submit_one()
+    caregiver = request.caregiver
+    assert request.caregiver_was_unknown and caregiver.source == Source.WAARDERING
+    assert caregiver.state == State.AANGEMELD
+    assert request.state == RequestState.INGEDIEND
+    assert (request.age_group, request.payout_form, request.amount_cents) == (
+        AgeGroup.ADULT, PayoutForm.BANK, 7500)
+    failed = {check["code"] for check in request.failed_checks()}
+    assert failed == {"registered"} and not request.checks_passed
+    assert Letter.objects.filter(appreciation_request=request,
+                                 kind=AppreciationLetter.WAARDERING_RECEIPT).count() == 1
+
+
+def test_a_known_caregiver_is_matched_by_birth_date_and_address(waardering_year):
+    known = submit_one().caregiver
+    AppreciationRequest.objects.all().delete()
+    Letter.objects.all().delete()
+    Caregiver.objects.filter(pk=known.pk).update(state=State.ACTIEF)
+    details = caregiver_details(first_name="Rietje", postcode="3845 ab", house_number="12")
+    request = submit_one(request_data(caregiver=details))
+    assert request.caregiver_id == known.pk and not request.caregiver_was_unknown
+    assert request.checks_passed
+    assert Caregiver.objects.count() == 1
+
+
+def test_a_second_request_the_same_year_is_refused_and_nothing_stored(waardering_year):
+    submit_one()
+    with pytest.raises(submission.RequestRefused) as refused:
+        submit_one(request_data(recipient=recipient_details(recipient_name="Ander")))
+    assert refused.value.code == "duplicate" and "al aangevraagd" in refused.value.message
+    assert AppreciationRequest.objects.count() == 1 and Caregiver.objects.count() == 1
+
+
+def test_the_same_form_sent_twice_is_stored_once(waardering_year):
+    import uuid
+
+    key = uuid.uuid4()
+    first = submit_one(submission_key=key)
+    assert submit_one(submission_key=key) == first
+    assert AppreciationRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize("recipient, field", [
+    (recipient_details(hours_per_week=7), "hours_per_week"),
+    (recipient_details(care_since=datetime.date(2026, 7, 1)), "care_since"),
+    (recipient_details(recipient_postcode="8011AB"), "recipient_postcode"),
+])
+def test_care_outside_the_rules_is_refused_and_nothing_stored(waardering_year, recipient, field):
+    with pytest.raises(submission.RequestRefused) as refused:
+        submit_one(request_data(recipient=recipient))
+    assert refused.value.field == field
+    assert not AppreciationRequest.objects.exists() and not Caregiver.objects.exists()
+
+
+def test_outside_the_window_nothing_can_be_requested(waardering_year):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0), tick=False):
+        with pytest.raises(submission.RequestRefused) as refused:
+            submit_one()
+        assert refused.value.code == "closed"
+        assert submission.next_opening() == datetime.date(2027, 9, 1)
+    assert not Caregiver.objects.exists()
+
+
+def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(waardering_year):
+    with pytest.raises(submission.RequestRefused) as refused:
+        submit_one(request_data(iban=""))
+    assert refused.value.field == "iban" and not Caregiver.objects.exists()
+    young = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(2008, 1, 1)), iban=""))
+    assert (young.age_group, young.payout_form, young.iban) == (
+        AgeGroup.YOUNG, PayoutForm.VOUCHER, "")
+
+
+def _ready(request) -> AppreciationRequest:
+    Caregiver.objects.filter(pk=request.caregiver_id).update(state=State.ACTIEF)
+    return services.recheck(request)
+
+
+def test_approval_is_logged_with_actor_and_queues_the_letter(waardering_year, consulent):
+    request = _ready(submit_one())
+    assert request.checks_passed
+    request = services.approve(request, consulent)
+    assert request.state == RequestState.GOEDGEKEURD and request.decided_by == consulent
+    log = list(StateLog.objects.for_(request).order_by("pk").values_list(
+        "source_state", "state", "by_id"))
+    assert log == [("ingediend", "in_behandeling", consulent.pk),
+                   ("in_behandeling", "goedgekeurd", consulent.pk)]
+    assert Letter.objects.filter(appreciation_request=request,
+                                 kind=AppreciationLetter.WAARDERING_APPROVED).exists()
+
+
+def test_rejection_needs_a_known_reason_and_records_it(waardering_year, consulent):
+    request = submit_one()
+    with pytest.raises(ValueError):
+        services.reject(request, consulent, "zomaar")
+    request = services.reject(request, consulent, RejectionReason.NOT_INFORMAL_CARE,
+                              "Betaald via pgb")
+    assert request.state == RequestState.AFGEWEZEN
+    entry = StateLog.objects.for_(request).latest("pk")
+    assert (entry.source_state, entry.state, entry.by) == ("ingediend", "afgewezen", consulent)
+    assert "Betaald via pgb" in entry.description
+
+
+def test_transitions_not_allowed_are_refused_by_the_model(waardering_year, consulent, coordinator):
+    request = services.reject(submit_one(), consulent, RejectionReason.OTHER)
+    with pytest.raises(TransitionNotAllowed):
+        request.mark_paid()
+    with pytest.raises(TransitionNotAllowed):
+        services.approve(request, consulent)
+    with pytest.raises(TransitionNotAllowed):
+        services.withdraw(request, caregiver=request.caregiver)
+    with pytest.raises(AttributeError):
+        request.state = RequestState.UITBETAALD  # protected field
+
+
+def test_only_staff_decide(waardering_year, make_staff):
+    request = submit_one()
+    from django.contrib.auth.models import User
+
+    nobody = User.objects.create_user("nobody", password="x")
+    with pytest.raises(PermissionDenied):
+        services.approve(request, nobody)
+    assert AppreciationRequest.objects.get().state == RequestState.INGEDIEND
+
+
+def test_a_colleague_who_acted_first_wins(waardering_year, consulent, make_staff):
+    other = make_staff("consulent", username="tweede")[0]
+    request = _ready(submit_one())
+    seen_state = request.state
+    services.approve(request, consulent, expected_state=seen_state)
+    with pytest.raises(ConcurrentTransition):
+        services.reject(request, other, RejectionReason.OTHER, expected_state=seen_state)
+    assert AppreciationRequest.objects.get().state == RequestState.GOEDGEKEURD
+
+
+def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
+        waardering_year, consulent):
+    first = services.ask_information(submit_one(), consulent, "Hoeveel uur precies?")
+    assert first.state == RequestState.AANVULLING_NODIG
+    assert first.info_due_on == TODAY + datetime.timedelta(weeks=4)
+    answered = services.answer_information(first, first.caregiver, "Twintig uur.")
+    assert answered.state == RequestState.IN_BEHANDELING
+    services.ask_information(answered, consulent, "En sinds wanneer?")
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_INFO).count() == 2
+    assert services.expire_information_requests(TODAY + datetime.timedelta(weeks=4)) == 0
+    assert services.expire_information_requests(TODAY + datetime.timedelta(weeks=5)) == 1
+    expired = AppreciationRequest.objects.get()
+    assert (expired.state, expired.rejection_reason) == (RequestState.AFGEWEZEN,
+                                                         RejectionReason.NO_ANSWER)
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_REJECTED).count() == 1
+
+
+def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(waardering_year, consulent):
+    request = _ready(submit_one(route=Route.ON_BEHALF))
+    assert {c["code"] for c in request.failed_checks()} == {"confirmed"}
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_CONFIRM).count() == 1
+    with pytest.raises(TransitionNotAllowed):
+        services.approve(request, consulent)
+    request = services.confirm_by_caregiver(request, caregiver=request.caregiver)
+    assert request.checks_passed
+    assert services.approve(request, consulent).state == RequestState.GOEDGEKEURD
+
+
+def test_withdrawn_requests_free_the_year_for_a_new_one(waardering_year):
+    request = submit_one()
+    services.withdraw(request, caregiver=request.caregiver)
+    again = submit_one()
+    assert again.caregiver == request.caregiver and again.state == RequestState.INGEDIEND
+
+
+def test_approvals_that_would_exceed_the_budget_need_confirmation(waardering_year, consulent):
+    waardering_year.budget_cents = 10000
+    waardering_year.save()
+    first = services.approve(_ready(submit_one()), consulent)
+    second = _ready(submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1960, 1, 1)))))
+    with pytest.raises(services.OverBudget) as over:
+        services.approve(second, consulent)
+    assert (over.value.needed_cents, over.value.available_cents) == (7500, 2500)
+    services.approve(second, consulent, over_budget_ok=True)
+    summary = services.budget_summary(waardering_year)
+    assert summary == {"budget": 10000, "committed": 15000, "paid": 0, "available": -5000}
+    assert first.amount_cents == 7500
+
+
+def test_bulk_approval_takes_only_requests_that_pass_every_check(waardering_year, coordinator,
+                                                                 consulent):
+    good = _ready(submit_one())
+    unknown = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1961, 1, 1))))
+    with pytest.raises(PermissionDenied):
+        services.bulk_approve([good.pk, unknown.pk], consulent)
+    assert services.bulk_approve([good.pk, unknown.pk], coordinator) == (1, 1)
+    states = dict(AppreciationRequest.objects.values_list("pk", "state"))
+    assert states == {good.pk: RequestState.GOEDGEKEURD, unknown.pk: RequestState.INGEDIEND}
+
+
+def test_retention_keeps_a_registration_with_a_request_in_progress_and_erases_it_later(
+        waardering_year, consulent):
+    from registrations.models import RegistrationRules
+    from registrations.retention import expire_unconfirmed, run_daily
+
+    request = submit_one()
+    other = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1962, 2, 2))))
+    services.reject(other, consulent, RejectionReason.OTHER, "Vertrokken naar Zwolle")
+    later = TODAY + datetime.timedelta(days=90)
+    with time_machine.travel(later, tick=False):
+        assert expire_unconfirmed(later, RegistrationRules.current()) == 1  # only `other`
+    assert Caregiver.objects.get(pk=request.caregiver_id).state == State.AANGEMELD
+    run_daily(later + datetime.timedelta(days=31))
+    erased = AppreciationRequest.objects.get(pk=other.pk)
+    assert erased.caregiver.state == State.GEWIST
+    assert (erased.iban, erased.account_holder, erased.recipient_name, erased.rejection_text,
+            erased.recipient_postcode) == ("", "", "", "", "3845")
+    assert (erased.state, erased.amount_cents, erased.year_id) == (
+        RequestState.AFGEWEZEN, 7500, waardering_year.pk)
+    assert not StateLog.objects.for_(erased).exclude(description=None).exists()
+    kept = AppreciationRequest.objects.get(pk=request.pk)
+    assert kept.iban and kept.recipient_name == "Henk Bakker"
+
+
+def test_approving_a_request_activates_the_registration_it_made(waardering_year, consulent):
+    request = submit_one()
+    assert request.caregiver.state == State.AANGEMELD
+    services.approve(request, consulent)
+    caregiver = Caregiver.objects.get(pk=request.caregiver_id)
+    assert caregiver.state == State.ACTIEF and caregiver.checked_by_consulent_at
+
+
+def test_one_send_task_per_transaction_however_many_letters(
+        waardering_year, coordinator, django_capture_on_commit_callbacks, monkeypatch):
+    requests = [_ready(submit_one(request_data(caregiver=caregiver_details(
+        date_of_birth=datetime.date(1950 + n, 1, 1))))) for n in range(2)]
+    sent = []
+    from worker import services as worker_services
+
+    monkeypatch.setattr(worker_services, "_dispatch_letters", lambda: sent.append(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.bulk_approve([r.pk for r in requests], coordinator) == (2, 0)
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_APPROVED).count() == 2
+    assert sent == [1]

@@ -1,0 +1,126 @@
+"""Helpers of the browser tests (a plain module, not a test module): axe-core checks, a
+staff member's and a caregiver's sign-in, and the waardering request as a person fills it."""
+
+import datetime
+import re
+
+from django.core import mail
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from appreciation.models import AppreciationRequest, PayoutForm
+from mantelzorg.services_staff import create_staff_user
+from tests.support import totp_now
+
+TODAY = datetime.date(2026, 9, 15)  # the day the waardering browser tests request on
+
+
+def assert_no_axe_violations(axe, page):
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def staff_login(page, username="inge", role="consulent"):
+    """Create a staff member with an authenticator and log in with password and code."""
+
+
+    user = create_staff_user(username, "een-lang-test-wachtwoord-42", role)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    page.goto("/backoffice/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("een-lang-test-wachtwoord-42")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Code uit je authenticator-app").fill(totp_now(device))
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_url("**/backoffice/")
+
+
+def sign_in(page, axe):
+    page.goto("/mijn-gegevens/inloggen")
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("E-mailadres").fill("riet@example.nl")
+    page.get_by_role("button", name="Stuur mij een link").click()
+    assert_no_axe_violations(axe, page)
+    link = re.search(r"/mijn-gegevens/link/\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("button", name="Open Mijn gegevens").click()
+    page.wait_for_url("**/mijn-gegevens/")
+
+
+def next_step(page):
+    page.get_by_role("button", name="Volgende stap").click()
+
+
+def request_waardering(page, axe):
+    page.goto("/")
+    page.get_by_role("link", name="Mantelzorgwaardering aanvragen").click()
+    page.wait_for_url("**/waardering")
+    assert "€ 75,00" in page.content()
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("link", name="Ik vraag het aan voor mezelf").click()
+
+    page.wait_for_url("**/waardering/zelf/mantelzorger")
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Voornaam").fill("Riet")
+    page.get_by_label("Achternaam").fill("Bakker")
+    page.get_by_label("Geboortedatum").fill("03-04-1955")
+    page.get_by_label("Postcode").fill("3845 AB")
+    page.get_by_label("Huisnummer").fill("12")
+    page.get_by_label("Straat").fill("Lindenlaan")
+    page.get_by_label("Woonplaats").fill("Harderwijk")
+    page.get_by_label("E-mailadres (niet verplicht)", exact=True).fill("riet@example.nl")
+    next_step(page)
+
+    page.wait_for_url("**/waardering/zelf/zorg")
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Naam van de naaste").fill("Henk Bakker")
+    page.get_by_label("Postcode van de naaste").fill("3845 AB")
+    page.get_by_label("Huisnummer van de naaste").fill("12")
+    page.get_by_label("Partner", exact=True).check()
+    page.get_by_role("group", name="Wonen de mantelzorger en de naaste samen?") \
+        .get_by_label("Ja").check()
+    page.get_by_label("Hoeveel uur per week zorgt de mantelzorger ongeveer?").fill("4")
+    page.get_by_label("Sinds wanneer zorgt de mantelzorger?").fill("01-03-2019")
+    next_step(page)
+    # A mistake: the message sits next to the field, what was typed stays.
+    assert "minstens 8 uur per week" in page.locator(".field-error").inner_text()
+    assert page.get_by_label("Naam van de naaste").input_value() == "Henk Bakker"
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Hoeveel uur per week zorgt de mantelzorger ongeveer?").fill("20")
+    next_step(page)
+
+    page.wait_for_url("**/waardering/zelf/betaling")
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Rekeningnummer (IBAN)").fill("NL91 ABNA 0417 1643 01")
+    page.get_by_label("Naam van de rekeninghouder").fill("R. Bakker")
+    next_step(page)
+    assert "Dit rekeningnummer klopt niet" in page.locator(".field-error").inner_text()
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Rekeningnummer (IBAN)").fill("nl91 abna 0417 1643 00")
+    next_step(page)
+
+    page.wait_for_url("**/waardering/zelf/nieuwsbrief")
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Ja, ik wil ook de nieuwsbrief krijgen").check()
+    next_step(page)
+
+    page.wait_for_url("**/waardering/zelf/belasting")
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("button", name="Overslaan").click()  # the optional self-check
+
+    page.wait_for_url("**/waardering/zelf/controleren")
+    assert "NL91 ABNA 0417 1643 00" in page.content()
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("button", name="Aanvraag versturen").click()
+    assert "Zonder deze toestemming" in page.locator(".field-error").inner_text()
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Ik geef het Servicepunt Mantelzorg toestemming").check()
+    page.get_by_role("button", name="Aanvraag versturen").click()
+
+    page.wait_for_url("**/waardering/verstuurd")
+    request = AppreciationRequest.objects.get()
+    status = page.get_by_role("status").last.inner_text()
+    assert "Uw aanvraag is verstuurd" in status and request.reference in status
+    assert_no_axe_violations(axe, page)
+    assert request.caregiver_was_unknown and request.payout_form == PayoutForm.BANK
+    assert request.caregiver.wants_newsletter

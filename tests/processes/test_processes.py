@@ -1,0 +1,77 @@
+"""The entrypoint that docker-compose uses, started here without Docker.
+
+web (gunicorn) answers /health, worker runs a ping queued from this process, beat sends its
+scheduled heartbeat which the worker runs, and migrate applies migrations. If these commands
+are right here, they are right in the compose file, which calls the same script.
+"""
+
+import json
+import subprocess
+import urllib.request
+
+import pytest
+
+from tests.support import ROOT, free_port
+from worker.models import SchedulerBeat, WorkerPing
+from worker.services import queue_test_ping
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def get_json(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.loads(response.read())
+    except OSError:
+        return None
+
+
+def test_web_serves_health_with_gunicorn(process_env, start_process, tmp_path, wait_for):
+    port = free_port()
+    env = {**process_env, "PORT": str(port), "BIND": "127.0.0.1", "WEB_CONCURRENCY": "1"}
+    proc = start_process(["bin/entrypoint", "web"], env, tmp_path / "web.log")
+    result = wait_for(lambda: get_json(f"http://127.0.0.1:{port}/health"), timeout=60,
+                      message="gunicorn to answer")
+    assert result == (200, {"database": "ok", "broker": "ok", "status": "ok"})
+    # A sign-in link's token is a credential: the access log writes [token] instead.
+    token = "Zx9-secret-token-for-the-log-test"
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/mijn-gegevens/link/{token}", timeout=5)
+    except OSError:
+        pass  # whatever the page answers, only the log matters here
+    assert proc.poll() is None
+    log = wait_for(lambda: (lambda text: text if "/link/" in text else None)(
+        (tmp_path / "web.log").read_text()), timeout=10, message="the access log line")
+    assert "GET /health" in log  # the access log, path only
+    assert '"GET /mijn-gegevens/link/[token]"' in log
+    assert token not in log
+
+
+def test_worker_and_beat_run_scheduled_and_queued_work(process_env, start_process, tmp_path,
+                                                       wait_for):
+    start_process(["bin/entrypoint", "worker", "--concurrency", "1"], process_env,
+                  tmp_path / "worker.log")
+    beat = start_process(["bin/entrypoint", "beat"], process_env, tmp_path / "beat.log")
+    record = queue_test_ping(user=None)
+    wait_for(lambda: WorkerPing.objects.filter(pk=record.pk, done_at__isnull=False).exists(),
+             timeout=90, message="the worker process to run the ping")
+    # beat sends the heartbeat at start-up; the worker process runs it.
+    wait_for(lambda: SchedulerBeat.objects.filter(name="heartbeat").exists(), timeout=90,
+             message="beat's heartbeat to be run")
+    assert beat.poll() is None
+    assert "beat: Starting" in (tmp_path / "beat.log").read_text()
+
+
+def test_migrate_step_applies_migrations_to_an_empty_database(process_env, tmp_path):
+    env = {**process_env, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    result = subprocess.run(["bin/entrypoint", "migrate"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Applying registrations.0002_wijken_harderwijk... OK" in result.stdout
+
+
+def test_unknown_role_is_refused(process_env):
+    result = subprocess.run(["bin/entrypoint", "nonsense"], cwd=ROOT, env=process_env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64
+    assert "usage" in result.stderr

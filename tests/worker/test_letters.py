@@ -1,0 +1,171 @@
+"""Letters: the PDF's address sits in the envelope window; queued letters go out by each
+caregiver's channel exactly once; postal letters end up in print batches."""
+
+import datetime
+import smtplib
+import subprocess
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from core import clock
+from registrations.models import Caregiver, RegistrationLetter, State
+from tests.support import MM, words_on_first_page
+from worker.letters import ADDRESS_WINDOW_MM, render_pdf
+from worker.models import Letter, LetterStatus, PrintBatch
+from worker.services import create_print_batch, dispatch_queued_letters, mark_batch_printed
+
+
+def caregiver(first="Riet", channel="email", confirmed=True, **extra):
+    values = dict(
+        first_name=first, last_name="Bakker", date_of_birth=datetime.date(1950, 1, 2),
+        street="Lindenlaan", house_number="12", postcode="3845AB", city="Harderwijk",
+        email=f"{first.lower()}@example.nl", channel=channel,
+        email_confirmed_at=clock.now() if confirmed else None, state=State.VOORMALIG,
+        care_ended_on=clock.today() - datetime.timedelta(days=700), care_end_reason="overlijden",
+        registered_on=datetime.date(2020, 1, 1))
+    values.update(extra)
+    return Caregiver.objects.create(**values)
+
+
+def queue(person) -> Letter:
+    return Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=person,
+                                 dedupe_key=f"test:{person.pk}", created_at=clock.now())
+
+
+@pytest.mark.django_db
+def test_the_address_is_inside_the_window_of_a_dutch_window_envelope(tmp_path):
+    person = caregiver(first="Gerrit", postcode="3849AB", city="Hierden")
+    pdf = render_pdf([queue(person)])
+    words = {}
+    for text, *box in words_on_first_page(pdf, tmp_path):
+        words.setdefault(text, box)  # the first occurrence: the address block
+    window = ADDRESS_WINDOW_MM
+    left, top = window["left"] * MM, window["top"] * MM
+    right, bottom = left + window["width"] * MM, top + window["height"] * MM
+    for word in ("Gerrit", "Lindenlaan", "3849", "HIERDEN"):
+        x0, y0, x1, y1 = words[word]
+        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (word, words[word])
+    # The letter text starts below the window.
+    assert words["Beste"][1] > bottom
+
+
+@pytest.mark.django_db
+def test_a_batch_pdf_has_one_page_per_letter_and_is_tagged(tmp_path):
+    letters = [queue(caregiver(first=name)) for name in ("Anja", "Bert", "Carla")]
+    path = tmp_path / "batch.pdf"
+    path.write_bytes(render_pdf(letters))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Pages:           3" in info and "Tagged:          yes" in info
+    assert "A4" in info
+    # Every letter numbers its own pages: each of the three starts at "Pagina 1".
+    for page in (1, 2, 3):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                              capture_output=True, text=True).stdout
+        assert "Pagina 1" in text, (page, text)
+
+
+@pytest.mark.django_db
+def test_queued_letters_go_by_channel_exactly_once():
+    by_mail = queue(caregiver("Anja"))
+    by_post = queue(caregiver("Bert", channel="post"))
+    unconfirmed = queue(caregiver("Carla", confirmed=False))  # falls back to post
+    nothing = queue(caregiver("Dirk", channel="none"))
+    counts = dispatch_queued_letters()
+    assert counts == {"email": 1, "post": 2, "cancelled": 1, "failed": 0, "retry": 0}
+    assert [m.to for m in mail.outbox] == [["anja@example.nl"]]
+    assert "stopt over een maand" in mail.outbox[0].subject
+    assert "U blijft ingeschreven tot en met" in mail.outbox[0].body
+    html, kind = mail.outbox[0].alternatives[0]
+    assert kind == "text/html" and "<p>U blijft ingeschreven tot en met" in html
+    statuses = {letter.pk: Letter.objects.get(pk=letter.pk).status
+                for letter in (by_mail, by_post, unconfirmed, nothing)}
+    assert statuses == {by_mail.pk: LetterStatus.SENT, by_post.pk: LetterStatus.TO_PRINT,
+                        unconfirmed.pk: LetterStatus.TO_PRINT,
+                        nothing.pk: LetterStatus.CANCELLED}
+    assert dispatch_queued_letters()["email"] == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code, status", [(451, LetterStatus.QUEUED),
+                                          (550, LetterStatus.FAILED)])
+def test_smtp_errors_retry_or_fail(monkeypatch, code, status):
+    letter = queue(caregiver("Anja"))
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPDataError(code, b"nope")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    dispatch_queued_letters()
+    letter.refresh_from_db()
+    assert letter.status == status
+    if status == LetterStatus.FAILED:
+        assert letter.error.startswith("550")
+
+
+@pytest.mark.django_db
+def test_print_batches_collect_postal_letters_and_staff_mark_them_printed(client, settings,
+                                                                           tmp_path, login_fully):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}
+    for name in ("Anja", "Bert"):
+        queue(caregiver(name, channel="post"))
+    dispatch_queued_letters()
+    batch = create_print_batch()
+    assert batch.letter_count == 2 and batch.letters.count() == 2
+    assert create_print_batch() is None  # nothing left, nothing twice
+
+    assert client.get(reverse("worker:print_batch_pdf", args=[batch.pk])).status_code == 302
+    user = login_fully(client, "consulent")
+    page = client.get(reverse("worker:print_batches")).content.decode()
+    assert f"PDF van batch {batch.pk}" in page
+    pdf = client.get(reverse("worker:print_batch_pdf", args=[batch.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    client.post(reverse("worker:print_batch_printed", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.printed_by == user
+    assert set(batch.letters.values_list("status", flat=True)) == {LetterStatus.SENT}
+    mark_batch_printed(batch, user)  # twice changes nothing
+    assert client.get(reverse("worker:print_batch_pdf", args=[987654])).status_code == 404
+    assert PrintBatch.objects.count() == 1
+
+
+def test_dispatch_runs_on_a_real_worker(transactional_db, empty_queue, wait_for):
+    from celery.contrib.testing.worker import start_worker
+
+    from mantelzorg.celery import app
+    from worker.tasks import dispatch_letters
+
+    letter = queue(caregiver("Anja"))
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        dispatch_letters.delay()
+        wait_for(lambda: Letter.objects.get(pk=letter.pk).status == LetterStatus.SENT,
+                 timeout=30, message="the worker to send the letter")
+
+
+@pytest.mark.django_db
+def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path, login_fully):
+    from django.core.mail import send_mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+    send_mail("Bevestig uw e-mailadres",
+              "Klik op deze link: http://x/bevestigen/abc\nU krijgt € 75,00. Tot ziens, Zoë.",
+              None, ["riet@example.nl"])
+    login_fully(client, "coordinator")
+    page = client.get(reverse("worker:outbox")).content.decode()
+    assert "Bevestig uw e-mailadres" in page and "riet@example.nl" in page
+    name = page.split("?bericht=")[1].split('"')[0]
+    detail = client.get(reverse("worker:outbox"), {"bericht": name.replace("%3A", ":")})
+    assert "http://x/bevestigen/abc" in detail.content.decode()
+    assert "U krijgt € 75,00. Tot ziens, Zoë." in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_consulenten_cannot_read_the_outbox(client, login_fully):
+    login_fully(client, "consulent")
+    assert client.get(reverse("worker:outbox")).status_code == 403
