@@ -1,7 +1,8 @@
 """The waardering's and the campaigns' letters, registered with the mail engine.
 
-Each type names its template (templates/letters/<template>.html and .txt), its subject and
-what its template needs besides the caregiver; the mail engine renders and routes them.
+Each type names its template (the path below templates/ without extension: `<template>.html`
+is the paper letter, `<template>.txt` the e-mail body), its subject and what its template needs
+besides the caregiver; the mail engine renders and routes them.
 """
 
 import datetime
@@ -44,15 +45,19 @@ def codes_still_granted(letter) -> str:
     return ""
 
 
-def _waardering(kind, subject, template, **extra):
+WAARDERING_LETTERS = "appreciation/waardering/letters/"
+CAMPAIGN_LETTERS = "appreciation/campaigns/letters/"
+
+
+def _waardering(kind, subject, name, **extra):
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
-                                    template=template, about_own_request=True,
+                                    template=WAARDERING_LETTERS + name, about_own_request=True,
                                     context=waardering_context, **extra))
 
 
-def _campaign(kind, subject, template, **extra):
+def _campaign(kind, subject, name, **extra):
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
-                                    template=template, context=campaign_context,
+                                    template=CAMPAIGN_LETTERS + name, context=campaign_context,
                                     subject_values=campaign_subject, **extra))
 
 

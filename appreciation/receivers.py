@@ -59,4 +59,5 @@ def connect() -> None:
     keep_unconfirmed_while(waardering_in_progress)
     caregivers_erased.connect(erase_waardering_requests, dispatch_uid="appreciation.erase")
     letters_sent.connect(codes_letters_sent, dispatch_uid="appreciation.codes_sent")
-    register_audience("campaign", campaign_audience)
+    register_audience("campaign", campaign_audience,
+                      email_template="appreciation/campaigns/emails/campagne_uitnodiging_email")

@@ -74,11 +74,11 @@ def main() -> None:
     batch_ms = (time.monotonic() - started) * 1000 / len(batch)
     peak_after_batch = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    css_text = render_to_string("letters/letter.css", letter_module._css_context())
+    css_text = render_to_string("worker/letters/letter.css", letter_module._css_context())
     started = time.monotonic()
     for letter in batch[:BASELINE]:
         fonts = FontConfiguration()
-        document = render_to_string("letters/document.html",
+        document = render_to_string("worker/letters/document.html",
                                     {"body": letter_module.letter_html(letter)})
         HTML(string=document).write_pdf(stylesheets=[CSS(string=css_text, font_config=fonts)],
                                         font_config=fonts)

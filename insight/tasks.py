@@ -23,7 +23,7 @@ def render_annual_report(year: int) -> str:
     from weasyprint import HTML  # only workers render PDFs; web processes never load it
 
     context = {**report_context(year), "made_on": clock.today()}
-    html = render_to_string("insight/annual_report.html", context)
+    html = render_to_string("insight/reports/annual_report.html", context)
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         font_config=font_config(), pdf_variant="pdf/ua-1")
     path = report_path(year)

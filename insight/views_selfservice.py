@@ -44,7 +44,7 @@ def self_check(request, caregiver):
             return redirect("registrations:my_data")
         return redirect(record_and_remember(request, caregiver, form.answers,
                                             CheckContext.SELF_SERVICE, young=young))
-    return render(request, "insight/selfcheck/self_check.html",
+    return render(request, "insight/selfservice/self_check.html",
                   {"form": form, "caregiver": caregiver, "young": young})
 
 
@@ -60,7 +60,7 @@ def result(request):
     rules = InsightRules.current()
     heavy = outcome["score"] >= rules.heavy_from_score if "score" in outcome \
         else bool(outcome.get("heavy"))  # a session from before the score was kept
-    return render(request, "insight/selfcheck/result.html", {
+    return render(request, "insight/selfservice/result.html", {
         "heavy": heavy,
         "young": outcome["young"],
         "days": rules.call_back_within_days,

@@ -13,15 +13,15 @@ from .celery import app as celery_app
 
 
 def home(request):
-    return render(request, "pages/home.html")
+    return render(request, "mantelzorg/public/home.html")
 
 
 def accessibility_statement(request):
-    return render(request, "pages/toegankelijkheid.html")
+    return render(request, "mantelzorg/public/toegankelijkheid.html")
 
 
 def privacy_statement(request):
-    return render(request, "pages/privacy.html")
+    return render(request, "mantelzorg/public/privacy.html")
 
 
 def _database_ok() -> bool:
@@ -54,4 +54,4 @@ def health(request):
 
 @staff_required
 def dashboard(request):
-    return render(request, "backoffice/dashboard.html", {"counts": caregiver_counts()})
+    return render(request, "mantelzorg/backoffice/dashboard.html", {"counts": caregiver_counts()})

@@ -56,7 +56,7 @@ def login_view(request):
             return redirect("mantelzorg:staff_verify")
         auth_login(request, user)
         return redirect(_safe_next(request, next_url))
-    return render(request, "staff/login.html", {"form": form, "next": next_url})
+    return render(request, "mantelzorg/staff/login.html", {"form": form, "next": next_url})
 
 
 def _pending_user(request):
@@ -91,7 +91,7 @@ def verify_view(request):
         for key in (PENDING_USER, PENDING_SINCE, PENDING_BACKEND, PENDING_NEXT):
             request.session.pop(key, None)
         return redirect(_safe_next(request, next_url))
-    return render(request, "staff/verify.html", {"form": form})
+    return render(request, "mantelzorg/staff/verify.html", {"form": form})
 
 
 def _qr_data_uri(url: str) -> str:
@@ -116,7 +116,7 @@ def setup_2fa_view(request):
         otp_login(request, device)
         return redirect("mantelzorg:dashboard")
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "staff/setup_2fa.html", {
+    return render(request, "mantelzorg/staff/setup_2fa.html", {
         "form": form,
         "qr_code": _qr_data_uri(device.config_url),
         "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],

@@ -10,7 +10,7 @@ _my_data_page: list = []
 
 
 def add_to_caregiver_page(extra) -> None:
-    """`extra(caregiver) -> dict` for templates/backoffice/caregivers/detail.html."""
+    """`extra(caregiver) -> dict` for templates/registrations/backoffice/caregivers/detail.html."""
     if extra not in _caregiver_page:
         _caregiver_page.append(extra)
 

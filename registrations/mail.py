@@ -111,4 +111,5 @@ def register() -> None:
     register_letter_type(LetterType(
         kind=RegistrationLetter.RETENTION_NOTICE, label=RegistrationLetter.RETENTION_NOTICE.label,
         subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
-        template="einde_inschrijving", no_longer_applies=_retention_notice_applies))
+        template="registrations/letters/einde_inschrijving",
+        no_longer_applies=_retention_notice_applies))

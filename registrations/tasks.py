@@ -14,9 +14,10 @@ from .retention import run_daily
 
 LINK_MAILS = {
     # purpose: (template, URL name, who receives it)
-    "email": ("emails/confirm_email", "registrations:confirm_email", "caregiver"),
-    "ouder": ("emails/guardian_consent", "registrations:guardian_consent", "guardian"),
-    "inloggen": ("emails/magic_link", "registrations:magic_link", "caregiver"),
+    "email": ("registrations/emails/confirm_email", "registrations:confirm_email", "caregiver"),
+    "ouder": ("registrations/emails/guardian_consent", "registrations:guardian_consent",
+              "guardian"),
+    "inloggen": ("registrations/emails/magic_link", "registrations:magic_link", "caregiver"),
 }
 
 

@@ -30,7 +30,7 @@ def caregiver_list(request):
     page = Paginator(caregivers, 50).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
-    return render(request, "backoffice/caregivers/list.html", {
+    return render(request, "registrations/backoffice/caregivers/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
         "to_check": selectors.waiting_for_consulent().count(),
     })
@@ -44,7 +44,7 @@ def _caregiver(pk) -> Caregiver:
 def caregiver_detail(request, pk):
     caregiver = _caregiver(pk)
     services.log_staff_access(request.user, caregiver, "bekeken")
-    return render(request, "backoffice/caregivers/detail.html", {
+    return render(request, "registrations/backoffice/caregivers/detail.html", {
         "caregiver": caregiver,
         "erased": caregiver.state == State.GEWIST,
         "recipients": caregiver.care_recipients.all(),
@@ -101,7 +101,7 @@ def end_care(request, pk):
         return _run(request, caregiver, lambda: services.end_care(
             caregiver, form.cleaned_data["ended_on"], form.cleaned_data["reason"],
             by=request.user), _("De zorg is gestopt. De inschrijving loopt nog 2 jaar door."))
-    return render(request, "backoffice/caregivers/end_care.html",
+    return render(request, "registrations/backoffice/caregivers/end_care.html",
                   {"caregiver": caregiver, "form": form})
 
 
@@ -121,7 +121,7 @@ def end_registration(request, pk):
         return _run(request, caregiver, lambda: services.end_registration(
             caregiver, reason=EndReason.CONSULENT, by=request.user),
             _("De inschrijving is beëindigd."))
-    return render(request, "backoffice/caregivers/end_registration.html",
+    return render(request, "registrations/backoffice/caregivers/end_registration.html",
                   {"caregiver": caregiver, "form": form})
 
 
@@ -136,7 +136,7 @@ def merge(request, pk, other_pk):
         return _run(request, caregiver,
                     lambda: services.merge_duplicate(caregiver, keep, by=request.user),
                     _("Samengevoegd. De naasten staan nu bij de andere inschrijving."))
-    return render(request, "backoffice/caregivers/merge.html",
+    return render(request, "registrations/backoffice/caregivers/merge.html",
                   {"caregiver": caregiver, "keep": keep})
 
 
@@ -159,4 +159,4 @@ def intake(request):
                                       by=request.user)
         messages.success(request, _("De inschrijving is opgeslagen."))
         return redirect("registrations:caregiver_detail", pk=caregiver.pk)
-    return render(request, "backoffice/caregivers/intake.html", {"intake": intake})
+    return render(request, "registrations/backoffice/caregivers/intake.html", {"intake": intake})

@@ -74,7 +74,7 @@ class RegistrationWizard(NamedUrlSessionWizardView):
         return RegistrationRules.current()
 
     def get_template_names(self):
-        return [f"registrations/register/{self.steps.current}.html"]
+        return [f"registrations/public/register/{self.steps.current}.html"]
 
     def post(self, *args, **kwargs):
         """A posted step name that is not part of this registration (tampered, or the
@@ -164,7 +164,7 @@ def registration_sent(request):
     sent = request.session.get(DONE_SESSION_KEY)
     if not sent:
         return redirect("registrations:register")
-    return render(request, "registrations/register/sent.html", {"sent": sent})
+    return render(request, "registrations/public/register/sent.html", {"sent": sent})
 
 
 def _link_page(request, token, *, action, template, success_template):
@@ -172,7 +172,7 @@ def _link_page(request, token, *, action, template, success_template):
     if request.method == "POST":
         caregiver = action(token)
         if caregiver is None:
-            return render(request, "registrations/link_invalid.html", status=400)
+            return render(request, "registrations/public/link_invalid.html", status=400)
         return render(request, success_template, {"caregiver": caregiver})
     return render(request, template)
 
@@ -180,12 +180,12 @@ def _link_page(request, token, *, action, template, success_template):
 @never_cache
 def confirm_email(request, token):
     return _link_page(request, token, action=services.confirm_email,
-                      template="registrations/confirm_email.html",
-                      success_template="registrations/confirm_email_done.html")
+                      template="registrations/public/confirm_email.html",
+                      success_template="registrations/public/confirm_email_done.html")
 
 
 @never_cache
 def guardian_consent(request, token):
     return _link_page(request, token, action=services.confirm_guardian,
-                      template="registrations/guardian_consent.html",
-                      success_template="registrations/guardian_consent_done.html")
+                      template="registrations/public/guardian_consent.html",
+                      success_template="registrations/public/guardian_consent_done.html")

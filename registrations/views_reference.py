@@ -26,7 +26,7 @@ from .reference import District, PostcodeRange
 
 
 def _page(request, upload_form=None):
-    return render(request, "backoffice/postcodes.html", {
+    return render(request, "registrations/backoffice/postcodes.html", {
         "ranges": PostcodeRange.objects.select_related("district").order_by("first", "last"),
         "districts": District.objects.annotate(range_count=Count("postcodes")),
         "upload_form": upload_form or UploadPostcodesForm(prefix=UploadPostcodesForm.prefix),

@@ -42,8 +42,8 @@ def request_link(request):
     form = RequestLinkForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.request_magic_link(form.cleaned_data["email"])
-        return render(request, "registrations/mijn/link_sent.html")
-    return render(request, "registrations/mijn/request_link.html", {"form": form})
+        return render(request, "registrations/selfservice/link_sent.html")
+    return render(request, "registrations/selfservice/request_link.html", {"form": form})
 
 
 @never_cache
@@ -51,10 +51,10 @@ def request_link(request):
 def magic_link(request, token):
     """GET shows a button (scanners only GET); the POST uses the link once and signs in."""
     if request.method != "POST":
-        return render(request, "registrations/mijn/open_link.html")
+        return render(request, "registrations/selfservice/open_link.html")
     caregiver = services.open_magic_link(token)
     if caregiver is None:
-        return render(request, "registrations/link_invalid.html", status=400)
+        return render(request, "registrations/public/link_invalid.html", status=400)
     session.login(request, caregiver)
     return redirect("registrations:my_data")
 
@@ -83,7 +83,7 @@ def _retention_words(rules) -> str:
 def my_data(request, caregiver):
     """What is stored, from the same export as the download, with links to the actions."""
     rules = RegistrationRules.current()
-    return render(request, "registrations/mijn/overview.html", {
+    return render(request, "registrations/selfservice/overview.html", {
         "caregiver": caregiver,
         "data": exports.for_display(exports.export_caregiver(caregiver)),
         "retention_end": caregiver.retention_end(rules),
@@ -113,7 +113,7 @@ def edit_contact(request, caregiver):
                 "Wij hebben een e-mail gestuurd naar %(email)s. Klik op de link in die "
                 "e-mail. Dan weten wij dat het nieuwe adres klopt.") % {"email": data["email"]})
         return redirect("registrations:my_data")
-    return render(request, "registrations/mijn/edit_contact.html",
+    return render(request, "registrations/selfservice/edit_contact.html",
                   {"form": form, "caregiver": caregiver})
 
 
@@ -126,7 +126,8 @@ def newsletter_stop(request, caregiver):
         messages.success(request, _("U krijgt de nieuwsbrief niet meer. U blijft wel "
                                     "ingeschreven."))
         return redirect("registrations:my_data")
-    return render(request, "registrations/mijn/newsletter_stop.html", {"caregiver": caregiver})
+    return render(request, "registrations/selfservice/newsletter_stop.html",
+                  {"caregiver": caregiver})
 
 
 @never_cache
@@ -150,7 +151,7 @@ def care_ended(request, caregiver):
             "Bedankt voor het doorgeven. U blijft ingeschreven tot en met %(day)s.") % {
             "day": updated.retention_end(rules).strftime("%d-%m-%Y")})
         return redirect("registrations:my_data")
-    return render(request, "registrations/mijn/care_ended.html", {
+    return render(request, "registrations/selfservice/care_ended.html", {
         "form": form, "caregiver": caregiver, "retention": _retention_words(rules)})
 
 
@@ -171,7 +172,7 @@ def download_json(request, caregiver):
 @caregiver_required
 def download_page(request, caregiver):
     data = exports.for_display(exports.export_caregiver(caregiver))
-    return render(request, "registrations/mijn/download_page.html", {"data": data})
+    return render(request, "registrations/selfservice/download_page.html", {"data": data})
 
 
 @never_cache
@@ -187,7 +188,7 @@ def remove(request, caregiver):
             return redirect("registrations:remove")
         session.logout(request)
         return redirect("registrations:removed")
-    return render(request, "registrations/mijn/remove.html", {
+    return render(request, "registrations/selfservice/remove.html", {
         "caregiver": caregiver, "grace_days": rules.erasure_grace_days})
 
 
@@ -195,5 +196,5 @@ def remove(request, caregiver):
 @require_http_methods(["GET"])
 def removed(request):
     """The goodbye page. It shows no personal data: the session is already gone."""
-    return render(request, "registrations/mijn/removed.html",
+    return render(request, "registrations/selfservice/removed.html",
                   {"grace_days": RegistrationRules.current().erasure_grace_days})

@@ -19,7 +19,7 @@ from .registry import LetterType, letter_type, recipients, register_letter_type
 
 register_letter_type(LetterType(
     kind=LetterKind.NEWSLETTER, label=LetterKind.NEWSLETTER.label,
-    subject="Nieuwsbrief van het Servicepunt Mantelzorg", template="nieuwsbrief",
+    subject="Nieuwsbrief van het Servicepunt Mantelzorg", template="worker/letters/nieuwsbrief",
     context=lambda letter: {"newsletter": letter.newsletter,
                             "newsletter_html": render_body(letter.newsletter)}))
 
@@ -62,13 +62,13 @@ def email_body(letter) -> str:
     """Plain text, so not marked safe: the e-mail's HTML part must escape what a person typed
     (a requester's name, a rejection's explanation). str.__str__ drops the SafeString mark."""
     spec = letter_type(letter.kind)
-    return str.__str__(render_to_string(f"letters/{spec.template}.txt", letter_context(letter)))
+    return str.__str__(render_to_string(f"{spec.template}.txt", letter_context(letter)))
 
 
 def letter_html(letter) -> str:
     """The letter's body as HTML: one <section class="letter"> (no <html> wrapper)."""
     spec = letter_type(letter.kind)
-    return render_to_string(f"letters/{spec.template}.html", letter_context(letter))
+    return render_to_string(f"{spec.template}.html", letter_context(letter))
 
 
 @functools.cache
@@ -82,7 +82,7 @@ def font_config():
 def _stylesheet():
     from weasyprint import CSS
 
-    css = render_to_string("letters/letter.css", _css_context())
+    css = render_to_string("worker/letters/letter.css", _css_context())
     return CSS(string=css, font_config=font_config())
 
 
@@ -91,6 +91,6 @@ def render_pdf(letters) -> bytes:
     from weasyprint import HTML
 
     body = "\n".join(letter_html(letter) for letter in letters)
-    document = render_to_string("letters/document.html", {"body": body})
+    document = render_to_string("worker/letters/document.html", {"body": body})
     return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[_stylesheet()], font_config=font_config(), pdf_variant="pdf/ua-1")

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from core import clock
 
 from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
-from .registry import audience_named, recipients
+from .registry import audience_email_template, audience_named, recipients
 from .smtp import SMTP_ERRORS, classify
 
 EMAIL = "email"
@@ -143,8 +143,10 @@ def prerender(newsletter: Newsletter) -> tuple[str, str]:
     context = {"newsletter": newsletter, "body_html": render_body(newsletter),
                "unsubscribe": UNSUBSCRIBE_PLACEHOLDER,
                "site_url": settings.SITE_URL.rstrip("/")}
-    template = ("letters/campagne_uitnodiging_email" if is_service_message(newsletter)
-                else "emails/newsletter")
+    # A mailing to a registered audience (a campaign's invitation) uses that audience's
+    # e-mail, whose footer has no newsletter unsubscribe.
+    template = (audience_email_template(newsletter.audience or {})
+                or "worker/emails/newsletter")
     return (render_to_string(f"{template}.txt", context),
             render_to_string(f"{template}.html", context))
 

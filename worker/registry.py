@@ -10,7 +10,7 @@ it knows no caregiver, waardering or campaign. Each domain app registers, in its
   are for the mail engine — how a letter reaches them, who wants the newsletter, how to
   unsubscribe one, an example person for previews;
 - named **audiences** (`register_audience`) for mailings that are not the newsletter, such as a
-  campaign's invitation (`{"campaign": <id>}`).
+  campaign's invitation (`{"campaign": <id>}`), with the e-mail template such a mailing uses.
 
 News travels back up by the signals in `worker/signals.py`, never by an import of a higher app.
 """
@@ -29,8 +29,10 @@ def _still_applies(letter) -> str:
 
 @dataclass(frozen=True)
 class LetterType:
-    """One kind of letter. The template names `templates/letters/<template>.html` (paper) and
-    `.txt` (the e-mail body); `subject` may hold `{placeholders}` from `subject_values`."""
+    """One kind of letter. `template` is a path below templates/ without extension, in the
+    registering app's letters folder (`registrations/letters/einde_inschrijving`): `.html` is
+    the paper letter, `.txt` the e-mail body. `subject` may hold `{placeholders}` from
+    `subject_values`."""
 
     kind: str
     label: str
@@ -47,7 +49,7 @@ class LetterType:
 
 
 _letter_types: dict[str, LetterType] = {}
-_audiences: dict[str, Callable] = {}
+_audiences: dict[str, tuple[Callable, str]] = {}
 _recipients = []
 
 
@@ -64,17 +66,28 @@ def letter_types() -> dict[str, LetterType]:
     return dict(_letter_types)
 
 
-def register_audience(name: str, people: Callable) -> None:
-    """`people(filters) -> QuerySet` of recipients, for mailings with `{name: …}` filters."""
-    _audiences[name] = people
+def register_audience(name: str, people: Callable, email_template: str) -> None:
+    """`people(filters) -> QuerySet` of recipients, for mailings with `{name: …}` filters;
+    `email_template` (below templates/, without extension) is their e-mail's `.txt` and
+    `.html`, in the registering app's folder (the engine names no domain template)."""
+    _audiences[name] = (people, email_template)
+
+
+def _audience(filters: dict):
+    for name, audience in _audiences.items():
+        if (filters or {}).get(name):
+            return audience
+    return None, None
 
 
 def audience_named(filters: dict):
     """The registered audience a mailing's filters name, or None for the newsletter's own."""
-    for name, people in _audiences.items():
-        if (filters or {}).get(name):
-            return people
-    return None
+    return _audience(filters)[0]
+
+
+def audience_email_template(filters: dict):
+    """The e-mail template of the registered audience the filters name, or None."""
+    return _audience(filters)[1]
 
 
 def register_recipients(directory) -> None:

@@ -67,7 +67,7 @@ def _email_message(letter, connection):
     message = EmailMultiAlternatives(subject, body, to=[letter.caregiver.email],
                                      connection=connection)
     message.attach_alternative(
-        render_to_string("letters/email.html", {"subject": subject, "body": body}),
+        render_to_string("worker/emails/letter.html", {"subject": subject, "body": body}),
         "text/html")
     if spec.attach_pdf:
         message.attach(f"brief-{letter.pk}.pdf", render_pdf([letter]), "application/pdf")

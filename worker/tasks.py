@@ -150,7 +150,7 @@ def failed_deliveries_digest() -> int:
                       .exclude(email="").values_list("email", flat=True))
     if not recipients:
         return 0
-    body = render_to_string("emails/failed_digest.txt", {
+    body = render_to_string("worker/emails/failed_digest.txt", {
         "per_newsletter": per_newsletter, "letters": failed_letters.count(),
         "site_url": settings.SITE_URL.rstrip("/")})
     send_mail("Niet verstuurd in de afgelopen 24 uur", body, None, recipients)

@@ -16,7 +16,7 @@ from .services import mark_batch_printed, queue_test_ping
 
 @coordinator_required
 def system_status(request):
-    return render(request, "backoffice/system.html", {
+    return render(request, "worker/backoffice/system.html", {
         "pings": WorkerPing.objects.all()[:10],
         "beats": SchedulerBeat.objects.all(),
     })
@@ -33,7 +33,7 @@ def send_test_ping(request):
 
 @staff_required
 def print_batches(request):
-    return render(request, "backoffice/print_batches.html", {
+    return render(request, "worker/backoffice/print_batches.html", {
         "batches": PrintBatch.objects.select_related("printed_by")[:50],
         "waiting": Letter.objects.filter(status=LetterStatus.TO_PRINT,
                                          print_batch__isnull=True).count(),
@@ -63,9 +63,9 @@ def outbox(request):
     from .outbox import read_outbox
 
     if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
-        return render(request, "backoffice/outbox.html", {"smtp": True})
+        return render(request, "worker/backoffice/outbox.html", {"smtp": True})
     messages_ = read_outbox(Path(settings.EMAIL_FILE_PATH))
     selected = request.GET.get("bericht")
     current = next((m for m in messages_ if m.name == selected), None)
-    return render(request, "backoffice/outbox.html", {"outbox": messages_[:100],
+    return render(request, "worker/backoffice/outbox.html", {"outbox": messages_[:100],
                                                       "current": current})

@@ -16,7 +16,7 @@ from .models import DeliveryStatus, Newsletter, NewsletterStatus
 
 @staff_required
 def newsletter_list(request):
-    return render(request, "backoffice/newsletters/list.html",
+    return render(request, "worker/backoffice/newsletters/list.html",
                   {"newsletters": Newsletter.objects.all()[:50]})
 
 
@@ -31,7 +31,7 @@ def newsletter_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         newsletter = form.save()
         return redirect("worker:newsletter_detail", pk=newsletter.pk)
-    return render(request, "backoffice/newsletters/edit.html", {"form": form,
+    return render(request, "worker/backoffice/newsletters/edit.html", {"form": form,
                                                                "newsletter": newsletter})
 
 
@@ -41,7 +41,7 @@ def newsletter_detail(request, pk):
 
 
 def _render_detail(request, newsletter, schedule_form, status=200):
-    return render(request, "backoffice/newsletters/detail.html", {
+    return render(request, "worker/backoffice/newsletters/detail.html", {
         "newsletter": newsletter,
         "counts": newsletters.audience_counts(newsletter.audience),
         "body_html": newsletters.render_body(newsletter),

@@ -19,10 +19,10 @@ def unsubscribe(request, token):
     one-click POST (RFC 8058) gets a plain 200 without a page. The registration stays."""
     caregiver = caregiver_for_unsubscribe_token(token)
     if caregiver is None:
-        return render(request, "registrations/link_invalid.html", status=400)
+        return render(request, "registrations/public/link_invalid.html", status=400)
     if request.method != "POST":
-        return render(request, "newsletter/unsubscribe.html")
+        return render(request, "worker/public/unsubscribe.html")
     recipients().unsubscribe(caregiver)
     if request.POST.get("List-Unsubscribe") == "One-Click":
         return HttpResponse("OK", content_type="text/plain")
-    return render(request, "newsletter/unsubscribed.html")
+    return render(request, "worker/public/unsubscribed.html")

@@ -31,7 +31,7 @@ from .forms_backoffice import (
 )
 
 PAGE_SIZE = 100
-TEMPLATES = "appreciation/campaigns_backoffice/"
+TEMPLATES = "appreciation/campaigns/backoffice/"
 
 
 @staff_required

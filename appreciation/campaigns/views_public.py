@@ -41,7 +41,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 ASKED_SESSION_KEY = "campaign_asked"
 GRANTED_STATES = {CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD,
                   CampaignRequestState.OPGEHAALD}
-TEMPLATES = "appreciation/campaigns_public/"
+TEMPLATES = "appreciation/campaigns/public/"
 
 STATE_WORDS = {
     CampaignRequestState.AANGEVRAAGD: gettext_lazy("Wij hebben uw aanvraag ontvangen."),

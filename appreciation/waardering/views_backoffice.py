@@ -53,7 +53,7 @@ def queue(request):
         request.GET.get("pagina"))
     rows = selectors.queue_rows(page.object_list)
     budget_year = filters["year"] or default_year
-    return render(request, "appreciation/backoffice/queue.html", {
+    return render(request, "appreciation/waardering/backoffice/queue.html", {
         "form": form, "page": page, "rows": rows, "query": form.query_string(),
         "budget": selectors.budget_panel(budget_year),
         "can_bulk": any(row["bulk"] for row in rows),
@@ -75,7 +75,7 @@ def bulk_approve(request):
         approved, skipped = services.bulk_approve(
             ids, request.user, over_budget_ok=form.cleaned_data["over_budget_ok"])
     except services.OverBudget as over:
-        return render(request, "appreciation/backoffice/bulk_confirm.html", {
+        return render(request, "appreciation/waardering/backoffice/bulk_confirm.html", {
             "ids": ids, "count": len(ids), "query": query,
             "needed": euros(over.needed_cents),
             "available": euros(over.available_cents),
@@ -114,7 +114,7 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
         forms[next(n for n, c in DETAIL_FORMS.items() if isinstance(bound, c))] = bound
     state = appreciation_request.state
     undecided = state in (RequestState.INGEDIEND, RequestState.IN_BEHANDELING)
-    return render(request, "appreciation/backoffice/detail.html", {
+    return render(request, "appreciation/waardering/backoffice/detail.html", {
         "req": appreciation_request, "caregiver": appreciation_request.caregiver,
         "amount": euros(appreciation_request.amount_cents),
         "iban": selectors.mask_iban(appreciation_request.iban),

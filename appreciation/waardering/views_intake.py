@@ -39,7 +39,7 @@ def _submission_key(value) -> uuid.UUID:
 def paper_entry(request):
     year = open_year()
     if year is None:
-        return render(request, "appreciation/intake/closed.html",
+        return render(request, "appreciation/waardering/intake/closed.html",
                       {"next_opening": next_opening()})
     data = request.POST if request.method == "POST" else None
     forms = {
@@ -63,7 +63,7 @@ def paper_entry(request):
                 error = _place_refusal(forms, refused)
             else:
                 return redirect("appreciation:review_detail", stored.pk)
-    return render(request, "appreciation/intake/entry.html", {
+    return render(request, "appreciation/waardering/intake/entry.html", {
         **forms, "submission_key": key, "error": error, "year": year,
         "amount_adult": euros(year.amount_adult_cents),
         "amount_young": euros(year.amount_young_cents)})

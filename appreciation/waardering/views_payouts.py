@@ -26,7 +26,7 @@ def batch_list(request, year=None):
     if current is not None:
         context.update(waiting=payouts.waiting_summary(current),
                        batches=payouts.batches_of(current))
-    return render(request, "appreciation/payouts/list.html", context)
+    return render(request, "appreciation/waardering/payouts/list.html", context)
 
 
 @coordinator_required
@@ -85,4 +85,4 @@ def batch_mark_paid(request, pk):
                          % {"id": batch.message_id})
         return redirect("appreciation:payout_year", year=batch.year.year)
     batch.total_display = payouts.euro(batch.total_cents)
-    return render(request, "appreciation/payouts/confirm_paid.html", {"batch": batch})
+    return render(request, "appreciation/waardering/payouts/confirm_paid.html", {"batch": batch})

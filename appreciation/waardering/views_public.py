@@ -63,7 +63,7 @@ SENT_SESSION_KEY = "waardering_sent"
 
 def closed_page(request):
     """The window is shut: say when it opens again (a normal page, status 200)."""
-    return render(request, "appreciation/public/closed.html",
+    return render(request, "appreciation/waardering/public/closed.html",
                   {"next_opening": next_opening()})
 
 
@@ -85,7 +85,7 @@ def start(request):
     if year is None:
         return closed_page(request)
     signed_in, _expired = current_caregiver(request)
-    return render(request, "appreciation/public/start.html",
+    return render(request, "appreciation/waardering/public/start.html",
                   {**year_facts(year), "signed_in": signed_in})
 
 
@@ -148,7 +148,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
         return f"waardering_{self.route}"
 
     def get_template_names(self):
-        return [f"appreciation/public/{self.steps.current}.html"]
+        return [f"appreciation/waardering/public/{self.steps.current}.html"]
 
     def get_form_kwargs(self, step=None):
         if step == "belasting":
@@ -285,7 +285,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
                      if refused.field and refused.field in form_class.base_fields), None)
         if refused.code == "duplicate" or step is None:
             self.storage.reset()
-            return render(self.request, "appreciation/public/refused.html", {
+            return render(self.request, "appreciation/waardering/public/refused.html", {
                 "message": refused.message, "duplicate": refused.code == "duplicate",
                 "signed_in": self.signed_in})
         self.storage.extra_data = {**self.storage.extra_data, "refusal": {
@@ -299,5 +299,5 @@ def sent(request):
     done = request.session.get(SENT_SESSION_KEY)
     if not done:
         return redirect("appreciation:waardering_start")
-    return render(request, "appreciation/public/sent.html", {"sent": done})
+    return render(request, "appreciation/waardering/public/sent.html", {"sent": done})
 

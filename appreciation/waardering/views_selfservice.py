@@ -69,7 +69,7 @@ def my_requests(request, caregiver):
     has_this_year = open_now is not None and any(
         row["request"].year_id == open_now.pk
         and row["request"].state != RequestState.INGETROKKEN for row in rows)
-    return render(request, "appreciation/public/my_requests.html", {
+    return render(request, "appreciation/waardering/public/my_requests.html", {
         "caregiver": caregiver, "rows": rows, "open_year": open_now,
         "can_request": open_now is not None and not has_this_year,
         "next_opening": None if open_now else submission.next_opening()})
@@ -90,7 +90,7 @@ def withdraw(request, caregiver, pk):
         else:
             messages.success(request, _("Uw aanvraag is ingetrokken."))
         return redirect("appreciation:waardering_my_requests")
-    return render(request, "appreciation/public/withdraw.html", {"item": item})
+    return render(request, "appreciation/waardering/public/withdraw.html", {"item": item})
 
 
 @never_cache
@@ -111,7 +111,8 @@ def answer(request, caregiver, pk):
         else:
             messages.success(request, _("Bedankt voor uw antwoord. De consulent kijkt ernaar."))
         return redirect("appreciation:waardering_my_requests")
-    return render(request, "appreciation/public/answer.html", {"item": item, "form": form})
+    return render(request, "appreciation/waardering/public/answer.html",
+                  {"item": item, "form": form})
 
 
 @never_cache
