@@ -172,7 +172,7 @@ def _link_page(request, token, *, action, template, success_template):
     if request.method == "POST":
         caregiver = action(token)
         if caregiver is None:
-            return render(request, "registrations/public/link_invalid.html", status=400)
+            return render(request, "errors/link_invalid.html", status=400)
         return render(request, success_template, {"caregiver": caregiver})
     return render(request, template)
 

@@ -54,7 +54,7 @@ def magic_link(request, token):
         return render(request, "registrations/selfservice/open_link.html")
     caregiver = services.open_magic_link(token)
     if caregiver is None:
-        return render(request, "registrations/public/link_invalid.html", status=400)
+        return render(request, "errors/link_invalid.html", status=400)
     session.login(request, caregiver)
     return redirect("registrations:my_data")
 

@@ -19,7 +19,7 @@ def unsubscribe(request, token):
     one-click POST (RFC 8058) gets a plain 200 without a page. The registration stays."""
     caregiver = caregiver_for_unsubscribe_token(token)
     if caregiver is None:
-        return render(request, "registrations/public/link_invalid.html", status=400)
+        return render(request, "errors/link_invalid.html", status=400)
     if request.method != "POST":
         return render(request, "worker/public/unsubscribe.html")
     recipients().unsubscribe(caregiver)
