@@ -228,9 +228,10 @@ GIVE_UP_AFTER = 60  # seconds of 503s on one step after which a person gives up
 
 
 def person_fields(number: int, step: str) -> list[tuple[str, str]]:
-    """The fields a browser posts for `step` (as tests/test_registration_public.py fills
-    them), for person `number`: date of birth, house number and e-mail differ per person,
-    so neither the per-identity rate limit nor duplicate detection sees the same person."""
+    """The fields a browser posts for `step` (as
+    tests/registrations/test_registration_public.py fills them), for person `number`: date of
+    birth, house number and e-mail differ per person, so neither the per-identity rate limit
+    nor duplicate detection sees the same person."""
     born = datetime.date(1940, 1, 1) + datetime.timedelta(days=number)
     fields = {
         "over-mij": [("first_name", "Riet"), ("last_name", f"Chaos{number}"),

@@ -10,7 +10,12 @@ import pytest
 import time_machine
 
 from tests import support
-from tests.factories import AppreciationYearFactory, CampaignFactory
+from tests.factories import (
+    STAFF_PASSWORD,
+    AppreciationYearFactory,
+    CampaignFactory,
+    StaffUserFactory,
+)
 from tests.support import ROOT, test_database_url
 
 
@@ -59,18 +64,17 @@ def inline_tasks(monkeypatch):
 
 @pytest.fixture
 def make_staff(db):
-    """Create a consulent or coordinator; returns (user, password)."""
-    from mantelzorg.services_staff import create_staff_user
-
+    """`make_staff(role="consulent", username=None, with_device=False)`: a consulent or
+    coordinator made by the staff service (StaffUserFactory), `<role>-test` unless named;
+    returns (user, password, device or None)."""
     def make(role="consulent", username=None, with_device=False):
-        password = "een-lang-test-wachtwoord-42"
-        user = create_staff_user(username or f"{role}-test", password, role)
+        user = StaffUserFactory(role=role, username=username or f"{role}-test")
         device = None
         if with_device:
             from django_otp.plugins.otp_totp.models import TOTPDevice
 
             device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        return user, password, device
+        return user, STAFF_PASSWORD, device
 
     return make
 

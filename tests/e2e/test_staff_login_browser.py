@@ -1,21 +1,18 @@
 """A consulent logs in as a person would: labels, password, code from the app, dashboard."""
 
-from registrations.models import Caregiver
 from tests.e2e.browser import assert_no_axe_violations
+from tests.factories import STAFF_PASSWORD, CaregiverFactory, StaffUserFactory
 from tests.support import totp_now
 
 
 def test_first_login_sets_up_the_authenticator_then_reaches_the_dashboard(page, axe):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from mantelzorg.services_staff import create_staff_user
-
-    create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent", first_name="Inge")
-    Caregiver.objects.create(first_name="Riet", last_name="Bakker", date_of_birth="1950-01-02",
-                             house_number="3", postcode="3841AB", registered_on="2026-01-05")
+    StaffUserFactory(username="inge", first_name="Inge")  # password STAFF_PASSWORD
+    CaregiverFactory(house_number="3", postcode="3841AB")
     page.goto("/backoffice/")
     page.get_by_label("Gebruikersnaam").fill("inge")
-    page.get_by_label("Wachtwoord").fill("een-lang-test-wachtwoord-42")
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
 
     page.wait_for_url("**/tweestapsverificatie/")
@@ -35,9 +32,7 @@ def test_first_login_sets_up_the_authenticator_then_reaches_the_dashboard(page, 
 
 
 def test_wrong_password_is_explained_and_username_kept(page, axe):
-    from mantelzorg.services_staff import create_staff_user
-
-    create_staff_user("inge", "een-lang-test-wachtwoord-42", "consulent")
+    StaffUserFactory(username="inge")
     page.goto("/backoffice/inloggen/")
     page.get_by_label("Gebruikersnaam").fill("inge")
     page.get_by_label("Wachtwoord").fill("verkeerd")

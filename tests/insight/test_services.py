@@ -9,7 +9,8 @@ from insight import services
 from insight.models import ContactKind, FollowUpTask, InsightRules, TaskKind
 from registrations import services as registrations
 from registrations.burden import CheckContext
-from registrations.models import CareEndReason, Caregiver, State
+from registrations.models import CareEndReason, State
+from tests.factories import CaregiverFactory
 
 TODAY = datetime.date(2026, 3, 2)
 
@@ -24,9 +25,7 @@ def frozen():
 
 @pytest.fixture
 def riet():
-    return Caregiver.objects.create(
-        first_name="Riet", last_name="Bakker", date_of_birth=datetime.date(1950, 1, 2),
-        house_number="12", postcode="3845AB", state=State.ACTIEF, registered_on=TODAY)
+    return CaregiverFactory(registered_on=TODAY)
 
 
 def open_tasks(caregiver, kind):
@@ -135,10 +134,8 @@ def test_the_demo_adds_self_checks_contacts_and_call_backs_once():
 def test_a_high_score_answered_by_a_visit_moves_the_yearly_indicators(riet, consulent):
     from insight.reports import annual_figures
 
-    others = [Caregiver.objects.create(
-        first_name=f"P{n}", last_name="Test", date_of_birth=datetime.date(1960, 1, 1),
-        house_number=str(n), postcode="3845AB", state=State.ACTIEF, registered_on=TODAY)
-        for n in range(3)]
+    others = [CaregiverFactory(first_name=f"P{n}", last_name="Test", registered_on=TODAY)
+              for n in range(3)]
     for person in others:
         services.record_burden_check(person, [1, 0, 1, 0, 1], CheckContext.SELF_SERVICE)
     before = annual_figures(2026)

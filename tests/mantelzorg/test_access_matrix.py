@@ -22,9 +22,14 @@ from insight.models import FollowUpTask, TaskKind
 from mantelzorg.services_staff import create_staff_user
 from registrations.models import TokenPurpose
 from registrations.services import issue_token
-from tests.factories import AppreciationYearFactory, CampaignFactory, CaregiverFactory
+from tests.factories import (
+    AppreciationYearFactory,
+    CampaignFactory,
+    CaregiverFactory,
+    NewsletterFactory,
+)
 from tests.support import caregiver_details, password_step, request_data, sign_in, submit, totp_now
-from worker.models import Newsletter, PrintBatch
+from worker.models import PrintBatch
 from worker.newsletters import unsubscribe_url
 
 DAY = datetime.datetime(2026, 7, 1, 10, 0)
@@ -80,7 +85,7 @@ def build_world() -> dict:
     others_ask = campaigns.ask(campaign, bram, route=CampaignRoute.SELF_SERVICE)
     batch = PaymentBatch.objects.create(year=year, payout_form=PayoutForm.BANK,
                                         created_at=timezone.now(), created_by=coordinator)
-    newsletter = Newsletter.objects.create(subject="Nieuws", body="Hallo", created_by=coordinator)
+    newsletter = NewsletterFactory(subject="Nieuws", body="Hallo", created_by=coordinator)
     print_batch = PrintBatch.objects.create(created_at=timezone.now())
     task = FollowUpTask.objects.create(caregiver=riet, kind=TaskKind.BURDEN,
                                        due_on=DAY.date() + datetime.timedelta(days=7))

@@ -11,12 +11,11 @@ from registrations.models import (
     Caregiver,
     District,
     EndReason,
-    Guardian,
     Source,
     StaffAccess,
     State,
 )
-from tests.factories import DeskCaregiverFactory
+from tests.factories import DeskCaregiverFactory, GuardianFactory
 
 
 @pytest.fixture
@@ -211,7 +210,7 @@ def test_guardian_consent_by_phone_activates_a_young_caregiver(client, consulent
         state=State.AANGEMELD,
         checked_by_consulent_at=clock.now(),
     )
-    Guardian.objects.create(caregiver=sem, name="Anja Jansen", phone="0612345678")
+    GuardianFactory(caregiver=sem, name="Anja Jansen", email="", phone="0612345678")
     client.post(reverse("registrations:caregiver_confirm_guardian", args=[sem.pk]))
     sem.refresh_from_db()
     assert sem.state == State.ACTIEF

@@ -33,6 +33,7 @@ from registrations.models import (
     State,
     TokenPurpose,
 )
+from tests.factories import CaregiverFactory
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = datetime.date(2026, 5, 12)
@@ -348,13 +349,6 @@ def test_a_stale_copy_cannot_overwrite_a_newer_transition(register):
 
 # --- the database holds the invariants -------------------------------------------------------
 
-def _create(**extra):
-    values = dict(first_name="Riet", last_name="Bakker", date_of_birth=datetime.date(1958, 4, 3),
-                  house_number="12", postcode="3845AB", registered_on=TODAY)
-    with transaction.atomic():
-        return Caregiver.objects.create(**{**values, **extra})
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [
     {"state": State.VOORMALIG},
@@ -364,23 +358,23 @@ def _create(**extra):
     {"parent_of_disabled_child": True},
 ])
 def test_the_database_refuses_rows_that_break_the_rules(extra):
-    with pytest.raises(IntegrityError):
-        _create(**extra)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaregiverFactory(**extra)
     assert not Caregiver.objects.exists()
 
 
 @pytest.mark.django_db
 def test_the_database_accepts_the_same_rows_when_complete():
     consent = datetime.datetime(2026, 5, 1, tzinfo=AMS)
-    _create(state=State.VOORMALIG, care_ended_on=TODAY)
-    _create(state=State.BEEINDIGD, ended_on=TODAY)
-    _create(migration_background=True, target_group_consent_at=consent)
+    CaregiverFactory(state=State.VOORMALIG, care_ended_on=TODAY)
+    CaregiverFactory(state=State.BEEINDIGD, ended_on=TODAY)
+    CaregiverFactory(migration_background=True, target_group_consent_at=consent)
     assert Caregiver.objects.count() == 3
 
 
 @pytest.mark.django_db
 def test_a_bulk_update_cannot_bypass_the_constraints():
-    riet = _create(state=State.VOORMALIG, care_ended_on=TODAY)
+    riet = CaregiverFactory(state=State.VOORMALIG, care_ended_on=TODAY)
     with pytest.raises(IntegrityError), transaction.atomic():
         Caregiver.objects.filter(pk=riet.pk).update(care_ended_on=None)
     with pytest.raises(IntegrityError), transaction.atomic():

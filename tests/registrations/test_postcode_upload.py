@@ -17,6 +17,7 @@ from django.urls import reverse
 from registrations import services_reference as reference_services
 from registrations.models import Caregiver, District, PostcodeRange, State
 from registrations.services_reference import TableRefused, parse_postcode_table
+from tests.factories import CaregiverFactory
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("registrations:postcodes")
@@ -34,13 +35,6 @@ def upload(client, content: bytes, name="postcodes.csv"):
 def table() -> list[tuple[str, str, str]]:
     return list(PostcodeRange.objects.order_by("first", "last")
                 .values_list("first", "last", "district__name"))
-
-
-def person(postcode, district=None, **extra) -> Caregiver:
-    return Caregiver.objects.create(
-        first_name="Riet", last_name="Bakker", date_of_birth=datetime.date(1950, 1, 2),
-        house_number="1", postcode=postcode, district=district, state=State.ACTIEF,
-        registered_on=datetime.date(2025, 1, 1), **extra)
 
 
 @pytest.fixture
@@ -66,12 +60,15 @@ def refused_lines(text) -> dict[int, str]:
 def test_a_good_file_replaces_the_table_and_derives_every_wijk_again(as_coordinator,
                                                                      old_table):
     binnenstad, hierden = wijk("Binnenstad"), wijk("Hierden")
-    stays = person("3841AB", binnenstad)
-    moves = person("3842BC", binnenstad)            # 3842 becomes Stadsdennen
-    street = person("3841EB", binnenstad)           # one street inside 3841: Waterfront
-    now_unknown = person("3849AB", hierden)          # Hierden is not in the new file
-    outside = person("3851AB")                       # Ermelo: stays onbekend
-    erased = person("3842", binnenstad, ended_on=datetime.date(2025, 6, 1))
+    stays = CaregiverFactory(postcode="3841AB", district=binnenstad)
+    moves = CaregiverFactory(postcode="3842BC", district=binnenstad)  # 3842: Stadsdennen
+    # One street inside 3841: Waterfront.
+    street = CaregiverFactory(postcode="3841EB", district=binnenstad)
+    # Hierden is not in the new file.
+    now_unknown = CaregiverFactory(postcode="3849AB", district=hierden)
+    outside = CaregiverFactory(postcode="3851AB")  # Ermelo: stays onbekend
+    erased = CaregiverFactory(postcode="3842", district=binnenstad,
+                              ended_on=datetime.date(2025, 6, 1))
     Caregiver.objects.filter(pk=erased.pk).update(state=State.GEWIST)
     content = ("\ufeffvan;tot;wijk\r\n"
                "3841 aa;3841 zz;binnenstad\r\n"
@@ -95,7 +92,7 @@ def test_a_good_file_replaces_the_table_and_derives_every_wijk_again(as_coordina
 
 def test_commas_other_columns_and_column_order_are_fine(as_coordinator):
     content = b"Wijk,Opmerking,Van,Tot\nHierden,dorp,3849AA,3849ZZ\n"
-    person("3849AB")
+    CaregiverFactory(postcode="3849AB")
     assert upload(as_coordinator, content).status_code == 302
     assert table() == [("3849AA", "3849ZZ", "Hierden")]
     assert ("De tabel is vervangen: 1 postcodegebied geladen. 1 mantelzorger heeft nu een "
@@ -104,7 +101,7 @@ def test_commas_other_columns_and_column_order_are_fine(as_coordinator):
 
 def test_wijken_are_derived_in_one_update(old_table):
     for code in ("3841AB", "3842AB", "3849AB", "3851AB"):
-        person(code)
+        CaregiverFactory(postcode=code)
     ranges = parse("van;tot;wijk\n3841AA;3849ZZ;Hierden\n")
     with CaptureQueriesContext(connection) as captured:
         loaded = reference_services.replace_postcode_table(ranges, None)
@@ -115,7 +112,7 @@ def test_wijken_are_derived_in_one_update(old_table):
 
 
 def test_the_downloaded_table_loads_again_unchanged(as_coordinator, old_table):
-    person("3841AB", wijk("Binnenstad"))
+    CaregiverFactory(postcode="3841AB", district=wijk("Binnenstad"))
     exported = as_coordinator.get(reverse("registrations:postcodes_export"))
     assert exported["Content-Disposition"] == 'attachment; filename="postcodegebieden.csv"'
     assert exported.content.decode("utf-8-sig").splitlines()[:2] == [
@@ -129,7 +126,7 @@ def test_the_downloaded_table_loads_again_unchanged(as_coordinator, old_table):
 # --- wrong lines -----------------------------------------------------------------------------
 
 def test_wrong_lines_are_named_one_by_one_and_nothing_changes(as_coordinator, old_table):
-    riet = person("3841AB", wijk("Binnenstad"))
+    riet = CaregiverFactory(postcode="3841AB", district=wijk("Binnenstad"))
     content = (b"van;tot;wijk\n"
                b"3841AA;3841ZZ;Binnenstad\n"      # 2 good
                b"3841A;3841ZZ;Binnenstad\n"       # 3 bad postcode

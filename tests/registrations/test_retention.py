@@ -39,6 +39,7 @@ from registrations.models import (
     RegistrationRules,
     State,
 )
+from tests.factories import GuardianFactory, RetentionNoticeFactory
 from worker.models import Letter, LetterStatus, WorkerPing
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -219,10 +220,10 @@ def test_no_notice_for_a_registration_that_ends_on_the_same_run():
 @pytest.mark.django_db
 def test_erased_after_the_grace_period_and_not_before():
     riet = former(datetime.date(2024, 3, 15), target_group=True)
-    Guardian.objects.create(caregiver=riet, name="Ans Bakker", phone="0611111111")
-    earlier_letter = Letter.objects.create(
-        kind=RegistrationLetter.RETENTION_NOTICE, caregiver=riet, status=LetterStatus.SENT,
-        dedupe_key="eerder:verstuurd", created_at=datetime.datetime(2025, 1, 1, tzinfo=AMS))
+    GuardianFactory(caregiver=riet, name="Ans Bakker", email="", phone="0611111111")
+    earlier_letter = RetentionNoticeFactory(
+        caregiver=riet, status=LetterStatus.SENT, dedupe_key="eerder:verstuurd",
+        created_at=datetime.datetime(2025, 1, 1, tzinfo=AMS))
     assert riet.migration_background and riet.target_group_consent_at is not None
     assert ConsentRecord.objects.filter(caregiver=riet).count() == 2
     assert AccessToken.objects.filter(caregiver=riet).exists()

@@ -15,14 +15,12 @@ from registrations import services
 from registrations.models import (
     AccessToken,
     Caregiver,
-    RegistrationLetter,
     State,
     TokenPurpose,
 )
 from registrations.selfservice_session import CAREGIVER_KEY
-from tests.factories import CaregiverFactory
+from tests.factories import CaregiverFactory, GuardianFactory, RetentionNoticeFactory
 from tests.support import link_token
-from worker.models import Letter
 
 BASE = "/mijn-gegevens/"
 PROTECTED = ["", "contact", "nieuwsbrief-stoppen", "zorg-gestopt", "download.json",
@@ -358,10 +356,8 @@ def test_wrong_end_of_care_is_explained_and_nothing_changes(client, riet, field,
 @pytest.mark.django_db
 def test_download_all_my_data_as_json(client, riet, other, sign_in):
     services.end_care(riet, clock.today(), "opname")
-    Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=riet,
-                          dedupe_key=f"test:{riet.pk}", created_at=clock.now())
-    Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=other,
-                          dedupe_key=f"test:{other.pk}", created_at=clock.now())
+    RetentionNoticeFactory(caregiver=riet)
+    RetentionNoticeFactory(caregiver=other)
     services.end_care(other, clock.today(), "overlijden")
     riet.refresh_from_db()
     sign_in(client, riet)
@@ -393,12 +389,8 @@ def test_printable_page_shows_the_same_data(client, riet, other, sign_in):
 
 @pytest.mark.django_db
 def test_young_caregiver_sees_their_guardian(client, sign_in):
-    from registrations.models import Guardian
-
-    young = CaregiverFactory(complete=True, first_name="Sam", email="riet@example.nl",
-                             date_of_birth=clock.today().replace(
-        year=clock.today().year - 14) - datetime.timedelta(days=3), state=State.AANGEMELD)
-    Guardian.objects.create(caregiver=young, name="Anja de Vries", email="anja@example.nl")
+    young = CaregiverFactory(complete=True, young=True, first_name="Sam", email="riet@example.nl")
+    GuardianFactory(caregiver=young)  # Anja de Vries, anja@example.nl
     sign_in(client, young)
     html = client.get(BASE).content.decode()
     assert "Anja de Vries" in html and "wachten nog op toestemming" in html

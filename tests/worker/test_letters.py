@@ -1,7 +1,6 @@
 """Letters: the PDF's address sits in the envelope window; queued letters go out by each
 caregiver's channel exactly once; postal letters end up in print batches."""
 
-import datetime
 import smtplib
 import subprocess
 
@@ -9,35 +8,19 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from core import clock
-from registrations.models import Caregiver, RegistrationLetter, State
+from registrations.models import Channel
+from tests.factories import RetentionNoticeFactory
 from tests.support import MM, words_on_first_page
 from worker.letters import ADDRESS_WINDOW_MM, render_pdf
 from worker.models import Letter, LetterStatus, PrintBatch
 from worker.services import create_print_batch, dispatch_queued_letters, mark_batch_printed
 
 
-def caregiver(first="Riet", channel="email", confirmed=True, **extra):
-    values = dict(
-        first_name=first, last_name="Bakker", date_of_birth=datetime.date(1950, 1, 2),
-        street="Lindenlaan", house_number="12", postcode="3845AB", city="Harderwijk",
-        email=f"{first.lower()}@example.nl", channel=channel,
-        email_confirmed_at=clock.now() if confirmed else None, state=State.VOORMALIG,
-        care_ended_on=clock.today() - datetime.timedelta(days=700), care_end_reason="overlijden",
-        registered_on=datetime.date(2020, 1, 1))
-    values.update(extra)
-    return Caregiver.objects.create(**values)
-
-
-def queue(person) -> Letter:
-    return Letter.objects.create(kind=RegistrationLetter.RETENTION_NOTICE, caregiver=person,
-                                 dedupe_key=f"test:{person.pk}", created_at=clock.now())
-
-
 @pytest.mark.django_db
 def test_the_address_is_inside_the_window_of_a_dutch_window_envelope(tmp_path):
-    person = caregiver(first="Gerrit", postcode="3849AB", city="Hierden")
-    pdf = render_pdf([queue(person)])
+    letter = RetentionNoticeFactory(caregiver__first_name="Gerrit",
+                                    caregiver__postcode="3849AB", caregiver__city="Hierden")
+    pdf = render_pdf([letter])
     words = {}
     for text, *box in words_on_first_page(pdf, tmp_path):
         words.setdefault(text, box)  # the first occurrence: the address block
@@ -53,7 +36,8 @@ def test_the_address_is_inside_the_window_of_a_dutch_window_envelope(tmp_path):
 
 @pytest.mark.django_db
 def test_a_batch_pdf_has_one_page_per_letter_and_is_tagged(tmp_path):
-    letters = [queue(caregiver(first=name)) for name in ("Anja", "Bert", "Carla")]
+    letters = [RetentionNoticeFactory(caregiver__first_name=name)
+               for name in ("Anja", "Bert", "Carla")]
     path = tmp_path / "batch.pdf"
     path.write_bytes(render_pdf(letters))
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
@@ -68,10 +52,12 @@ def test_a_batch_pdf_has_one_page_per_letter_and_is_tagged(tmp_path):
 
 @pytest.mark.django_db
 def test_queued_letters_go_by_channel_exactly_once():
-    by_mail = queue(caregiver("Anja"))
-    by_post = queue(caregiver("Bert", channel="post"))
-    unconfirmed = queue(caregiver("Carla", confirmed=False))  # falls back to post
-    nothing = queue(caregiver("Dirk", channel="none"))
+    by_mail = RetentionNoticeFactory(caregiver__first_name="Anja")
+    by_post = RetentionNoticeFactory(caregiver__first_name="Bert", caregiver__post=True)
+    unconfirmed = RetentionNoticeFactory(caregiver__first_name="Carla",  # falls back to post
+                                         caregiver__unconfirmed=True)
+    nothing = RetentionNoticeFactory(caregiver__first_name="Dirk",
+                                     caregiver__channel=Channel.NONE)
     counts = dispatch_queued_letters()
     assert counts == {"email": 1, "post": 2, "cancelled": 1, "failed": 0, "retry": 0}
     assert [m.to for m in mail.outbox] == [["anja@example.nl"]]
@@ -92,7 +78,7 @@ def test_queued_letters_go_by_channel_exactly_once():
 @pytest.mark.parametrize("code, status", [(451, LetterStatus.QUEUED),
                                           (550, LetterStatus.FAILED)])
 def test_smtp_errors_retry_or_fail(monkeypatch, code, status):
-    letter = queue(caregiver("Anja"))
+    letter = RetentionNoticeFactory(caregiver__first_name="Anja")
 
     def refuse(self, *args, **kwargs):
         raise smtplib.SMTPDataError(code, b"nope")
@@ -112,7 +98,7 @@ def test_print_batches_collect_postal_letters_and_staff_mark_them_printed(client
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(tmp_path)}}}
     for name in ("Anja", "Bert"):
-        queue(caregiver(name, channel="post"))
+        RetentionNoticeFactory(caregiver__first_name=name, caregiver__post=True)
     dispatch_queued_letters()
     batch = create_print_batch()
     assert batch.letter_count == 2 and batch.letters.count() == 2
@@ -140,7 +126,7 @@ def test_dispatch_runs_on_a_real_worker(transactional_db, empty_queue, wait_for)
     from mantelzorg.celery import app
     from worker.tasks import dispatch_letters
 
-    letter = queue(caregiver("Anja"))
+    letter = RetentionNoticeFactory(caregiver__first_name="Anja")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         dispatch_letters.delay()
         wait_for(lambda: Letter.objects.get(pk=letter.pk).status == LetterStatus.SENT,

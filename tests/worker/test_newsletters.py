@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core import clock
 from registrations.models import Caregiver, State
+from tests.factories import NewsletterFactory
 from tests.support import free_port
 from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from worker.newsletters import (
@@ -64,12 +65,6 @@ def smtp_sink(settings):
     controller.stop()
 
 
-def newsletter(**extra) -> Newsletter:
-    values = {"subject": "Nieuws van het Servicepunt",
-              "body": "Beste mantelzorger,\n\n**Inloop** op dinsdag."}
-    return Newsletter.objects.create(**{**values, **extra})
-
-
 @pytest.mark.django_db
 def test_audience_only_confirmed_addresses_of_people_who_want_it(caregivers):
     caregivers(3)
@@ -92,7 +87,7 @@ def test_500_recipients_each_get_it_exactly_once_from_a_real_worker(
     from worker.tasks import send_newsletter
 
     people = caregivers(500)
-    letter = newsletter()
+    letter = NewsletterFactory()
     prepare_deliveries(letter)
     gone, busy, refused = people[10], people[20], people[30]
     Caregiver.objects.filter(pk=gone.pk).update(wants_newsletter=False)
@@ -122,7 +117,7 @@ def test_500_recipients_each_get_it_exactly_once_from_a_real_worker(
 @pytest.mark.django_db
 def test_unsubscribed_between_preparing_and_sending_is_skipped(smtp_sink, caregivers):
     anja, bert = caregivers(2)
-    letter = newsletter()
+    letter = NewsletterFactory()
     prepare_deliveries(letter)
     Caregiver.objects.filter(pk=bert.pk).update(wants_newsletter=False)
     assert send_chunk(letter.pk) == {"sent": 1, "failed": 0, "skipped": 1, "retry": 0}
@@ -134,7 +129,7 @@ def test_unsubscribed_between_preparing_and_sending_is_skipped(smtp_sink, caregi
 def test_a_4xx_is_retried_and_then_delivered(smtp_sink, caregivers):
     (anja,) = caregivers(1)
     smtp_sink.temporary_failures[anja.email] = 1
-    letter = newsletter()
+    letter = NewsletterFactory()
     prepare_deliveries(letter)
     assert send_chunk(letter.pk)["retry"] == 1
     delivery = Delivery.objects.get()
@@ -148,7 +143,7 @@ def test_a_4xx_is_retried_and_then_delivered(smtp_sink, caregivers):
 def test_a_5xx_is_recorded_as_failed_with_the_reason(smtp_sink, caregivers):
     anja, bert = caregivers(2)
     smtp_sink.refused.add(bert.email)
-    letter = newsletter()
+    letter = NewsletterFactory()
     prepare_deliveries(letter)
     assert send_chunk(letter.pk) == {"sent": 1, "failed": 1, "skipped": 0, "retry": 0}
     failed = Delivery.objects.get(caregiver=bert)
@@ -158,7 +153,7 @@ def test_a_5xx_is_recorded_as_failed_with_the_reason(smtp_sink, caregivers):
 @pytest.mark.django_db
 def test_preparing_twice_creates_no_extra_rows(caregivers):
     caregivers(3)
-    letter = newsletter()
+    letter = NewsletterFactory()
     assert prepare_deliveries(letter) == 3
     assert prepare_deliveries(letter) == 0
     assert Delivery.objects.count() == 3
@@ -167,7 +162,7 @@ def test_preparing_twice_creates_no_extra_rows(caregivers):
 @pytest.mark.django_db
 def test_stuck_rows_return_to_waiting(caregivers):
     caregivers(2)
-    letter = newsletter()
+    letter = NewsletterFactory()
     prepare_deliveries(letter)
     Delivery.objects.update(status=DeliveryStatus.SENDING,
                             claimed_at=clock.now() - datetime.timedelta(hours=1))
@@ -181,10 +176,10 @@ def test_send_at_poller_queues_due_newsletters_once(monkeypatch, settings):
 
     queued = []
     monkeypatch.setattr(tasks.send_newsletter, "delay", lambda pk: queued.append(pk))
-    due = newsletter(status=NewsletterStatus.SCHEDULED,
-                     send_at=clock.now() - datetime.timedelta(minutes=1))
-    newsletter(status=NewsletterStatus.SCHEDULED,
-               send_at=clock.now() + datetime.timedelta(hours=1))
+    due = NewsletterFactory(status=NewsletterStatus.SCHEDULED,
+                            send_at=clock.now() - datetime.timedelta(minutes=1))
+    NewsletterFactory(status=NewsletterStatus.SCHEDULED,
+                      send_at=clock.now() + datetime.timedelta(hours=1))
     tasks.send_scheduled_newsletters()
     tasks.send_scheduled_newsletters()
     assert queued == [due.pk] * settings.NEWSLETTER_PARALLEL_SENDERS  # once, by all senders
@@ -216,7 +211,7 @@ def test_tampered_unsubscribe_tokens_are_refused(client, token, caregivers):
 @pytest.mark.django_db
 def test_the_newsletter_body_is_sanitised(smtp_sink, caregivers):
     caregivers(1)
-    letter = newsletter()
+    letter = NewsletterFactory()
     letter.body = "Hallo <script>alert(1)</script> [link](javascript:alert(1)) **vet**"
     letter.save()
     prepare_deliveries(letter)
@@ -239,7 +234,7 @@ def test_post_recipients_get_it_in_a_print_batch(settings, tmp_path, caregivers)
         "OPTIONS": {"location": str(tmp_path)}}}
     caregivers(1)
     (gerda,) = caregivers(1, channel="post", email_confirmed_at=None)
-    letter = newsletter(subject="Kerstinloop in De Roef")
+    letter = NewsletterFactory(subject="Kerstinloop in De Roef")
     prepare_deliveries(letter)
     prepare_deliveries(letter)  # twice: still one letter
     postal = Letter.objects.get(kind=LetterKind.NEWSLETTER)
@@ -266,7 +261,7 @@ def test_coordinators_get_one_digest_a_day_of_what_failed(caregivers):
                       email="inge@example.org")
     assert failed_deliveries_digest() == 0  # nothing failed: no mail
     anja, bert = caregivers(2)
-    letter = newsletter(subject="Nieuws van november")
+    letter = NewsletterFactory(subject="Nieuws van november")
     prepare_deliveries(letter)
     Delivery.objects.filter(caregiver=bert).update(status=DeliveryStatus.FAILED,
                                                    claimed_at=clock.now(), error="550 x")
@@ -283,7 +278,7 @@ def test_progress_starts_at_zero_before_preparing(caregivers):
     from worker.newsletters import progress
 
     caregivers(2)
-    letter = newsletter(status=NewsletterStatus.SENDING)
+    letter = NewsletterFactory(status=NewsletterStatus.SENDING)
     assert progress(letter)["percent"] == 0
     prepare_deliveries(letter)
     assert progress(letter)["percent"] == 0 and progress(letter)["pending"] == 2

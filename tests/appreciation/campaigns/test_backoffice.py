@@ -25,7 +25,7 @@ from appreciation.models import (
 )
 from core import roles
 from registrations.models import Caregiver, State
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, CaregiverFactory
 
 OVERVIEW = reverse("appreciation:campaign_overview")
 
@@ -423,15 +423,7 @@ def attentie(**extra) -> Campaign:
 def test_the_attentie_shows_how_many_people_then_goes_to_all_of_them(as_coordinator, people):
     campaign = attentie()
     people(3)
-    Caregiver.objects.create(
-        first_name="Nieuw",
-        last_name="Aangemeld",
-        state=State.AANGEMELD,
-        date_of_birth=datetime.date(1970, 1, 1),
-        house_number="9",
-        postcode="3841AA",
-        registered_on=datetime.date(2026, 6, 1),
-    )
+    CaregiverFactory(first_name="Nieuw", last_name="Aangemeld", state=State.AANGEMELD)
     detail = page_text(as_coordinator.get(url("detail", campaign)))
     assert "Naar alle ingeschreven mantelzorgers sturen" in detail
     confirm = page_text(as_coordinator.get(url("everyone", campaign)))

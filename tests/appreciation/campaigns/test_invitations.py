@@ -13,7 +13,8 @@ from django.db import connection
 
 from appreciation.campaigns.invitations import send_invitations
 from core import clock
-from registrations.models import Caregiver, State
+from registrations.models import Caregiver, Channel, State
+from tests.factories import CaregiverFactory
 from worker.letters import letter_html
 from worker.models import Delivery, DeliveryStatus, Letter, LetterKind, Newsletter
 from worker.newsletters import prepare_deliveries, send_chunk
@@ -34,31 +35,18 @@ def make_campaign(make_campaign):
                              invitation_text="Deze zomer kunt u **2 gratis zwemkaartjes** krijgen.")
 
 
-def person(name, state=State.ACTIEF, channel="email", confirmed=True, **extra) -> Caregiver:
-    ended = state in (State.VOORMALIG, State.BEEINDIGD)
-    values = dict(first_name=name, last_name="Test", email=f"{name.lower()}@example.nl",
-                  date_of_birth=datetime.date(1960, 1, 1), street="Lindenlaan",
-                  house_number="1", postcode="3841AB", city="Harderwijk", state=state,
-                  channel=channel, registered_on=datetime.date(2024, 1, 1),
-                  email_confirmed_at=clock.now() if confirmed else None,
-                  care_ended_on=datetime.date(2025, 1, 1) if ended else None,
-                  care_end_reason="overlijden" if ended else "",
-                  ended_on=datetime.date(2026, 1, 1) if state == State.BEEINDIGD else None)
-    values.update(extra)
-    return Caregiver.objects.create(**values)
-
-
 def everyone() -> dict[str, Caregiver]:
     return {
-        "anja": person("Anja"),
-        "bert": person("Bert", wants_newsletter=False),  # a benefit, not the newsletter
-        "carla": person("Carla", channel="post"),
-        "dirk": person("Dirk", channel="none"),
-        "els": person("Els", confirmed=False),  # no confirmed address, chose e-mail
-        "fien": person("Fien", state=State.VOORMALIG),
-        "gijs": person("Gijs", state=State.VOORMALIG, channel="post"),
-        "henk": person("Henk", state=State.AANGEMELD),
-        "ilse": person("Ilse", state=State.BEEINDIGD),
+        "anja": CaregiverFactory(first_name="Anja"),
+        # A benefit, not the newsletter: Bert gets it too.
+        "bert": CaregiverFactory(first_name="Bert", wants_newsletter=False),
+        "carla": CaregiverFactory(first_name="Carla", post=True),
+        "dirk": CaregiverFactory(first_name="Dirk", channel=Channel.NONE),
+        "els": CaregiverFactory(first_name="Els", unconfirmed=True),  # chose e-mail, though
+        "fien": CaregiverFactory(first_name="Fien", former=True),
+        "gijs": CaregiverFactory(first_name="Gijs", former=True, post=True),
+        "henk": CaregiverFactory(first_name="Henk", state=State.AANGEMELD),
+        "ilse": CaregiverFactory(first_name="Ilse", ended=True),
     }
 
 

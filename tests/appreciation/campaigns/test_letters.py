@@ -11,8 +11,8 @@ import time_machine
 from django.core import mail
 
 from appreciation.campaigns import services as campaigns
-from appreciation.models import AppreciationLetter, Campaign, CampaignRoute, Handout
-from registrations.models import Caregiver, State
+from appreciation.models import AppreciationLetter, CampaignRoute, Handout
+from tests.factories import CampaignFactory, CaregiverFactory
 from tests.support import MM, pdf_text, words_on_first_page
 from worker.letters import ADDRESS_WINDOW_MM, letter_html, render_pdf
 from worker.models import Letter, LetterStatus
@@ -35,16 +35,6 @@ def make_campaign(make_campaign):
     return functools.partial(make_campaign, codes=CODES)
 
 
-def person(first="Riet", born=datetime.date(1958, 3, 4), **extra) -> Caregiver:
-    values = dict(first_name=first, last_name="Bakker", date_of_birth=born,
-                  street="Lindenlaan", house_number="12", postcode="3845AB", city="Harderwijk",
-                  email=f"{first.lower()}@example.nl", channel="email",
-                  email_confirmed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
-                  state=State.ACTIEF, registered_on=datetime.date(2024, 1, 1))
-    values.update(extra)
-    return Caregiver.objects.create(**values)
-
-
 def ask(campaign, caregiver):
     return campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE)
 
@@ -57,7 +47,7 @@ def sent_mail(subject) -> mail.EmailMessage:
 
 
 def test_the_codes_letter_lists_the_codes_and_the_pool_with_the_pdf_attached(make_campaign):
-    request = ask(make_campaign(), person())
+    request = ask(make_campaign(), CaregiverFactory())
     message = sent_mail("Zwemkaartjes zomer 2026: uw codes")
     body = message.body
     assert body.startswith("Beste Riet Bakker,")
@@ -74,7 +64,7 @@ def test_pick_up_says_where_with_the_servicepunt_address_and_until_when(settings
     settings.LETTER_SENDER = {**settings.LETTER_SENDER, "address": "Stationslaan 4",
                               "phone": "0341 123 456"}
     ask(make_campaign(handout=Handout.PICKUP, codes=["ZWEM-PICK-UP01-AAAA",
-                                                     "ZWEM-PICK-UP02-BBBB"]), person())
+                                                     "ZWEM-PICK-UP02-BBBB"]), CaregiverFactory())
     body = sent_mail("Zwemkaartjes zomer 2026: uw codes").body
     assert "Kom naar het Servicepunt Mantelzorg: Stationslaan 4, 3840 AC Harderwijk." in body
     assert "deze ophaalnummers" in body and "- ZWEM-PICK-UP01-AAAA" in body
@@ -83,12 +73,12 @@ def test_pick_up_says_where_with_the_servicepunt_address_and_until_when(settings
 
 
 def test_the_attentie_reads_as_a_gift_voucher(coordinator):
-    attentie = Campaign.objects.create(
+    attentie = CampaignFactory(
         kind="attentie", name="Attentie december 2026", starts_on=datetime.date(2026, 7, 1),
         ends_on=datetime.date(2026, 7, 31), tickets_per_caregiver=1, requires_request=False,
         pool_name="Harderwijk Cadeaukaart",
         letter_text="De bon kunt u gebruiken in veel winkels in Harderwijk en Hierden.")
-    person()
+    CaregiverFactory()
     campaigns.grant_to_everyone(attentie, coordinator)
     body = sent_mail("Attentie december 2026: uw codes").body
     assert "Daarom krijgt u van ons een cadeaubon als dank." in body
@@ -98,8 +88,8 @@ def test_the_attentie_reads_as_a_gift_voucher(coordinator):
 
 def test_the_waiting_list_and_the_lapse_at_the_close(make_campaign):
     campaign = make_campaign()
-    ask(campaign, person("Anja"))
-    waiting = ask(campaign, person("Bert"))
+    ask(campaign, CaregiverFactory(first_name="Anja"))
+    waiting = ask(campaign, CaregiverFactory(first_name="Bert"))
     body = sent_mail("Zwemkaartjes zomer 2026: u staat op de wachtlijst").body
     assert "Daarom staat u op de wachtlijst." in body and "31-08-2026" in body
     campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
@@ -110,14 +100,14 @@ def test_the_waiting_list_and_the_lapse_at_the_close(make_campaign):
 
 
 def test_tickets_not_picked_up_lapse_with_their_own_reason(make_campaign):
-    ask(make_campaign(handout=Handout.PICKUP), person())
+    ask(make_campaign(handout=Handout.PICKUP), CaregiverFactory())
     campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
     body = sent_mail("Zwemkaartjes zomer 2026: uw aanvraag is vervallen").body
     assert "U heeft de kaartjes niet opgehaald bij het Servicepunt." in body
 
 
 def test_a_young_caregiver_reads_je(make_campaign):
-    young = person("Sem", born=datetime.date(2010, 5, 6))
+    young = CaregiverFactory(first_name="Sem", date_of_birth=datetime.date(2010, 5, 6))
     campaign = make_campaign()
     request = ask(campaign, young)
     body = sent_mail("Zwemkaartjes zomer 2026: uw codes").body
@@ -126,7 +116,7 @@ def test_a_young_caregiver_reads_je(make_campaign):
     assert "Je hebt de code nodig." in body
     html = letter_html(Letter.objects.get(campaign_request=request))
     assert "Hier zijn je zwemkaartjes" in html and "Heeft u" not in html
-    ask(campaign, person("Noor", born=datetime.date(2009, 1, 1)))
+    ask(campaign, CaregiverFactory(first_name="Noor", date_of_birth=datetime.date(2009, 1, 1)))
     body = sent_mail("Zwemkaartjes zomer 2026: u staat op de wachtlijst").body
     assert "Daarom sta je op de wachtlijst." in body and "Je hoeft niets te doen." in body
 
@@ -139,8 +129,9 @@ def test_a_young_caregiver_reads_je(make_campaign):
 ])
 def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expected, make_campaign):
     campaign = make_campaign(handout=handout)
-    ask(campaign, person("Anja", channel="post"))
-    ask(campaign, person("Gerrit", channel="post", postcode="3849AB", city="Hierden"))
+    ask(campaign, CaregiverFactory(first_name="Anja", post=True))
+    ask(campaign, CaregiverFactory(first_name="Gerrit", post=True, postcode="3849AB",
+                                   city="Hierden"))
     if kind == AppreciationLetter.CAMPAIGN_CANCELLED:
         campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
     dispatch_queued_letters()
@@ -164,7 +155,7 @@ def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expect
 def test_what_a_coordinator_typed_is_escaped(make_campaign):
     campaign = make_campaign(name="<script>alert(1)</script> Zomer",
                              pool_name="Bad <b>De Sypel</b>", letter_text="Zwem <i>fijn</i>!")
-    request = ask(campaign, person())
+    request = ask(campaign, CaregiverFactory())
     html = letter_html(Letter.objects.get(campaign_request=request))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Zomer" in html
     assert "<b>De Sypel" not in html and "<i>fijn" not in html

@@ -9,18 +9,12 @@ from django.utils import timezone
 
 from appreciation.models import AppreciationYear, PayoutForm
 from appreciation.waardering.services import copy_next_year
-
-
-def year_2026(**extra):
-    values = dict(year=2026, window_opens=datetime.date(2026, 9, 1),
-                  window_closes=datetime.date(2026, 11, 10))
-    values.update(extra)
-    return AppreciationYear.objects.create(**values)
+from tests.factories import AppreciationYearFactory
 
 
 @pytest.mark.django_db
 def test_defaults_follow_the_seed_plan():
-    rules = year_2026()
+    rules = AppreciationYearFactory()
     assert rules.amount_adult_cents == 7500 and rules.budget_cents == 10_000_000
     assert (rules.min_hours_per_week, rules.min_months_of_care) == (8, 3)
     assert rules.payout_young == PayoutForm.VOUCHER
@@ -30,8 +24,9 @@ def test_defaults_follow_the_seed_plan():
 
 @pytest.mark.django_db
 def test_the_next_year_is_a_copy_with_the_window_moved_on():
-    rules = year_2026(amount_adult_cents=8000, max_per_address=2, window_opens=datetime.date(
-        2026, 2, 1), window_closes=datetime.date(2026, 2, 28))
+    rules = AppreciationYearFactory(amount_adult_cents=8000, max_per_address=2,
+                                    window_opens=datetime.date(2026, 2, 1),
+                                    window_closes=datetime.date(2026, 2, 28))
     following = copy_next_year(rules)
     assert following.year == 2027 and following.amount_adult_cents == 8000
     assert following.max_per_address == 2 and following.payouts_made_at is None
@@ -46,12 +41,13 @@ def test_a_reversed_window_is_refused():
         AppreciationYear(year=2026, window_opens=datetime.date(2026, 11, 1),
                          window_closes=datetime.date(2026, 9, 1)).full_clean()
     with pytest.raises(IntegrityError):
-        year_2026(window_opens=datetime.date(2026, 11, 1), window_closes=datetime.date(2026, 9, 1))
+        AppreciationYearFactory(window_opens=datetime.date(2026, 11, 1),
+                                window_closes=datetime.date(2026, 9, 1))
 
 
 @pytest.mark.django_db
 def test_coordinators_edit_a_year_until_payouts_are_made(client, login_fully):
-    rules = year_2026()
+    rules = AppreciationYearFactory()
     login_fully(client, "coordinator")
     url = f"/beheer/appreciation/appreciationyear/{rules.pk}/change/"
     page = client.get(url)
@@ -67,6 +63,6 @@ def test_coordinators_edit_a_year_until_payouts_are_made(client, login_fully):
 
 @pytest.mark.django_db
 def test_consulenten_do_not_edit_the_rules(client, login_fully):
-    year_2026()
+    AppreciationYearFactory()
     login_fully(client, "consulent")
     assert client.get("/beheer/appreciation/appreciationyear/", follow=True).status_code == 403
