@@ -270,7 +270,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # At DEBUG the worker's pool logs each task's message, arguments included; the
-        # sign-in mail task's argument is the raw link token (tests/test_log_privacy.py).
+        # sign-in mail task's argument is the raw link token (tests/security/test_log_privacy.py).
         "celery.pool": {"level": "INFO"},
     },
 }
