@@ -68,7 +68,8 @@ chaos-mailing:
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/chaos_mailing.py
 
 # Redis and PostgreSQL restarted, the worker killed, beat started twice: one `CHAOS` line
-# each. Starts its own throwaway PostgreSQL and Redis (var/chaos-services), not the tests'.
+# each. Starts its own throwaway PostgreSQL and Redis (files in /tmp, see benchmarks/chaos.py),
+# not the tests'.
 chaos:
 	scripts/bootstrap.sh
 	uv run --frozen python benchmarks/chaos.py
