@@ -12,15 +12,21 @@ run:
 # The tests keep their files (media, outbox, queues) in var/test, never in make run's var/:
 # the payment-file sweep, for one, would take make run's files for files of no batch.
 TEST_VAR_DIR = MANTELZORG_VAR_DIR="$(CURDIR)/var/test"
+# The suite runs in TEST_WORKERS pytest-xdist processes (auto: one per CPU), each with its own
+# test database, Redis database and var dir (tests/conftest.py). `--dist load` hands tests out
+# in collection order, so in each worker the browser tests come last (tests/e2e/conftest.py).
+# TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
+PYTEST_XDIST = -n $(TEST_WORKERS) --dist load
 
 test:
 	scripts/bootstrap.sh --test
 	uv run --frozen ruff check .
-	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The suite without the browser tests, for a quick check while working.
 test-fast:
-	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest -m "not e2e" $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_XDIST) -m "not e2e" $(PYTEST_ARGS)
 
 bootstrap:
 	scripts/bootstrap.sh --test
