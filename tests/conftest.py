@@ -68,6 +68,21 @@ def pytest_runtest_setup(item):
                     "browser tests last, see tests/e2e/conftest.py.", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Passwords hashed with MD5 in the tests, as Django's testing docs advise: the
+    production PBKDF2 (1,000,000 rounds) costs about a second a hash on a busy 2-core machine,
+    and most back-office tests create and sign in staff. The other hashers stay accepted;
+    what is tested (which password works, lockouts, second factor) does not depend on the
+    algorithm. tests/test_settings.py checks the production settings in a child process."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _outbox_and_time(settings, tmp_path):
     """Each test gets its own outbox directory; mail is never left in var/outbox."""

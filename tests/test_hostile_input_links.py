@@ -8,6 +8,7 @@ nothing typed comes back unescaped. Strategies and checks: tests/test_hostile_in
 """
 
 import datetime
+import functools
 from urllib.parse import quote
 
 import pytest
@@ -43,6 +44,7 @@ def riet(db):
     return caregiver, tokens
 
 
+@functools.cache  # one strategy per token: hypothesis validates each new one, a slow walk
 def tampered(real: str):
     """A real token, changed a little; or anything at all."""
     def flip(args):
