@@ -15,9 +15,10 @@ TEST_VAR_DIR = MANTELZORG_VAR_DIR="$(CURDIR)/var/test"
 # The suite runs in TEST_WORKERS pytest-xdist processes (auto: one per CPU), each with its own
 # test database, Redis database and var dir (tests/conftest.py). `--dist load` hands tests out
 # in collection order, so in each worker the browser tests come last (tests/e2e/conftest.py).
-# TEST_WORKERS=0 runs everything in one process.
+# TEST_WORKERS=0 runs everything in one process. At most 8 workers: each takes the next Redis
+# database after REDIS_URL's (0-7 with the default /0; Redis has 16).
 TEST_WORKERS ?= auto
-PYTEST_XDIST = -n $(TEST_WORKERS) --dist load
+PYTEST_XDIST = -n $(TEST_WORKERS) --maxprocesses 8 --dist load
 
 test:
 	scripts/bootstrap.sh --test

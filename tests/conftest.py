@@ -26,8 +26,11 @@ def pytest_configure(config):
 def _redis_database(url: str, offset: int) -> str:
     """The Redis URL `offset` databases further (redis://host:port/N)."""
     parts = urlsplit(url)
-    base = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{base + offset}"))
+    database = int(parts.path.strip("/") or 0) + offset
+    if database > 15:
+        raise pytest.UsageError(f"{url}: no Redis database {database} for xdist worker "
+                                f"{offset}; use fewer workers or a lower database number.")
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -89,10 +89,9 @@ def mixed(valid: dict, odd: dict | None = None):
         parts[name] = st.one_of(*choices)
     names = st.one_of(st.sampled_from(list(valid)), st.text(max_size=20))
     # A huge value (10-100 kB) in about one example in eight: it costs ~50 ms a post.
-    # Both built once: hypothesis validates every new strategy object, which costs more than a post.
-    huge, small = (st.dictionaries(names, HUGE, min_size=1, max_size=1),
-                   st.dictionaries(names, hostile, max_size=2))
-    extra = st.integers(0, 7).flatmap(lambda n: huge if n == 0 else small)
+    extra = st.integers(0, 7).flatmap(
+        lambda n: st.dictionaries(names, HUGE, min_size=1, max_size=1) if n == 0
+        else st.dictionaries(names, hostile, max_size=2))
     return st.builds(lambda fields, more: {**{k: v for k, v in fields.items()
                                               if v is not None}, **more},
                      st.fixed_dictionaries(parts), extra)
@@ -197,16 +196,10 @@ def wizard_posts(prefix: str, valid: dict, tampered_steps: bool = True):
     if tampered_steps:
         step = st.one_of(step, st.sampled_from(TAMPERED_STEPS), hostile)
 
-    fields_of = {}  # one strategy per step, built at its first draw (see mixed)
-
     @st.composite
     def one(draw):
         name = draw(step)
-        key = name if name in valid else None
-        if key not in fields_of:
-            fields_of[key] = mixed(valid[name] if name in valid else REG_VALID["over-mij"],
-                                   REG_ODD)
-        fields = draw(fields_of[key])
+        fields = draw(mixed(valid[name] if name in valid else REG_VALID["over-mij"], REG_ODD))
         data = {**prefixed(name, fields), f"{prefix}-current_step": name}
         if draw(st.integers(0, 9)) == 0:
             data["wizard_goto_step"] = draw(st.one_of(st.sampled_from(list(valid)), hostile))
