@@ -74,10 +74,11 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
     """Passwords hashed with MD5 in the tests, as Django's testing docs advise: the
-    production PBKDF2 (1,000,000 rounds) costs about a second a hash on a busy 2-core machine,
+    production PBKDF2 (1,000,000 rounds) costs about 0.8 s a hash on a busy 2-core machine,
     and most back-office tests create and sign in staff. The other hashers stay accepted;
     what is tested (which password works, lockouts, second factor) does not depend on the
-    algorithm. tests/test_settings.py checks the production settings in a child process."""
+    algorithm. Child processes (gunicorn, Celery, manage.py) keep Django's hashers and so
+    cannot check a password set in a test: sign staff in within the test process."""
     from django.conf import settings
     from django.test.utils import override_settings
 
