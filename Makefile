@@ -12,16 +12,23 @@ run:
 # The tests keep their files (media, outbox, queues) in var/test, never in make run's var/:
 # the payment-file sweep, for one, would take make run's files for files of no batch.
 TEST_VAR_DIR = MANTELZORG_VAR_DIR="$(CURDIR)/var/test"
+# The suite runs in TEST_WORKERS pytest-xdist processes (auto: one per CPU), each with its own
+# test database, Redis database and var dir (tests/conftest.py). `--dist load` hands tests out
+# in collection order, so in each worker the browser tests come last (tests/e2e/conftest.py).
+# TEST_WORKERS=0 runs everything in one process. At most 8 workers: each takes the next Redis
+# database after REDIS_URL's (0-7 with the default /0; Redis has 16).
+TEST_WORKERS ?= auto
+PYTEST_XDIST = -n $(TEST_WORKERS) --maxprocesses 8 --dist load
 
 test:
 	scripts/bootstrap.sh --test
 	uv run --frozen ruff check .
 	uv run --frozen lint-imports
-	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The suite without the browser tests, for a quick check while working.
 test-fast:
-	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest -m "not e2e" $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen pytest $(PYTEST_XDIST) -m "not e2e" $(PYTEST_ARGS)
 
 bootstrap:
 	scripts/bootstrap.sh --test
@@ -70,7 +77,8 @@ chaos-mailing:
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/chaos_mailing.py
 
 # Redis and PostgreSQL restarted, the worker killed, beat started twice: one `CHAOS` line
-# each. Starts its own throwaway PostgreSQL and Redis (var/chaos-services), not the tests'.
+# each. Starts its own throwaway PostgreSQL and Redis (files in /tmp, see benchmarks/chaos.py),
+# not the tests'.
 chaos:
 	scripts/bootstrap.sh
 	uv run --frozen python benchmarks/chaos.py

@@ -1,8 +1,11 @@
 """Fault tests (`make chaos`): each scenario prints `CHAOS <name> … lost=… duplicates=…`.
 
-The script starts its own throwaway PostgreSQL and Redis under var/chaos-services (ports
-CHAOS_PG_PORT=55442, CHAOS_REDIS_PORT=56389; same binaries as scripts/test-services.sh) so
-that restarting them never disturbs the test services or anyone else's. All traffic goes to
+The script starts its own throwaway PostgreSQL and Redis (ports CHAOS_PG_PORT=55442,
+CHAOS_REDIS_PORT=56389; same binaries as scripts/test-services.sh) so that restarting them
+never disturbs the test services or anyone else's. Like the test services they keep their
+files outside the clone, in /tmp/mantelzorg-chaos-services-<uid>-<hash of the clone's path>
+(CHAOS_SERVICES_DIR overrides): as root PostgreSQL runs as postgres, who may not be able to
+enter the clone (a checkout under /root, a folder with mode 0700). All traffic goes to
 127.0.0.1. The project's own processes are started with bin/entrypoint.
 
 1. redis_restart_newsletter: newsletter to CHAOS_RECIPIENTS (5,000) through a real worker and
@@ -25,6 +28,7 @@ that restarting them never disturbs the test services or anyone else's. All traf
 
 import datetime
 import glob
+import hashlib
 import http.cookiejar
 import json
 import os
@@ -46,7 +50,14 @@ from registrations.models import RegistrationLetter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_newsletter import ROOT, fill_recipients, free_port  # noqa: E402
 
-SERVICES = ROOT / "var" / "chaos-services"
+
+def _services_dir() -> Path:
+    key = hashlib.sha256(f"{os.getuid()}:{ROOT}".encode()).hexdigest()[:12]
+    default = f"/tmp/mantelzorg-chaos-services-{os.getuid()}-{key}"
+    return Path(os.environ.get("CHAOS_SERVICES_DIR", default))
+
+
+SERVICES = _services_dir()
 PG_PORT = int(os.environ.get("CHAOS_PG_PORT", "55442"))
 REDIS_PORT = int(os.environ.get("CHAOS_REDIS_PORT", "56389"))
 RECIPIENTS = int(os.environ.get("CHAOS_RECIPIENTS", "5000"))
@@ -66,35 +77,53 @@ def _pg_bin() -> str:
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
+    """As postgres when root; run it with cwd="/" (postgres may not enter the clone)."""
     return ["runuser", "-u", "postgres", "--", *cmd] if os.getuid() == 0 else cmd
+
+
+def _services_mkdir() -> None:
+    """The services' folder, owned by this user (refused if not: it sits in /tmp)."""
+    SERVICES.mkdir(mode=0o755, parents=True, exist_ok=True)
+    if SERVICES.is_symlink() or SERVICES.stat().st_uid != os.getuid():
+        sys.exit(f"{SERVICES} is not a folder of this user; remove it or set "
+                 "CHAOS_SERVICES_DIR.")
+    SERVICES.chmod(0o755)  # postgres must be able to enter it
+
+
+def _postgres_dir(path: Path) -> None:
+    """A folder of postgres (when run as root), mode 0700."""
+    path.mkdir(mode=0o700, exist_ok=True)
+    if os.getuid() == 0:
+        shutil.chown(path, "postgres", "postgres")
+    path.chmod(0o700)
 
 
 def pg_start() -> None:
     data = SERVICES / "pg"
-    SERVICES.mkdir(parents=True, exist_ok=True)
+    _services_mkdir()
+    _postgres_dir(SERVICES / "run")
     if not (data / "PG_VERSION").exists():
-        data.mkdir(parents=True, exist_ok=True)
-        if os.getuid() == 0:
-            shutil.chown(SERVICES, "postgres")
-            shutil.chown(data, "postgres")
+        shutil.rmtree(data, ignore_errors=True)
+        _postgres_dir(data)
         subprocess.run(_as_postgres([f"{_pg_bin()}/initdb", "-D", str(data), "-U", "postgres",
                                      "-A", "trust", "--no-sync"]),
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, cwd="/")
     subprocess.run(_as_postgres([
-        f"{_pg_bin()}/pg_ctl", "-D", str(data), "-l", str(SERVICES / "pg.log"), "-w", "start",
-        "-o", f"-p {PG_PORT} -k {SERVICES} -c listen_addresses=127.0.0.1 -c fsync=off "
+        f"{_pg_bin()}/pg_ctl", "-D", str(data), "-l", str(SERVICES / "run" / "pg.log"),
+        "-w", "start",
+        "-o", f"-p {PG_PORT} -k {SERVICES / 'run'} -c listen_addresses=127.0.0.1 -c fsync=off "
               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"]),
-        check=True, stdout=subprocess.DEVNULL)
+        check=True, stdout=subprocess.DEVNULL, cwd="/")
 
 
 def pg_stop() -> None:
     subprocess.run(_as_postgres([f"{_pg_bin()}/pg_ctl", "-D", str(SERVICES / "pg"), "-w",
                                  "-m", "fast", "stop"]),
-                   check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
 
 
 def redis_start() -> None:
-    SERVICES.mkdir(parents=True, exist_ok=True)
+    _services_mkdir()
     subprocess.run(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
                     "--daemonize", "yes", "--save", "", "--appendonly", "no",
                     "--dir", str(SERVICES), "--logfile", str(SERVICES / "redis.log"),

@@ -39,4 +39,8 @@ command -v uv >/dev/null || export PATH="$HOME/.local/bin:$PATH"
 
 export UV_PYTHON_DOWNLOADS=never
 echo "==> Syncing the Python environment (uv sync)"
-uv sync --frozen --quiet
+# --compile-bytecode: the .pyc files are written once here (seconds on the first sync, then
+# nothing). Without them every Python process compiles what it imports again when the
+# environment has PYTHONDONTWRITEBYTECODE set, and the tests start many (xdist workers,
+# gunicorn, Celery, manage.py).
+uv sync --frozen --quiet --compile-bytecode

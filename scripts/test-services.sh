@@ -2,16 +2,26 @@
 # Prints `export` lines for the test suite's PostgreSQL and Redis.
 #
 # DATABASE_URL / REDIS_URL already set (CI, a developer's own services): used as they are.
-# Otherwise throwaway instances are started under var/test-services (installed with apt when
-# missing) and reused by later runs; `scripts/test-services.sh stop` stops them.
+# Otherwise throwaway instances are started (installed with apt when missing) and reused by
+# later runs; `scripts/test-services.sh stop` stops them; `scripts/test-services.sh dir`
+# prints where they keep their files.
+#
+# Their files are NOT in the clone: as root, PostgreSQL runs as the user postgres, who may not
+# be able to enter the clone (a checkout under /root, any folder with mode 0700). They live in
+# /tmp/mantelzorg-test-services-<uid>-<hash of the clone's path> (TEST_SERVICES_DIR
+# overrides), one folder per user and clone, owned by that user; inside it pg/ (the data
+# directory) and run/ (socket and server log) belong to postgres, mode 0700.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root="$PWD/var/test-services"
+uid=$(id -u)
+key=$(printf '%s:%s' "$uid" "$PWD" | sha256sum | cut -c1-12)
+state="${TEST_SERVICES_DIR:-/tmp/mantelzorg-test-services-$uid-$key}"
 pg_port="${TEST_PG_PORT:-55432}"
 redis_port="${TEST_REDIS_PORT:-56379}"
+legacy="$PWD/var/test-services"  # where earlier versions kept them
 
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+as_postgres() {  # from / : postgres may not be able to enter the clone, the current folder
+  if [ "$uid" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_bin() {
@@ -26,25 +36,57 @@ pg_bin() {
   echo "$dir"
 }
 
+# The state folder, created if missing; refused if it is a symlink or someone else's
+# (it sits in the world-writable /tmp).
+make_state_dir() {
+  mkdir -p "$(dirname "$state")"
+  [ -e "$state" ] || mkdir -m 0755 "$state"
+  if [ -L "$state" ] || [ ! -d "$state" ] || [ "$(stat -c %u "$state")" != "$uid" ]; then
+    echo "test-services: $state is not a folder of user $uid; remove it or set TEST_SERVICES_DIR" >&2
+    exit 1
+  fi
+  chmod 0755 "$state"  # postgres must be able to enter it; nothing secret is kept here
+}
+
+# A folder for postgres inside the state folder, mode 0700.
+postgres_dir() {
+  mkdir -p -m 0700 "$1"
+  if [ "$uid" -eq 0 ]; then chown postgres: "$1"; fi
+  chmod 0700 "$1"
+}
+
+pg_running_port() {  # the port of the running server of this data directory, or nothing
+  local bin=$1
+  as_postgres "$bin/pg_ctl" -D "$state/pg" status >/dev/null 2>&1 || return 0
+  sed -n 4p "$state/pg/postmaster.pid" 2>/dev/null || true
+}
+
 start_postgres() {
   local bin; bin=$(pg_bin)
-  mkdir -p "$root"
-  if [ ! -f "$root/pg/PG_VERSION" ]; then
-    mkdir -p "$root/pg"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$root/pg" "$root"
-    as_postgres "$bin/initdb" -D "$root/pg" -U postgres -A trust --no-sync >/dev/null
+  make_state_dir
+  if [ ! -f "$state/pg/PG_VERSION" ]; then
+    rm -rf "$state/pg"
+    postgres_dir "$state/pg"
+    as_postgres "$bin/initdb" -D "$state/pg" -U postgres -A trust --no-sync >/dev/null
   fi
-  if ! as_postgres "$bin/pg_ctl" -D "$root/pg" status >/dev/null 2>&1; then
-    as_postgres "$bin/pg_ctl" -D "$root/pg" -l "$root/pg.log" -w start \
-      -o "-p $pg_port -k $root -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  postgres_dir "$state/run"
+  local running; running=$(pg_running_port "$bin")
+  if [ -n "$running" ] && [ "$running" != "$pg_port" ]; then  # asked for another port
+    as_postgres "$bin/pg_ctl" -D "$state/pg" -w stop -m fast >/dev/null
+    running=""
+  fi
+  if [ -z "$running" ]; then
+    as_postgres "$bin/pg_ctl" -D "$state/pg" -l "$state/run/pg.log" -w start \
+      -o "-p $pg_port -k $state/run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
   fi
 }
 
 start_redis() {
   command -v redis-server >/dev/null || pg_bin >/dev/null
   if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+    make_state_dir
     redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save "" \
-      --appendonly no --dir "$root" --logfile "$root/redis.log" --pidfile "$root/redis.pid"
+      --appendonly no --dir "$state" --logfile "$state/redis.log" --pidfile "$state/redis.pid"
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
 }
@@ -59,10 +101,22 @@ case "${1:-env}" in
       start_redis >&2
       echo "export REDIS_URL=redis://127.0.0.1:$redis_port/0"
     fi
+    [ -d "$state" ] && printf '%s\n' "$PWD" > "$state/clone"  # whose services these are
     ;;
   stop)
     bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-    [ -n "$bin" ] && [ -f "$root/pg/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$root/pg" stop -m fast || true
+    for data in "$state/pg" "$legacy/pg"; do
+      if [ -n "$bin" ] && [ -f "$data/PG_VERSION" ]; then
+        as_postgres "$bin/pg_ctl" -D "$data" -w stop -m fast 2>/dev/null || true
+      fi
+    done
     redis-cli -p "$redis_port" shutdown nosave 2>/dev/null || true
+    ;;
+  dir)
+    echo "$state"
+    ;;
+  *)
+    echo "usage: scripts/test-services.sh [env|stop|dir]" >&2
+    exit 64
     ;;
 esac

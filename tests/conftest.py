@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import time_machine
@@ -26,12 +27,68 @@ def pytest_configure(config):
         pytest.exit("REDIS_URL is not set: run the tests with `make test`.", 2)
 
 
+def _redis_database(url: str, offset: int) -> str:
+    """The Redis URL `offset` databases further (redis://host:port/N)."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + offset
+    if database > 15:
+        raise pytest.UsageError(f"{url}: no Redis database {database} for xdist worker "
+                                f"{offset}; use fewer workers or a lower database number.")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """`make test` runs the suite in several pytest-xdist workers. Each gets, before its
+    Django settings load, a Redis database of its own (the broker and the cache: Celery
+    workers started by one never take another's tasks, a purge or a rate-limit reset stays
+    in its own database) and a var dir of its own (media, outbox, beat schedule, file locks).
+    pytest-django gives each its own test database (test_<name>_gwN)."""
+    var_dir = Path(os.environ.get("MANTELZORG_VAR_DIR") or ROOT / "var" / "test")
+    for index, spec in enumerate(specs):
+        env = {"MANTELZORG_VAR_DIR": str(var_dir / spec.id)}
+        for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+            if os.environ.get(name, "").startswith(("redis://", "rediss://")):
+                env[name] = _redis_database(os.environ[name], index)
+        spec.env.update(env)
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests are marked `e2e` and run last (see tests/e2e/conftest.py for why)."""
+    """Browser tests are marked `e2e` and run last (see tests/e2e/conftest.py for why).
+
+    Under pytest-xdist `--dist load` (make test) hands the tests out in this order, so in
+    every worker too the browser tests come after all others; pytest_runtest_setup below
+    refuses to run a test that is not a browser test after them."""
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
+BROWSER_STARTED = pytest.StashKey[bool]()  # set by tests/e2e/conftest.py's browser fixture
+
+
+def pytest_runtest_setup(item):
+    if item.config.stash.get(BROWSER_STARTED, False) and "e2e" not in item.keywords:
+        pytest.fail("A test that is not a browser test runs after the browser tests in this "
+                    "process (DJANGO_ALLOW_ASYNC_UNSAFE is set): keep `--dist load` and the "
+                    "browser tests last, see tests/e2e/conftest.py.", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Passwords hashed with MD5 in the tests, as Django's testing docs advise: the
+    production PBKDF2 (1,000,000 rounds) costs about 0.8 s a hash on a busy 2-core machine,
+    and most back-office tests create and sign in staff. The other hashers stay accepted;
+    what is tested (which password works, lockouts, second factor) does not depend on the
+    algorithm. Child processes (gunicorn, Celery, manage.py) keep Django's hashers and so
+    cannot check a password set in a test: sign staff in within the test process."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]):
+        yield
 
 
 @pytest.fixture(autouse=True)

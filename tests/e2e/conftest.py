@@ -6,17 +6,21 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from ..conftest import BROWSER_STARTED
+
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian chromium is missing: `make test` installs it.")
     # Playwright's sync API keeps an event loop running in this thread, which makes Django
     # refuse ORM calls. They are still synchronous and safe here. The browser tests run last
-    # (tests/conftest.py), so no other test runs with this set.
+    # (tests/conftest.py), so no other test runs with this set: in each pytest-xdist worker
+    # too, BROWSER_STARTED makes tests/conftest.py check that.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    request.config.stash[BROWSER_STARTED] = True
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -27,6 +31,7 @@ def browser():
         yield browser
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    request.config.stash[BROWSER_STARTED] = False
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ nothing typed comes back unescaped. Strategies and checks: tests/security/hostil
 """
 
 import datetime
+import functools
 from urllib.parse import quote
 
 import pytest
@@ -40,6 +41,7 @@ def riet(db):
     return caregiver, tokens
 
 
+@functools.cache  # one strategy per token: hypothesis validates each new one, a slow walk
 def tampered(real: str):
     """A real token, changed a little; or anything at all."""
     def flip(args):
