@@ -38,6 +38,11 @@ class LetterKind(models.TextChoices):
     NEWSLETTER = "nieuwsbrief", _("Nieuwsbrief per post")
 
 
+# The channels mail goes out by (Letter.channel, Delivery.channel); the recipient directory
+# decides which one a person gets.
+EMAIL, POST = "email", "post"
+
+
 class LetterStatus(models.TextChoices):
     QUEUED = "klaar", _("Klaar om te versturen")
     TO_PRINT = "te_printen", _("In een printbatch")

@@ -23,11 +23,10 @@ from django.utils.text import slugify
 
 from core import clock
 
-from .models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
+from .models import EMAIL, Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from .registry import audience_email_template, audience_named, recipients
 from .smtp import SMTP_ERRORS, classify
 
-EMAIL = "email"
 MAX_ATTEMPTS = 5
 MARK_EVERY = 10
 STUCK_AFTER = datetime.timedelta(minutes=15)

@@ -17,6 +17,7 @@ News travels back up by the signals in `worker/signals.py`, never by an import o
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 def _nothing(letter) -> dict:
@@ -90,12 +91,30 @@ def audience_email_template(filters: dict):
     return _audience(filters)[1]
 
 
-def register_recipients(directory) -> None:
-    """The one recipient directory (see `RecipientDirectory` in registrations/mail.py)."""
+class RecipientDirectory(Protocol):
+    """What the mail engine asks about the people it writes to (`MAIL_RECIPIENT_MODEL`).
+    The registrations answer it with `registrations.mail.CaregiverDirectory`."""
+
+    def gone(self, recipient) -> str: ...  # why nothing may reach them any more, or ""
+    def route(self, recipient, *, about_own_request: bool) -> tuple[str, str]: ...
+    def letter_context(self, recipient) -> dict: ...  # what every letter says of them
+    def print_order(self) -> list[str]: ...  # Letter ordering for print batches
+    def newsletter_audience(self, filters: dict): ...  # QuerySet of recipients
+    def audience_choices(self) -> dict: ...  # the newsletter form's filter choices
+    def by_email(self, people): ...
+    def by_post(self, people): ...
+    def still_wants_mailing(self, recipient, *, service_message: bool) -> bool: ...
+    def newsletter_reader(self, pk): ...  # the recipient an unsubscribe link names
+    def unsubscribe(self, recipient) -> None: ...
+    def example(self): ...  # an unsaved made-up recipient for previews
+
+
+def register_recipients(directory: RecipientDirectory) -> None:
+    """The one recipient directory; registering again replaces it."""
     _recipients[:] = [directory]
 
 
-def recipients():
+def recipients() -> RecipientDirectory:
     if not _recipients:
         raise LookupError("No recipient directory registered (registrations' AppConfig).")
     return _recipients[0]

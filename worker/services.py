@@ -8,13 +8,11 @@ from django.template.loader import render_to_string
 from core import clock
 
 from .letters import email_body, letter_subject, render_pdf
-from .models import Letter, LetterStatus, PrintBatch, WorkerPing
+from .models import POST, Letter, LetterStatus, PrintBatch, WorkerPing
 from .registry import letter_type, recipients
 from .signals import letters_sent
 from .smtp import SMTP_ERRORS, classify
 from .tasks import dispatch_letters, ping
-
-EMAIL, POST = "email", "post"  # the channels a letter goes out by
 
 
 def queue_test_ping(user) -> WorkerPing:
