@@ -17,8 +17,6 @@ from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
-from registrations.models import RegistrationLetter
-
 LETTERS = int(os.environ.get("BENCH_LETTERS", "1000"))
 BASELINE = int(os.environ.get("BENCH_BASELINE_LETTERS", "100"))
 CHUNK = 250
@@ -49,7 +47,7 @@ def main() -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     from core import clock
-    from registrations.models import Caregiver, State
+    from registrations.models import Caregiver, RegistrationLetter, State
     from worker import letters as letter_module
     from worker.models import Letter
 

@@ -45,8 +45,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from registrations.models import RegistrationLetter
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_newsletter import ROOT, fill_recipients, free_port  # noqa: E402
 
@@ -500,7 +498,7 @@ import os, signal, sys, django
 sys.path.insert(0, os.getcwd())
 django.setup()
 from django.contrib.auth.models import User
-from appreciation import payouts
+from appreciation.waardering import payouts
 from appreciation.models import AppreciationYear, PaymentBatch, PayoutForm
 if os.environ.get("CHAOS_KILL_AFTER_FILE") == "1":
     save = PaymentBatch.save
@@ -625,7 +623,7 @@ def worker_killed_print_batch(logs: Path) -> None:
     from django.db import connection
 
     from core import clock
-    from registrations.models import Caregiver, State
+    from registrations.models import Caregiver, RegistrationLetter, State
     from worker.models import Letter, LetterStatus, PrintBatch
     from worker.tasks import make_print_batches
 

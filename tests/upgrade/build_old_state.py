@@ -31,7 +31,7 @@ HINTS = {
     "registrations.postcoderange": {"first": lambda i, ctx: f"384{i}AA",
                                     "last": lambda i, ctx: f"384{i}ZZ"},
     "appreciation.appreciationyear": {"year": lambda i, ctx: 2024 + i},
-    # The two role groups' permissions are code (mantelzorg.roles.ensure_roles rewrites them
+    # The two role groups' permissions are code (core.roles.ensure_roles rewrites them
     # on every migrate, by design): extra permissions go to the groups made here, the last.
     "auth.group_permissions": {"group": lambda i, ctx: ctx.pk("auth.group", -1 - i)},
     # A letter is about one request at most: one about a waardering, one about a campaign
