@@ -111,6 +111,23 @@ def words_on_first_page(pdf: bytes, tmp_path) -> list[tuple[str, float, float, f
              float(w.get("yMax"))) for w in root.iter("{http://www.w3.org/1999/xhtml}word")]
 
 
+def assert_in_address_window(pdf: bytes, tmp_path, words_wanted) -> dict:
+    """Each word lies inside the address window of a Dutch window envelope on page 1 (its
+    first occurrence: the address block). Returns the words' boxes and the window's bottom
+    (key "_bottom"), for checks of what follows the address."""
+    from worker.letters import ADDRESS_WINDOW_MM as window
+
+    words = {}
+    for text, *box in words_on_first_page(pdf, tmp_path):
+        words.setdefault(text, box)
+    left, top = window["left"] * MM, window["top"] * MM
+    right, bottom = left + window["width"] * MM, top + window["height"] * MM
+    for word in words_wanted:
+        x0, y0, x1, y1 = words[word]
+        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (word, words[word])
+    return {**words, "_bottom": bottom}
+
+
 def pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "letter.pdf"
     path.write_bytes(pdf)

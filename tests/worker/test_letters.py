@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from registrations.models import Channel
 from tests.factories import RetentionNoticeFactory
-from tests.support import MM, words_on_first_page
-from worker.letters import ADDRESS_WINDOW_MM, render_pdf
+from tests.support import assert_in_address_window
+from worker.letters import render_pdf
 from worker.models import Letter, LetterStatus, PrintBatch
 from worker.services import create_print_batch, dispatch_queued_letters, mark_batch_printed
 
@@ -20,18 +20,10 @@ from worker.services import create_print_batch, dispatch_queued_letters, mark_ba
 def test_the_address_is_inside_the_window_of_a_dutch_window_envelope(tmp_path):
     letter = RetentionNoticeFactory(caregiver__first_name="Gerrit",
                                     caregiver__postcode="3849AB", caregiver__city="Hierden")
-    pdf = render_pdf([letter])
-    words = {}
-    for text, *box in words_on_first_page(pdf, tmp_path):
-        words.setdefault(text, box)  # the first occurrence: the address block
-    window = ADDRESS_WINDOW_MM
-    left, top = window["left"] * MM, window["top"] * MM
-    right, bottom = left + window["width"] * MM, top + window["height"] * MM
-    for word in ("Gerrit", "Lindenlaan", "3849", "HIERDEN"):
-        x0, y0, x1, y1 = words[word]
-        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (word, words[word])
+    words = assert_in_address_window(render_pdf([letter]), tmp_path,
+                                     ("Gerrit", "Lindenlaan", "3849", "HIERDEN"))
     # The letter text starts below the window.
-    assert words["Beste"][1] > bottom
+    assert words["Beste"][1] > words["_bottom"]
 
 
 @pytest.mark.django_db

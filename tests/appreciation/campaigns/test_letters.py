@@ -13,8 +13,8 @@ from django.core import mail
 from appreciation.campaigns import services as campaigns
 from appreciation.models import AppreciationLetter, CampaignRoute, Handout
 from tests.factories import CampaignFactory, CaregiverFactory
-from tests.support import MM, pdf_text, words_on_first_page
-from worker.letters import ADDRESS_WINDOW_MM, letter_html, render_pdf
+from tests.support import assert_in_address_window, pdf_text
+from worker.letters import letter_html, render_pdf
 from worker.models import Letter, LetterStatus
 from worker.services import dispatch_queued_letters
 
@@ -139,15 +139,8 @@ def test_on_paper_the_address_sits_in_the_window(tmp_path, handout, kind, expect
                                 AppreciationLetter.CAMPAIGN_CODES else "Gerrit")
     assert letter.status == LetterStatus.TO_PRINT and not mail.outbox
     pdf = render_pdf([letter])
-    words = {}
-    for text, *box in words_on_first_page(pdf, tmp_path):
-        words.setdefault(text, box)  # the first occurrence: the address block
-    window = ADDRESS_WINDOW_MM
-    left, top = window["left"] * MM, window["top"] * MM
-    right, bottom = left + window["width"] * MM, top + window["height"] * MM
-    for word in (letter.caregiver.first_name, "Lindenlaan", letter.caregiver.city.upper()):
-        x0, y0, x1, y1 = words[word]
-        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (word, words[word])
+    assert_in_address_window(pdf, tmp_path, (letter.caregiver.first_name, "Lindenlaan",
+                                             letter.caregiver.city.upper()))
     text = pdf_text(pdf, tmp_path)
     assert "Betreft: Zwemkaartjes zomer 2026" in text and expected in text
 

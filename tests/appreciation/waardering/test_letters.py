@@ -11,15 +11,14 @@ from django.core import mail
 from appreciation.models import AppreciationLetter, RejectionReason, Route
 from appreciation.waardering import services
 from tests.support import (
-    MM,
     VALID_IBAN,
+    assert_in_address_window,
     caregiver_details,
     pdf_text,
     request_data,
-    words_on_first_page,
 )
 from tests.support import submit as submit_one
-from worker.letters import ADDRESS_WINDOW_MM, letter_html, render_pdf
+from worker.letters import letter_html, render_pdf
 from worker.models import Letter, LetterStatus
 from worker.registry import letter_type
 from worker.services import create_print_batch, dispatch_queued_letters
@@ -153,16 +152,9 @@ def test_a_caregiver_who_wants_post_gets_the_letter_in_a_print_batch(
     letter = the_letter(request, AppreciationLetter.WAARDERING_APPROVED)
     assert letter.status == LetterStatus.TO_PRINT and letter.print_batch == batch
 
-    words = {}
-    for text, *box in words_on_first_page(render_pdf([letter]), tmp_path):
-        words.setdefault(text, box)  # the first occurrence: the address block
-    left, top = ADDRESS_WINDOW_MM["left"] * MM, ADDRESS_WINDOW_MM["top"] * MM
-    right = left + ADDRESS_WINDOW_MM["width"] * MM
-    bottom = top + ADDRESS_WINDOW_MM["height"] * MM
-    for word in ("Gerrit", "Lindenlaan", "3849", "HIERDEN"):
-        x0, y0, x1, y1 = words[word]
-        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (word, words[word])
-    assert words["Beste"][1] > bottom
+    words = assert_in_address_window(render_pdf([letter]), tmp_path,
+                                     ("Gerrit", "Lindenlaan", "3849", "HIERDEN"))
+    assert words["Beste"][1] > words["_bottom"]
 
 
 def test_the_letter_shows_the_years_edited_text(waardering_year, consulent):
