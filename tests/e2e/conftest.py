@@ -4,7 +4,7 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from ..conftest import BROWSER_STARTED
 
@@ -51,3 +51,10 @@ def axe():
 def assert_no_axe_violations(axe, page):
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def wait_for_text(page, text):
+    """Wait until the page shows `text`. click() does not wait for the page it submits or
+    opens to load, so page.content() right after one may still be the old page or empty
+    (seen once the suite ran in parallel)."""
+    expect(page.locator("body")).to_contain_text(text, timeout=15000)

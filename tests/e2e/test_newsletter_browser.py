@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from mantelzorg import clock
 from registrations.models import Caregiver, State
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, wait_for_text
 from .test_registration_browser import staff_login
 
 
@@ -24,6 +24,7 @@ def test_compose_preview_send_and_watch_progress(page, axe, inline_tasks):
     page.get_by_label("Onderwerp").fill("Inloop in december")
     page.get_by_label("Tekst").fill("Beste mantelzorger,\n\n**Welkom** bij de inloop.")
     page.get_by_role("button", name="Opslaan en bekijken").click()
+    wait_for_text(page, "20 per e-mail")
     assert "20 per e-mail" in page.content()
     assert page.locator(".newsletter-preview strong").inner_text() == "Welkom"
     assert_no_axe_violations(axe, page)

@@ -9,7 +9,7 @@ from django.core import mail
 from mantelzorg import clock
 from registrations.models import Caregiver, State
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, wait_for_text
 
 
 def fill_about_me(page, born: datetime.date, email="riet@example.nl"):
@@ -91,6 +91,7 @@ def test_adult_registers_confirms_and_is_active(page, axe, inline_tasks):
     page.goto(link_from_outbox("riet@example.nl", r"/bevestigen/\S+"))
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Ja, dit is mijn e-mailadres").click()
+    wait_for_text(page, "U bent nu ingeschreven")
     assert "U bent nu ingeschreven" in page.content()
     assert Caregiver.objects.get().state == State.ACTIEF
 
@@ -155,6 +156,7 @@ def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
     page.goto(link_from_outbox("anja@example.nl", r"/toestemming/\S+"))
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Ik geef toestemming").click()
+    wait_for_text(page, "Bedankt voor uw toestemming")
     assert "Bedankt voor uw toestemming" in page.content()
     assert Caregiver.objects.get().state == State.ACTIEF
 

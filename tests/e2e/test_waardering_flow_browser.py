@@ -16,7 +16,7 @@ from appreciation.models import AppreciationRequest, RequestState
 from registrations.models import Source, State
 
 from ..appreciation_helpers import open_year
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, wait_for_text
 from .test_registration_browser import staff_login
 from .test_waardering_public_browser import TODAY, _request
 
@@ -35,6 +35,7 @@ def test_request_approve_letter_batch_pay(page, axe, inline_tasks, settings, tmp
         page.get_by_role("link", name="Waardering", exact=True).click()
         assert_no_axe_violations(axe, page)
         page.get_by_role("link", name="Bakker, Riet").click()
+        wait_for_text(page, request.reference)
         assert request.reference in page.content()
         page.get_by_role("button", name="Goedkeuren", exact=True).click()
         expect(page.get_by_text("goedgekeurd", exact=False).first).to_be_visible()
