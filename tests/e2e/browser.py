@@ -6,6 +6,7 @@ import re
 
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest, PayoutForm
 from mantelzorg.services_staff import create_staff_user
@@ -124,3 +125,10 @@ def request_waardering(page, axe):
     assert_no_axe_violations(axe, page)
     assert request.caregiver_was_unknown and request.payout_form == PayoutForm.BANK
     assert request.caregiver.wants_newsletter
+
+
+def wait_for_text(page, text):
+    """Wait until the page shows `text`. click() does not wait for the page it submits or
+    opens to load, so page.content() right after one may still be the old page or empty
+    (seen once the suite ran in parallel)."""
+    expect(page.locator("body")).to_contain_text(text, timeout=15000)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from core import clock
 from registrations.models import Caregiver, State
-from tests.e2e.browser import assert_no_axe_violations, staff_login
+from tests.e2e.browser import assert_no_axe_violations, staff_login, wait_for_text
 
 
 def test_compose_preview_send_and_watch_progress(page, axe, inline_tasks):
@@ -22,6 +22,7 @@ def test_compose_preview_send_and_watch_progress(page, axe, inline_tasks):
     page.get_by_label("Onderwerp").fill("Inloop in december")
     page.get_by_label("Tekst").fill("Beste mantelzorger,\n\n**Welkom** bij de inloop.")
     page.get_by_role("button", name="Opslaan en bekijken").click()
+    wait_for_text(page, "20 per e-mail")
     assert "20 per e-mail" in page.content()
     assert page.locator(".newsletter-preview strong").inner_text() == "Welkom"
     assert_no_axe_violations(axe, page)

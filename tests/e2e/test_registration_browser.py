@@ -8,7 +8,7 @@ from django.core import mail
 
 from core import clock
 from registrations.models import Caregiver, State
-from tests.e2e.browser import assert_no_axe_violations, staff_login
+from tests.e2e.browser import assert_no_axe_violations, staff_login, wait_for_text
 
 
 def fill_about_me(page, born: datetime.date, email="riet@example.nl"):
@@ -90,6 +90,7 @@ def test_adult_registers_confirms_and_is_active(page, axe, inline_tasks):
     page.goto(link_from_outbox("riet@example.nl", r"/bevestigen/\S+"))
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Ja, dit is mijn e-mailadres").click()
+    wait_for_text(page, "U bent nu ingeschreven")
     assert "U bent nu ingeschreven" in page.content()
     assert Caregiver.objects.get().state == State.ACTIEF
 
@@ -135,6 +136,7 @@ def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
     page.goto(link_from_outbox("anja@example.nl", r"/toestemming/\S+"))
     assert_no_axe_violations(axe, page)
     page.get_by_role("button", name="Ik geef toestemming").click()
+    wait_for_text(page, "Bedankt voor uw toestemming")
     assert "Bedankt voor uw toestemming" in page.content()
     assert Caregiver.objects.get().state == State.ACTIEF
 

@@ -14,7 +14,13 @@ from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest, RequestState
 from registrations.models import Source, State
-from tests.e2e.browser import TODAY, assert_no_axe_violations, request_waardering, staff_login
+from tests.e2e.browser import (
+    TODAY,
+    assert_no_axe_violations,
+    request_waardering,
+    staff_login,
+    wait_for_text,
+)
 from tests.factories import AppreciationYearFactory
 
 PAIN_001_XSD = Path(os.path.dirname(sepaxml.__file__)) / "schemas" / "pain.001.001.03.xsd"
@@ -32,6 +38,7 @@ def test_request_approve_letter_batch_pay(page, axe, inline_tasks, settings, tmp
         page.get_by_role("link", name="Waardering", exact=True).click()
         assert_no_axe_violations(axe, page)
         page.get_by_role("link", name="Bakker, Riet").click()
+        wait_for_text(page, request.reference)
         assert request.reference in page.content()
         page.get_by_role("button", name="Goedkeuren", exact=True).click()
         expect(page.get_by_text("goedgekeurd", exact=False).first).to_be_visible()
