@@ -93,26 +93,23 @@ def schedule_aftercare(caregiver, ended_on: datetime.date, reason: str) -> int:
 def cancel_task(task: FollowUpTask, reason: str) -> bool:
     """A consulent closes one open task without a contact (e.g. no longer needed).
     False when a colleague closed it first."""
-    return bool(FollowUpTask.objects.filter(
-        pk=task.pk, done_at__isnull=True, cancelled_at__isnull=True,
-    ).update(cancelled_at=clock.now(), cancel_reason=reason[:200]))
+    return bool(_cancel(FollowUpTask.objects.filter(pk=task.pk), reason))
 
 
 def cancel_aftercare(caregiver, reason: str = "") -> int:
-    return _cancel(caregiver, [TaskKind.AFTERCARE], reason or _("Zorgt weer voor iemand"))
+    return _cancel(FollowUpTask.objects.filter(caregiver=caregiver, kind=TaskKind.AFTERCARE),
+                   reason or _("Zorgt weer voor iemand"))
 
 
 def cancel_open_tasks(caregiver_ids, reason: str) -> int:
     """Registrations ended: their open tasks are no longer needed (ids or a queryset)."""
-    return FollowUpTask.objects.filter(
-        caregiver__in=caregiver_ids, done_at__isnull=True, cancelled_at__isnull=True,
-    ).update(cancelled_at=clock.now(), cancel_reason=reason[:200])
+    return _cancel(FollowUpTask.objects.filter(caregiver__in=caregiver_ids), reason)
 
 
-def _cancel(caregiver, kinds, reason) -> int:
-    return FollowUpTask.objects.filter(
-        caregiver=caregiver, kind__in=kinds, done_at__isnull=True,
-        cancelled_at__isnull=True).update(cancelled_at=clock.now(), cancel_reason=reason[:200])
+def _cancel(tasks, reason: str) -> int:
+    """Cancel those of `tasks` still open; an answered or cancelled task stays as it is."""
+    return tasks.filter(done_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=clock.now(), cancel_reason=reason[:200])
 
 
 def erase_contact_outcomes(caregiver_ids) -> int:

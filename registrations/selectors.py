@@ -9,6 +9,7 @@ from django_fsm_log.models import StateLog
 
 from core import clock
 from core.dates import add_months
+from core.postcodes import normalise_postcode
 
 from .models import LINK_STATES, Caregiver, RegistrationRules, StaffAccess, State
 
@@ -110,7 +111,7 @@ def recent_staff_access(caregiver: Caregiver, limit: int = 10):
 def find_caregiver(date_of_birth, postcode: str, house_number: str) -> Caregiver | None:
     """A registration that is still running, matched on date of birth and address."""
     return (Caregiver.objects
-            .filter(date_of_birth=date_of_birth, postcode=postcode.replace(" ", "").upper(),
+            .filter(date_of_birth=date_of_birth, postcode=normalise_postcode(postcode),
                     house_number__iexact=house_number.strip(), state__in=LINK_STATES,
                     merged_into__isnull=True)
             .order_by("registered_on", "pk").first())

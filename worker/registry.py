@@ -17,6 +17,7 @@ News travels back up by the signals in `worker/signals.py`, never by an import o
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Protocol
 
 
@@ -63,8 +64,9 @@ def letter_type(kind: str) -> LetterType:
     return _letter_types[kind]
 
 
-def letter_types() -> dict[str, LetterType]:
-    return dict(_letter_types)
+def letter_types() -> MappingProxyType:
+    """Every registered type by kind (read-only: register through register_letter_type)."""
+    return MappingProxyType(_letter_types)
 
 
 def register_audience(name: str, people: Callable, email_template: str) -> None:

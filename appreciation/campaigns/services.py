@@ -13,7 +13,6 @@ import datetime
 import io
 import secrets
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,7 +21,6 @@ from django_fsm import TransitionNotAllowed
 
 from core import clock, roles
 from registrations.models import Caregiver
-from worker.models import Letter
 from worker.services import queue_letter
 
 from ..models import (
@@ -108,7 +106,7 @@ def _hand_out(campaign: Campaign, request: CampaignRequest, by) -> bool:
         return True
     request.wait(by=by, description=_("Geen kaartjes meer: op de wachtlijst"))
     request.save()
-    _queue_letter(request, "campagne_wachtlijst")
+    _queue_letter(request, AppreciationLetter.CAMPAIGN_WAITLIST)
     return False
 
 
@@ -127,7 +125,7 @@ def _reserve_codes(campaign: Campaign, request: CampaignRequest, by) -> bool:
     request.grant(by=by, description=_("%(n)s codes gereserveerd") % {"n": needed})
     request.granted_at = now
     request.save()
-    _queue_letter(request, "campagne_codes")
+    _queue_letter(request, AppreciationLetter.CAMPAIGN_CODES)
     return True
 
 
@@ -145,7 +143,7 @@ def serve_waiting_list(campaign: Campaign, by=None) -> int:
         if request.caregiver.state not in campaign.allowed_states():
             request.reject(by=by, description=_("Niet meer actief ingeschreven"))
             request.save()
-            _queue_letter(request, "campagne_vervallen")
+            _queue_letter(request, AppreciationLetter.CAMPAIGN_CANCELLED)
             continue
         if not _reserve_codes(campaign, request, by):
             break
@@ -241,7 +239,7 @@ def _codes_on_their_way(request: CampaignRequest) -> bool:
     into stock for someone else. A letter still queued is simply not sent."""
     return (request.state == CampaignRequestState.TOEGEKEND
             and request.campaign.handout == Handout.CODE_ON_LETTER
-            and request.letters.filter(kind="campagne_codes")
+            and request.letters.filter(kind=AppreciationLetter.CAMPAIGN_CODES)
             .filter(Q(print_batch__isnull=False) | Q(status="verstuurd")).exists())
 
 
@@ -263,11 +261,11 @@ def letters_sent(letter_ids) -> int:
     codes letter was sent moves to `verstuurd`. Idempotent."""
     moved = 0
     with transaction.atomic():
-        request_ids = Letter.objects.filter(
-            pk__in=list(letter_ids), kind=AppreciationLetter.CAMPAIGN_CODES,
-            about_type=ContentType.objects.get_for_model(CampaignRequest)).values("about_id")
+        # A request has one codes letter (its dedupe key), so the join yields each once.
         requests = (CampaignRequest.objects.select_for_update(of=("self",))
-                    .filter(pk__in=request_ids, state=CampaignRequestState.TOEGEKEND,
+                    .filter(letters__pk__in=list(letter_ids),
+                            letters__kind=AppreciationLetter.CAMPAIGN_CODES,
+                            state=CampaignRequestState.TOEGEKEND,
                             campaign__handout=Handout.CODE_ON_LETTER))
         for request in requests:
             request.mark_sent(description=_("Brief met de codes verstuurd"))
@@ -321,7 +319,7 @@ def close_finished_campaigns(today: datetime.date | None = None) -> int:
                 request.cancel(description=_("De periode is voorbij"))
                 request.save()
                 request.codes.update(request=None, assigned_at=None)
-                _queue_letter(request, "campagne_vervallen")
+                _queue_letter(request, AppreciationLetter.CAMPAIGN_CANCELLED)
             campaign.closed_at = clock.now()
             campaign.save(update_fields=["closed_at"])
             closed += 1

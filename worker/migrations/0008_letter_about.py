@@ -17,24 +17,26 @@ def _content_type_id(apps, app_label, model):
     return content_type.pk
 
 
-def links_to_about(apps, schema_editor):
+def _for_each_link(apps, schema_editor, statement):
+    """Run `statement` (with {table} and {column}; one parameter: the content type's id)
+    for each old column."""
     Letter = apps.get_model("worker", "Letter")
-    table, quote = Letter._meta.db_table, schema_editor.quote_name
+    quote = schema_editor.quote_name
     for column, app_label, model in LINKS:
-        content_type_id = _content_type_id(apps, app_label, model)
         schema_editor.execute(
-            f"UPDATE {quote(table)} SET about_type_id = %s, about_id = {quote(column)} "
-            f"WHERE {quote(column)} IS NOT NULL", [content_type_id])
+            statement.format(table=quote(Letter._meta.db_table), column=quote(column)),
+            [_content_type_id(apps, app_label, model)])
+
+
+def links_to_about(apps, schema_editor):
+    _for_each_link(apps, schema_editor,
+                   "UPDATE {table} SET about_type_id = %s, about_id = {column} "
+                   "WHERE {column} IS NOT NULL")
 
 
 def about_to_links(apps, schema_editor):
-    Letter = apps.get_model("worker", "Letter")
-    table, quote = Letter._meta.db_table, schema_editor.quote_name
-    for column, app_label, model in LINKS:
-        content_type_id = _content_type_id(apps, app_label, model)
-        schema_editor.execute(
-            f"UPDATE {quote(table)} SET {quote(column)} = about_id "
-            f"WHERE about_type_id = %s", [content_type_id])
+    _for_each_link(apps, schema_editor,
+                   "UPDATE {table} SET {column} = about_id WHERE about_type_id = %s")
 
 
 class Migration(migrations.Migration):
