@@ -16,7 +16,7 @@ COPY pyproject.toml uv.lock .python-version ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DJANGO_ENV=production SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
-    ALLOWED_HOSTS=build MANTELZORG_VAR_DIR=/tmp/var \
+    ALLOWED_HOSTS=build EMAIL_URL=smtp://build:25 MANTELZORG_VAR_DIR=/tmp/var \
     /app/.venv/bin/python manage.py collectstatic --noinput \
  && mkdir -p /app/var && chown -R app /app/var
 

@@ -259,6 +259,8 @@ def main() -> None:
     env.update({
         "DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": bench_url,
+        # Production refuses to start without a mail server; the load sends none.
+        "EMAIL_URL": "smtp://127.0.0.1:25",
         "REDIS_URL": redis_url(os.environ["REDIS_URL"]), "CONN_MAX_AGE": "60",
         "MANTELZORG_VAR_DIR": str(workdir / "var"), "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",

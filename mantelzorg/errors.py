@@ -30,3 +30,22 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid security cookie (an old tab, cookies
+    blocked, a page open too long). Django's own page is English and technical; this one
+    says in Dutch what to do and leads back. The reason is not shown (nor needed by them)."""
+    return render(request, "errors/csrf.html", {"back_url": _same_site_referer(request)},
+                  status=403)
+
+
+def _same_site_referer(request) -> str:
+    """The page the form came from, only if it is on this site: a way back, never a way out."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return ""

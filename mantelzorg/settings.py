@@ -3,7 +3,9 @@
 Every default works without a server (SQLite file, filesystem broker, e-mail to a local
 outbox), so `make run` needs nothing installed. DATABASE_URL, CELERY_BROKER_URL / REDIS_URL
 and EMAIL_URL switch to PostgreSQL, Redis and SMTP. DJANGO_ENV=production turns on the
-strict mode that refuses to start without a real SECRET_KEY.
+strict mode that refuses to start without a real SECRET_KEY or a mail server (EMAIL_URL).
+Outside production a missing SECRET_KEY is made once per installation (var dir), never a
+shared constant; DEBUG is off unless DEBUG=1.
 """
 
 from datetime import timedelta
@@ -14,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mantelzorg.schedule import beat_schedule
+from mantelzorg.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -26,10 +29,15 @@ if DJANGO_ENV not in ("development", "production"):
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
 PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Debug pages list every URL and setting: only for a developer who asks (DEBUG=1), never by
+# default, not even in `make run`, which the public may reach.
+DEBUG = env.bool("DEBUG", default=False)
 
-_DEV_SECRET_KEY = "django-insecure-development-only-never-use-this-key-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
+# Outside production, without SECRET_KEY in the environment: this installation's own random
+# key from the var dir (mantelzorg/secret_key.py), so no signed token can be forged with a
+# key that is public in the source.
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    "" if PRODUCTION else installation_secret_key(VAR_DIR))
 if PRODUCTION and (
     len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5
 ):
@@ -92,6 +100,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mantelzorg.urls"
+# A missing or stale CSRF cookie gets the site's own Dutch page with a way back.
+CSRF_FAILURE_VIEW = "mantelzorg.errors.csrf_failure"
 WSGI_APPLICATION = "mantelzorg.wsgi.application"
 
 TEMPLATES = [
@@ -168,6 +178,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+    # `make run` serves static files without collectstatic and without DEBUG: WhiteNoise
+    # finds them where runserver would (its default follows DEBUG, which is off).
+    WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(VAR_DIR / "media")}},
@@ -179,8 +192,15 @@ STORAGES = {
 
 # --- E-mail: a readable outbox under var/ unless EMAIL_URL points at SMTP -----------------
 EMAIL_OUTBOX_DIR = VAR_DIR / "outbox"
-if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+_email = env.email_url("EMAIL_URL") if env.str("EMAIL_URL", default="") else {}
+if PRODUCTION and not _email.get("EMAIL_BACKEND", "").endswith(".smtp.EmailBackend"):
+    # Without a mail server mail would pile up in a file nobody reads (or go to a mail
+    # catcher whoever reaches it can read): refuse to start instead.
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs EMAIL_URL in the environment: an SMTP server, e.g. "
+        "smtp+tls://mail.example.org:587 (user and password before the @ of the host).")
+if _email:
+    vars().update(_email)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(EMAIL_OUTBOX_DIR)
@@ -284,7 +304,8 @@ LETTER_SENDER = {
     "phone": env.str("LETTER_SENDER_PHONE", default=""),
     "email": env.str("LETTER_SENDER_EMAIL", default="mantelzorg@example.org"),
 }
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Links in mail and letters. Unless set, they follow the port `make run` serves on.
+SITE_URL = env.str("SITE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}")
 
 # The Servicepunt's own account: the debtor of the SEPA payment files of the waardering.
 # The defaults are fake demo values (a test IBAN); set the real account in production.

@@ -41,7 +41,6 @@ def test_app_services_point_at_the_real_services():
     env = COMPOSE["x-app"]["environment"]
     assert env["DATABASE_URL"].startswith("postgres://")
     assert env["REDIS_URL"].startswith("redis://redis:")
-    assert env["EMAIL_URL"].startswith("smtp://mailpit:")
     assert env["DJANGO_ENV"] == "production"
     assert "SECRET_KEY" in env and "${SECRET_KEY:?" in env["SECRET_KEY"]
 
@@ -63,3 +62,25 @@ def test_dockerfile_builds_from_the_lock_file():
     assert "uv sync --frozen" in dockerfile
     assert "libharfbuzz-subset0" in dockerfile
     assert 'ENTRYPOINT' not in dockerfile or "bin/entrypoint" in dockerfile
+
+
+def test_mail_goes_to_the_server_the_environment_names():
+    """No mail catcher by default: compose refuses to start without EMAIL_URL."""
+    email_url = COMPOSE["x-app"]["environment"]["EMAIL_URL"]
+    assert email_url.startswith("${EMAIL_URL:?"), email_url
+    assert "mailpit" not in email_url
+
+
+def test_mailpit_only_in_the_development_profile_and_only_on_this_machine():
+    """Mailpit shows every message (sign-in links too) without a login: never in the
+    production stack, and in development reachable from 127.0.0.1 only."""
+    mailpit = SERVICES["mailpit"]
+    assert mailpit.get("profiles") == ["dev"]
+    for port in mailpit.get("ports", []):
+        published = port if isinstance(port, str) else f"{port.get('host_ip', '')}:" \
+            f"{port.get('published')}:{port.get('target')}"
+        assert published.startswith("127.0.0.1:"), port
+    for name, service in SERVICES.items():
+        if name != "mailpit":
+            assert "profiles" not in service, name
+            assert "mailpit" not in service.get("depends_on", {}), name
