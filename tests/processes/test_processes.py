@@ -6,8 +6,12 @@ are right here, they are right in the compose file, which calls the same script.
 """
 
 import json
+import os
+import signal
 import subprocess
+import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +79,42 @@ def test_unknown_role_is_refused(process_env):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 64
     assert "usage" in result.stderr
+
+
+def get(url):
+    """(status, body) of a GET, also for an error status; None while nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return None
+
+
+def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start_process,
+                                                              tmp_path, wait_for):
+    """What `make run` starts (scripts/run.sh: migrate, demo data, web + worker + beat), as on
+    a fresh clone (SQLite, no Redis, nothing set): a mistyped address gets the site's Dutch
+    404, not Django's English debug page with every URL; static files are still served
+    without DEBUG. Issue 14 item 13."""
+    port = free_port()
+    env = {k: v for k, v in process_env.items() if k not in (
+        "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "SITE_URL", "SECRET_KEY",
+        "DJANGO_ENV", "EMAIL_URL", "MANTELZORG_DEMO")}
+    env.update({"PORT": str(port), "WEB_CONCURRENCY": "1",
+                "PATH": f"{Path.home() / '.local' / 'bin'}:{env['PATH']}"})
+    proc = start_process(["scripts/run.sh"], env, tmp_path / "run.log")
+    try:
+        wait_for(lambda: get(f"http://127.0.0.1:{port}/health"), timeout=240,
+                 message="make run's web process to answer")
+        status, html = get(f"http://127.0.0.1:{port}/bestaat-niet")
+        assert status == 404
+        assert "Pagina niet gevonden" in html and '<html lang="nl">' in html
+        assert "URLconf" not in html and "Page not found" not in html
+        status, css = get(f"http://127.0.0.1:{port}/static/css/site.css")
+        assert status == 200 and css.strip()
+        assert proc.poll() is None
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # honcho and the three processes it started
+        proc.wait(timeout=30)
