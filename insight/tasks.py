@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from core import clock
 from worker.letters import font_config
+from worker.static_fetcher import static_files_fetcher
 
 from .charts import report_context, report_path
 
@@ -24,7 +25,9 @@ def render_annual_report(year: int) -> str:
 
     context = {**report_context(year), "made_on": clock.today()}
     html = render_to_string("insight/reports/annual_report.html", context)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    # Only our own static files: the report must not read other files or URLs.
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR),
+               url_fetcher=static_files_fetcher()).write_pdf(
         font_config=font_config(), pdf_variant="pdf/ua-1")
     path = report_path(year)
     if default_storage.exists(path):

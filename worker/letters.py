@@ -16,6 +16,7 @@ from core import clock
 from .models import LetterKind
 from .newsletters import render_body
 from .registry import LetterType, letter_type, recipients, register_letter_type
+from .static_fetcher import static_files_fetcher
 
 register_letter_type(LetterType(
     kind=LetterKind.NEWSLETTER, label=LetterKind.NEWSLETTER.label,
@@ -83,7 +84,7 @@ def _stylesheet():
     from weasyprint import CSS
 
     css = render_to_string("worker/letters/letter.css", _css_context())
-    return CSS(string=css, font_config=font_config())
+    return CSS(string=css, font_config=font_config(), url_fetcher=static_files_fetcher())
 
 
 def render_pdf(letters) -> bytes:
@@ -92,5 +93,6 @@ def render_pdf(letters) -> bytes:
 
     body = "\n".join(letter_html(letter) for letter in letters)
     document = render_to_string("worker/letters/document.html", {"body": body})
-    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(
+    return HTML(string=document, base_url=str(settings.BASE_DIR),
+                url_fetcher=static_files_fetcher()).write_pdf(
         stylesheets=[_stylesheet()], font_config=font_config(), pdf_variant="pdf/ua-1")

@@ -23,3 +23,26 @@ def caregivers(db):
                                    email=f"p{i}@example.nl", **values) for i in range(count))
 
     return make
+
+
+@pytest.fixture
+def letter_type_from_templates(settings, tmp_path, monkeypatch):
+    """`letter_type_from_templates(kind, html=…, txt=…, **spec)`: register a letter kind for
+    this test only, whose paper letter (.html) and e-mail (.txt) are the given template
+    texts (in a template folder of this test); returns the kind."""
+    from worker import registry
+
+    folder = tmp_path / "templates"
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [folder, *engine["DIRS"]]}]
+
+    def register(kind, html="<section class=\"letter\">Beste {{ caregiver.first_name }},</section>",
+                 txt="Beste {{ caregiver.first_name }},", subject="Proefbrief", **spec):
+        (folder / "proef").mkdir(parents=True, exist_ok=True)
+        (folder / "proef" / f"{kind}.html").write_text(html)
+        (folder / "proef" / f"{kind}.txt").write_text(txt)
+        monkeypatch.setitem(registry._letter_types, kind, registry.LetterType(
+            kind=kind, label=kind, subject=subject, template=f"proef/{kind}", **spec))
+        return kind
+
+    return register
