@@ -35,5 +35,6 @@ def installation_secret_key(var_dir: Path) -> str:
             draft.unlink(missing_ok=True)
     key = path.read_text().strip()
     if len(key) < 50:
-        raise ImproperlyConfigured(f"{path} holds no usable secret key: delete it to make a new one.")
+        raise ImproperlyConfigured(
+            f"{path} holds no usable secret key: delete it to make a new one.")
     return key

@@ -89,9 +89,16 @@ def _stylesheet():
 
 def render_pdf(letters) -> bytes:
     """One PDF for one or many letters; each letter starts on a new page."""
+    return pdf_from_html([letter_html(letter) for letter in letters])
+
+
+def pdf_from_html(letter_htmls: list[str]) -> bytes:
+    """One PDF of letters already rendered to HTML (`letter_html`)."""
     from weasyprint import HTML
 
-    body = "\n".join(letter_html(letter) for letter in letters)
+    if not letter_htmls:
+        return b""
+    body = "\n".join(letter_htmls)
     document = render_to_string("worker/letters/document.html", {"body": body})
     return HTML(string=document, base_url=str(settings.BASE_DIR),
                 url_fetcher=static_files_fetcher()).write_pdf(

@@ -98,7 +98,10 @@ class Letter(models.Model):
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Why it was cancelled or failed (no personal data: worker/smtp.py), and when it failed:
+    # the coordinators' daily digest lists the letters that failed in the last day.
     error = models.CharField(max_length=300, blank=True, default="", db_default="")
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,7 @@ at most the messages in flight at that moment can go out twice.
 """
 
 import datetime
+import logging
 import smtplib
 
 import markdown
@@ -25,7 +26,9 @@ from core import clock
 
 from .models import EMAIL, Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from .registry import audience_email_template, audience_named, recipients
-from .smtp import SMTP_ERRORS, classify
+from .smtp import DATABASE_UNAVAILABLE, SMTP_ERRORS, classify, failure_reason
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 MARK_EVERY = 10
@@ -196,7 +199,18 @@ def send_chunk(newsletter_id: int, size: int = 100) -> dict:
     if not ids:
         return counts
     newsletter = Newsletter.objects.get(pk=newsletter_id)
-    rendered = prerender(newsletter)
+    try:
+        rendered = prerender(newsletter)
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as error:
+        # The newsletter itself cannot be made (its template): these rows fail with the
+        # reason instead of staying "bezig" and being tried again every five minutes.
+        logger.warning("Newsletter %s did not render: %s", newsletter_id, type(error).__name__)
+        _mark(ids, DeliveryStatus.FAILED, error=failure_reason(error))
+        counts["failed"] = len(ids)
+        finish_if_done(newsletter_id)
+        return counts
     # Read after the claim: whoever unsubscribed meanwhile is skipped.
     deliveries = Delivery.objects.filter(pk__in=ids).select_related("caregiver").order_by("pk")
     sent = []
@@ -235,6 +249,14 @@ def _send_one(newsletter, delivery, rendered, smtp) -> str:
             _mark([delivery.pk], DeliveryStatus.PENDING, error=reason)
             return "retry"
         _mark([delivery.pk], DeliveryStatus.FAILED, error=reason)
+        return "failed"
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as error:
+        # This message cannot be made (a subject with a newline saved in the admin, a broken
+        # attachment): failed with the reason, the others go on.
+        logger.warning("Delivery %s failed: %s", delivery.pk, type(error).__name__)
+        _mark([delivery.pk], DeliveryStatus.FAILED, error=failure_reason(error))
         return "failed"
     return "sent"
 

@@ -1,5 +1,7 @@
 """Writes for the worker app: test pings, sending queued letters, print batches."""
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -7,12 +9,14 @@ from django.template.loader import render_to_string
 
 from core import clock
 
-from .letters import email_body, letter_subject, render_pdf
+from .letters import email_body, letter_html, letter_subject, pdf_from_html, render_pdf
 from .models import POST, Letter, LetterStatus, PrintBatch, WorkerPing
 from .registry import letter_type, recipients
 from .signals import letters_sent
-from .smtp import SMTP_ERRORS, classify
+from .smtp import DATABASE_UNAVAILABLE, SMTP_ERRORS, classify, failure_reason
 from .tasks import dispatch_letters, ping
+
+logger = logging.getLogger(__name__)
 
 
 def queue_test_ping(user) -> WorkerPing:
@@ -97,6 +101,31 @@ def dispatch_queued_letters(limit: int = 200) -> dict:
 
 
 def _dispatch_one(letter, connection) -> str:
+    """One letter, on its own: if it cannot be made or sent (a template error, WeasyPrint, a
+    header with a newline, a permanent SMTP refusal) it is marked failed with the reason and
+    the chunk goes on. Before, its exception rolled back the whole chunk, every run, forever,
+    and the letters e-mailed before it in the chunk went out again each time."""
+    try:
+        with transaction.atomic():  # a savepoint: a failure undoes only this letter's writes
+            return _send_or_route(letter, connection)
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as error:
+        mark_letter_failed(letter, error)
+        return "failed"
+
+
+def mark_letter_failed(letter, error: Exception) -> None:
+    """Failed for good: not queued again. The reason holds no personal data (smtp.py)."""
+    logger.warning("Letter %s (%s) failed: %s", letter.pk, letter.kind, type(error).__name__)
+    letter.status, letter.error = LetterStatus.FAILED, failure_reason(error)
+    letter.failed_at = clock.now()
+    Letter.objects.filter(pk=letter.pk).update(status=letter.status, error=letter.error,
+                                               failed_at=letter.failed_at,
+                                               channel=letter.channel)
+
+
+def _send_or_route(letter, connection) -> str:
     channel, reason = _route(letter)
     letter.channel = channel
     if channel == POST:
@@ -110,12 +139,10 @@ def _dispatch_one(letter, connection) -> str:
     try:
         _email_message(letter, connection).send()
     except SMTP_ERRORS as error:
-        temporary, reason = classify(error)
+        temporary, _ = classify(error)
         if temporary:
             return "retry"  # stays queued for the next run
-        letter.status, letter.error = LetterStatus.FAILED, reason
-        letter.save(update_fields=["channel", "status", "error"])
-        return "failed"
+        raise  # refused for good: failed (_dispatch_one)
     letter.status, letter.sent_at = LetterStatus.SENT, clock.now()
     letter.save(update_fields=["channel", "status", "sent_at"])
     _after_sent([letter])
@@ -123,21 +150,58 @@ def _dispatch_one(letter, connection) -> str:
 
 
 def create_print_batch(max_letters: int = 300) -> PrintBatch | None:
-    """Collect letters waiting for the printer into one batch with one PDF."""
-    with transaction.atomic():
-        letters = list(
-            Letter.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("caregiver")
-            .filter(status=LetterStatus.TO_PRINT, print_batch__isnull=True)
-            .order_by(*recipients().print_order(), "pk")[:max_letters])
-        if not letters:
-            return None
-        batch = PrintBatch.objects.create(created_at=clock.now(), letter_count=len(letters))
-        batch.pdf.save(f"printbatch-{batch.pk}.pdf", ContentFile(render_pdf(letters)),
-                       save=True)
-        Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
-            print_batch=batch)
-    return batch
+    """Collect letters waiting for the printer into one batch with one PDF.
+
+    A letter that cannot be rendered is marked failed and left out; the others are printed.
+    """
+    while True:
+        with transaction.atomic():
+            letters = list(
+                Letter.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("caregiver")
+                .filter(status=LetterStatus.TO_PRINT, print_batch__isnull=True)
+                .order_by(*recipients().print_order(), "pk")[:max_letters])
+            if not letters:
+                return None
+            letters, pdf = _printable(letters)
+            if letters:
+                batch = PrintBatch.objects.create(created_at=clock.now(),
+                                                  letter_count=len(letters))
+                batch.pdf.save(f"printbatch-{batch.pk}.pdf", ContentFile(pdf), save=True)
+                Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
+                    print_batch=batch)
+                return batch
+        # Every letter of this chunk failed (now marked so): on to the next chunk.
+
+
+def _printable(letters) -> tuple[list, bytes]:
+    """(the letters that render, their PDF). Each letter's HTML is made on its own, so a
+    template error fails only that letter; should WeasyPrint then fail on the whole batch,
+    each letter is rendered alone to find the one to blame."""
+    pages = []
+    for letter in letters:
+        try:
+            pages.append((letter, letter_html(letter)))
+        except DATABASE_UNAVAILABLE:
+            raise
+        except Exception as error:
+            mark_letter_failed(letter, error)
+    try:
+        return [letter for letter, _ in pages], pdf_from_html([html for _, html in pages])
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception:
+        logger.warning("A print batch did not render; rendering its letters one by one.")
+    good = []
+    for letter, html in pages:
+        try:
+            pdf_from_html([html])
+            good.append((letter, html))
+        except DATABASE_UNAVAILABLE:
+            raise
+        except Exception as error:
+            mark_letter_failed(letter, error)
+    return [letter for letter, _ in good], pdf_from_html([html for _, html in good])
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ twice. The domain apps keep their own jobs in their own `tasks.py` (autodiscover
 names stay as they were ("worker.…") so messages already queued still find them."""
 
 from celery import shared_task
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from core import clock, roles
 
@@ -121,7 +121,8 @@ def reap_stuck_deliveries() -> int:
 def failed_deliveries_digest() -> int:
     """Tell coordinators once a day what could not be sent in the last 24 hours.
 
-    Counts and links only, no names. Idempotent per day: the day's SchedulerBeat row is
+    Counts, kinds, reasons (stored without personal data: worker/smtp.py) and links; no
+    names. Idempotent per day: the day's SchedulerBeat row is
     the claim, so a second run the same day sends nothing.
     """
     import datetime
@@ -139,8 +140,15 @@ def failed_deliveries_digest() -> int:
                                                 claimed_at__gte=since)
     per_newsletter = list(failed_deliveries.values("newsletter_id", "newsletter__subject")
                           .annotate(n=Count("id")).order_by("newsletter_id"))
-    failed_letters = Letter.objects.filter(status=LetterStatus.FAILED, created_at__gte=since)
-    if not per_newsletter and not failed_letters.exists():
+    # Letters that failed in the last day (older rows, from before failed_at, by creation).
+    failed_letters = Letter.objects.filter(
+        Q(failed_at__gte=since) | Q(failed_at__isnull=True, created_at__gte=since),
+        status=LetterStatus.FAILED)
+    letter_rows = [{"kind": Letter(kind=row["kind"]).get_kind_display(),
+                    "reason": row["error"], "n": row["n"]}
+                   for row in failed_letters.values("kind", "error").annotate(n=Count("id"))
+                   .order_by("kind", "error")]
+    if not per_newsletter and not letter_rows:
         return 0
     _, first_today = SchedulerBeat.objects.get_or_create(
         name=f"digest:{now.date().isoformat()}", defaults={"last_run_at": now, "runs": 1})
@@ -151,7 +159,8 @@ def failed_deliveries_digest() -> int:
     if not recipients:
         return 0
     body = render_to_string("worker/emails/failed_digest.txt", {
-        "per_newsletter": per_newsletter, "letters": failed_letters.count(),
+        "per_newsletter": per_newsletter, "letter_rows": letter_rows,
+        "letters": sum(row["n"] for row in letter_rows),
         "site_url": settings.SITE_URL.rstrip("/")})
     send_mail("Niet verstuurd in de afgelopen 24 uur", body, None, recipients)
     return len(recipients)
