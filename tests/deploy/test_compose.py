@@ -84,3 +84,10 @@ def test_mailpit_only_in_the_development_profile_and_only_on_this_machine():
         if name != "mailpit":
             assert "profiles" not in service, name
             assert "mailpit" not in service.get("depends_on", {}), name
+
+
+def test_the_local_var_dir_never_goes_into_the_image():
+    """var/ holds this installation's own secret key (var/secret_key) and its data: the
+    image build (COPY . .) must leave it out."""
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert "/var/" in ignored or "var/" in ignored or "var" in ignored
