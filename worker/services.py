@@ -181,7 +181,8 @@ def _printable(letters) -> tuple[list, bytes]:
     pages = []
     for letter in letters:
         try:
-            pages.append((letter, letter_html(letter)))
+            with transaction.atomic():  # a savepoint: a query error in one letter's context
+                pages.append((letter, letter_html(letter)))  # leaves the batch usable
         except DATABASE_UNAVAILABLE:
             raise
         except Exception as error:

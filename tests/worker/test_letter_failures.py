@@ -215,3 +215,25 @@ def test_smtp_reasons_keep_no_addresses():
     assert not temporary and "jan@example.nl" not in reason and "[adres]" in reason
     data = smtplib.SMTPDataError(554, b"Message to piet.de.vries@mail.example.com rejected")
     assert "piet.de.vries" not in classify(data)[1]
+
+
+@pytest.mark.django_db
+def test_a_query_error_in_one_letter_leaves_the_chunk_usable(smtp_server,
+                                                            letter_type_from_templates):
+    """A letter whose context runs a failing query (a ProgrammingError aborts a PostgreSQL
+    transaction) fails alone: it runs in a savepoint, so the others are still marked sent."""
+    from django.db import connection
+
+    def bad_query(letter):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM bestaat_niet")
+        return {}
+
+    kind = letter_type_from_templates("proef_query", context=bad_query)
+    bad = RetentionNoticeFactory(kind=kind, caregiver__first_name="Fleur")
+    after = RetentionNoticeFactory(caregiver__first_name="Anja")
+    assert dispatch_queued_letters()["failed"] == 1
+    assert Letter.objects.get(pk=bad.pk).status == LetterStatus.FAILED
+    assert "ProgrammingError" in Letter.objects.get(pk=bad.pk).error
+    assert Letter.objects.get(pk=after.pk).status == LetterStatus.SENT
+    assert smtp_server.recipients() == ["anja@example.nl"]
