@@ -32,6 +32,7 @@ from .models import (
     StaffAccess,
     State,
     TokenPurpose,
+    normalise_email,
 )
 from .signals import care_ended, care_resumed, registrations_ended
 from .tasks import send_link_mail
@@ -80,8 +81,10 @@ def issue_token(caregiver: Caregiver, purpose: str,
                 lifetime: datetime.timedelta) -> tuple[AccessToken, str]:
     """Create a single-use link token; returns it with the raw token (only its hash is kept)."""
     raw = secrets.token_urlsafe(32)
+    address = AccessToken.address_for(caregiver, purpose)
     token = AccessToken.objects.create(caregiver=caregiver, purpose=purpose,
                                        token_hash=AccessToken.hash(raw),
+                                       sent_to=AccessToken.address_hash(address),
                                        expires_at=clock.now() + lifetime)
     return token, raw
 
@@ -92,12 +95,15 @@ def _mail_link_after_commit(caregiver, purpose, lifetime):
 
 
 def _take_token(raw: str, purpose: str) -> AccessToken | None:
-    """The token's row, locked and marked used; None when unknown, used or expired."""
+    """The token's row, locked and marked used; None when unknown, used, expired, or sent to
+    an address that is no longer the one on file (a link confirms only its own address)."""
     if not raw or len(raw) > 100:
         return None
     token = (AccessToken.objects.select_for_update().select_related("caregiver")
              .filter(token_hash=AccessToken.hash(raw), purpose=purpose).first())
     if token is None or token.used_at or token.expires_at <= clock.now():
+        return None
+    if not token.still_sent_to(AccessToken.address_for(token.caregiver, purpose)):
         return None
     token.used_at = clock.now()
     token.save(update_fields=["used_at"])
@@ -260,17 +266,27 @@ def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, chan
                            wants_newsletter: bool) -> Caregiver:
     """Change how we reach someone. A new e-mail address must be confirmed again."""
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
-    email_changed = email.lower() != caregiver.email.lower()
+    email_changed = normalise_email(email) != normalise_email(caregiver.email)
     caregiver.email, caregiver.phone = email, phone
     caregiver.channel, caregiver.wants_newsletter = channel, wants_newsletter
     if email_changed:
         caregiver.email_confirmed_at = None
+        revoke_links_to_old_address(caregiver)
     caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter",
                                   "email_confirmed_at"])
     if email_changed and email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
                                 TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
     return caregiver
+
+
+def revoke_links_to_old_address(caregiver: Caregiver) -> int:
+    """The caregiver's address changed: unused confirmation and sign-in links sent to the old
+    one are deleted (they would fail anyway, being bound to the old address)."""
+    deleted, _rows = AccessToken.objects.filter(
+        caregiver=caregiver, used_at__isnull=True,
+        purpose__in=[TokenPurpose.CONFIRM_EMAIL, TokenPurpose.MAGIC_LINK]).delete()
+    return deleted
 
 
 @transaction.atomic
