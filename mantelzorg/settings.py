@@ -152,7 +152,7 @@ LOGIN_REDIRECT_URL = "mantelzorg:dashboard"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-STAFF_LOGIN_FAILURES_PER_ADDRESS = env.int("STAFF_LOGIN_FAILURES_PER_ADDRESS", default=30)
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_LOCKOUT_TEMPLATE = "mantelzorg/staff/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -294,8 +294,20 @@ class CareRecipient(models.Model):
         return self.name
 
 
+class GuardianRelation(models.TextChoices):
+    """Who may consent for a child (art. 5 UAVG): whoever holds parental authority."""
+
+    PARENT = "ouder", _("Ouder")
+    GUARDIAN = "voogd", _("Voogd")
+
+
 class Guardian(models.Model):
-    """A parent or guardian who consents for a caregiver under 16 (art. 5 UAVG)."""
+    """A parent or guardian who consents for a caregiver under 16 (art. 5 UAVG).
+
+    `name`, `email` and `phone` are what the child typed; `consent_name` and
+    `consent_relation` are what the person who opened the consent link said about
+    themselves, kept with the consent for the consulent to check.
+    """
 
     caregiver = models.OneToOneField(Caregiver, on_delete=models.CASCADE,
                                      related_name="guardian")
@@ -305,6 +317,9 @@ class Guardian(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by_staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                            on_delete=models.SET_NULL, related_name="+")
+    consent_name = models.CharField(_("toestemming gegeven door"), max_length=150, blank=True)
+    consent_relation = models.CharField(_("relatie tot het kind"), max_length=10, blank=True,
+                                        choices=GuardianRelation.choices)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=~Q(email="", phone=""),

@@ -26,6 +26,7 @@ from tests.factories import (
     AppreciationYearFactory,
     CampaignFactory,
     CaregiverFactory,
+    GuardianFactory,
     NewsletterFactory,
 )
 from tests.support import caregiver_details, password_step, request_data, sign_in, submit, totp_now
@@ -90,9 +91,11 @@ def build_world() -> dict:
     task = FollowUpTask.objects.create(caregiver=riet, kind=TaskKind.BURDEN,
                                        due_on=DAY.date() + datetime.timedelta(days=7))
     confirm = issue_token(riet, TokenPurpose.CONFIRM_EMAIL, datetime.timedelta(days=2))[1]
+    consent = issue_token(GuardianFactory().caregiver, TokenPurpose.GUARDIAN,
+                          datetime.timedelta(days=2))[1]
     return dict(year=year, riet=riet, bram=bram, own=own, others=others, campaign=campaign,
                 own_ask=own_ask, others_ask=others_ask, batch=batch, newsletter=newsletter,
-                print_batch=print_batch, task=task, confirm=confirm,
+                print_batch=print_batch, task=task, confirm=confirm, consent=consent,
                 unsubscribe=unsubscribe_url(riet).rsplit("/", 1)[-1])
 
 
@@ -286,7 +289,7 @@ ROWS = {
     "registrations:register_sent": (_p("/aanmelden/verstuurd"), dict.fromkeys(ROLES, "/aanmelden")),
     "registrations:register_step": (_p("/aanmelden/over-mij"), PUBLIC),
     "registrations:confirm_email": (_p("/bevestigen/{confirm}"), PUBLIC),
-    "registrations:guardian_consent": (_p("/toestemming/{confirm}"), PUBLIC),
+    "registrations:guardian_consent": (_p("/toestemming/{consent}"), PUBLIC),
     "registrations:my_data": (_p("/mijn-gegevens/"), MINE),
     "registrations:request_link": (_p("/mijn-gegevens/inloggen"), PUBLIC),
     "registrations:magic_link": (_p("/mijn-gegevens/link/onbekend"), PUBLIC),
