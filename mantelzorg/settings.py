@@ -140,6 +140,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "mantelzorg:staff_login"
+# How long a new colleague's invitation link works (Django's password-token lifetime; the
+# product has no "forgot password" page, a coordinator resets accounts in Medewerkers).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGIN_REDIRECT_URL = "mantelzorg:dashboard"
 
 # Brute-force protection: after AXES_FAILURE_LIMIT wrong passwords for one account from one
