@@ -282,3 +282,19 @@ def test_every_action_is_logged_and_shown(coordinator_client, inline_tasks,
     for text in ("Uitgenodigd als Consulent.", "Rol veranderd van Consulent naar Coördinator.",
                  "Account uitgezet."):
         assert text in html
+
+
+@pytest.mark.django_db
+def test_make_runs_demo_logins_still_work_and_are_listed(client, settings):
+    from django.core.management import call_command
+
+    from mantelzorg.management.commands.load_demo_data import DEMO_PASSWORD
+
+    settings.STAFF_2FA_REQUIRED = False  # as in make run's demo mode
+    call_command("load_demo_data", caregivers=120)
+    consulent = User.objects.get(username="consulent")
+    assert password_step(Client(), consulent, DEMO_PASSWORD).status_code == 302
+    coordinator = User.objects.get(username="coordinator")
+    assert password_step(client, coordinator, DEMO_PASSWORD).status_code == 302
+    html = client.get(LIST).content.decode()
+    assert "Inge Consulent" in html and "Kees Coördinator" in html
