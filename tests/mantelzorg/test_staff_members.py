@@ -14,6 +14,7 @@ import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import roles
 from mantelzorg import services_staff
+from mantelzorg.management.commands.load_demo_data import DEMO_PASSWORD
 from tests.support import STAFF_PASSWORD, login_fully, password_step, totp_now
 
 LIST = "/backoffice/medewerkers/"
@@ -286,10 +288,6 @@ def test_every_action_is_logged_and_shown(coordinator_client, inline_tasks,
 
 @pytest.mark.django_db
 def test_make_runs_demo_logins_still_work_and_are_listed(client, settings):
-    from django.core.management import call_command
-
-    from mantelzorg.management.commands.load_demo_data import DEMO_PASSWORD
-
     settings.STAFF_2FA_REQUIRED = False  # as in make run's demo mode
     call_command("load_demo_data", caregivers=120)
     consulent = User.objects.get(username="consulent")
