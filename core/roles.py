@@ -2,9 +2,10 @@
 
 A consulent works with caregivers and their requests in the back office. A coordinator can do
 all of that and also edits reference data (wijken, postcodes, yearly rules) in Django admin,
-loads the whole postcode table from a CSV (/backoffice/postcodes/) and looks after the
-system. The groups are (re)built after every migrate, so a new permission added here reaches
-every installation.
+loads the whole postcode table from a CSV (/backoffice/postcodes/), manages the staff
+accounts (/backoffice/medewerkers/: invite, switch off, reset the second factor, change
+the role) and looks after the system. The groups are (re)built after every migrate, so a new
+permission added here reaches every installation.
 """
 
 from django.contrib.auth.models import Group, Permission

@@ -19,6 +19,7 @@ def site(request):
 # (URL namespace, URL name prefix) -> back-office menu item; the first match wins.
 SECTIONS = [
     ("mantelzorg", "dashboard", "dashboard"),
+    ("mantelzorg", "staff_member", "staff"),
     ("registrations", "caregiver_intake", "intake"),
     ("registrations", "caregiver_", "caregivers"),
     ("registrations", "postcodes", "postcodes"),

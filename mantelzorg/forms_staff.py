@@ -1,10 +1,12 @@
-"""Forms for the staff login: password, second factor, and setting up the authenticator."""
+"""Forms for the staff login (password, second factor, setting up the authenticator) and for
+Medewerkers, where a coordinator invites colleagues and changes their role."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.fields import TextField, clean_email_address
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -74,3 +76,50 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("Deze code klopt niet. Probeer de nieuwste code."))
         return token
+
+
+# --- Medewerkers: what a coordinator fills in ------------------------------------------------
+
+class InviteStaffForm(forms.Form):
+    """A new colleague: name, e-mail address (also the username) and role."""
+
+    first_name = TextField(label=_("Voornaam"), max_length=150,
+                           error_messages={"required": _("Vul de voornaam in.")})
+    last_name = TextField(label=_("Achternaam"), max_length=150,
+                          error_messages={"required": _("Vul de achternaam in.")})
+    email = TextField(label=_("E-mailadres"), max_length=150,
+                      help_text=_("Hier komt de uitnodiging. Dit is ook de gebruikersnaam."),
+                      error_messages={"required": _("Vul het e-mailadres in.")})
+    role = forms.ChoiceField(label=_("Rol"), choices=roles.ROLE_CHOICES,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": _("Kies een rol."),
+                                             "invalid_choice": _("Kies een rol.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.input_type = "email"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_email(self):
+        email = clean_email_address(self.cleaned_data["email"]).lower()
+        if not email:
+            raise forms.ValidationError(_("Vul het e-mailadres in."), code="required")
+        return email
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Nieuwe rol"), choices=roles.ROLE_CHOICES,
+                             error_messages={"required": _("Kies een rol."),
+                                             "invalid_choice": _("Kies een rol.")})
+
+
+class FirstPasswordForm(SetPasswordForm):
+    """The invited colleague chooses a password (Django's rules: 12+ characters, not common,
+    not only digits, not like the name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Kies een wachtwoord")
+        self.fields["new_password2"].label = _("Typ het wachtwoord nog een keer")
+        self.error_messages = {**self.error_messages, "password_mismatch": _(
+            "De twee wachtwoorden zijn niet hetzelfde. Typ ze nog een keer.")}

@@ -150,13 +150,22 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "mantelzorg:staff_login"
+# How long a new colleague's invitation link works (Django's password-token lifetime; the
+# product has no "forgot password" page, a coordinator resets accounts in Medewerkers).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGIN_REDIRECT_URL = "mantelzorg:dashboard"
 
-# Brute-force protection: after AXES_FAILURE_LIMIT wrong passwords the account is locked
-# for AXES_COOLOFF_MINUTES; so is an address that keeps guessing across accounts.
+# Brute-force protection: after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# address, that account is locked *from that address* for AXES_COOLOFF_MINUTES. Locking on
+# the username alone would let anyone anywhere lock a colleague out (issue 14, item 12).
+# django-axes has one failure limit for every lockout parameter, so adding "ip_address"
+# here would lock an address at the same ten failures and make the combination moot. The
+# broader limit against one address guessing across accounts is therefore our own, on
+# axes' records: STAFF_LOGIN_FAILURES_PER_ADDRESS (views_staff.address_locked_out).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_LOCKOUT_TEMPLATE = "mantelzorg/staff/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from . import views
 from . import views_staff as staff_views
+from . import views_staff_members as staff_members
 
 mantelzorg_patterns = ([
     path("backoffice/", views.dashboard, name="dashboard"),
@@ -16,6 +17,17 @@ mantelzorg_patterns = ([
          name="staff_setup_2fa"),
     path("backoffice/uitloggen/", LogoutView.as_view(next_page="mantelzorg:staff_login"),
          name="staff_logout"),
+    path("backoffice/welkom/<str:uidb64>/<str:token>/", staff_members.staff_welcome,
+         name="staff_welcome"),
+    path("backoffice/medewerkers/", staff_members.staff_members, name="staff_members"),
+    path("backoffice/medewerkers/nieuw/", staff_members.staff_member_invite,
+         name="staff_member_invite"),
+    path("backoffice/medewerkers/<int:pk>/uitzetten/", staff_members.staff_member_deactivate,
+         name="staff_member_deactivate"),
+    path("backoffice/medewerkers/<int:pk>/tweestapsverificatie-resetten/",
+         staff_members.staff_member_reset_2fa, name="staff_member_reset_2fa"),
+    path("backoffice/medewerkers/<int:pk>/rol/", staff_members.staff_member_change_role,
+         name="staff_member_change_role"),
 ], "mantelzorg")
 
 urlpatterns = [

@@ -9,10 +9,12 @@ import time
 
 import qrcode
 import qrcode.image.svg
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import clock
+from core.ratelimit import client_ip
 from core.staff_access import has_confirmed_device, second_factor_ok
 
 from .forms_staff import StaffLoginForm, TokenForm
@@ -40,9 +44,27 @@ def _safe_next(request, candidate):
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+def address_locked_out(request) -> bool:
+    """Too many wrong passwords from this address, over all usernames together.
+
+    django-axes locks one username *from one address*; this is the broader limit against one
+    address guessing across many accounts, counted on axes' own records of the cool-off.
+    """
+    limit = settings.STAFF_LOGIN_FAILURES_PER_ADDRESS
+    address = client_ip(request)
+    if not limit or not address:
+        return False
+    failures = AccessAttempt.objects.filter(
+        ip_address=address, attempt_time__gte=clock.now() - settings.AXES_COOLOFF_TIME,
+    ).aggregate(total=Sum("failures_since_start"))["total"] or 0
+    return failures >= limit
+
+
 @sensitive_post_parameters("password")
 @never_cache
 def login_view(request):
+    if request.method == "POST" and address_locked_out(request):
+        return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     form = StaffLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():

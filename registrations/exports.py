@@ -91,6 +91,8 @@ def _guardian(c: Caregiver) -> dict | None:
         "e_mailadres": guardian.email,
         "telefoonnummer": guardian.phone,
         "toestemming_gegeven_op": _iso(guardian.confirmed_at),
+        "toestemming_gegeven_door": guardian.consent_name,
+        "relatie_tot_het_kind": guardian.get_consent_relation_display(),
         "toestemming_genoteerd_door_medewerker": guardian.confirmed_by_staff_id is not None,
     }
 

@@ -58,7 +58,7 @@ class Intake:
         self.recipient = CareRecipientForm(data, prefix="naaste",
                                            caregiver_postcode=cleaned.get("postcode", ""))
         self.contact = ContactForm(data, prefix="contact", email=cleaned.get("email", ""))
-        self.guardian = GuardianForm(data, prefix="ouder")
+        self.guardian = GuardianForm(data, prefix="ouder", child_email=cleaned.get("email", ""))
         below = RegistrationRules.current().guardian_consent_below_age
         self.needs_guardian = bool(
             about_ok and clock.age_on(cleaned["date_of_birth"], clock.today()) < below)

@@ -18,8 +18,10 @@ from .models import (
     CareKind,
     CareNeed,
     Channel,
+    GuardianRelation,
     RegistrationRules,
     Relationship,
+    normalise_email,
 )
 
 MUNICIPALITY_POSTCODE_RE = re.compile(r"^384[0-9]")
@@ -181,12 +183,22 @@ class GuardianForm(forms.Form):
                             help_text=_("Als er geen e-mailadres is, bellen wij je ouder of "
                                         "voogd."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, child_email: str = "", **kwargs):
+        # The child's own address (from an earlier step): the consent mail may not go there.
+        self.child_email = child_email
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.input_type = "email"
         self.fields["phone"].widget.input_type = "tel"
 
-    clean_email = AboutMeForm.clean_email
+    def clean_email(self):
+        email = clean_email_address(self.cleaned_data["email"])
+        if email and normalise_email(email) == normalise_email(self.child_email):
+            raise forms.ValidationError(_(
+                "Dit is je eigen e-mailadres. Je ouder of voogd moet zelf toestemming geven. "
+                "Vul het e-mailadres van je ouder of voogd in, of laat dit leeg en vul een "
+                "telefoonnummer in."), code="own_address")
+        return email
+
     clean_phone = AboutMeForm.clean_phone
 
     def clean(self):
@@ -194,6 +206,33 @@ class GuardianForm(forms.Form):
         if not cleaned.get("email") and not cleaned.get("phone") and not self.errors:
             self.add_error("email", _("Vul een e-mailadres of een telefoonnummer in."))
         return cleaned
+
+
+class GuardianConsentForm(forms.Form):
+    """On the consent page: who gives the consent, and how they are related to the child."""
+
+    NOT_ALLOWED = "anders"
+
+    consent_name = TextField(label=_("Uw naam"), max_length=150,
+                             error_messages={"required": _("Vul uw naam in.")})
+    consent_relation = forms.ChoiceField(
+        label=_("Wie bent u van het kind?"), widget=forms.RadioSelect,
+        choices=list(GuardianRelation.choices) + [
+            (NOT_ALLOWED, _("Iemand anders (bijvoorbeeld opa, oma, tante of een buur)"))],
+        error_messages={"required": _("Kies wie u bent van het kind."),
+                        "invalid_choice": _("Kies wie u bent van het kind.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_consent_relation(self):
+        relation = self.cleaned_data["consent_relation"]
+        if relation == self.NOT_ALLOWED:
+            raise forms.ValidationError(_(
+                "Alleen een ouder of voogd van het kind mag toestemming geven. Vraag de ouder "
+                "of voogd om deze link te openen, of bel ons."), code="not_a_guardian")
+        return relation
 
 
 class CheckForm(forms.Form):

@@ -7,7 +7,6 @@ recipient, never as free text, and never shown in lists, logs or exports.
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +19,11 @@ from core.dates import add_months
 from core.postcodes import format_postcode, normalise_postcode
 from core.transitions import logged_transition
 
+from .links import (  # noqa: F401  (re-exported: the app's models live here)
+    AccessToken,
+    TokenPurpose,
+    normalise_email,
+)
 from .reference import (  # noqa: F401  (re-exported: the app's models live here)
     District,
     PostcodeRange,
@@ -294,8 +298,20 @@ class CareRecipient(models.Model):
         return self.name
 
 
+class GuardianRelation(models.TextChoices):
+    """Who may consent for a child (art. 5 UAVG): whoever holds parental authority."""
+
+    PARENT = "ouder", _("Ouder")
+    GUARDIAN = "voogd", _("Voogd")
+
+
 class Guardian(models.Model):
-    """A parent or guardian who consents for a caregiver under 16 (art. 5 UAVG)."""
+    """A parent or guardian who consents for a caregiver under 16 (art. 5 UAVG).
+
+    `name`, `email` and `phone` are what the child typed; `consent_name` and
+    `consent_relation` are what the person who opened the consent link said about
+    themselves, kept with the consent for the consulent to check.
+    """
 
     caregiver = models.OneToOneField(Caregiver, on_delete=models.CASCADE,
                                      related_name="guardian")
@@ -305,6 +321,9 @@ class Guardian(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by_staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                            on_delete=models.SET_NULL, related_name="+")
+    consent_name = models.CharField(_("toestemming gegeven door"), max_length=150, blank=True)
+    consent_relation = models.CharField(_("relatie tot het kind"), max_length=10, blank=True,
+                                        choices=GuardianRelation.choices)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=~Q(email="", phone=""),
@@ -331,28 +350,6 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["at"]
-
-
-class TokenPurpose(models.TextChoices):
-    CONFIRM_EMAIL = "email", _("E-mailadres bevestigen")
-    GUARDIAN = "ouder", _("Toestemming ouder of voogd")
-    MAGIC_LINK = "inloggen", _("Inloglink voor Mijn gegevens")
-
-
-class AccessToken(models.Model):
-    """A link sent by e-mail. Only the hash is stored; each link works once, briefly."""
-
-    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="tokens")
-    purpose = models.CharField(max_length=10, choices=TokenPurpose.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    mailed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    @staticmethod
-    def hash(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class StaffAccess(models.Model):

@@ -24,6 +24,7 @@ from .models import (
     ConsentRecord,
     EndReason,
     Guardian,
+    GuardianRelation,
     NotDuplicate,
     PostcodeRange,
     RegistrationLetter,
@@ -32,6 +33,7 @@ from .models import (
     StaffAccess,
     State,
     TokenPurpose,
+    normalise_email,
 )
 from .signals import care_ended, care_resumed, registrations_ended
 from .tasks import send_link_mail
@@ -80,8 +82,10 @@ def issue_token(caregiver: Caregiver, purpose: str,
                 lifetime: datetime.timedelta) -> tuple[AccessToken, str]:
     """Create a single-use link token; returns it with the raw token (only its hash is kept)."""
     raw = secrets.token_urlsafe(32)
+    address = AccessToken.address_for(caregiver, purpose)
     token = AccessToken.objects.create(caregiver=caregiver, purpose=purpose,
                                        token_hash=AccessToken.hash(raw),
+                                       sent_to=AccessToken.address_hash(address),
                                        expires_at=clock.now() + lifetime)
     return token, raw
 
@@ -91,13 +95,26 @@ def _mail_link_after_commit(caregiver, purpose, lifetime):
     transaction.on_commit(lambda: send_link_mail.delay(token.pk, raw))
 
 
-def _take_token(raw: str, purpose: str) -> AccessToken | None:
-    """The token's row, locked and marked used; None when unknown, used or expired."""
+def _usable_token(raw: str, purpose: str, *, lock: bool) -> AccessToken | None:
+    """The token's row; None when unknown, used, expired, or sent to an address that is no
+    longer the one on file (a link confirms only its own address)."""
     if not raw or len(raw) > 100:
         return None
-    token = (AccessToken.objects.select_for_update().select_related("caregiver")
-             .filter(token_hash=AccessToken.hash(raw), purpose=purpose).first())
+    tokens = AccessToken.objects.select_related("caregiver")
+    if lock:
+        tokens = tokens.select_for_update()
+    token = tokens.filter(token_hash=AccessToken.hash(raw), purpose=purpose).first()
     if token is None or token.used_at or token.expires_at <= clock.now():
+        return None
+    if not token.still_sent_to(AccessToken.address_for(token.caregiver, purpose)):
+        return None
+    return token
+
+
+def _take_token(raw: str, purpose: str) -> AccessToken | None:
+    """The usable token's row, locked and marked used."""
+    token = _usable_token(raw, purpose, lock=True)
+    if token is None:
         return None
     token.used_at = clock.now()
     token.save(update_fields=["used_at"])
@@ -154,7 +171,11 @@ def _register(data, source, by, submission_key):
     if data.target_group_consent:
         _record_consent(caregiver, ConsentKind.TARGET_GROUP, TARGET_GROUP_CONSENT, given_by)
     if caregiver.needs_guardian():
-        guardian = Guardian.objects.create(caregiver=caregiver, **(data.guardian or {}))
+        guardian = Guardian(caregiver=caregiver, **(data.guardian or {}))
+        if guardian.email and normalise_email(guardian.email) == normalise_email(caregiver.email):
+            # The forms say so next to the field; this guards any other way in.
+            raise ValueError("A child cannot be her own guardian: same e-mail address.")
+        guardian.save()
         if guardian.email:
             _mail_link_after_commit(caregiver, TokenPurpose.GUARDIAN,
                                     TOKEN_LIFETIME[TokenPurpose.GUARDIAN])
@@ -180,13 +201,23 @@ def confirm_email(raw_token: str) -> Caregiver | None:
     return caregiver
 
 
+def guardian_link_usable(raw_token: str) -> bool:
+    """Whether a consent link would work now, without using it (the page asks questions
+    first, and should not make someone answer them for a dead link)."""
+    return _usable_token(raw_token, TokenPurpose.GUARDIAN, lock=False) is not None
+
+
 @transaction.atomic
-def confirm_guardian(raw_token: str) -> Caregiver | None:
-    """A parent or guardian agreed through the link in their e-mail."""
+def confirm_guardian(raw_token: str, *, name: str, relation: str) -> Caregiver | None:
+    """A parent or guardian agreed through the link in their e-mail, saying who they are
+    (name, relation to the child): the consulent sees it beside the consent."""
+    if relation not in GuardianRelation.values or not name.strip():
+        raise ValueError("Guardian consent needs a name and a parent or guardian relation.")
     token = _take_token(raw_token, TokenPurpose.GUARDIAN)
     if token is None:
         return None
-    return _guardian_agreed(token.caregiver_id, given_by="ouder", staff=None)
+    return _guardian_agreed(token.caregiver_id, given_by="ouder", staff=None,
+                            name=name.strip(), relation=relation)
 
 
 @transaction.atomic
@@ -195,13 +226,15 @@ def confirm_guardian_by_staff(caregiver: Caregiver, user) -> Caregiver:
     return _guardian_agreed(caregiver.pk, given_by="consulent", staff=user)
 
 
-def _guardian_agreed(caregiver_id, given_by, staff):
+def _guardian_agreed(caregiver_id, given_by, staff, name="", relation=""):
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver_id)
     guardian = caregiver.guardian
     if guardian.confirmed_at is None:
         guardian.confirmed_at = clock.now()
         guardian.confirmed_by_staff = staff
-        guardian.save(update_fields=["confirmed_at", "confirmed_by_staff"])
+        guardian.consent_name, guardian.consent_relation = name, relation
+        guardian.save(update_fields=["confirmed_at", "confirmed_by_staff", "consent_name",
+                                     "consent_relation"])
         _record_consent(caregiver, ConsentKind.GUARDIAN, GUARDIAN_CONSENT, given_by)
     _activate_if_ready(caregiver, by=staff, description=_("Toestemming ouder of voogd"))
     return caregiver
@@ -260,17 +293,27 @@ def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, chan
                            wants_newsletter: bool) -> Caregiver:
     """Change how we reach someone. A new e-mail address must be confirmed again."""
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
-    email_changed = email.lower() != caregiver.email.lower()
+    email_changed = normalise_email(email) != normalise_email(caregiver.email)
     caregiver.email, caregiver.phone = email, phone
     caregiver.channel, caregiver.wants_newsletter = channel, wants_newsletter
     if email_changed:
         caregiver.email_confirmed_at = None
+        revoke_links_to_old_address(caregiver)
     caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter",
                                   "email_confirmed_at"])
     if email_changed and email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
                                 TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
     return caregiver
+
+
+def revoke_links_to_old_address(caregiver: Caregiver) -> int:
+    """The caregiver's address changed: unused confirmation and sign-in links sent to the old
+    one are deleted (they would fail anyway, being bound to the old address)."""
+    deleted, _rows = AccessToken.objects.filter(
+        caregiver=caregiver, used_at__isnull=True,
+        purpose__in=[TokenPurpose.CONFIRM_EMAIL, TokenPurpose.MAGIC_LINK]).delete()
+    return deleted
 
 
 @transaction.atomic

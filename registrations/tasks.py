@@ -39,8 +39,8 @@ def send_link_mail(token_id: int, raw_token: str) -> bool:
     template, url_name, recipient_kind = LINK_MAILS[token.purpose]
     caregiver = token.caregiver
     to = caregiver.guardian.email if recipient_kind == "guardian" else caregiver.email
-    if not to:
-        return False
+    if not to or not token.still_sent_to(to):
+        return False  # no address, or it changed after the link was made: send nothing
     context = {
         "caregiver": caregiver,
         "guardian": getattr(caregiver, "guardian", None) if recipient_kind == "guardian" else None,

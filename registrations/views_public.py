@@ -22,6 +22,7 @@ from .forms_public import (
     CareRecipientForm,
     CheckForm,
     ContactForm,
+    GuardianConsentForm,
     GuardianForm,
     registration_data_from,
 )
@@ -93,6 +94,8 @@ class RegistrationWizard(NamedUrlSessionWizardView):
             return {"caregiver_postcode": about.get("postcode", "")}
         if step == "contact":
             return {"email": about.get("email", "")}
+        if step == "ouder":
+            return {"child_email": _about(self).get("email", "")}
         if step == "belasting":
             born = _about(self).get("date_of_birth")
             young_max = self.rules.young_max_age
@@ -186,6 +189,16 @@ def confirm_email(request, token):
 
 @never_cache
 def guardian_consent(request, token):
-    return _link_page(request, token, action=services.confirm_guardian,
-                      template="registrations/public/guardian_consent.html",
-                      success_template="registrations/public/guardian_consent_done.html")
+    """Asks who gives the consent (name, relation to the child) before using the link; a
+    dead link says so at once. Only a valid POST uses it."""
+    if not services.guardian_link_usable(token):
+        return render(request, "errors/link_invalid.html", status=400)
+    form = GuardianConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        caregiver = services.confirm_guardian(token, name=form.cleaned_data["consent_name"],
+                                              relation=form.cleaned_data["consent_relation"])
+        if caregiver is None:
+            return render(request, "errors/link_invalid.html", status=400)
+        return render(request, "registrations/public/guardian_consent_done.html",
+                      {"caregiver": caregiver})
+    return render(request, "registrations/public/guardian_consent.html", {"form": form})

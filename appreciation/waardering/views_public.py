@@ -153,6 +153,8 @@ class AppreciationWizard(NamedUrlSessionWizardView):
     def get_form_kwargs(self, step=None):
         if step == "belasting":
             return {"young": age_group_for(self.caregiver_birth_date()) == AgeGroup.YOUNG}
+        if step == "ouder":  # the consent mail may not go to the child's own address
+            return {"child_email": self.cleaned("mantelzorger").get("email", "")}
         return {"year": self.year} if step == "zorg" else {}
 
     def cleaned(self, step) -> dict:

@@ -22,6 +22,7 @@ TASKS = {
     "worker.close_campaigns": "appreciation.tasks",
     "worker.send_campaign_invitations": "appreciation.tasks",
     "insight.render_annual_report": "insight.tasks",
+    "mantelzorg.send_staff_invite": "mantelzorg.tasks",
 }
 
 

@@ -110,7 +110,8 @@ def test_every_html_email_extends_the_base_layout():
     """Mail clients drop <style>: the inline styles live once, in the base e-mail layout."""
     emails = [path for path in TEMPLATES.rglob("emails/*.html")
               if path.relative_to(TEMPLATES).as_posix() != EMAIL_BASE]
-    assert len(emails) == 3  # a letter by e-mail, the newsletter, a campaign's invitation
+    # a letter by e-mail, the newsletter, a campaign's invitation, a colleague's invitation
+    assert len(emails) == 4
     for path in emails:
         text = path.read_text(encoding="utf-8")
         assert text.startswith(f'{{% extends "{EMAIL_BASE}" %}}'), path

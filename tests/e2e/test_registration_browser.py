@@ -135,6 +135,8 @@ def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
 
     page.goto(link_from_outbox("anja@example.nl", r"/toestemming/\S+"))
     assert_no_axe_violations(axe, page)
+    page.get_by_label("Uw naam").fill("Anja Bakker")
+    page.get_by_label("Ouder", exact=True).check()
     page.get_by_role("button", name="Ik geef toestemming").click()
     wait_for_text(page, "Bedankt voor uw toestemming")
     assert "Bedankt voor uw toestemming" in page.content()

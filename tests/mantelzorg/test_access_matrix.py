@@ -19,13 +19,15 @@ from django.utils import timezone
 from appreciation.campaigns import services as campaigns
 from appreciation.models import CampaignRoute, PaymentBatch, PayoutForm
 from insight.models import FollowUpTask, TaskKind
-from mantelzorg.services_staff import create_staff_user
+from mantelzorg.services_staff import create_staff_user, invite_staff
+from mantelzorg.tasks import invite_link
 from registrations.models import TokenPurpose
 from registrations.services import issue_token
 from tests.factories import (
     AppreciationYearFactory,
     CampaignFactory,
     CaregiverFactory,
+    GuardianFactory,
     NewsletterFactory,
 )
 from tests.support import caregiver_details, password_step, request_data, sign_in, submit, totp_now
@@ -90,9 +92,15 @@ def build_world() -> dict:
     task = FollowUpTask.objects.create(caregiver=riet, kind=TaskKind.BURDEN,
                                        due_on=DAY.date() + datetime.timedelta(days=7))
     confirm = issue_token(riet, TokenPurpose.CONFIRM_EMAIL, datetime.timedelta(days=2))[1]
+    consent = issue_token(GuardianFactory().caregiver, TokenPurpose.GUARDIAN,
+                          datetime.timedelta(days=2))[1]
+    colleague = invite_staff(by=coordinator, first_name="Noor", last_name="Jansen",
+                             email="noor@example.nl", role="consulent")
+    invite_uid, invite_token = invite_link(colleague).rstrip("/").split("/")[-2:]
     return dict(year=year, riet=riet, bram=bram, own=own, others=others, campaign=campaign,
                 own_ask=own_ask, others_ask=others_ask, batch=batch, newsletter=newsletter,
-                print_batch=print_batch, task=task, confirm=confirm,
+                print_batch=print_batch, task=task, confirm=confirm, consent=consent,
+                colleague=colleague, invite_uid=invite_uid, invite_token=invite_token,
                 unsubscribe=unsubscribe_url(riet).rsplit("/", 1)[-1])
 
 
@@ -126,6 +134,17 @@ ROWS = {
     ),
     "mantelzorg:staff_logout": (_p(BO + "uitloggen/"), dict.fromkeys(ROLES, 405)),
     "mantelzorg:dashboard": (_p(BO), STAFF),
+    # staff management (coordinators only; the invitation link is public and refuses a
+    # forged token with the "link no longer valid" page)
+    "mantelzorg:staff_members": (_p(BO + "medewerkers/"), COORD),
+    "mantelzorg:staff_member_invite": (_p(BO + "medewerkers/nieuw/"), COORD),
+    "mantelzorg:staff_member_deactivate": (_p(BO + "medewerkers/{colleague.pk}/uitzetten/"),
+                                           COORD_POST),
+    "mantelzorg:staff_member_reset_2fa": (
+        _p(BO + "medewerkers/{colleague.pk}/tweestapsverificatie-resetten/"), COORD_POST),
+    "mantelzorg:staff_member_change_role": (_p(BO + "medewerkers/{colleague.pk}/rol/"),
+                                            COORD_POST),
+    "mantelzorg:staff_welcome": (_p(BO + "welkom/{invite_uid}/{invite_token}/"), PUBLIC),
     # system, letters, outbox, newsletters
     "worker:system": (_p(BO + "systeem/"), COORD),
     "worker:send_test_ping": (_p(BO + "systeem/testtaak/"), COORD_POST),
@@ -286,7 +305,7 @@ ROWS = {
     "registrations:register_sent": (_p("/aanmelden/verstuurd"), dict.fromkeys(ROLES, "/aanmelden")),
     "registrations:register_step": (_p("/aanmelden/over-mij"), PUBLIC),
     "registrations:confirm_email": (_p("/bevestigen/{confirm}"), PUBLIC),
-    "registrations:guardian_consent": (_p("/toestemming/{confirm}"), PUBLIC),
+    "registrations:guardian_consent": (_p("/toestemming/{consent}"), PUBLIC),
     "registrations:my_data": (_p("/mijn-gegevens/"), MINE),
     "registrations:request_link": (_p("/mijn-gegevens/inloggen"), PUBLIC),
     "registrations:magic_link": (_p("/mijn-gegevens/link/onbekend"), PUBLIC),

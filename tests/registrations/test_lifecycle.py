@@ -167,7 +167,8 @@ def test_a_fifteen_year_old_needs_the_guardian_as_well(register, mailed_links):
     assert row(sam)["state"] == State.AANGEMELD  # the address alone is not enough
     assert logs(sam) == []
 
-    services.confirm_guardian(mailed_links[TokenPurpose.GUARDIAN])
+    services.confirm_guardian(mailed_links[TokenPurpose.GUARDIAN], name="Ans de Wit",
+                               relation="ouder")
     sam.refresh_from_db()
     assert sam.state == State.ACTIEF
     assert sam.guardian.confirmed_at is not None
@@ -180,7 +181,8 @@ def test_a_fifteen_year_olds_guardian_first_then_the_email_address(register, mai
     born = birthday_years_ago(16) + datetime.timedelta(days=1)
     sam = register(registration(born=born, guardian={"name": "Ans", "email": "ans@example.nl",
                                                      "phone": ""}))
-    services.confirm_guardian(mailed_links[TokenPurpose.GUARDIAN])
+    services.confirm_guardian(mailed_links[TokenPurpose.GUARDIAN], name="Ans de Wit",
+                               relation="ouder")
     assert row(sam)["state"] == State.AANGEMELD  # no confirmed address or check yet
     services.confirm_email(mailed_links[TokenPurpose.CONFIRM_EMAIL])
     assert row(sam)["state"] == State.ACTIEF

@@ -83,7 +83,8 @@ def test_fifteen_year_old_needs_a_guardian(client, inline_tasks,
     caregiver.refresh_from_db()
     assert caregiver.state == State.AANGEMELD  # still waiting for the guardian
     consent = next(m for m in mail.outbox if m.to == ["anja@example.nl"])
-    client.post(re.search(r"/toestemming/\S+", consent.body).group(0))
+    client.post(re.search(r"/toestemming/\S+", consent.body).group(0),
+                {"consent_name": "Anja de Vries", "consent_relation": "ouder"})
     caregiver.refresh_from_db()
     assert caregiver.state == State.ACTIEF
 

@@ -17,11 +17,12 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.fields import refuse_control_characters
 from registrations import services
 from registrations.models import Caregiver, Guardian, TokenPurpose
 from registrations.selfservice_session import CAREGIVER_KEY
 from tests.factories import CaregiverFactory
-from tests.security.hostile import EXAMPLES, HUGE, check_answer, example, hostile
+from tests.security.hostile import EXAMPLES, HUGE, check_answer, example, hostile, mixed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
@@ -121,7 +122,30 @@ def test_guardian_consent_never_works_with_a_wrong_token(riet, data):
     token = data.draw(st.one_of(tampered(tokens[TokenPurpose.GUARDIAN]),
                                 st.just(tokens[TokenPurpose.CONFIRM_EMAIL]),
                                 st.just(tokens[TokenPurpose.MAGIC_LINK])))
-    _token_property(Client(), caregiver, link_url("/toestemming/", token))
+    # The consent page's questions answered well: only the token is wrong.
+    _token_property(Client(), caregiver, link_url("/toestemming/", token), CONSENT_ANSWERS)
+
+
+CONSENT_ANSWERS = {"consent_name": "Piet Bakker", "consent_relation": "ouder"}
+
+
+@EXAMPLES
+@given(answers=mixed(CONSENT_ANSWERS))
+def test_guardian_consent_page_survives_hostile_answers(riet, answers):
+    """With the real link: hostile answers are explained, never a 5xx; consent is stored
+    only with a name and a parent or guardian relation (issue 14, item 3)."""
+    caregiver, tokens = riet
+    client = Client()
+    with example():
+        response = client.post(f"/toestemming/{tokens[TokenPurpose.GUARDIAN]}", answers)
+        check_answer(response, answers)
+        guardian = Guardian.objects.get(caregiver=caregiver)
+        if guardian.confirmed_at is not None:
+            assert guardian.consent_relation in ("ouder", "voogd")
+            assert guardian.consent_name.strip() == guardian.consent_name != ""
+            refuse_control_characters(guardian.consent_name)  # raises on control characters
+        else:
+            assert response.status_code == 200 and guardian.consent_name == ""
 
 
 @EXAMPLES
