@@ -124,7 +124,8 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
         "is_open": state in OPEN_STATES, "undecided": undecided,
         "can_start": state == RequestState.INGEDIEND,
         "can_approve": undecided and appreciation_request.caregiver_confirmed_at is not None,
-        "needs_confirmation": (appreciation_request.route == Route.ON_BEHALF
+        "needs_confirmation": ((appreciation_request.route == Route.ON_BEHALF
+                                or appreciation_request.needs_confirmation)
                                and appreciation_request.caregiver_confirmed_at is None),
     })
 
