@@ -223,6 +223,16 @@ def confirm_by_phone(request, pk):
 
 @staff_required
 @require_POST
+def ask_confirmation_again(request, pk):
+    """A new code to the caregiver's own channel (the old one expired or got lost)."""
+    return _decide(request, pk, ActionForm, lambda obj, user, data: (
+        services.ask_confirmation_again(obj, user, expected_state=data["expected_state"])),
+        _("De mantelzorger krijgt een nieuwe code per e-mail of brief. De oude code werkt "
+          "niet meer."))
+
+
+@staff_required
+@require_POST
 def withdraw(request, pk):
     return _decide(request, pk, WithdrawForm, lambda obj, user, data: services.withdraw(
         obj, by=user, expected_state=data["expected_state"]), _("De aanvraag is ingetrokken."))
