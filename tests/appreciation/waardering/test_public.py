@@ -335,10 +335,10 @@ def test_not_signed_in_every_identity_gets_the_same_answer():
             elif who == "already_asked":
                 submitted_for(person)
         identities[who] = sent_page_for(details)
-    assert identities["fresh"][:3] == (302, "/waardering/verstuurd", 200)
-    assert NEUTRAL in identities["fresh"][3]
     for who, answer in identities.items():
         assert answer == identities["fresh"], who
+    assert identities["fresh"][:3] == (302, "/waardering/verstuurd", 200)
+    assert NEUTRAL in identities["fresh"][3]
 
 
 def test_outside_the_window_every_page_says_when_it_opens(client, waardering_day):
