@@ -7,10 +7,14 @@ besides the caregiver; the mail engine renders and routes them.
 
 import datetime
 
+from django.conf import settings
+from django.urls import reverse
+
 from core import clock
 from worker.registry import LetterType, register_letter_type
 
-from .models import AppreciationLetter, CampaignRequestState
+from .models import AppreciationLetter, CampaignRequestState, RequestState
+from .waardering import confirmation
 
 Kind = AppreciationLetter
 
@@ -29,6 +33,25 @@ def waardering_context(letter) -> dict:
     }
 
 
+def confirm_context(letter) -> dict:
+    """The confirmation letter also prints the request's current code (and, by e-mail,
+    the link with it), rendered only when the letter goes out."""
+    code = confirmation.code_for(letter.about)
+    url = settings.SITE_URL + reverse("appreciation:waardering_confirm_code")
+    return {**waardering_context(letter), "code": code, "confirm_page": url,
+            "confirm_link": f"{url}?code={code}" if code else "",
+            "valid_until": letter.about.confirm_expires_at}
+
+
+def confirmation_still_needed(letter) -> str:
+    request = letter.about
+    if request.caregiver_confirmed_at is not None or request.state not in (
+            RequestState.INGEDIEND, RequestState.IN_BEHANDELING,
+            RequestState.AANVULLING_NODIG):
+        return "Niet meer van toepassing: de aanvraag is al bevestigd of afgehandeld"
+    return ""
+
+
 def campaign_context(letter) -> dict:
     campaign_request = letter.about
     return {"campaign_request": campaign_request, "campaign": campaign_request.campaign,
@@ -36,7 +59,13 @@ def campaign_context(letter) -> dict:
 
 
 def campaign_subject(letter) -> dict:
-    return {"campaign": letter.about.campaign.name}
+    about = letter.about
+    return {"campaign": getattr(about, "campaign", about).name}
+
+
+def campaign_only_context(letter) -> dict:
+    """A letter about a campaign someone could not ask for (there is no request)."""
+    return {"campaign": letter.about}
 
 
 def codes_still_granted(letter) -> str:
@@ -50,14 +79,16 @@ CAMPAIGN_LETTERS = "appreciation/campaigns/letters/"
 
 
 def _waardering(kind, subject, name, **extra):
+    extra.setdefault("context", waardering_context)
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
                                     template=WAARDERING_LETTERS + name, about_own_request=True,
-                                    context=waardering_context, **extra))
+                                    **extra))
 
 
 def _campaign(kind, subject, name, **extra):
+    extra.setdefault("context", campaign_context)
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
-                                    template=CAMPAIGN_LETTERS + name, context=campaign_context,
+                                    template=CAMPAIGN_LETTERS + name,
                                     subject_values=campaign_subject, **extra))
 
 
@@ -67,7 +98,11 @@ def register() -> None:
                 "waardering_ontvangen")
     _waardering(Kind.WAARDERING_CONFIRM,
                 "Iemand heeft de mantelzorgwaardering voor u aangevraagd",
-                "waardering_bevestigen")
+                "waardering_bevestigen", context=confirm_context,
+                no_longer_applies=confirmation_still_needed)
+    _waardering(Kind.WAARDERING_DUPLICATE,
+                "De mantelzorgwaardering is opnieuw voor u aangevraagd",
+                "waardering_dubbel")
     _waardering(Kind.WAARDERING_APPROVED, "U krijgt de mantelzorgwaardering",
                 "waardering_goedgekeurd", attach_pdf=True)
     _waardering(Kind.WAARDERING_REJECTED,
@@ -83,3 +118,8 @@ def register() -> None:
               "campagne_wachtlijst")
     _campaign(Kind.CAMPAIGN_CANCELLED, "{campaign}: uw aanvraag is vervallen",
               "campagne_vervallen")
+    # Outcomes of the public form that its page does not show (it answers everyone alike).
+    _campaign(Kind.CAMPAIGN_DUPLICATE, "{campaign}: u had het al aangevraagd",
+              "campagne_dubbel")
+    _campaign(Kind.CAMPAIGN_NOT_ACTIVE, "{campaign}: uw aanvraag", "campagne_niet_actief",
+              context=campaign_only_context)

@@ -36,6 +36,7 @@ def erase_waardering_requests(sender=None, caregiver_ids=None, **kwargs) -> int:
         iban=Value(""), account_holder=Value(""), recipient_name=Value(""),
         recipient_house_number=Value(""), recipient_postcode=Substr("recipient_postcode", 1, 4),
         requester_name=Value(""), requester_relation=Value(""), requester_contact=Value(""),
+        typed_name=Value(""), confirm_nonce=Value(""), confirm_code_hash=Value(""),
         rejection_text=Value(""), info_question=Value(""), info_answer=Value(""),
     )
 

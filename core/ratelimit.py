@@ -5,8 +5,10 @@ KEY_PREFIX and carry a hash, never an address, a date of birth or an IP in plain
 families of limits, set in settings (RATELIMIT_*, from the environment):
 
 * "link": the Mijn gegevens sign-in link, per client IP and per e-mail address;
-* "form": the public forms, per client IP and per identity (date of birth + postcode + house
-  number, however the form names them: `date_of_birth` or `<step>-date_of_birth`).
+* "form": the public forms, per client IP and per identity. The identity is the address
+  (postcode + house number, however the form names them: `postcode` or `<step>-postcode`),
+  normalised, without the date of birth: someone probing one address cannot get round the
+  limit by trying other birth dates or writing the same one differently.
 
 Only POSTs count. A refused request gets a Dutch page with status 429 that says nothing about
 whether an address or a person is known. If the cache is down, the request goes through: a
@@ -26,7 +28,7 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "rl:"
-IDENTITY_FIELDS = ("date_of_birth", "postcode", "house_number")
+IDENTITY_FIELDS = ("postcode", "house_number")
 
 
 def _limits(family: str) -> dict:
@@ -65,16 +67,22 @@ def _normal(value: str) -> str:
     return "".join(str(value).split()).casefold()
 
 
+def _address_part(value: str) -> str:
+    """'3841 ab', '3841-AB' and '3841AB' count as one postcode, '12 a' and '12-A' as one
+    house number: only letters and digits, in one case."""
+    return "".join(c for c in str(value) if c.isalnum()).casefold()
+
+
 def _posted(request, field: str) -> str:
     """A posted field, also when a wizard prefixes it with its step (`over-mij-postcode`)."""
     for name, value in request.POST.items():
         if name == field or name.endswith("-" + field):
-            return _normal(value)
+            return _address_part(value)
     return ""
 
 
 def identity_of(request) -> str:
-    """Date of birth + postcode + house number from the POST; empty unless all three."""
+    """Postcode + house number from the POST, normalised; empty unless both."""
     parts = [_posted(request, field) for field in IDENTITY_FIELDS]
     return "|".join(parts) if all(parts) else ""
 
@@ -109,7 +117,7 @@ def limit(family: str, *, email_field: str | None = None, identity: bool = False
     """Decorate a view (or a view method, with method_decorator) with the limits of a family.
 
     email_field: also count per address posted in this field (the sign-in link).
-    identity: also count per date of birth + postcode + house number when all are posted.
+    identity: also count per address (postcode + house number) when both are posted.
     steps: count per IP only POSTs to these wizard steps (e.g. the final one).
     """
     scope = family

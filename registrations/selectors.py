@@ -108,10 +108,14 @@ def recent_staff_access(caregiver: Caregiver, limit: int = 10):
     return StaffAccess.objects.filter(caregiver=caregiver).select_related("user")[:limit]
 
 
-def find_caregiver(date_of_birth, postcode: str, house_number: str) -> Caregiver | None:
-    """A registration that is still running, matched on date of birth and address."""
+def find_caregiver(date_of_birth, postcode: str, house_number: str,
+                   states=LINK_STATES) -> Caregiver | None:
+    """A registration that is still running, matched on date of birth and address.
+
+    `states` widens the search, e.g. to an ended registration that a public form's outcome
+    must be told to by its own channel (never on the page)."""
     return (Caregiver.objects
             .filter(date_of_birth=date_of_birth, postcode=normalise_postcode(postcode),
-                    house_number__iexact=house_number.strip(), state__in=LINK_STATES,
+                    house_number__iexact=house_number.strip(), state__in=states,
                     merged_into__isnull=True)
             .order_by("registered_on", "pk").first())

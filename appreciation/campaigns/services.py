@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from core import clock, roles
-from registrations.models import Caregiver
+from registrations.models import LINK_STATES, Caregiver, State
+from registrations.selectors import find_caregiver
 from worker.services import queue_letter
 
 from ..models import (
@@ -82,6 +83,34 @@ def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None) -> Cam
             "U heeft dit al aangevraagd. U kunt het één keer per keer aanvragen. In Mijn "
             "gegevens ziet u hoe het ervoor staat."), "duplicate") from None
     return request
+
+
+def ask_by_details(campaign: Campaign, details: dict) -> None:
+    """The public form, not signed in: ask for whoever the typed date of birth and address
+    belong to. Its page answers everyone alike, so the real outcome goes to the person's own
+    channel on file: the codes or waiting-list letter, or a letter that they already asked
+    or that their registration is not active (ended ones included). Someone unknown gets
+    nothing. The same person hears at most once a day about a refused attempt."""
+    caregiver = find_caregiver(**details, states=[*LINK_STATES, State.BEEINDIGD])
+    if caregiver is None:
+        return
+    try:
+        ask(campaign, caregiver, route=CampaignRoute.PUBLIC_FORM)
+    except CampaignRefused as refused:
+        _tell_refusal(campaign, caregiver, refused.code)
+
+
+@transaction.atomic
+def _tell_refusal(campaign: Campaign, caregiver: Caregiver, code: str) -> None:
+    today = clock.today().isoformat()
+    if code == "duplicate":
+        existing = CampaignRequest.objects.get(campaign=campaign, caregiver=caregiver)
+        kind = AppreciationLetter.CAMPAIGN_DUPLICATE
+        queue_letter(kind, caregiver.pk, f"{kind}:{existing.pk}:{today}", about=existing)
+    elif code == "not_active":
+        kind = AppreciationLetter.CAMPAIGN_NOT_ACTIVE
+        queue_letter(kind, caregiver.pk, f"{kind}:{campaign.pk}:{caregiver.pk}:{today}",
+                     about=campaign)
 
 
 def _period_message(campaign: Campaign, today: datetime.date) -> str:

@@ -2,8 +2,11 @@
 
 Public: /zwemkaartjes (the swimming-ticket campaign that is open now) and /campagne/<id>
 (any campaign people ask for). The form only matches an existing registration
-(`registrations.selectors.find_caregiver`); nobody is registered here, and "not found"
-reads the same whatever the reason, so the form tells nothing about other people.
+(`registrations.selectors.find_caregiver`); nobody is registered here. Not signed in as the
+person whose details were typed, the answer is the same for everyone (unknown, not active,
+already asked or granted): "we received it, you hear from us by e-mail or letter", and the
+real outcome goes to that person's own channel (`campaigns.ask_by_details`). So the form
+tells a stranger nothing about who is registered or whose care ended.
 
 Mijn gegevens: the signed-in caregiver (`caregiver_required`) sees the campaigns they may
 ask for and their own requests. A request id in a URL is only looked up among that
@@ -148,10 +151,13 @@ def _public_form(request, campaign):
     context = {"campaign": campaign, "form": form, "ask_label": ask_label(campaign),
                "signed_in": current_caregiver(request)[0]}
     if request.method == "POST" and form.is_valid():
+        signed_in = context["signed_in"]
         caregiver = find_caregiver(**form.cleaned_data)
-        if caregiver is None:
-            return render(request, TEMPLATES + "form.html", {**context, "not_found": True})
-        try:
+        if signed_in is None or caregiver is None or caregiver.pk != signed_in.pk:
+            campaigns.ask_by_details(campaign, form.cleaned_data)
+            request.session[ASKED_SESSION_KEY] = {"campaign": campaign.pk, "neutral": True}
+            return redirect("appreciation:campaign_asked", pk=campaign.pk)
+        try:  # signed in and these are their own details: the real outcome
             item = campaigns.ask(campaign, caregiver, route=CampaignRoute.PUBLIC_FORM)
         except CampaignRefused as refused:
             return _refused(request, refused, campaign)
@@ -178,7 +184,8 @@ def asked(request, pk):
         return redirect("appreciation:campaign_public", pk=pk)
     campaign = get_object_or_404(Campaign, pk=pk, requires_request=True)
     return render(request, TEMPLATES + "asked.html", {
-        "campaign": campaign, "waiting": done["state"] == CampaignRequestState.WACHTLIJST,
+        "campaign": campaign, "neutral": done.get("neutral", False),
+        "waiting": done.get("state") == CampaignRequestState.WACHTLIJST,
         "place": done.get("place")})
 
 

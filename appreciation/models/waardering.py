@@ -199,7 +199,9 @@ def is_coordinator(instance, user) -> bool:
 
 
 def caregiver_confirmed(instance) -> bool:
-    """A request made on someone's behalf is decided only after the caregiver agreed."""
+    """A request not made by the signed-in caregiver (on their behalf, or with their details
+    typed on the public form) is decided only after the caregiver agreed: nobody can approve
+    it before, by hand or in bulk."""
     return instance.caregiver_confirmed_at is not None
 
 
@@ -222,6 +224,15 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
     requester_contact = models.CharField(_("telefoon of e-mail aanvrager"), max_length=254,
                                          blank=True)
     caregiver_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Not asked while signed in as the caregiver: the caregiver confirms it through their
+    # own channel on file (a link by e-mail or a code by post, see waardering/confirmation).
+    needs_confirmation = models.BooleanField(
+        _("moet door de mantelzorger bevestigd worden"), default=False)
+    confirm_nonce = models.CharField(max_length=64, blank=True, editable=False)
+    confirm_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    confirm_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The name typed on the public form, compared with the name on file (a check).
+    typed_name = models.CharField(_("ingevulde naam"), max_length=150, blank=True)
     caregiver_was_unknown = models.BooleanField(
         _("nieuw ingeschreven via de waardering"), default=False)
 
@@ -272,6 +283,9 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
             # Caregivers the waardering found (the annual report counts them).
             models.Index(fields=["year"], condition=Q(caregiver_was_unknown=True),
                          name="waardering_newcomers"),
+            # The confirmation page looks a typed code up by its keyed hash.
+            models.Index(fields=["confirm_code_hash"], condition=~Q(confirm_code_hash=""),
+                         name="waardering_confirm_code"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["year", "caregiver"],

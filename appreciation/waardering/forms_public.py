@@ -225,3 +225,18 @@ class AnswerForm(forms.Form):
 
     answer = TextField(label=_("Uw antwoord"), max_length=2000, widget=forms.Textarea(
         attrs={"rows": 6}), error_messages={"required": _("Schrijf uw antwoord op.")})
+
+
+class ConfirmCodeForm(forms.Form):
+    """The code from the e-mail or letter that confirms a request (see `confirmation`)."""
+
+    code = TextField(label=_("Uw code"), max_length=20,
+                     help_text=_("Die staat in de e-mail of brief. Bijvoorbeeld ABCD-EFGH."),
+                     error_messages={"required": _("Vul de code uit de e-mail of brief in."),
+                                     "max_length": _("Een code heeft 8 letters en cijfers, "
+                                                     "zoals ABCD-EFGH.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(autocomplete="one-time-code",
+                                                autocapitalize="characters", spellcheck="false")

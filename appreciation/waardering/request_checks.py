@@ -5,12 +5,18 @@ consulent's "check again"). A failed check never rejects anything by itself: a c
 decides. Only requests that pass every check may be approved in bulk by a coordinator.
 """
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from core.dates import add_months
 from registrations.models import State
 
 from ..models import AppreciationRequest, RequestState, Route
+
+# Requests whose account the Servicepunt has checked and used (or is about to).
+PAID_OR_APPROVED = [RequestState.GOEDGEKEURD, RequestState.IN_BETAALBATCH,
+                    RequestState.UITBETAALD]
 
 
 def _check(code: str, ok: bool, label: str, detail: str = "") -> dict:
@@ -20,6 +26,43 @@ def _check(code: str, ok: bool, label: str, detail: str = "") -> dict:
 def _same_year(request):
     return (AppreciationRequest.objects.filter(year_id=request.year_id)
             .exclude(state=RequestState.INGETROKKEN).exclude(pk=request.pk))
+
+
+def _plain_name(name: str) -> str:
+    """'  José  de Vries' and 'jose de vries' are the same name; accents, capitals, dots,
+    dashes and spaces do not count."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(c for c in decomposed if c.isalnum()).casefold()
+
+
+def _name_check(request, caregiver) -> dict | None:
+    """The name typed on the public form against the name on file. Someone who knows a
+    caregiver's date of birth and address can ask in their name; a different name is a
+    warning sign for the consulent. Not for someone registered by this very request."""
+    if not request.typed_name or request.caregiver_was_unknown:
+        return None
+    on_file = f"{caregiver.first_name} {caregiver.last_name}"
+    same = _plain_name(request.typed_name) == _plain_name(on_file)
+    # No names in the stored checks (they outlive an erasure); the detail page shows both.
+    return _check("name", same, _("Naam klopt met de inschrijving"),
+                  "" if same else _("De ingevulde naam is anders dan de naam bij ons."))
+
+
+def _previous_iban_check(request) -> dict | None:
+    """A new account number for a caregiver we paid before: the money could go to someone
+    else. Compared with the latest earlier year's approved or paid request."""
+    if not request.iban:
+        return None
+    previous = (AppreciationRequest.objects
+                .filter(caregiver_id=request.caregiver_id, year__year__lt=request.year.year,
+                        state__in=PAID_OR_APPROVED).exclude(iban="")
+                .order_by("-year__year", "-submitted_at").first())
+    if previous is None:
+        return None
+    return _check("iban_previous", previous.iban == request.iban,
+                  _("Zelfde rekeningnummer als vorig jaar"),
+                  _("In %(year)s eindigde het rekeningnummer op %(end)s.")
+                  % {"year": previous.year.year, "end": previous.iban[-4:]})
 
 
 def compute_checks(request: AppreciationRequest) -> list[dict]:
@@ -65,6 +108,12 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
             "per_address", same_address < rules.max_per_address,
             _("Hoogstens %(n)s per adres") % {"n": rules.max_per_address},
             _("Al %(n)s andere aanvraag of aanvragen op dit adres") % {"n": same_address}))
+    name = _name_check(request, caregiver)
+    if name:
+        checks.append(name)
+    previous_iban = _previous_iban_check(request)
+    if previous_iban:
+        checks.append(previous_iban)
     if request.iban:
         same_iban = others.filter(iban=request.iban).count() + 1
         checks.append(_check(
@@ -76,9 +125,12 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
         "registered", registered, _("Ingeschreven bij het Servicepunt"),
         _("Nieuw ingeschreven via deze aanvraag") if request.caregiver_was_unknown
         else caregiver.get_state_display()))
-    if request.route == Route.ON_BEHALF:
-        checks.append(_check("confirmed", request.caregiver_confirmed_at is not None,
-                             _("Mantelzorger heeft de aanvraag bevestigd")))
+    if request.route == Route.ON_BEHALF or request.needs_confirmation:
+        checks.append(_check(
+            "confirmed", request.caregiver_confirmed_at is not None,
+            _("Mantelzorger heeft de aanvraag bevestigd"),
+            "" if request.caregiver_confirmed_at else
+            _("Niet ingelogd aangevraagd. De mantelzorger kreeg een code per e-mail of brief.")))
     return checks
 
 

@@ -30,6 +30,7 @@ from ..models import (
     RejectionReason,
     RequestState,
 )
+from . import confirmation
 from .request_checks import refresh_checks
 
 
@@ -186,19 +187,55 @@ def answer_information(request, caregiver: Caregiver, answer: str) -> Appreciati
 @transaction.atomic
 def confirm_by_caregiver(request, caregiver: Caregiver | None = None, by=None, *,
                          expected_state=None):
-    """The caregiver agreed to a request made on their behalf (in Mijn gegevens, or on the
-    phone with a consulent, who records it). Only while the request is open."""
+    """The caregiver agreed to a request they did not make signed in (in Mijn gegevens, or
+    on the phone with a consulent, who records it). Only while the request is open."""
     request = _locked(request, expected_state)
     if caregiver is not None and request.caregiver_id != caregiver.pk:
         raise PermissionDenied
     if by is None and caregiver is None:
         raise PermissionDenied
+    return _confirm(request)
+
+
+def _confirm(request) -> AppreciationRequest:
     if request.state not in OPEN_STATES:
         raise TransitionNotAllowed(_("De aanvraag is al afgehandeld."))
     if request.caregiver_confirmed_at is None:
         request.caregiver_confirmed_at = clock.now()
+        confirmation.clear(request)
         refresh_checks(request)
-        request.save(update_fields=["caregiver_confirmed_at", "checks", "checks_passed"])
+        request.save(update_fields=["caregiver_confirmed_at", "checks", "checks_passed",
+                                    *confirmation.CODE_FIELDS])
+    return request
+
+
+@transaction.atomic
+def confirm_with_code(code: str) -> AppreciationRequest | None:
+    """The caregiver typed (or clicked) the code from their e-mail or letter. None when no
+    open request waits for that code: wrong, used, expired, or the request was decided."""
+    request = (AppreciationRequest.objects.select_for_update(of=("self",))
+               .select_related("year", "caregiver")
+               .filter(confirm_code_hash=confirmation.code_hash(code),
+                       caregiver_confirmed_at__isnull=True, state__in=OPEN_STATES,
+                       confirm_expires_at__gt=clock.now())
+               .first())
+    if request is None or confirmation.code_for(request) != confirmation.normalise(code):
+        return None
+    return _confirm(request)
+
+
+@transaction.atomic
+def ask_confirmation_again(request, by, *, expected_state=None) -> AppreciationRequest:
+    """A consulent sends a new code (the old one expired or the letter got lost); the
+    earlier code stops working. Only for an open request that still waits."""
+    request = _locked(request, expected_state)
+    if not roles.is_staff_member(by):
+        raise PermissionDenied
+    if request.caregiver_confirmed_at is not None or request.state not in OPEN_STATES:
+        raise TransitionNotAllowed(_("Deze aanvraag hoeft niet (meer) bevestigd te worden."))
+    confirmation.issue(request)
+    request.save(update_fields=confirmation.CODE_FIELDS)
+    queue_letter(request, AppreciationLetter.WAARDERING_CONFIRM)
     return request
 
 

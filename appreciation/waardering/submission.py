@@ -19,6 +19,7 @@ from registrations import services as registrations
 from registrations.models import Caregiver, Channel, Source
 from registrations.selectors import find_caregiver
 from registrations.services import RegistrationData
+from worker.services import queue_letter as queue
 
 from ..models import (
     AgeGroup,
@@ -29,17 +30,21 @@ from ..models import (
     RequestState,
     Route,
 )
+from . import confirmation
 from .request_checks import refresh_checks
 from .services import queue_letter
 
 
 class RequestRefused(Exception):
     """A request that cannot be stored, with a Dutch message for the person (and the form
-    field it belongs to, if any)."""
+    field it belongs to, if any). A duplicate carries the request already there, so the
+    caregiver can be told through their own channel (`report_duplicate`)."""
 
-    def __init__(self, message: str, field: str | None = None, code: str = ""):
+    def __init__(self, message: str, field: str | None = None, code: str = "",
+                 existing: AppreciationRequest | None = None):
         super().__init__(message)
         self.message, self.field, self.code = message, field, code
+        self.existing = existing
 
 
 def open_year(day: datetime.date | None = None) -> AppreciationYear | None:
@@ -119,6 +124,11 @@ def submit_request(data: RequestData, *, route: str, caregiver: Caregiver | None
     a bank payout without IBAN, and for a second request by the same caregiver this year —
     also when two arrive at once (the database constraint decides). A repeated submission
     of the same form (same key) returns the first request.
+
+    `caregiver` is the caregiver signed in to Mijn gegevens (or None: the details were typed).
+    Typed details that match an existing registration do not prove who typed them: such a
+    request, like one on someone's behalf, waits for the caregiver's confirmation through
+    their own channel on file (a code by e-mail or post) before anyone can approve it.
     """
     if submission_key:
         existing = AppreciationRequest.objects.filter(submission_key=submission_key).first()
@@ -136,7 +146,8 @@ def submit_request(data: RequestData, *, route: str, caregiver: Caregiver | None
         existing = AppreciationRequest.objects.filter(submission_key=submission_key).first()
         if submission_key and existing:
             return existing
-        raise RequestRefused(_already_requested(rules), code="duplicate") from None
+        raise RequestRefused(_already_requested(rules), code="duplicate",
+                             existing=_request_of(rules, data, caregiver)) from None
 
 
 def _already_requested(rules) -> str:
@@ -144,7 +155,26 @@ def _already_requested(rules) -> str:
              "één keer per jaar een waardering krijgen.") % {"year": rules.year}
 
 
+def _request_of(rules, data, caregiver) -> AppreciationRequest | None:
+    """This year's request of the caregiver (signed in, or found by the typed details)."""
+    if caregiver is None and data.caregiver:
+        caregiver = find_caregiver(data.caregiver["date_of_birth"], data.caregiver["postcode"],
+                                   data.caregiver["house_number"])
+    if caregiver is None:
+        return None
+    return (AppreciationRequest.objects.filter(year=rules, caregiver=caregiver)
+            .exclude(state=RequestState.INGETROKKEN).select_related("year").first())
+
+
+def _typed_name(details: dict | None) -> str:
+    if not details:
+        return ""
+    return " ".join(str(details.get(part, "")).strip()
+                    for part in ("first_name", "last_name") if details.get(part))[:150]
+
+
 def _submit(rules, data, route, caregiver, by, submission_key):
+    signed_in = caregiver is not None
     if caregiver is None:
         _lock_identity(data.caregiver)
         caregiver = find_caregiver(data.caregiver["date_of_birth"], data.caregiver["postcode"],
@@ -153,20 +183,27 @@ def _submit(rules, data, route, caregiver, by, submission_key):
     if was_unknown:
         caregiver = _register_through_request(data, route, by)
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
-    if (AppreciationRequest.objects.filter(year=rules, caregiver=caregiver)
-            .exclude(state=RequestState.INGETROKKEN).exists()):
-        raise RequestRefused(_already_requested(rules), code="duplicate")
+    existing = _request_of(rules, data, caregiver)
+    if existing is not None:
+        raise RequestRefused(_already_requested(rules), code="duplicate", existing=existing)
     age_group = AgeGroup.YOUNG if caregiver.is_young() else AgeGroup.ADULT
     payout = rules.payout_for(age_group)
     if payout == PayoutForm.BANK and not data.iban:
         raise RequestRefused(_("Vul het rekeningnummer (IBAN) in."), field="iban", code="iban")
     now = clock.now()
+    # Someone unknown registers through this request: nobody else is on file to ask, and
+    # their registration is checked as any other (e-mail confirmation or a consulent). A
+    # consulent's paper entry and a signed-in caregiver need no confirmation either.
+    needs_confirmation = route == Route.ON_BEHALF or (
+        route == Route.SELF and not signed_in and not was_unknown)
     request = AppreciationRequest(
         year=rules, caregiver=caregiver, route=route,
         requester_name=data.requester.get("name", ""),
         requester_relation=data.requester.get("relation", ""),
         requester_contact=data.requester.get("contact", ""),
-        caregiver_confirmed_at=None if route == Route.ON_BEHALF else now,
+        caregiver_confirmed_at=None if needs_confirmation else now,
+        needs_confirmation=needs_confirmation,
+        typed_name=_typed_name(data.caregiver),
         caregiver_was_unknown=was_unknown,
         recipient_name=data.recipient["recipient_name"],
         recipient_postcode=data.recipient["recipient_postcode"].replace(" ", "").upper(),
@@ -180,11 +217,24 @@ def _submit(rules, data, route, caregiver, by, submission_key):
     )
     request.save()  # a racing twin fails here, on the one-per-year constraint
     refresh_checks(request)
-    request.save(update_fields=["checks", "checks_passed"])
-    queue_letter(request, AppreciationLetter.WAARDERING_RECEIPT)
-    if route == Route.ON_BEHALF:
+    if needs_confirmation:
+        confirmation.issue(request)
+    request.save(update_fields=["checks", "checks_passed", *confirmation.CODE_FIELDS])
+    if route == Route.ON_BEHALF or not needs_confirmation:
+        queue_letter(request, AppreciationLetter.WAARDERING_RECEIPT)
+    if needs_confirmation:  # the letter that says how to confirm also says what comes next
         queue_letter(request, AppreciationLetter.WAARDERING_CONFIRM)
     return request
+
+
+@transaction.atomic
+def report_duplicate(existing: AppreciationRequest) -> None:
+    """Someone not signed in asked again for a caregiver who already has a request this
+    year. The page they see does not say so (it would tell a stranger who is registered);
+    the caregiver hears it through their own channel, at most once a day."""
+    kind = AppreciationLetter.WAARDERING_DUPLICATE
+    queue(kind, existing.caregiver_id, f"{kind}:{existing.pk}:{clock.today().isoformat()}",
+          about=existing)
 
 
 def _register_through_request(data, route, by) -> Caregiver:

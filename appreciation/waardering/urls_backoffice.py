@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/afwijzen/", views.reject, name="review_reject"),
     path("<int:pk>/vraag/", views.ask_information, name="review_ask_information"),
     path("<int:pk>/bevestigd/", views.confirm_by_phone, name="review_confirm_by_phone"),
+    path("<int:pk>/nieuwe-code/", views.ask_confirmation_again, name="review_ask_confirmation"),
     path("<int:pk>/intrekken/", views.withdraw, name="review_withdraw"),
     path("<int:pk>/opnieuw-controleren/", views.recheck, name="review_recheck"),
 ]

@@ -124,7 +124,8 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
         "is_open": state in OPEN_STATES, "undecided": undecided,
         "can_start": state == RequestState.INGEDIEND,
         "can_approve": undecided and appreciation_request.caregiver_confirmed_at is not None,
-        "needs_confirmation": (appreciation_request.route == Route.ON_BEHALF
+        "needs_confirmation": ((appreciation_request.route == Route.ON_BEHALF
+                                or appreciation_request.needs_confirmation)
                                and appreciation_request.caregiver_confirmed_at is None),
     })
 
@@ -218,6 +219,16 @@ def confirm_by_phone(request, pk):
     return _decide(request, pk, ConfirmByPhoneForm, lambda obj, user, data: (
         services.confirm_by_caregiver(obj, by=user, expected_state=data["expected_state"])),
         _("Vastgelegd: de mantelzorger is akkoord."))
+
+
+@staff_required
+@require_POST
+def ask_confirmation_again(request, pk):
+    """A new code to the caregiver's own channel (the old one expired or got lost)."""
+    return _decide(request, pk, ActionForm, lambda obj, user, data: (
+        services.ask_confirmation_again(obj, user, expected_state=data["expected_state"])),
+        _("De mantelzorger krijgt een nieuwe code per e-mail of brief. De oude code werkt "
+          "niet meer."))
 
 
 @staff_required

@@ -36,7 +36,14 @@ from .forms_public import (
     format_postcode,
     payout_needs_bank,
 )
-from .submission import RequestData, RequestRefused, next_opening, open_year, submit_request
+from .submission import (
+    RequestData,
+    RequestRefused,
+    next_opening,
+    open_year,
+    report_duplicate,
+    submit_request,
+)
 
 STEPS = [
     ("aanvrager", RequesterForm),
@@ -258,24 +265,42 @@ class AppreciationWizard(NamedUrlSessionWizardView):
             data.account_holder = form_dict["betaling"].cleaned_data["account_holder"]
         if "aanvrager" in form_dict:
             data.requester = form_dict["aanvrager"].requester()
-        request = submit_request(
-            data, route=self.route, caregiver=self.signed_in if _signed_in_self(self) else None,
-            submission_key=uuid.UUID(self.storage.extra_data["submission_key"]))
-        self.request.session[SENT_SESSION_KEY] = {
-            "reference": request.reference,
-            "amount": euros(request.amount_cents),
-            "bank": request.payout_form == PayoutForm.BANK,
-            "young": request.age_group == AgeGroup.YOUNG,
-            "on_behalf": request.route == Route.ON_BEHALF,
-            "registered": request.caregiver_was_unknown,
-            "signed_in": _signed_in_self(self),
-        }
+        try:
+            request = submit_request(
+                data, route=self.route,
+                caregiver=self.signed_in if _signed_in_self(self) else None,
+                submission_key=uuid.UUID(self.storage.extra_data["submission_key"]))
+        except RequestRefused as refused:
+            if refused.code != "duplicate" or _signed_in_self(self) or refused.existing is None:
+                raise
+            # Not signed in: answer as if it were new (the page must not tell a stranger
+            # who is registered or has asked); the caregiver hears it by e-mail or letter.
+            report_duplicate(refused.existing)
+            request = refused.existing
+        self.request.session[SENT_SESSION_KEY] = self._sent_summary(request)
         burden = form_dict.get("belasting")  # answers None: the self-check was skipped
         if burden is not None and burden.answers is not None:
             return redirect(record_and_remember(
                 self.request, request.caregiver, burden.answers, CheckContext.WAARDERING,
                 young=request.age_group == AgeGroup.YOUNG))
         return redirect("appreciation:waardering_sent")
+
+    def _sent_summary(self, request) -> dict:
+        """What the page after sending shows. Signed in, the caregiver sees their own
+        request; otherwise everyone sees the same words whoever's details were typed (new,
+        known, ended or already asked), and the real outcome goes to the caregiver's own
+        e-mail or address."""
+        if not _signed_in_self(self):
+            return {"neutral": True, "on_behalf": self.route == Route.ON_BEHALF}
+        return {
+            "reference": request.reference,
+            "amount": euros(request.amount_cents),
+            "bank": request.payout_form == PayoutForm.BANK,
+            "young": request.age_group == AgeGroup.YOUNG,
+            "on_behalf": False,
+            "registered": request.caregiver_was_unknown,
+            "signed_in": True,
+        }
 
     def _refused(self, refused: RequestRefused):
         """Closed or already requested: a page, the form forgotten. Else back to the step

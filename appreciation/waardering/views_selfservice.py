@@ -45,8 +45,10 @@ def _own_request(caregiver, pk) -> AppreciationRequest:
 
 
 def _needs_confirmation(request) -> bool:
-    return (request.route == Route.ON_BEHALF and request.caregiver_confirmed_at is None
-            and request.is_open)
+    """On their behalf, or with their details typed without signing in: signed in now, the
+    caregiver can agree here (the sign-in link proved their e-mail address)."""
+    return ((request.route == Route.ON_BEHALF or request.needs_confirmation)
+            and request.caregiver_confirmed_at is None and request.is_open)
 
 
 @never_cache

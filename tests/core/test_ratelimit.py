@@ -106,12 +106,29 @@ def test_public_form_posts_are_limited_per_client_address(client, settings):
     assert swim_post(client, number="9", ip="192.0.2.8").status_code == 200
 
 
-def test_public_form_posts_are_limited_per_identity_across_addresses(client, settings):
+def test_public_form_posts_are_limited_per_identity_across_client_addresses(client, settings):
     settings.RATELIMIT_FORM_PER_IDENTITY = 2
     assert swim_post(client, ip="192.0.2.1").status_code == 200
     assert swim_post(client, postcode="3845ab", number="12A", ip="192.0.2.2").status_code == 200
     assert swim_post(client, ip="192.0.2.3").status_code == 429
-    assert swim_post(client, birth="03-01-1950", ip="192.0.2.3").status_code == 200
+    assert swim_post(client, number="14", ip="192.0.2.3").status_code == 200  # next door
+
+
+def test_the_identity_limit_holds_across_ten_birth_dates_on_one_address(client, settings):
+    """Regression (issue 14, item 2): the identity key held the date of birth, so trying
+    other birth dates (or the same one written otherwise) on one address was never limited.
+    Now the key is the normalised address alone."""
+    settings.RATELIMIT_FORM_PER_IDENTITY = 3
+    spellings = [("3845 AB", "12a"), ("3845ab", "12 A"), ("3845-AB", "12-a"), (" 3845AB ", "12A")]
+    answers = []
+    for n in range(10):
+        postcode, number = spellings[n % len(spellings)]
+        birth = (datetime.date(1950, 1, 1) + datetime.timedelta(days=37 * n))
+        written = birth.strftime("%d-%m-%Y") if n % 2 else birth.strftime("%-d-%-m-%Y")
+        refused = swim_post(client, birth=written, postcode=postcode, number=number,
+                            ip=f"192.0.2.{n + 1}").status_code == 429
+        answers.append(refused)
+    assert answers == [False] * 3 + [True] * 7
 
 
 def test_only_the_final_registration_step_counts_per_address(client, settings):

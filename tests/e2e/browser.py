@@ -121,7 +121,8 @@ def request_waardering(page, axe):
     page.wait_for_url("**/waardering/verstuurd")
     request = AppreciationRequest.objects.get()
     status = page.get_by_role("status").last.inner_text()
-    assert "Uw aanvraag is verstuurd" in status and request.reference in status
+    assert "Uw aanvraag is verstuurd" in status and "e-mail of een brief" in status
+    assert request.reference not in status  # not signed in: the same page for everyone
     assert_no_axe_violations(axe, page)
     assert request.caregiver_was_unknown and request.payout_form == PayoutForm.BANK
     assert request.caregiver.wants_newsletter

@@ -5,12 +5,15 @@ caregiver's own waardering page in Mijn gegevens."""
 import datetime
 
 import time_machine
+from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest
+from appreciation.waardering import confirmation
 from registrations import services as registrations
 from registrations.models import TokenPurpose
 from tests.e2e.browser import TODAY, assert_no_axe_violations, next_step, request_waardering
-from tests.factories import AppreciationYearFactory
+from tests.factories import AppreciationYearFactory, CaregiverFactory
+from tests.support import caregiver_details, request_data, submit
 
 
 def test_unknown_caregiver_requests_the_waardering_in_a_browser(page, axe):
@@ -58,3 +61,30 @@ def _own_requests(page, axe):
     assert_no_axe_violations(axe, page)
     request.refresh_from_db()
     assert request.state == "ingetrokken"
+
+
+def test_the_caregiver_confirms_a_request_with_the_code_in_a_browser(page, axe):
+    """Issue 14, item 1: someone typed Riet's birth date and address; Riet confirms with
+    the code from her e-mail: the link fills it in, a wrong code gets its message next to
+    the field, and every page passes axe-core."""
+    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=True):
+        AppreciationYearFactory(open_on=TODAY)
+        riet = CaregiverFactory(complete=True)
+        request = submit(request_data(caregiver=caregiver_details(
+            date_of_birth=riet.date_of_birth, house_number=riet.house_number)))
+        code = confirmation.code_for(request)
+        page.goto(f"/waardering/bevestigen?code={code}")
+        assert page.get_by_label("Uw code").input_value() == code
+        assert_no_axe_violations(axe, page)
+
+        page.get_by_label("Uw code").fill("ABCD-EFGH")
+        page.get_by_role("button", name="Aanvraag bevestigen").click()
+        expect(page.locator(".error-message")).to_contain_text("Deze code klopt niet")
+        assert_no_axe_violations(axe, page)
+
+        page.get_by_label("Uw code").fill(code.lower())
+        page.get_by_role("button", name="Aanvraag bevestigen").click()
+        expect(page.get_by_role("status")).to_contain_text("U heeft de aanvraag bevestigd")
+        assert_no_axe_violations(axe, page)
+    request.refresh_from_db()
+    assert request.caregiver_confirmed_at is not None

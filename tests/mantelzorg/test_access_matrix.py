@@ -211,6 +211,7 @@ ROWS = {
     "appreciation:review_reject": (_p(W + "afwijzen/"), STAFF_POST),
     "appreciation:review_ask_information": (_p(W + "vraag/"), STAFF_POST),
     "appreciation:review_confirm_by_phone": (_p(W + "bevestigd/"), STAFF_POST),
+    "appreciation:review_ask_confirmation": (_p(W + "nieuwe-code/"), STAFF_POST),
     "appreciation:review_withdraw": (_p(W + "intrekken/"), STAFF_POST),
     "appreciation:review_recheck": (_p(W + "opnieuw-controleren/"), STAFF_POST),
     "appreciation:paper_entry": (_p("/backoffice/waardering-invoer/"), STAFF),
@@ -254,6 +255,7 @@ ROWS = {
     ),
     # public waardering
     "appreciation:waardering_start": (_p("/waardering"), PUBLIC),
+    "appreciation:waardering_confirm_code": (_p("/waardering/bevestigen"), PUBLIC),
     "appreciation:waardering_sent": (
         _p("/waardering/verstuurd"),
         dict.fromkeys(ROLES, "/waardering"),

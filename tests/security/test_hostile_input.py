@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appreciation.models import AppreciationRequest, CampaignRequest
+from appreciation.waardering import confirmation
 from insight.models import BurdenCheck
 from tests.factories import CaregiverFactory
 from tests.security.hostile import (
@@ -35,6 +36,7 @@ from tests.security.hostile import (
     post_all,
     prefixed,
 )
+from tests.support import caregiver_details, request_data, submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
@@ -223,6 +225,30 @@ def test_campaign_form_survives_hostile_input(open_campaign, data, target):
         post_all(client, url, data)
     for row in stored:  # only the one registered person, found by their exact details
         assert isinstance(row, CampaignRequest) and row.campaign_id == open_campaign.pk
+
+
+# --- the confirmation code of a waardering request: /waardering/bevestigen ----------------
+@pytest.fixture
+def request_waiting_for_its_code(db, waardering_year):
+    """A request typed with a registered caregiver's details, waiting for their code."""
+    riet = CaregiverFactory(complete=True)
+    request = submit(request_data(caregiver=caregiver_details(
+        date_of_birth=riet.date_of_birth, house_number=riet.house_number)))
+    assert confirmation.code_for(request) and request.caregiver_confirmed_at is None
+    return request
+
+
+@EXAMPLES
+@given(data=mixed({"code": "ABCD-EFGH"}), query=hostile)
+def test_confirmation_code_page_survives_hostile_input(request_waiting_for_its_code, data,
+                                                       query):
+    client = Client()
+    check_answer(client.get("/waardering/bevestigen", {"code": query}), {"code": query})
+    with example() as stored:
+        post_all(client, "/waardering/bevestigen", data)
+    assert not stored
+    request_waiting_for_its_code.refresh_from_db()
+    assert request_waiting_for_its_code.caregiver_confirmed_at is None  # no guess confirms
 
 
 # --- the burden self-check in Mijn gegevens: /mijn-gegevens/zelftest -----------------------

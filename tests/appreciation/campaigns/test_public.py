@@ -7,16 +7,27 @@ import re
 
 import pytest
 import time_machine
+from django.core import mail
+from django.test import Client
 from django.utils.html import escape
 
 from appreciation.campaigns import services as campaigns
-from appreciation.models import Campaign, CampaignRequest, CampaignRoute, Handout, TicketCode
+from appreciation.models import (
+    AppreciationLetter,
+    Campaign,
+    CampaignRequest,
+    CampaignRoute,
+    Handout,
+    TicketCode,
+)
 from registrations.models import Caregiver, State
 from tests.factories import CaregiverFactory
+from worker.models import Letter
+from worker.services import dispatch_queued_letters
 
 SUMMER = datetime.datetime(2026, 7, 1, 10, 0)
 RIET = {"date_of_birth": "02-01-1950", "postcode": "3845 ab", "house_number": "12A"}
-NOT_FOUND = "Wij vinden geen inschrijving met deze geboortedatum en dit adres."
+NEUTRAL = "Wij hebben uw aanvraag ontvangen"
 MINE = "/mijn-gegevens/campagnes/"
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +61,6 @@ def set_state(caregiver, state):
                                                      ended_on=day)
 
 
-def alert(html) -> str:
-    """The neutral 'not found' block, without anything that differs per request."""
-    match = re.search(r'<div class="error-summary" role="alert".*?</div>', html, re.S)
-    return match.group(0) if match else ""
-
-
 # --- the public form: happy paths --------------------------------------------------------
 def test_the_public_page_explains_the_campaign_in_plain_words(client, swim):
     html = client.get("/zwemkaartjes").content.decode()
@@ -66,69 +71,135 @@ def test_the_public_page_explains_the_campaign_in_plain_words(client, swim):
     assert client.get(f"/campagne/{swim.pk}").content.decode().count(swim.name) >= 2
 
 
+def letters_to(caregiver, kind=None) -> list[str]:
+    """The kinds of letter queued for a caregiver (optionally only `kind`)."""
+    letters = Letter.objects.filter(caregiver=caregiver)
+    if kind:
+        letters = letters.filter(kind=kind)
+    return list(letters.values_list("kind", flat=True))
+
+
 def test_a_registered_caregiver_asks_with_the_public_form_and_gets_codes(client, swim, riet):
     response = public_ask(client)
     assert response.status_code == 302
     assert response["Location"] == f"/campagne/{swim.pk}/aangevraagd"
     html = client.get(response["Location"]).content.decode()
-    assert "Aangevraagd" in html and "brief of e-mail met de codes" in html
+    assert NEUTRAL in html and "e-mail of een brief" in html
     request = CampaignRequest.objects.get()
     assert (request.caregiver, request.route, request.state) == (
         riet, CampaignRoute.PUBLIC_FORM, "toegekend")
     assert request.codes.count() == 2
+    assert letters_to(riet) == [AppreciationLetter.CAMPAIGN_CODES]  # the outcome, by letter
     assert str(riet.pk) not in response["Location"]
 
 
-def test_without_stock_the_public_form_says_the_place_on_the_waiting_list(client, riet,
-                                                                          make_campaign):
+def test_without_stock_the_public_form_puts_them_on_the_waiting_list(client, riet,
+                                                                     make_campaign):
     campaign = make_campaign(codes=0, handout=Handout.PICKUP)
     [first] = [CaregiverFactory(complete=True, first_name="Bram", email="bram@example.nl",
      date_of_birth=datetime.date(1961, 6, 7))]
     campaigns.ask(campaign, first, route=CampaignRoute.DESK)
     html = client.get(public_ask(client, campaign)["Location"]).content.decode()
-    assert "U staat op de wachtlijst" in html and "nummer 2" in html
+    assert NEUTRAL in html and "wachtlijst" not in html
     assert CampaignRequest.objects.get(caregiver=riet).state == "wachtlijst"
+    assert letters_to(riet) == [AppreciationLetter.CAMPAIGN_WAITLIST]
 
 
-def test_the_outcome_page_needs_the_form_first(client, swim):
-    response = client.get(f"/campagne/{swim.pk}/aangevraagd")
-    assert response.status_code == 302 and response["Location"] == f"/campagne/{swim.pk}"
+def test_signed_in_with_their_own_details_they_see_the_real_outcome(client, riet,
+                                                                    make_campaign, sign_in):
+    campaign = make_campaign(codes=0, handout=Handout.PICKUP)
+    campaigns.ask(campaign, CaregiverFactory(complete=True, first_name="Bram",
+                                             date_of_birth=datetime.date(1961, 6, 7)),
+                  route=CampaignRoute.DESK)
+    sign_in(client, riet)
+    html = client.get(public_ask(client, campaign)["Location"]).content.decode()
+    assert "U staat op de wachtlijst" in html and "nummer 2" in html
+    html = public_ask(client, campaign).content.decode()
+    assert "U heeft dit al aangevraagd" in html
 
 
-# --- the public form: refusals -------------------------------------------------------------
-@pytest.mark.parametrize("who", ["unknown", "ended", "erased", "wrong_number"])
-def test_not_found_reads_the_same_whatever_the_reason_and_stores_nothing(client, swim, who):
-    if who in ("ended", "erased"):
-        set_state(CaregiverFactory(complete=True),
-                  State.BEEINDIGD if who == "ended" else State.GEWIST)
+def test_signed_in_with_someone_elses_details_they_learn_nothing(client, swim, riet, sign_in):
+    bram = CaregiverFactory(complete=True, first_name="Bram", email="bram@example.nl",
+                            date_of_birth=datetime.date(1961, 6, 7))
+    campaigns.ask(swim, riet, route=CampaignRoute.DESK)
+    sign_in(client, bram)
+    html = client.get(public_ask(client)["Location"]).content.decode()
+    assert NEUTRAL in html and "al aangevraagd" not in html
+
+
+def the_answer(client, url, data) -> tuple:
+    """What a visitor sees after posting the form: status, where it leads, and the page it
+    leads to, without anything that differs per request (CSRF tokens)."""
+    response = client.post(url, data)
+    followed = client.get(response["Location"]) if response.status_code == 302 else response
+    body = re.sub(r'(csrfmiddlewaretoken" value=|csrf-token" content=)"[^"]*"', r"\1",
+                  followed.content.decode())
+    return response.status_code, response.get("Location"), followed.status_code, body
+
+
+IDENTITIES = ["unknown", "not_active", "ended", "erased", "already_asked", "fresh"]
+
+
+@pytest.mark.parametrize("url", ["/zwemkaartjes", "campaign"])
+def test_the_public_form_answers_alike_for_every_identity(client, swim, url):
+    """Regression (issue 14, item 2): the answer told a stranger who is registered, whose
+    care ended and who already asked. Now the status, redirect and page are identical."""
+    url = f"/campagne/{swim.pk}" if url == "campaign" else url
+    answers = {}
+    for n, who in enumerate(IDENTITIES):
+        born = datetime.date(1950, 1, 1) + datetime.timedelta(days=n)
+        details = {**RIET, "date_of_birth": born.strftime("%d-%m-%Y")}
+        if who != "unknown":
+            person = CaregiverFactory(complete=True, date_of_birth=born)
+            if who == "not_active":
+                set_state(person, State.VOORMALIG)
+            elif who in ("ended", "erased"):
+                set_state(person, State.BEEINDIGD if who == "ended" else State.GEWIST)
+            elif who == "already_asked":
+                campaigns.ask(swim, person, route=CampaignRoute.DESK)
+        answers[who] = the_answer(Client(), url, details)
+    for who in IDENTITIES:
+        assert answers[who] == answers["fresh"], who
+    assert answers["fresh"][0] == 302 and NEUTRAL in answers["fresh"][3]
+
+
+@pytest.mark.parametrize("who", ["unknown", "erased", "wrong_number"])
+def test_unknown_people_get_nothing_and_nothing_is_stored(client, swim, who):
+    if who == "erased":
+        set_state(CaregiverFactory(complete=True), State.GEWIST)
     elif who == "wrong_number":
         CaregiverFactory(complete=True)
     response = public_ask(client, house_number="14")
-    html = response.content.decode()
-    assert response.status_code == 200 and NOT_FOUND in html
-    assert 'href="/aanmelden"' in alert(html) and "bel ons" in alert(html)
-    assert alert(html) == alert(public_ask(client, date_of_birth="03-04-1955")
-                                .content.decode())
-    assert 'value="14"' in html  # what was typed stays, to correct a typo
-    assert not CampaignRequest.objects.exists()
+    assert response.status_code == 302
+    assert not CampaignRequest.objects.exists() and not Letter.objects.exists()
 
 
-@pytest.mark.parametrize("state", [State.AANGEMELD, State.VOORMALIG])
-def test_a_registration_that_is_not_active_is_refused_with_its_message(client, swim, state):
-    set_state(CaregiverFactory(complete=True), state)
-    html = public_ask(client).content.decode()
-    assert "Uw inschrijving bij het Servicepunt is nu niet actief." in html
-    assert "Wij hebben niets nieuws opgeslagen." in html
+@pytest.mark.parametrize("state", [State.AANGEMELD, State.VOORMALIG, State.BEEINDIGD])
+def test_a_registration_that_is_not_active_hears_it_by_its_own_channel(client, swim, state):
+    person = CaregiverFactory(complete=True)
+    set_state(person, state)
+    html = client.get(public_ask(client)["Location"]).content.decode()
+    assert NEUTRAL in html and "niet actief" not in html
     assert not CampaignRequest.objects.exists() and campaigns.stock_left(swim) == 6
+    assert letters_to(person) == [AppreciationLetter.CAMPAIGN_NOT_ACTIVE]
+    public_ask(client)  # again the same day: no second letter
+    assert len(letters_to(person)) == 1
+    dispatch_queued_letters()
+    [message] = mail.outbox
+    assert message.to == [person.email] and swim.name in message.subject
+    assert "Daarom kunt u dit nu niet aanvragen" in message.body
+    assert ("gestopt" in message.body) == (state == State.BEEINDIGD)
 
 
-def test_a_second_ask_is_refused_politely(client, swim, riet):
+def test_a_second_ask_is_told_by_its_own_channel(client, swim, riet):
     public_ask(client)
     response = public_ask(client)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "U heeft dit al aangevraagd" in html and "In Mijn gegevens ziet u" in html
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert NEUTRAL in html and "al aangevraagd" not in html
     assert CampaignRequest.objects.count() == 1 and campaigns.stock_left(swim) == 4
+    assert letters_to(riet, AppreciationLetter.CAMPAIGN_DUPLICATE) == [
+        AppreciationLetter.CAMPAIGN_DUPLICATE]
 
 
 def test_before_the_period_the_page_says_when_it_opens(client, summer, riet, make_campaign):

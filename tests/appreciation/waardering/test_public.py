@@ -2,13 +2,22 @@
 and a consulent's paper entry: happy paths, wrong and hostile input, tampering, the window."""
 
 import datetime
+import re
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from appreciation.models import AgeGroup, AppreciationRequest, PayoutForm, RequestState, Route
+from appreciation.models import (
+    AgeGroup,
+    AppreciationLetter,
+    AppreciationRequest,
+    PayoutForm,
+    RequestState,
+    Route,
+)
 from appreciation.waardering import services, submission, views_public
 from registrations.models import Caregiver, Source
 from tests.appreciation.waardering.wizard import (
@@ -21,6 +30,7 @@ from tests.appreciation.waardering.wizard import (
     REQUESTER,
     SELF,
     SELF_STEPS,
+    SKIP_BURDEN,
     field_error,
     fill,
     nothing_stored,
@@ -28,8 +38,10 @@ from tests.appreciation.waardering.wizard import (
     send,
 )
 from tests.factories import CaregiverFactory
+from worker.models import Letter
 
 TODAY = datetime.date(2026, 9, 15)
+NEUTRAL = "U krijgt binnen een paar dagen een e-mail of een brief van ons."
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_year")]
 
 
@@ -57,9 +69,11 @@ def test_unknown_caregiver_asks_for_themselves_and_is_registered(client):
     assert response["Location"] == "/waardering/verstuurd"
     request = AppreciationRequest.objects.get()
     sent = client.get("/waardering/verstuurd").content.decode()
-    assert request.reference in sent and "Uw aanvraag is verstuurd" in sent
+    assert "Uw aanvraag is verstuurd" in sent and NEUTRAL in sent
+    assert request.reference not in sent  # not signed in: the same page for everyone
     assert request.route == Route.SELF and request.caregiver_was_unknown
-    assert request.caregiver_confirmed_at is not None
+    # Nobody else is on file for these details: registered now, checked as any registration.
+    assert request.caregiver_confirmed_at is not None and not request.needs_confirmation
     assert (request.iban, request.account_holder) == ("NL91ABNA0417164300", "R. Bakker")
     assert (request.recipient_postcode, request.hours_per_week) == ("3845AB", 20)
     caregiver = request.caregiver
@@ -123,7 +137,7 @@ def test_young_caregiver_gets_a_voucher_and_no_account_step(client):
     request = AppreciationRequest.objects.get()
     assert (request.age_group, request.payout_form, request.iban) == (
         AgeGroup.YOUNG, PayoutForm.VOUCHER, "")
-    assert "cadeaubon" in client.get("/waardering/verstuurd").content.decode()
+    assert NEUTRAL in client.get("/waardering/verstuurd").content.decode()
 
 
 def test_fifteen_year_old_needs_a_parent_or_guardian(client):
@@ -260,7 +274,7 @@ def test_a_double_submit_stores_one_request(client):
 
 
 @pytest.mark.parametrize("known", [False, True])
-def test_a_second_request_the_same_year_is_refused_politely(client, known):
+def test_a_second_request_the_same_year_is_told_by_the_caregivers_own_channel(client, known):
     if known:
         CaregiverFactory(complete=True, date_of_birth=datetime.date(1955, 4, 3), house_number="12")
     fill(client)
@@ -268,9 +282,63 @@ def test_a_second_request_the_same_year_is_refused_politely(client, known):
     caregivers = Caregiver.objects.count()
     fill(client, **{"zorg-recipient_name": "Truus Bakker"})
     response = send(client)
+    assert response["Location"] == "/waardering/verstuurd"
+    html = client.get(response["Location"]).content.decode()
+    assert NEUTRAL in html and "al aangevraagd" not in html
+    assert AppreciationRequest.objects.count() == 1 and Caregiver.objects.count() == caregivers
+    duplicate = Letter.objects.get(kind=AppreciationLetter.WAARDERING_DUPLICATE)
+    assert duplicate.about == AppreciationRequest.objects.get()
+    fill(client, **{"zorg-recipient_name": "Truus Bakker"})
+    send(client)  # once more the same day: no second letter
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_DUPLICATE).count() == 1
+
+
+def test_signed_in_a_second_request_is_refused_with_the_real_reason(client, sign_in):
+    riet = CaregiverFactory(complete=True)
+    submitted_for(riet)
+    sign_in(client, riet)
+    fill(client, steps=[("zorg", CARE), ("betaling", PAYMENT), ("belasting", SKIP_BURDEN)])
+    response = send(client)
     html = response.content.decode()
     assert response.status_code == 200 and "al aangevraagd" in html
-    assert AppreciationRequest.objects.count() == 1 and Caregiver.objects.count() == caregivers
+    assert AppreciationRequest.objects.count() == 1
+
+
+def sent_page_for(details: dict) -> tuple:
+    """A visitor, not signed in, asks with these caregiver details: the answer and the page
+    after it, without anything that differs per request (CSRF tokens)."""
+    client = Client()
+    fill(client, **details)
+    response = send(client)
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    body = re.sub(r'(csrfmiddlewaretoken" value=|csrf-token" content=)"[^"]*"', r"\1",
+                  page.content.decode())
+    return response.status_code, response.get("Location"), page.status_code, body
+
+
+def test_not_signed_in_every_identity_gets_the_same_answer():
+    """Regression (issue 14, item 2): the page after sending said "already requested" for a
+    caregiver with a request and "you were not registered" for someone unknown, so a
+    stranger learned who is registered. Now unknown, ended, already asked and fresh
+    identities get identical answers."""
+    identities = {}
+    for n, who in enumerate(["unknown", "ended", "already_asked", "fresh"]):
+        born = datetime.date(1955, 4, 3) + datetime.timedelta(days=n)
+        details = {"mantelzorger-date_of_birth": born.strftime("%d-%m-%Y"),
+                   "mantelzorger-house_number": str(12 + n)}
+        if who != "unknown":
+            person = CaregiverFactory(complete=True, date_of_birth=born,
+                                      house_number=str(12 + n), email=f"p{n}@example.nl")
+            if who == "ended":
+                Caregiver.objects.filter(pk=person.pk).update(
+                    state="beeindigd", care_ended_on=TODAY, ended_on=TODAY)
+            elif who == "already_asked":
+                submitted_for(person)
+        identities[who] = sent_page_for(details)
+    for who, answer in identities.items():
+        assert answer == identities["fresh"], who
+    assert identities["fresh"][:3] == (302, "/waardering/verstuurd", 200)
+    assert NEUTRAL in identities["fresh"][3]
 
 
 def test_outside_the_window_every_page_says_when_it_opens(client, waardering_day):

@@ -55,7 +55,9 @@ def test_a_known_caregiver_is_matched_by_birth_date_and_address(waardering_year)
     details = caregiver_details(first_name="Rietje", postcode="3845 ab", house_number="12")
     request = submit_one(request_data(caregiver=details))
     assert request.caregiver_id == known.pk and not request.caregiver_was_unknown
-    assert request.checks_passed
+    # Typed, not signed in: the caregiver must confirm, and "Rietje" is not "Riet".
+    assert request.needs_confirmation and request.caregiver_confirmed_at is None
+    assert {check["code"] for check in request.failed_checks()} == {"name", "confirmed"}
     assert Caregiver.objects.count() == 1
 
 
