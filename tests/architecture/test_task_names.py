@@ -16,11 +16,14 @@ TASKS = {
     "worker.reap_stuck_deliveries": "worker.tasks",
     "worker.failed_deliveries_digest": "worker.tasks",
     "worker.render_newsletter_preview": "worker.tasks",
+    "worker.purge_mail_data": "worker.tasks",
+    "worker.clear_expired_sessions": "worker.tasks",
     "worker.send_link_mail": "registrations.tasks",
     "worker.run_retention": "registrations.tasks",
     "worker.expire_waardering_questions": "appreciation.tasks",
     "worker.close_campaigns": "appreciation.tasks",
     "worker.send_campaign_invitations": "appreciation.tasks",
+    "appreciation.remove_old_payment_files": "appreciation.tasks",
     "insight.render_annual_report": "insight.tasks",
 }
 
