@@ -75,7 +75,8 @@ def _remove_pdf(batch: PrintBatch) -> None:
 
 def purge_old_mail_data(now: datetime.datetime | None = None) -> dict:
     """The daily job: printed batches' PDFs and old error texts go. Safe to run twice."""
-    now = now or clock.now()
+    # In UTC: days of Amsterdam wall-clock time across a DST change are an hour off.
+    now = (now or clock.now()).astimezone(datetime.UTC)
     pdfs = 0
     with transaction.atomic():
         old = PrintBatch.objects.select_for_update().filter(

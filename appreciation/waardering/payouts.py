@@ -394,7 +394,8 @@ PAYMENT_FILE_KEEP = datetime.timedelta(days=90)
 def remove_old_payment_files(now: datetime.datetime | None = None) -> int:
     """The daily job: files of batches paid more than PAYMENT_FILE_KEEP ago are deleted.
     Safe to run twice: a batch without a file is not looked at again."""
-    now = now or clock.now()
+    # In UTC: 90 days of Amsterdam wall-clock time across a DST change is an hour off.
+    now = (now or clock.now()).astimezone(datetime.UTC)
     batches = PaymentBatch.objects.filter(paid_at__lte=now - PAYMENT_FILE_KEEP)
     return _remove_files(batches)
 
