@@ -1,6 +1,7 @@
 """Issue 14 item 9 in a browser: on a shared computer, "Stoppen en gegevens wissen" on the
 second step of the registration ends it with the keyboard alone, says so, and starting
-again shows the first step's fields empty. axe-core checks the step with the button and the confirmation page."""
+again shows the first step's fields empty. axe-core checks the step with the button and
+the confirmation page."""
 
 from tests.e2e.browser import assert_no_axe_violations
 
