@@ -32,12 +32,13 @@ ERROR_TEXT_KEEP = datetime.timedelta(days=90)
 ERASED_REASON = "Gegevens gewist"
 
 
+@transaction.atomic
 def forget_recipients(recipient_ids) -> None:
     """Their personal data is being erased: no error text, no PDF, no letter left to go.
 
-    `recipient_ids` is a list or a queryset of ids; run inside the erasure's transaction
-    (a PDF file removed is not restored by a rollback, but is made again below only from
-    rows, so a retry gives the same result).
+    `recipient_ids` is a list or a queryset of ids; runs inside the erasure's transaction.
+    A PDF file removed is not restored by a rollback; the erasure then runs again the next
+    night and finds the batch without a file or makes it again from the rows.
     """
     Letter.objects.filter(caregiver__in=recipient_ids).exclude(error="").update(error="")
     Delivery.objects.filter(caregiver__in=recipient_ids).exclude(error="").update(error="")
@@ -60,17 +61,27 @@ def _print_again_without(batch: PrintBatch, recipient_ids) -> None:
     batch.letters.filter(caregiver__in=recipient_ids, status=LetterStatus.TO_PRINT).update(
         status=LetterStatus.CANCELLED, error=ERASED_REASON, print_batch=None)
     letters = list(batch.letters.select_related("caregiver").order_by("pk"))
-    batch.pdf.delete(save=False)
+    old = batch.pdf.name
+    batch.pdf = ""
     batch.letter_count = len(letters)
     if letters:
         batch.pdf.save(f"printbatch-{batch.pk}.pdf", ContentFile(render_pdf(letters)),
                        save=False)
     batch.save(update_fields=["pdf", "letter_count"])
+    _delete_after_commit(old)
 
 
 def _remove_pdf(batch: PrintBatch) -> None:
-    batch.pdf.delete(save=False)
+    old = batch.pdf.name
+    batch.pdf = ""
     batch.save(update_fields=["pdf"])
+    _delete_after_commit(old)
+
+
+def _delete_after_commit(name: str) -> None:
+    """The file goes once the row no longer names it: a rollback keeps both."""
+    storage = PrintBatch._meta.get_field("pdf").storage
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def purge_old_mail_data(now: datetime.datetime | None = None) -> dict:

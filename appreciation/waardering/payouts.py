@@ -411,8 +411,10 @@ def _remove_files(batches) -> int:
     removed = 0
     with transaction.atomic():
         for batch in batches.exclude(export="").select_for_update():
-            batch.export.delete(save=False)
+            name, batch.export = batch.export.name, ""
             batch.save(update_fields=["export"])
+            # Once the row no longer names it: a rollback keeps both.
+            transaction.on_commit(functools.partial(_export_storage().delete, name))
             removed += 1
     return removed
 

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import transaction
 
 from core import clock
 from tests.factories import NewsletterFactory, RetentionNoticeFactory
@@ -24,6 +25,15 @@ START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=clock.AMSTERDAM)
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a job as if its transaction committed (files are deleted after commit)."""
+    def run(job, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return job(*args)
+    return run
+
+
 def postal_batch(*names):
     for name in names:
         RetentionNoticeFactory(caregiver__first_name=name, caregiver__post=True)
@@ -32,29 +42,30 @@ def postal_batch(*names):
 
 
 @pytest.mark.django_db
-def test_a_printed_batch_pdf_goes_30_days_after_printing(media, consulent):
+def test_a_printed_batch_pdf_goes_30_days_after_printing(media, consulent, committed):
     with time_machine.travel(START, tick=False) as traveller:
         batch = postal_batch("Anja", "Bert")
         unprinted = postal_batch("Cor")
         mark_batch_printed(batch, consulent)
         traveller.shift(29 * DAY)
-        purge_mail_data.apply()
+        committed(purge_mail_data.apply)
         batch.refresh_from_db()
         assert batch.pdf and (media / batch.pdf.name).exists()
         traveller.shift(DAY)
-        assert purge_mail_data.apply().get()["pdfs"] == 1
+        assert committed(purge_mail_data.apply).get()["pdfs"] == 1
         name = batch.pdf.name
         batch.refresh_from_db()
         assert batch.pdf.name == "" and not (media / name).exists()
         assert batch.letter_count == 2  # the row stays for the counts
         traveller.shift(365 * DAY)
-        assert purge_mail_data.apply().get()["pdfs"] == 0  # never printed: the staff's task
+        # Never marked printed: printing it is the staff's task, the PDF stays.
+        assert committed(purge_mail_data.apply).get()["pdfs"] == 0
         unprinted.refresh_from_db()
         assert unprinted.pdf
 
 
 @pytest.mark.django_db
-def test_error_texts_go_after_90_days():
+def test_error_texts_go_after_90_days(committed):
     with time_machine.travel(START, tick=False) as traveller:
         letter = RetentionNoticeFactory(status=LetterStatus.FAILED,
                                         error="550 b'<anja@example.nl>: unknown'")
@@ -63,11 +74,11 @@ def test_error_texts_go_after_90_days():
             status=DeliveryStatus.FAILED, claimed_at=clock.now(),
             error="550 b'<anja@example.nl>: unknown'")
         traveller.shift(89 * DAY)
-        purge_mail_data.apply()
+        committed(purge_mail_data.apply)
         letter.refresh_from_db()
         assert letter.error
         traveller.shift(DAY)
-        assert purge_mail_data.apply().get() == {"pdfs": 0, "letter_errors": 1,
+        assert committed(purge_mail_data.apply).get() == {"pdfs": 0, "letter_errors": 1,
                                                  "delivery_errors": 1}
         letter.refresh_from_db()
         delivery.refresh_from_db()
@@ -76,7 +87,8 @@ def test_error_texts_go_after_90_days():
 
 
 @pytest.mark.django_db
-def test_erasure_makes_an_unprinted_batch_again_without_the_person(media, tmp_path):
+def test_erasure_makes_an_unprinted_batch_again_without_the_person(media, tmp_path,
+                                                                  committed):
     batch = postal_batch("Anja", "Bertha")
     bertha = batch.letters.get(caregiver__first_name="Bertha").caregiver
     failed = RetentionNoticeFactory(caregiver=bertha, dedupe_key="x", status="mislukt",
@@ -84,10 +96,12 @@ def test_erasure_makes_an_unprinted_batch_again_without_the_person(media, tmp_pa
     waiting = RetentionNoticeFactory(caregiver=bertha, dedupe_key="y")
     assert "Bertha" in pdf_text(batch.pdf.read(), tmp_path)
 
-    retention.forget_recipients([bertha.pk])
+    old = batch.pdf.name
+    committed(retention.forget_recipients, [bertha.pk])
     batch.refresh_from_db()
     text = pdf_text(batch.pdf.read(), tmp_path)
     assert "Anja" in text and "Bertha" not in text
+    assert not (media / old).exists()
     assert batch.letter_count == 1 == batch.letters.count()
     failed.refresh_from_db()
     waiting.refresh_from_db()
@@ -95,11 +109,11 @@ def test_erasure_makes_an_unprinted_batch_again_without_the_person(media, tmp_pa
 
 
 @pytest.mark.django_db
-def test_erasure_removes_a_printed_batch_pdf_at_once(media, consulent):
+def test_erasure_removes_a_printed_batch_pdf_at_once(media, consulent, committed):
     batch = postal_batch("Anja", "Bertha")
     mark_batch_printed(batch, consulent)
     name = batch.pdf.name
-    retention.forget_recipients(batch.letters.filter(
+    committed(retention.forget_recipients, batch.letters.filter(
         caregiver__first_name="Bertha").values("caregiver"))
     batch.refresh_from_db()
     assert batch.pdf.name == "" and not (media / name).exists()
@@ -119,3 +133,16 @@ def test_expired_sessions_are_cleared_by_the_hourly_job():
         traveller.shift(datetime.timedelta(minutes=2))
         clear_expired_sessions.apply()
         assert not Session.objects.filter(pk=session.session_key).exists()
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_erasure_keeps_the_pdf_its_row_names(media, consulent,
+                                                            django_capture_on_commit_callbacks):
+    batch = postal_batch("Anja")
+    mark_batch_printed(batch, consulent)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            retention.forget_recipients(batch.letters.values("caregiver"))
+            raise RuntimeError("the erasure failed later on")
+    batch.refresh_from_db()
+    assert batch.pdf and (media / batch.pdf.name).exists()

@@ -19,8 +19,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a job as if its transaction committed (files are deleted after commit)."""
+    def run(job, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return job(*args, **kwargs)
+    return run
+
+
 def test_a_paid_batch_file_goes_after_90_days_and_the_row_stays(
-        waardering_day, waardering_year, consulent, coordinator, media):
+        waardering_day, waardering_year, consulent, coordinator, media, committed):
     first = approved(consulent, 1)
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     approved(consulent, 2)
@@ -28,22 +37,22 @@ def test_a_paid_batch_file_goes_after_90_days_and_the_row_stays(
     name = batch.export.name
     payouts.mark_batch_paid(batch, coordinator)
     waardering_day.shift(89 * DAY)
-    assert remove_old_payment_files.apply().get() == 0
+    assert committed(remove_old_payment_files.apply).get() == 0
     assert (media / name).exists()
     waardering_day.shift(DAY)
-    assert remove_old_payment_files.apply().get() == 1
+    assert committed(remove_old_payment_files.apply).get() == 1
     batch.refresh_from_db()
     assert batch.export.name == "" and not (media / name).exists()
     assert (batch.request_count, batch.total_cents, batch.paid_at is not None) == (1, 7500, True)
     assert first.reference in payouts.batch_csv(batch).decode("utf-8-sig")
     waardering_day.shift(400 * DAY)
-    remove_old_payment_files.apply()
+    committed(remove_old_payment_files.apply)
     unpaid.refresh_from_db()
     assert unpaid.export and (media / unpaid.export.name).exists()
 
 
 def test_erasure_removes_the_file_of_a_paid_batch_holding_the_request(
-        waardering_year, consulent, coordinator, media):
+        waardering_year, consulent, coordinator, media, committed):
     paid_request, other = approved(consulent, 1), approved(consulent, 2)
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     payouts.mark_batch_paid(batch, coordinator)
@@ -51,7 +60,7 @@ def test_erasure_removes_the_file_of_a_paid_batch_holding_the_request(
     unpaid = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     unpaid_request = unpaid.requests.get()
     name = batch.export.name
-    erase_waardering_requests(caregiver_ids=[paid_request.caregiver_id,
+    committed(erase_waardering_requests, caregiver_ids=[paid_request.caregiver_id,
                                              unpaid_request.caregiver_id])
     batch.refresh_from_db()
     unpaid.refresh_from_db()
