@@ -26,6 +26,7 @@ from core import clock
 
 from .letters import render_pdf
 from .models import Delivery, Letter, LetterStatus, PrintBatch
+from .registry import recipients
 
 PRINT_PDF_KEEP = datetime.timedelta(days=30)
 ERROR_TEXT_KEEP = datetime.timedelta(days=90)
@@ -37,8 +38,7 @@ def forget_recipients(recipient_ids) -> None:
     """Their personal data is being erased: no error text, no PDF, no letter left to go.
 
     `recipient_ids` is a list or a queryset of ids; runs inside the erasure's transaction.
-    A PDF file removed is not restored by a rollback; the erasure then runs again the next
-    night and finds the batch without a file or makes it again from the rows.
+    Files are deleted after its commit: a rollback keeps the rows and the files they name.
     """
     Letter.objects.filter(caregiver__in=recipient_ids).exclude(error="").update(error="")
     Delivery.objects.filter(caregiver__in=recipient_ids).exclude(error="").update(error="")
@@ -60,7 +60,8 @@ def _print_again_without(batch: PrintBatch, recipient_ids) -> None:
     """A batch not yet printed: their letters leave it, the others get a fresh PDF."""
     batch.letters.filter(caregiver__in=recipient_ids, status=LetterStatus.TO_PRINT).update(
         status=LetterStatus.CANCELLED, error=ERASED_REASON, print_batch=None)
-    letters = list(batch.letters.select_related("caregiver").order_by("pk"))
+    letters = list(batch.letters.select_related("caregiver")
+                   .order_by(*recipients().print_order(), "pk"))
     old = batch.pdf.name
     batch.pdf = ""
     batch.letter_count = len(letters)
