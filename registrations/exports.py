@@ -230,7 +230,7 @@ def for_display(data):
 def _readable(value) -> str:
     """One value of an export record as words: a choice by its text, a date as 19-07-2026."""
     if isinstance(value, dict):
-        return value.get("tekst") if "tekst" in value else "; ".join(
+        return (value["tekst"] or "–") if "tekst" in value else "; ".join(
             f"{key.replace('_', ' ')}: {_readable(item)}" for key, item in value.items())
     if isinstance(value, list):
         return " | ".join(_readable(item) for item in value)

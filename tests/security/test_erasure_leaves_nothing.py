@@ -117,7 +117,8 @@ def test_erasure_leaves_nothing_personal_in_any_column_or_file(
     # What the bookkeeping and the annual figures need stays, without the person.
     request.refresh_from_db()
     batch.refresh_from_db()
-    assert (request.state, request.amount_cents, request.iban) == ("uitbetaald", 7500, "")
+    assert (request.state, request.amount_cents, request.iban, request.checks) == (
+        "uitbetaald", 7500, "", [])
     assert (batch.total_cents, batch.paid_at is not None, batch.export.name) == (7500, True, "")
     assert [(c.score, c.heavy, c.answers) for c in BurdenCheck.objects.order_by("pk")] == [
         (14, True, []), (15, True, [])]
