@@ -8,7 +8,8 @@ class AppreciationConfig(AppConfig):
     verbose_name = "Waardering en zwemkaartjes"
 
     def ready(self):
-        from . import letters, receivers
+        from . import exports, letters, receivers
 
+        exports.register()
         letters.register()
         receivers.connect()

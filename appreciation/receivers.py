@@ -1,7 +1,7 @@
 """How the appreciation app hears news from the layers below it (connected in ready())."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Value
+from django.db.models import JSONField, Q, Value
 from django.db.models.functions import Substr
 from django_fsm_log.models import StateLog
 
@@ -12,7 +12,8 @@ from worker.registry import register_audience
 from worker.signals import letters_sent
 
 from .campaigns.services import letters_sent as campaign_letters_sent
-from .models import AppreciationRequest, Campaign
+from .models import AppreciationRequest, Campaign, CampaignRequest
+from .waardering.payouts import remove_payment_files_of
 
 # Registered through a waardering request that is still being handled or paid: the request
 # needs the registration until it is decided and paid.
@@ -24,21 +25,35 @@ def waardering_in_progress() -> Q:
     return Q(appreciation_requests__state__in=WAARDERING_KEEPS_REGISTRATION)
 
 
+def _forget_log_descriptions(model, rows) -> None:
+    """What staff typed when a request changed (a reason, a name) goes; the states stay."""
+    StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=rows.values("pk"),
+    ).exclude(description=None).update(description=None)
+
+
 def erase_waardering_requests(sender=None, caregiver_ids=None, **kwargs) -> int:
     """Waardering requests keep year, state, age group and amount (anonymous counts for the
-    annual report); the bank account, names, address, questions and answers go."""
+    annual report, and the bookkeeping); the bank account, names, address, questions,
+    answers and check details go, and so does the file of a paid batch holding them."""
     requests = AppreciationRequest.objects.filter(caregiver__in=caregiver_ids)
-    StateLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(AppreciationRequest),
-        object_id__in=requests.values("pk"),
-    ).exclude(description=None).update(description=None)
+    _forget_log_descriptions(AppreciationRequest, requests)
+    remove_payment_files_of(requests)
     return requests.update(
         iban=Value(""), account_holder=Value(""), recipient_name=Value(""),
         recipient_house_number=Value(""), recipient_postcode=Substr("recipient_postcode", 1, 4),
         requester_name=Value(""), requester_relation=Value(""), requester_contact=Value(""),
         typed_name=Value(""), confirm_nonce=Value(""), confirm_code_hash=Value(""),
         rejection_text=Value(""), info_question=Value(""), info_answer=Value(""),
+        checks=Value([], output_field=JSONField()),
     )
+
+
+def erase_campaign_requests(sender=None, caregiver_ids=None, **kwargs) -> None:
+    """Campaign requests keep campaign, state, dates and codes (stock and counts); the
+    reasons staff typed in their log (e.g. why one was cancelled) go."""
+    _forget_log_descriptions(
+        CampaignRequest, CampaignRequest.objects.filter(caregiver__in=caregiver_ids))
 
 
 def codes_letters_sent(sender=None, letters=(), **kwargs) -> None:
@@ -59,6 +74,8 @@ def campaign_audience(filters: dict):
 def connect() -> None:
     keep_unconfirmed_while(waardering_in_progress)
     caregivers_erased.connect(erase_waardering_requests, dispatch_uid="appreciation.erase")
+    caregivers_erased.connect(erase_campaign_requests,
+                              dispatch_uid="appreciation.erase_campaigns")
     letters_sent.connect(codes_letters_sent, dispatch_uid="appreciation.codes_sent")
     register_audience("campaign", campaign_audience,
                       email_template="appreciation/campaigns/emails/campagne_uitnodiging_email")

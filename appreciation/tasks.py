@@ -5,6 +5,7 @@ from celery import shared_task
 
 from .campaigns.invitations import send_invitations
 from .campaigns.services import close_finished_campaigns
+from .waardering.payouts import remove_old_payment_files as remove_files
 from .waardering.payouts import set_aside_orphan_payment_files
 from .waardering.services import expire_information_requests
 
@@ -33,3 +34,10 @@ def send_campaign_invitations() -> int:
     Safe to run twice or in parallel: the campaign row is locked and the mailing is stored
     on the campaign in the same transaction, so a second run finds nothing to send."""
     return send_invitations()
+
+
+@shared_task(name="appreciation.remove_old_payment_files")
+def remove_old_payment_files() -> int:
+    """Payment files (names and IBANs) of batches paid more than 90 days ago are deleted;
+    the batch rows stay for the bookkeeping. Safe to run twice."""
+    return remove_files()

@@ -8,6 +8,7 @@ class InsightConfig(AppConfig):
     verbose_name = "Inzicht en nazorg"
 
     def ready(self):
-        from . import receivers
+        from . import exports, receivers
 
+        exports.register()
         receivers.connect()

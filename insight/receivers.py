@@ -35,6 +35,7 @@ def cancel_open_tasks(sender=None, caregiver_ids=(), reason="", **kwargs):
 
 def erase_contact_outcomes(sender=None, caregiver_ids=(), **kwargs):
     services.erase_contact_outcomes(caregiver_ids)
+    services.erase_check_answers_and_reasons(caregiver_ids)
 
 
 def follow_up_section(caregiver) -> dict:

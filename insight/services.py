@@ -116,3 +116,12 @@ def erase_contact_outcomes(caregiver_ids) -> int:
     """Contact moments keep date and kind (the visit counts), not what was said."""
     return ContactMoment.objects.filter(caregiver__in=caregiver_ids).exclude(
         outcome="").update(outcome="")
+
+
+def erase_check_answers_and_reasons(caregiver_ids) -> None:
+    """Self-checks keep date, score and 'heavy' (the yearly indicator), not the answer to
+    each statement; follow-up tasks keep kind and dates, not the reason typed at a cancel."""
+    BurdenCheck.objects.filter(caregiver__in=caregiver_ids).exclude(answers=[]).update(
+        answers=[])
+    FollowUpTask.objects.filter(caregiver__in=caregiver_ids).exclude(
+        cancel_reason="").update(cancel_reason="")

@@ -20,6 +20,23 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.run_retention",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Printed batches' PDFs go after 30 days, letters' and deliveries' error texts
+        # (SMTP answers quote addresses) after 90 (worker/retention.py).
+        "mail-retention": {
+            "task": "worker.purge_mail_data",
+            "schedule": crontab(hour=2, minute=45),
+        },
+        # Sessions past their expiry: an abandoned public wizard's answers (an IBAN, too)
+        # are gone within the hour after its 30 idle minutes.
+        "sessions-clear": {
+            "task": "worker.clear_expired_sessions",
+            "schedule": crontab(minute=7),
+        },
+        # Payment files (names and IBANs) of batches paid more than 90 days ago.
+        "payment-files-retention": {
+            "task": "appreciation.remove_old_payment_files",
+            "schedule": crontab(hour=3, minute=30),
+        },
         # Queued letters go out by e-mail, or wait for the next print batch.
         "letters-dispatch": {
             "task": "worker.dispatch_letters",

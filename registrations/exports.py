@@ -11,11 +11,12 @@ import re
 from django_fsm_log.models import StateLog
 
 from core import clock
-from worker.models import Letter
+from worker.models import EMAIL, POST, Delivery, Letter
 
-from .models import Caregiver, CareKind, State
+from .extensions import data_export_parts
+from .models import Caregiver, CareKind, StaffAccess, State
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: everything the apps above hold, too (issue 14, item 10)
 
 
 def _iso(value):
@@ -120,23 +121,75 @@ def _history(c: Caregiver) -> list[dict]:
     } for log in StateLog.objects.for_(c).order_by("timestamp", "pk")]
 
 
+CHANNELS = {EMAIL: "per e-mail", POST: "per post"}
+
+
 def _letters(c: Caregiver) -> list[dict]:
+    letters = Letter.objects.filter(caregiver=c).prefetch_related("about").order_by(
+        "created_at", "pk")
     return [{
         "soort": _choice(letter, "kind"),
+        "over": str(letter.about) if letter.about_id and letter.about else "",
         "status": _choice(letter, "status"),
+        "verstuurd": CHANNELS.get(letter.channel, ""),
         "aangemaakt_op": _iso(letter.created_at),
         "verstuurd_op": _iso(letter.sent_at),
-    } for letter in Letter.objects.filter(caregiver=c).order_by("created_at", "pk")]
+        "reden_niet_verstuurd": letter.error,
+    } for letter in letters]
+
+
+def _newsletters(c: Caregiver) -> list[dict]:
+    deliveries = Delivery.objects.filter(caregiver=c).select_related("newsletter").order_by(
+        "newsletter__created_at", "pk")
+    return [{
+        "onderwerp": delivery.newsletter.subject,
+        "verstuurd": CHANNELS.get(delivery.channel, delivery.channel),
+        "status": _choice(delivery, "status"),
+        "verstuurd_op": _iso(delivery.sent_at),
+        "reden_niet_verstuurd": delivery.error,
+    } for delivery in deliveries]
+
+
+def _links(c: Caregiver) -> list[dict]:
+    """Links we mailed (the link itself is not stored, only a fingerprint of it)."""
+    return [{
+        "waarvoor": _choice(token, "purpose"),
+        "gemaakt_op": _iso(token.created_at),
+        "gemaild_op": _iso(token.mailed_at),
+        "gebruikt_op": _iso(token.used_at),
+        "geldig_tot": _iso(token.expires_at),
+    } for token in c.tokens.order_by("created_at", "pk")]
+
+
+def _staff_access(c: Caregiver) -> list[dict]:
+    """When staff opened the record (who is not named, as in the history)."""
+    return [{"op": _iso(access.at), "wat": access.action}
+            for access in StaffAccess.objects.filter(caregiver=c).order_by("at", "pk")]
+
+
+# The download's own parts after the caregiver's details, with their headings; the apps
+# above add theirs (registrations/extensions.py).
+OWN_PARTS = [
+    ("naasten", "Voor wie u zorgt"),
+    ("ouder_of_voogd", "Ouder of voogd"),
+    ("toestemmingen", "Toestemmingen"),
+    ("geschiedenis", "Wat er met uw inschrijving gebeurde"),
+    ("brieven", "Brieven"),
+    ("nieuwsbrieven", "Nieuwsbrieven"),
+    ("links", "Links die wij u mailden"),
+    ("ingezien_door_medewerkers", "Wanneer medewerkers uw gegevens bekeken"),
+]
 
 
 def export_caregiver(caregiver: Caregiver) -> dict:
     """All data about `caregiver`, JSON-serialisable, in Dutch (the reader is the caregiver)."""
     caregiver = Caregiver.objects.select_related("district").get(pk=caregiver.pk)
-    return {
+    data = {
         "over_dit_bestand": {
             "organisatie": "Servicepunt Mantelzorg Harderwijk & Hierden",
             "gemaakt_op": _iso(clock.now()),
             "formaatversie": FORMAT_VERSION,
+            "onderdelen": [{"sleutel": key, "titel": title} for key, title in OWN_PARTS],
         },
         "mantelzorger": _caregiver(caregiver),
         "naasten": _care_recipients(caregiver),
@@ -144,7 +197,14 @@ def export_caregiver(caregiver: Caregiver) -> dict:
         "toestemmingen": _consents(caregiver),
         "geschiedenis": _history(caregiver),
         "brieven": _letters(caregiver),
+        "nieuwsbrieven": _newsletters(caregiver),
+        "links": _links(caregiver),
+        "ingezien_door_medewerkers": _staff_access(caregiver),
     }
+    for key, title, records in data_export_parts(caregiver):
+        data[key] = records
+        data["over_dit_bestand"]["onderdelen"].append({"sleutel": key, "titel": title})
+    return data
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -167,3 +227,36 @@ def for_display(data):
         if _ISO_DATETIME.match(data):
             return datetime.datetime.fromisoformat(data)
     return data
+
+
+def _readable(value) -> str:
+    """One value of an export record as words: a choice by its text, a date as 19-07-2026."""
+    if isinstance(value, dict):
+        return (value["tekst"] or "–") if "tekst" in value else "; ".join(
+            f"{key.replace('_', ' ')}: {_readable(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return " | ".join(_readable(item) for item in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return datetime.date.fromisoformat(value).strftime("%d-%m-%Y")
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return datetime.datetime.fromisoformat(value).strftime("%d-%m-%Y %H:%M")
+    return str(value)
+
+
+def parts_for_display(data: dict, skip=("naasten", "ouder_of_voogd", "toestemmingen",
+                                        "geschiedenis", "brieven")) -> list[dict]:
+    """The parts the page has no table of its own for, as headings with rows of
+    (label, words): the part of the apps above and the registrations' newer parts."""
+    parts = []
+    for part in data["over_dit_bestand"]["onderdelen"]:
+        if part["sleutel"] in skip:
+            continue
+        records = data.get(part["sleutel"]) or []
+        parts.append({"key": part["sleutel"], "title": part["titel"], "records": [
+            [(key.replace("_", " ").capitalize(), _readable(value))
+             for key, value in record.items()] for record in records]})
+    return parts

@@ -3,10 +3,27 @@
 The back office's caregiver page shows, say, insight's follow-up section; Mijn gegevens
 offers insight's self-check when it is due. Such an app registers a function
 `caregiver -> dict` in its `ready()`; the page merges the dicts into its template context.
+
+The AVG data download (registrations/exports.py) must hold everything about the person,
+also what the apps above keep (waardering requests, self-checks, …): each such app adds
+its part with `add_to_data_export` in its `ready()`.
 """
 
 _caregiver_page: list = []
 _my_data_page: list = []
+_data_export: list = []  # (key, title, collect)
+
+
+def add_to_data_export(key: str, title, collect) -> None:
+    """`collect(caregiver) -> list[dict]` (JSON types, dates as ISO text, in Dutch): a part
+    of the data download, stored under `key` and shown under the heading `title`."""
+    if all(existing_key != key for existing_key, _title, _collect in _data_export):
+        _data_export.append((key, title, collect))
+
+
+def data_export_parts(caregiver) -> list[tuple[str, str, list]]:
+    """(key, title, records) of every registered part, in the order of registration."""
+    return [(key, str(title), collect(caregiver)) for key, title, collect in _data_export]
 
 
 def add_to_caregiver_page(extra) -> None:

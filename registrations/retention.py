@@ -19,6 +19,7 @@ from django_fsm_log.models import StateLog
 from core import clock
 from core.dates import last_day_reaching
 from worker.models import Letter, LetterStatus
+from worker.retention import forget_recipients
 
 from .models import (
     AccessToken,
@@ -155,8 +156,8 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
     ids = due.values("pk")
     for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
         model.objects.filter(caregiver__in=ids).delete()
-    Letter.objects.filter(caregiver__in=ids, status=LetterStatus.QUEUED).update(
-        status=LetterStatus.CANCELLED)
+    # Error texts, print-batch PDFs and letters not yet sent (worker/retention.py).
+    forget_recipients(ids)
     caregivers_erased.send(sender=Caregiver, caregiver_ids=ids)
     StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Caregiver), object_id__in=ids

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from core import clock, ratelimit
+from core.wizards import PublicWizardPrivacyMixin
 from registrations.burden import CheckContext, record_and_remember
 from registrations.forms_burden import BurdenCheckForm, count_unposted_step_as_skipped
 
@@ -62,9 +63,13 @@ def start_registration(request):
     return redirect("registrations:register_step", step="over-mij")
 
 
-@method_decorator(ratelimit.limit("form", identity=True, steps=("controleren",)), name="post")
-class RegistrationWizard(NamedUrlSessionWizardView):
+# On dispatch, so that posts the privacy mixin answers itself (core/wizards.py) count too.
+@method_decorator(ratelimit.limit("form", identity=True, steps=("controleren",)),
+                  name="dispatch")
+class RegistrationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
     """About me → the person I care for → contact → (guardian, under 16) → check and send."""
+
+    extra_session_keys = (DONE_SESSION_KEY,)
 
     form_list = STEPS
     condition_dict = {"ouder": _needs_guardian}

@@ -171,8 +171,9 @@ def download_json(request, caregiver):
 @require_http_methods(["GET"])
 @caregiver_required
 def download_page(request, caregiver):
-    data = exports.for_display(exports.export_caregiver(caregiver))
-    return render(request, "registrations/selfservice/download_page.html", {"data": data})
+    data = exports.export_caregiver(caregiver)
+    return render(request, "registrations/selfservice/download_page.html", {
+        "data": exports.for_display(data), "parts": exports.parts_for_display(data)})
 
 
 @never_cache

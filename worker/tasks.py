@@ -183,3 +183,21 @@ def render_newsletter_preview(newsletter_id: int) -> bool:
     newsletter.preview_pdf.save(f"voorbeeld-{newsletter.pk}.pdf",
                                 ContentFile(render_pdf([letter])), save=True)
     return True
+
+
+@shared_task(name="worker.purge_mail_data")
+def purge_mail_data() -> dict:
+    """The daily mail retention (worker/retention.py): printed batches' PDFs after 30 days,
+    error texts after 90. Safe to run twice: what is gone is not looked at again."""
+    from .retention import purge_old_mail_data
+
+    return purge_old_mail_data()
+
+
+@shared_task(name="worker.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Django's clearsessions, hourly: an abandoned public wizard's answers (up to an IBAN)
+    do not outlive the session's expiry."""
+    from .retention import clear_expired_sessions as clear
+
+    clear()

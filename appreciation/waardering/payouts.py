@@ -382,6 +382,43 @@ def mark_batch_paid(batch: PaymentBatch, by) -> PaymentBatch:
     return batch
 
 
+# --- how long payment files stay ---------------------------------------------------------
+
+# A paid batch's file (names and IBANs, or names and voucher codes) stays this long after
+# "paid": enough to answer the bank about a payment that bounced. Bookkeeping keeps the
+# batch row (amount, count, date, message id) and the requests' amounts and references;
+# the CSV can be made again from those rows (without the names of people erased since).
+PAYMENT_FILE_KEEP = datetime.timedelta(days=90)
+
+
+def remove_old_payment_files(now: datetime.datetime | None = None) -> int:
+    """The daily job: files of batches paid more than PAYMENT_FILE_KEEP ago are deleted.
+    Safe to run twice: a batch without a file is not looked at again."""
+    # In UTC: 90 days of Amsterdam wall-clock time across a DST change is an hour off.
+    now = (now or clock.now()).astimezone(datetime.UTC)
+    batches = PaymentBatch.objects.filter(paid_at__lte=now - PAYMENT_FILE_KEEP)
+    return _remove_files(batches)
+
+
+def remove_payment_files_of(requests) -> int:
+    """People are erased: the files of paid batches holding their requests go now. A batch
+    not yet paid keeps its file until it is paid (the bank needs it), then the rule above."""
+    return _remove_files(PaymentBatch.objects.filter(
+        pk__in=requests.values("payment_batch"), paid_at__isnull=False))
+
+
+def _remove_files(batches) -> int:
+    removed = 0
+    with transaction.atomic():
+        for batch in batches.exclude(export="").select_for_update():
+            name, batch.export = batch.export.name, ""
+            batch.save(update_fields=["export"])
+            # Once the row no longer names it: a rollback keeps both.
+            transaction.on_commit(functools.partial(_export_storage().delete, name))
+            removed += 1
+    return removed
+
+
 # --- reads for the page -----------------------------------------------------------------
 
 def waiting_summary(year: AppreciationYear) -> list[dict]:

@@ -17,6 +17,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from core import clock, ratelimit
 from core.formats import euros
+from core.wizards import PublicWizardPrivacyMixin
 from registrations.burden import CheckContext, record_and_remember
 from registrations.forms_burden import BurdenCheckForm, count_unposted_step_as_skipped
 from registrations.forms_public import GuardianForm
@@ -133,8 +134,9 @@ def _needs_bank(wizard) -> bool:
     return payout_needs_bank(wizard.year, wizard.caregiver_birth_date())
 
 
-@method_decorator(ratelimit.limit("form", identity=True), name="post")
-class AppreciationWizard(NamedUrlSessionWizardView):
+# On dispatch, so that posts the privacy mixin answers itself (core/wizards.py) count too.
+@method_decorator(ratelimit.limit("form", identity=True), name="dispatch")
+class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
     """(who asks) → caregiver → care → (account) → (newsletter) → check and send."""
 
     form_list = STEPS
@@ -143,6 +145,7 @@ class AppreciationWizard(NamedUrlSessionWizardView):
                       "betaling": _needs_bank, "nieuwsbrief": _asks_newsletter,
                       "belasting": _asks_burden}
     route = Route.SELF
+    extra_session_keys = (SENT_SESSION_KEY,)
 
     def dispatch(self, request, *args, **kwargs):
         self.year = open_year()
