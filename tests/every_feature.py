@@ -92,7 +92,8 @@ def use_every_feature(traveller, consulent, coordinator, capture_on_commit):
                           "hours_per_week": 20, "care_since": datetime.date(2019, 3, 1),
                           "care_need": "lichamelijk"}]))
     services.confirm_email(link_token(caregiver, purpose=TokenPurpose.CONFIRM_EMAIL))
-    services.confirm_guardian(link_token(caregiver, purpose=TokenPurpose.GUARDIAN))
+    services.confirm_guardian(link_token(caregiver, purpose=TokenPurpose.GUARDIAN),
+                              name=GUARDIAN["name"], relation="ouder")
     caregiver.refresh_from_db()
     assert caregiver.state == State.ACTIEF and hasattr(caregiver, "guardian")
     sign_in(Client(), caregiver)
