@@ -13,7 +13,7 @@ from worker.signals import letters_sent
 
 from .campaigns.services import letters_sent as campaign_letters_sent
 from .models import AppreciationRequest, Campaign, CampaignRequest
-from .waardering.payouts import remove_payment_files_of
+from .waardering.payment_files import remove_payment_files_of
 
 # Registered through a waardering request that is still being handled or paid: the request
 # needs the registration until it is decided and paid.

@@ -5,8 +5,8 @@ from celery import shared_task
 
 from .campaigns.invitations import send_invitations
 from .campaigns.services import close_finished_campaigns
-from .waardering.payouts import remove_old_payment_files as remove_files
-from .waardering.payouts import set_aside_orphan_payment_files
+from .waardering.payment_files import remove_old_payment_files as remove_files
+from .waardering.payment_files import set_aside_orphan_payment_files
 from .waardering.services import expire_information_requests
 
 

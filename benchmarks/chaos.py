@@ -537,7 +537,7 @@ def run_sepa_child(year_id: int, kill_after: float | None, **env: str) -> str:
 def payment_files(year) -> tuple[list[Path], list[Path]]:
     """The year's payment files in the batch file folder (what a coordinator could send to
     the bank): (referenced by a batch, referenced by none). Files the sweep moved aside to
-    payouts.ORPHAN_DIRECTORY are not among them."""
+    payment_files.ORPHAN_DIRECTORY are not among them."""
     from appreciation.models import PaymentBatch
 
     on_disk = sorted(Path(p).resolve() for p in glob.glob(str(
@@ -549,7 +549,7 @@ def payment_files(year) -> tuple[list[Path], list[Path]]:
 
 def set_aside(year) -> list[str]:
     """The year's payment files moved out of the batch folder (no batch referenced them)."""
-    from appreciation.waardering.payouts import ORPHAN_DIRECTORY
+    from appreciation.waardering.payment_files import ORPHAN_DIRECTORY
 
     return glob.glob(str(Path(os.environ["MANTELZORG_VAR_DIR"]) / "media" / ORPHAN_DIRECTORY
                          / f"MZW{year.year}B*.xml"))

@@ -19,7 +19,8 @@ again under another batch id: two files paying the same people. So a file no bat
 references does not stay in the batch folder: it is removed at once when creating the batch
 fails, and for a process killed in between (which no code can catch) it is moved aside by
 `set_aside_orphan_payment_files`, run before every new batch and by the daily waardering job
-(worker.expire_waardering_questions).
+(worker.expire_waardering_questions). That sweep and the files' retention are in
+`payment_files.py`.
 """
 
 import csv
@@ -33,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -42,6 +43,11 @@ from core import clock, roles
 from core.uploads import safe_cell
 
 from ..models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
+from .payment_files import (
+    ORPHAN_FILE_MIN_AGE,
+    delete_unless_referenced,
+    set_aside_orphan_payment_files,
+)
 from .services import require_transition_permission
 
 logger = logging.getLogger(__name__)
@@ -104,40 +110,12 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
             batch.save()
     except BaseException:  # also KeyboardInterrupt/SystemExit; a hard kill is left to the sweep
         if written:
-            _delete_unless_referenced(written)
+            delete_unless_referenced(written)
         raise
     return batch
 
 
-def _delete_unless_referenced(name: str) -> None:
-    """The batch failed after its file was written: remove the file, unless the batch did
-    commit after all (an error while committing leaves that open). When the database cannot
-    tell, the file stays and `set_aside_orphan_payment_files` decides later."""
-    try:
-        referenced = PaymentBatch.objects.filter(export=name).exists()
-    except DatabaseError:
-        return
-    if not referenced:
-        _export_storage().delete(name)
-
-
-# --- payment files no batch references --------------------------------------------------
-
-# A batch's file is written a moment before its transaction commits: without the batch lock
-# (the daily job) a younger file may belong to a batch that is still being made.
-ORPHAN_FILE_MIN_AGE = datetime.timedelta(minutes=10)
 BATCH_LOCK_KEY = 7_246_001  # pg_advisory_xact_lock: one payment batch made at a time
-ORPHAN_DIRECTORY = "payments-zonder-batch"
-ORPHAN_KEEP = datetime.timedelta(days=90)
-
-
-def _export_storage():
-    return PaymentBatch._meta.get_field("export").storage
-
-
-def _export_directory() -> str:
-    """Where batch files are stored (the FileField's upload_to), e.g. 'payments'."""
-    return PaymentBatch._meta.get_field("export").upload_to.rstrip("/")
 
 
 def _lock_batch_making() -> None:
@@ -146,65 +124,6 @@ def _lock_batch_making() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK_KEY])
-
-
-def set_aside_orphan_payment_files(now: datetime.datetime | None = None,
-                                min_age: datetime.timedelta = ORPHAN_FILE_MIN_AGE) -> int:
-    """Move payment files that no batch references and that are older than `min_age` out of
-    the batch file directory; returns how many. A process killed
-    after writing a batch's file and before its commit leaves such a file, and its payments
-    go into a later batch too: left beside the real files it could be sent to the bank twice.
-
-    Moved aside (ORPHAN_DIRECTORY, never offered for download), not deleted: after restoring
-    an older database backup, files of later batches look the same and may be the only
-    record of what went to the bank. The administrator checks the warning in the log; the
-    files go after ORPHAN_KEEP (they hold names and IBANs).
-
-    Without the batch lock (the daily job), a file whose batch commits between the listing
-    and the reading of the references is seen as referenced (the listing comes first); one
-    whose batch is still being made is younger than `min_age`, unless making a batch took
-    longer than that (10,000 payments take seconds: docs/BENCHMARKS.md).
-    """
-    now = now or clock.now()
-    storage, directory = _export_storage(), _export_directory()
-    _remove_old_orphans(storage, now)
-    try:
-        _, files = storage.listdir(directory)
-    except FileNotFoundError:
-        return 0
-    referenced = set(PaymentBatch.objects.exclude(export="").values_list("export", flat=True))
-    moved = 0
-    for file_name in files:
-        name = f"{directory}/{file_name}"
-        if name in referenced:
-            continue
-        try:
-            young = storage.get_modified_time(name) > now - min_age
-            if young:
-                continue
-            with storage.open(name, "rb") as content:
-                aside = storage.save(f"{ORPHAN_DIRECTORY}/{file_name}", content)
-        except FileNotFoundError:  # a sweep running at the same moment took it
-            continue
-        storage.delete(name)
-        logger.warning("payment file %s belongs to no batch: moved to %s (check it; it is "
-                       "removed after %s days)", name, aside, ORPHAN_KEEP.days)
-        moved += 1
-    return moved
-
-
-def _remove_old_orphans(storage, now: datetime.datetime) -> None:
-    try:
-        _, files = storage.listdir(ORPHAN_DIRECTORY)
-    except FileNotFoundError:
-        return
-    for file_name in files:
-        name = f"{ORPHAN_DIRECTORY}/{file_name}"
-        try:
-            if storage.get_modified_time(name) <= now - ORPHAN_KEEP:
-                storage.delete(name)
-        except FileNotFoundError:
-            continue
 
 
 def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, by) -> None:
@@ -380,43 +299,6 @@ def mark_batch_paid(batch: PaymentBatch, by) -> PaymentBatch:
             year.payouts_made_at = now
             year.save(update_fields=["payouts_made_at"])
     return batch
-
-
-# --- how long payment files stay ---------------------------------------------------------
-
-# A paid batch's file (names and IBANs, or names and voucher codes) stays this long after
-# "paid": enough to answer the bank about a payment that bounced. Bookkeeping keeps the
-# batch row (amount, count, date, message id) and the requests' amounts and references;
-# the CSV can be made again from those rows (without the names of people erased since).
-PAYMENT_FILE_KEEP = datetime.timedelta(days=90)
-
-
-def remove_old_payment_files(now: datetime.datetime | None = None) -> int:
-    """The daily job: files of batches paid more than PAYMENT_FILE_KEEP ago are deleted.
-    Safe to run twice: a batch without a file is not looked at again."""
-    # In UTC: 90 days of Amsterdam wall-clock time across a DST change is an hour off.
-    now = (now or clock.now()).astimezone(datetime.UTC)
-    batches = PaymentBatch.objects.filter(paid_at__lte=now - PAYMENT_FILE_KEEP)
-    return _remove_files(batches)
-
-
-def remove_payment_files_of(requests) -> int:
-    """People are erased: the files of paid batches holding their requests go now. A batch
-    not yet paid keeps its file until it is paid (the bank needs it), then the rule above."""
-    return _remove_files(PaymentBatch.objects.filter(
-        pk__in=requests.values("payment_batch"), paid_at__isnull=False))
-
-
-def _remove_files(batches) -> int:
-    removed = 0
-    with transaction.atomic():
-        for batch in batches.exclude(export="").select_for_update():
-            name, batch.export = batch.export.name, ""
-            batch.save(update_fields=["export"])
-            # Once the row no longer names it: a rollback keeps both.
-            transaction.on_commit(functools.partial(_export_storage().delete, name))
-            removed += 1
-    return removed
 
 
 # --- reads for the page -----------------------------------------------------------------

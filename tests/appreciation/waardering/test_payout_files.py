@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, RequestState
-from appreciation.waardering import payouts
+from appreciation.waardering import payment_files, payouts
 from core import clock
 from tests.support import approved
 
@@ -61,24 +61,24 @@ def test_the_sweep_removes_only_old_payment_files_no_batch_references(
                     age=datetime.timedelta(minutes=1))  # its batch may still be committing
     elsewhere = file_at(media / "printbatches" / "old.pdf", b"%PDF")
 
-    assert payouts.set_aside_orphan_payment_files() == 1
+    assert payment_files.set_aside_orphan_payment_files() == 1
 
     # Moved aside, not deleted: it may be the only record of a file sent to the bank.
     assert not orphan.exists()
-    aside = media / payouts.ORPHAN_DIRECTORY / "MZW2026B999998.xml"
+    aside = media / payment_files.ORPHAN_DIRECTORY / "MZW2026B999998.xml"
     assert aside.read_bytes() == b"<Document/>"
     assert referenced.exists() and young.exists() and elsewhere.exists()
-    assert payouts.set_aside_orphan_payment_files() == 0  # a second run changes nothing
+    assert payment_files.set_aside_orphan_payment_files() == 0  # a second run changes nothing
     # Ten minutes later the young file counts as left behind too.
-    later = clock.now() + payouts.ORPHAN_FILE_MIN_AGE
-    assert payouts.set_aside_orphan_payment_files(now=later) == 1
+    later = clock.now() + payment_files.ORPHAN_FILE_MIN_AGE
+    assert payment_files.set_aside_orphan_payment_files(now=later) == 1
     assert not young.exists() and referenced.exists()
     # Files set aside go after ORPHAN_KEEP (names and IBANs are kept no longer than needed).
-    set_age(aside, payouts.ORPHAN_KEEP - datetime.timedelta(minutes=1))
-    payouts.set_aside_orphan_payment_files()
+    set_age(aside, payment_files.ORPHAN_KEEP - datetime.timedelta(minutes=1))
+    payment_files.set_aside_orphan_payment_files()
     assert aside.exists()
-    set_age(aside, payouts.ORPHAN_KEEP + datetime.timedelta(minutes=1))
-    payouts.set_aside_orphan_payment_files()
+    set_age(aside, payment_files.ORPHAN_KEEP + datetime.timedelta(minutes=1))
+    payment_files.set_aside_orphan_payment_files()
     assert not aside.exists() and referenced.exists()
 
 
@@ -93,7 +93,7 @@ def test_a_new_batch_first_removes_the_file_of_a_run_that_was_killed(waardering_
     assert not left_behind.exists()
     assert sorted(p.name for p in (media / "payments").iterdir()) == [
         batch.export.name.split("/")[-1]]
-    assert (media / payouts.ORPHAN_DIRECTORY / "MZW2026B000999.xml").exists()
+    assert (media / payment_files.ORPHAN_DIRECTORY / "MZW2026B000999.xml").exists()
 
 
 def test_a_new_batch_moves_aside_even_a_young_file_no_batch_references(
@@ -107,7 +107,7 @@ def test_a_new_batch_moves_aside_even_a_young_file_no_batch_references(
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
 
     assert not left_behind.exists()
-    assert (media / payouts.ORPHAN_DIRECTORY / "MZW2026B000998.xml").exists()
+    assert (media / payment_files.ORPHAN_DIRECTORY / "MZW2026B000998.xml").exists()
     assert [p.name for p in (media / "payments").iterdir()] == [
         batch.export.name.split("/")[-1]]
 
