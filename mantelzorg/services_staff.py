@@ -2,11 +2,12 @@
 (invite, deactivate, reset the second factor, change the role).
 
 Every management action is written to Django's admin log (LogEntry: who, whom, what, when),
-the same history Beheer shows, and listed on the Medewerkers page. The last active
-coordinator can never be switched off or demoted, so the office is never locked out of its
-own staff management.
+the same history Beheer shows, and listed on the Medewerkers page. The last coordinator
+who can actually sign in can never be switched off or demoted, and nobody demotes themselves,
+so the office is never locked out of its own staff management.
 """
 
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, User
@@ -19,6 +20,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core import clock, roles
 
 from .tasks import send_staff_invite
+
+
+LAST_COORDINATOR = (
+    "Dit is de laatste actieve coördinator. Maak eerst iemand anders coördinator. Een "
+    "uitnodiging telt pas mee als die collega een wachtwoord en de app heeft ingesteld.")
 
 
 class StaffActionRefused(Exception):
@@ -63,16 +69,24 @@ def staff_log(limit: int = 50):
             .select_related("user").order_by("-action_time")[:limit])
 
 
-def _lock_active_coordinators() -> list[int]:
-    """Lock every active coordinator's row, so two coordinators demoting each other at the
-    same moment cannot both succeed and leave none."""
-    return list(User.objects.select_for_update().filter(
-        is_active=True, groups__name=roles.COORDINATOR).values_list("pk", flat=True))
+def _lock_coordinators_who_can_sign_in() -> set[int]:
+    """Lock every active coordinator's row (so two coordinators demoting each other at the
+    same moment cannot both succeed) and return those who can sign in today: a usable
+    password and, where the second factor is required (not in demo mode), a confirmed
+    authenticator. An invitation nobody accepted does not count: it expires."""
+    coordinators = list(User.objects.select_for_update().filter(
+        is_active=True, groups__name=roles.COORDINATOR).order_by("pk"))
+    can_sign_in = {user.pk for user in coordinators if user.has_usable_password()}
+    if settings.STAFF_2FA_REQUIRED:
+        can_sign_in &= set(TOTPDevice.objects.filter(
+            user_id__in=can_sign_in, confirmed=True).values_list("user_id", flat=True))
+    return can_sign_in
 
 
 def _refuse_if_last_coordinator(whom: User, message: str) -> None:
-    active = _lock_active_coordinators()
-    if active == [whom.pk]:
+    """A coordinator may go only if another coordinator who can sign in stays."""
+    others = _lock_coordinators_who_can_sign_in() - {whom.pk}
+    if role_of(whom) == roles.COORDINATOR and whom.is_active and not others:
         raise StaffActionRefused(message)
 
 
@@ -112,8 +126,7 @@ def deactivate_staff(whom: User, *, by) -> User:
     whom = User.objects.select_for_update().get(pk=whom.pk)
     if whom.pk == by.pk:
         raise StaffActionRefused(_("U kunt uw eigen account niet uitzetten."))
-    _refuse_if_last_coordinator(whom, _(
-        "Dit is de laatste actieve coördinator. Maak eerst iemand anders coördinator."))
+    _refuse_if_last_coordinator(whom, LAST_COORDINATOR)
     if not whom.is_active:
         return whom
     whom.is_active = False
@@ -137,7 +150,8 @@ def reset_second_factor(whom: User, *, by) -> User:
 
 @transaction.atomic
 def change_role(whom: User, role: str, *, by) -> User:
-    """Consulent ↔ coordinator; the last active coordinator stays coordinator."""
+    """Consulent ↔ coordinator; the last coordinator who can sign in stays coordinator, and
+    nobody changes their own role (another coordinator does that, and sees it happen)."""
     if role not in (roles.CONSULENT, roles.COORDINATOR):
         raise ValueError(f"Unknown role {role!r}")
     whom = User.objects.select_for_update().get(pk=whom.pk)
@@ -145,8 +159,10 @@ def change_role(whom: User, role: str, *, by) -> User:
     if before == role:
         return whom
     if before == roles.COORDINATOR:
-        _refuse_if_last_coordinator(whom, _(
-            "Dit is de laatste actieve coördinator. Maak eerst iemand anders coördinator."))
+        _refuse_if_last_coordinator(whom, LAST_COORDINATOR)
+    if whom.pk == by.pk:
+        raise StaffActionRefused(_(
+            "U kunt uw eigen rol niet veranderen. Vraag een andere coördinator."))
     whom.groups.set([Group.objects.get(name=role)])
     whom.is_staff = role == roles.COORDINATOR
     whom.save(update_fields=["is_staff"])

@@ -227,6 +227,7 @@ def test_the_last_active_coordinator_is_never_switched_off_or_demoted():
     only.refresh_from_db()
     assert only.is_active and services_staff.role_of(only) == "coordinator"
     second = services_staff.create_staff_user("tweede", STAFF_PASSWORD, "coordinator")
+    TOTPDevice.objects.create(user=second, name="app", confirmed=True)
     services_staff.change_role(only, "consulent", by=second)
     assert services_staff.role_of(only) == "consulent" and not User.objects.get(
         pk=only.pk).is_staff
@@ -238,6 +239,52 @@ def test_the_last_coordinator_demoting_themselves_gets_a_message(coordinator_cli
     response = coordinator_client.post(url, {"role": "consulent"}, follow=True)
     assert "Dit is de laatste actieve coördinator." in response.content.decode()
     assert services_staff.role_of(me) == "coordinator"
+
+
+def test_an_unaccepted_invitation_does_not_count_as_a_coordinator(
+        coordinator_client, inline_tasks, django_capture_on_commit_callbacks):
+    """Review of item 11: the sole coordinator invites a coordinator who never accepts, then
+    demotes herself. The invitation expires and nobody could manage staff any more."""
+    me = User.objects.get(username="coordinator-x")
+    _invite(coordinator_client, django_capture_on_commit_callbacks, role="coordinator")
+    invited = User.objects.get(username="noor.jansen@example.nl")
+    assert roles.is_coordinator(invited) and invited.is_active
+    response = coordinator_client.post(reverse("mantelzorg:staff_member_change_role",
+                                               args=[me.pk]), {"role": "consulent"}, follow=True)
+    assert "Dit is de laatste actieve coördinator." in response.content.decode()
+    me.refresh_from_db()
+    assert me.is_active and services_staff.role_of(me) == "coordinator"
+    # The invited colleague chose a password but never set up the app: still not counted.
+    services_staff.set_first_password(invited, NEW_PASSWORD)
+    with pytest.raises(services_staff.StaffActionRefused):
+        services_staff.change_role(me, "consulent", by=invited)
+    # With the app set up she can sign in; now she may demote the first coordinator.
+    TOTPDevice.objects.create(user=invited, name="app", confirmed=True)
+    services_staff.change_role(me, "consulent", by=invited)
+    assert services_staff.role_of(me) == "consulent"
+
+
+def test_nobody_demotes_themselves(coordinator_client):
+    me = User.objects.get(username="coordinator-x")
+    _signed_in("coordinator", "collega")
+    url = reverse("mantelzorg:staff_member_change_role", args=[me.pk])
+    response = coordinator_client.post(url, {"role": "consulent"}, follow=True)
+    assert "U kunt uw eigen rol niet veranderen." in response.content.decode()
+    assert services_staff.role_of(me) == "coordinator"
+    assert not LogEntry.objects.filter(object_id=str(me.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_in_demo_mode_a_coordinator_without_an_app_counts(settings):
+    """make run's demo logins have a password and no app, and 2FA is off there."""
+    first = services_staff.create_staff_user("eerste", STAFF_PASSWORD, "coordinator")
+    second = services_staff.create_staff_user("tweede", STAFF_PASSWORD, "coordinator")
+    settings.STAFF_2FA_REQUIRED = True
+    with pytest.raises(services_staff.StaffActionRefused):
+        services_staff.change_role(first, "consulent", by=second)
+    settings.STAFF_2FA_REQUIRED = False
+    services_staff.change_role(first, "consulent", by=second)
+    assert services_staff.role_of(first) == "consulent"
 
 
 def test_resetting_the_second_factor_removes_the_app_and_ends_sessions(coordinator_client, db):
