@@ -4,16 +4,18 @@ from django.shortcuts import render
 
 
 def bad_request(request, exception=None):
-    """A database gone while the session is saved reaches Django as SessionInterrupted, a
-    400: that person's form was fine, so they get the 503 page ("try again in a few
-    minutes"). Any other bad request keeps Django's own 400 answer."""
-    from django.views import defaults
+    """A request Django refuses (a Host header not in ALLOWED_HOSTS, too many form fields, a
+    broken cookie): the site's Dutch page, never Django's English "Bad Request (400)". The
+    page must not ask for `request.get_host()`: for a bad Host that raises again.
 
+    A database gone while the session is saved reaches Django as SessionInterrupted, a
+    400: that person's form was fine, so they get the 503 page ("try again in a few
+    minutes")."""
     from .middleware import caused_by_database, unavailable_response
 
     if caused_by_database(exception):
         return unavailable_response()
-    return defaults.bad_request(request, exception)
+    return render(request, "errors/400.html", status=400)
 
 
 def forbidden(request, exception=None):
