@@ -3,6 +3,10 @@ the caregiver's waardering requests and campaign requests, with everything store
 
 Registered in AppConfig.ready() with registrations.extensions.add_to_data_export; the
 registrations cannot import this app. Every query filters on the one caregiver.
+
+Someone who asked on the caregiver's behalf is named with their relation, but their own
+contact details (`requester_contact`) are left out: they are that person's data, and the
+caregiver's right of access does not reach them (AVG art. 15(4)).
 """
 
 import datetime
@@ -50,9 +54,9 @@ def waardering_requests(caregiver) -> list[dict]:
         "referentie": request.reference,
         "aangevraagd": _choice(request, "route"),
         "ingediend_op": _iso(request.submitted_at),
+        "ingevulde_naam": request.typed_name,
         "aangevraagd_door": request.requester_name,
         "relatie_aanvrager": request.requester_relation,
-        "contact_aanvrager": request.requester_contact,
         "bevestigd_door_mantelzorger_op": _iso(request.caregiver_confirmed_at),
         "naam_naaste": request.recipient_name,
         "postcode_naaste": request.recipient_postcode,

@@ -14,12 +14,12 @@ import pytest
 from django.test import Client
 
 from appreciation.campaigns import services as campaigns
-from appreciation.models import CampaignRoute
+from appreciation.models import CampaignRoute, Route
 from insight import services as insight
 from registrations.models import Caregiver, State
 from tests.every_feature import GUARDIAN, IBAN, PERSON, RECIPIENT, use_every_feature
 from tests.factories import CampaignFactory
-from tests.support import OTHER_IBAN, request_data, sign_in, submit
+from tests.support import OTHER_IBAN, caregiver_details, request_data, sign_in, submit
 
 
 @pytest.fixture
@@ -117,3 +117,29 @@ def test_the_printable_page_shows_the_same_parts(wilhelmina, someone_else):
     for value in (IBAN, wilhelmina.request.reference, "Z0001", "gaat goed", "Vaak"):
         assert value in page, value
     assert "Riet" not in page and "RIET-CODE-1" not in page
+
+
+@pytest.mark.django_db
+def test_a_request_on_her_behalf_shows_who_asked_and_the_typed_name_not_their_contact(
+        waardering_year, inline_tasks):
+    """AVG art. 15: the name typed on the public form is data held about her, so it is in the
+    file; the person who asked on her behalf is named with their relation, but their phone
+    number and e-mail address are theirs, not hers (art. 15(4))."""
+    requester = {"name": "Jan de Buurman", "relation": "buurman",
+                 "contact": "jan.buurman@example.nl 06 1122 3344"}
+    request = submit(request_data(caregiver=caregiver_details(first_name="Rietje"),
+                                  requester=requester), route=Route.ON_BEHALF)
+    assert (request.typed_name, request.requester_contact) == (
+        "Rietje Bakker", requester["contact"])
+    caregiver = Caregiver.objects.get(pk=request.caregiver_id)
+    client = sign_in(Client(), caregiver)
+    text = client.get("/mijn-gegevens/download.json").content.decode()
+    [waardering] = json.loads(text)["waarderingsaanvragen"]
+    assert waardering["ingevulde_naam"] == "Rietje Bakker"
+    assert (waardering["aangevraagd_door"], waardering["relatie_aanvrager"]) == (
+        "Jan de Buurman", "buurman")
+    for theirs in ("jan.buurman@example.nl", "06 1122 3344", "1122"):
+        assert theirs not in text
+    page = client.get("/mijn-gegevens/overzicht").content.decode()
+    assert "Rietje Bakker" in page and "Jan de Buurman" in page
+    assert "jan.buurman@example.nl" not in page and "1122 3344" not in page
