@@ -153,6 +153,7 @@ def create_print_batch(max_letters: int = 300) -> PrintBatch | None:
     """Collect letters waiting for the printer into one batch with one PDF.
 
     A letter that cannot be rendered is marked failed and left out; the others are printed.
+    Letters that render alone but not together are printed in smaller batches.
     """
     while True:
         with transaction.atomic():
@@ -171,7 +172,8 @@ def create_print_batch(max_letters: int = 300) -> PrintBatch | None:
                 Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
                     print_batch=batch)
                 return batch
-        # Every letter of this chunk failed (now marked so): on to the next chunk.
+        # Nothing of this chunk printed, but at least one letter is now marked failed: on to
+        # the next chunk.
 
 
 def _printable(letters) -> tuple[list, bytes]:
@@ -202,7 +204,26 @@ def _printable(letters) -> tuple[list, bytes]:
             raise
         except Exception as error:
             mark_letter_failed(letter, error)
-    return [letter for letter, _ in good], pdf_from_html([html for _, html in good])
+    return _first_half_that_renders(good)
+
+
+def _first_half_that_renders(pages) -> tuple[list, bytes]:
+    """Letters that each render alone may still fail together. Halve the list until the
+    first part renders; only that part is printed now, the rest stays waiting for the next
+    batch. Each round prints or fails at least one letter, so it always ends."""
+    while pages:
+        try:
+            return [letter for letter, _ in pages], pdf_from_html([html for _, html in pages])
+        except DATABASE_UNAVAILABLE:
+            raise
+        except Exception as error:
+            if len(pages) == 1:  # rendered alone a moment ago; no longer: give up on it
+                mark_letter_failed(pages[0][0], error)
+                return [], b""
+            logger.warning("%s letters did not render together; trying the first half.",
+                           len(pages))
+            pages = pages[:len(pages) // 2]
+    return [], b""
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from tests.support import free_port
 from worker.models import Delivery, DeliveryStatus, Letter, LetterStatus, NewsletterStatus
 from worker.newsletters import prepare_deliveries, send_chunk
 from worker.services import create_print_batch, dispatch_queued_letters
-from worker.tasks import failed_deliveries_digest
+from worker.tasks import failed_deliveries_digest, make_print_batches
 
 NO_NAMES = ("Zomer-Ezra", "Dirk", "dirk@example.nl", "Ezra", "ezra@example.nl")
 
@@ -155,6 +155,80 @@ def test_a_print_chunk_of_only_bad_letters_does_not_stop_the_next(bad_kinds, med
     batch = create_print_batch(max_letters=1)
     assert batch is not None and list(batch.letters.all()) == [good]
     assert Letter.objects.get(pk=bad.pk).status == LetterStatus.FAILED
+
+
+@pytest.mark.django_db
+def test_letters_that_render_alone_but_not_together_are_printed_in_smaller_batches(
+        media, monkeypatch):
+    """A WeasyPrint fault that shows only when two particular letters share a document:
+    each letter renders alone, so the re-render of the whole batch failed again and the
+    chunk was rolled back on every run, forever. Simulated in the render call; the
+    letters, the PDFs and the batches are real."""
+    from worker import services
+
+    real_pdf_from_html = services.pdf_from_html
+    renders = []
+
+    def fails_for_anja_and_dirk_together(htmls):
+        renders.append(len(htmls))
+        together = " ".join(htmls)
+        if "Anja" in together and "Dirk" in together:
+            raise ValueError("simulated WeasyPrint layout error")
+        return real_pdf_from_html(htmls)
+
+    monkeypatch.setattr(services, "pdf_from_html", fails_for_anja_and_dirk_together)
+    letters = [RetentionNoticeFactory(caregiver__first_name=name, caregiver__post=True)
+               for name in ("Anja", "Bert", "Carla", "Dirk")]
+    assert dispatch_queued_letters()["post"] == 4
+
+    made = make_print_batches()
+
+    assert made >= 2 and len(renders) < 20  # it ends, and quickly
+    for letter in letters:
+        letter.refresh_from_db()
+        assert letter.status == LetterStatus.TO_PRINT and letter.print_batch is not None
+    batches = {letter.print_batch for letter in letters}
+    assert sum(batch.letter_count for batch in batches) == 4
+    for batch in batches:
+        assert batch.pdf.read().startswith(b"%PDF")
+        names = {letter.caregiver.first_name for letter in batch.letters.all()}
+        assert not {"Anja", "Dirk"} <= names
+    assert make_print_batches() == 0
+
+
+@pytest.mark.django_db
+def test_a_letter_that_renders_alone_only_once_is_failed_and_the_rest_printed(
+        media, monkeypatch):
+    """The worst case: no two letters render together, and one letter's fault comes and
+    goes. Every letter is printed alone, the flaky one is failed with its reason, and the
+    job ends."""
+    from worker import services
+
+    real_pdf_from_html = services.pdf_from_html
+    bert_renders = []
+
+    def nothing_together_and_bert_only_once(htmls):
+        if len(htmls) > 1:
+            raise ValueError("simulated WeasyPrint layout error")
+        if "Bert" in htmls[0]:
+            bert_renders.append(1)
+            if len(bert_renders) > 1:
+                raise ValueError("simulated WeasyPrint layout error")
+        return real_pdf_from_html(htmls)
+
+    monkeypatch.setattr(services, "pdf_from_html", nothing_together_and_bert_only_once)
+    letters = {name: RetentionNoticeFactory(caregiver__first_name=name, caregiver__post=True)
+               for name in ("Anja", "Bert", "Carla")}
+    dispatch_queued_letters()
+
+    assert make_print_batches() == 2
+    for name, letter in letters.items():
+        letter.refresh_from_db()
+        if name == "Bert":
+            assert letter.status == LetterStatus.FAILED and letter.print_batch is None
+            assert "ValueError" in letter.error
+        else:
+            assert letter.print_batch.letter_count == 1
 
 
 @pytest.mark.django_db
