@@ -21,7 +21,6 @@ from core import clock, roles
 
 from .tasks import send_staff_invite
 
-
 LAST_COORDINATOR = (
     "Dit is de laatste actieve coördinator. Maak eerst iemand anders coördinator. Een "
     "uitnodiging telt pas mee als die collega een wachtwoord en de app heeft ingesteld.")
