@@ -135,7 +135,8 @@ def _needs_bank(wizard) -> bool:
 
 
 # On dispatch, so that posts the privacy mixin answers itself (core/wizards.py) count too.
-@method_decorator(ratelimit.limit("form", identity=True), name="dispatch")
+@method_decorator(ratelimit.limit(
+    "form", identity=("mantelzorger-postcode", "mantelzorger-house_number")), name="dispatch")
 class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
     """(who asks) → caregiver → care → (account) → (newsletter) → check and send."""
 
