@@ -4,7 +4,8 @@ Sign-in, confirmation, consent and unsubscribe links carry a secret token in the
 (/mijn-gegevens/link/<token>); the waardering's confirmation link carries its code in the
 query string (/waardering/bevestigen?code=<code>). Whoever reads a log line with a live token
 or code could use it, so gunicorn's access and error logs and Django's request log (a 404
-logs its path) write `[token]` and `code=[code]` instead. Kept free of Django imports: gunicorn's master process loads it before Django.
+logs its path) write `[token]` and `code=[code]` instead. Kept free of Django imports:
+gunicorn's master process loads it before Django.
 """
 
 import logging

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .postcodes import canonical_house_number
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "rl:"
@@ -71,8 +73,9 @@ def _normal(value: str) -> str:
 
 def _address_part(value: str) -> str:
     """'3841 ab', '3841-AB' and '3841AB' count as one postcode, '12 a' and '12-A' as one
-    house number: only letters and digits, in one case."""
-    return "".join(c for c in str(value) if c.isalnum()).casefold()
+    house number: only letters and digits, in one case (as everywhere addresses are
+    compared, see core.postcodes.canonical_house_number)."""
+    return canonical_house_number(value)
 
 
 def identity_of(request, fields: tuple[str, str]) -> str:

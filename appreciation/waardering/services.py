@@ -259,6 +259,21 @@ def recheck(request, *, expected_state=None) -> AppreciationRequest:
     return request
 
 
+def recheck_after_registration_check(caregiver: Caregiver) -> int:
+    """A consulent checked the registration of someone who registered through a request:
+    that request's "gecontroleerd" check turns green (inside the check's transaction)."""
+    requests = (AppreciationRequest.objects.select_for_update(of=("self",))
+                .select_related("year", "caregiver")
+                .filter(caregiver=caregiver, caregiver_was_unknown=True,
+                        state__in=OPEN_STATES))
+    count = 0
+    for request in requests:
+        refresh_checks(request)
+        request.save(update_fields=["checks", "checks_passed"])
+        count += 1
+    return count
+
+
 def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:
     """A coordinator approves requests that pass every check, in one go; never without a
     person. Returns (approved, skipped): skipped are those that changed or fail a check."""
