@@ -35,12 +35,16 @@ def waardering_context(letter) -> dict:
 
 def confirm_context(letter) -> dict:
     """The confirmation letter also prints the request's current code (and, by e-mail,
-    the link with it), rendered only when the letter goes out."""
+    the link with it), rendered only when the letter goes out, and where the money goes."""
     code = confirmation.code_for(letter.about)
     url = settings.SITE_URL + reverse("appreciation:waardering_confirm_code")
+    # Where the money goes, so the caregiver can tell it is not theirs: the last 4 digits
+    # only (a letter can be read by others in the house), and the holder's name.
+    iban = letter.about.iban
     return {**waardering_context(letter), "code": code, "confirm_page": url,
             "confirm_link": f"{url}?code={code}" if code else "",
-            "valid_until": letter.about.confirm_expires_at}
+            "valid_until": letter.about.confirm_expires_at,
+            "iban_end": iban[-4:] if iban else ""}
 
 
 def confirmation_still_needed(letter) -> str:

@@ -3,16 +3,19 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import JSONField, Q, Value
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
+from registrations.extensions import add_to_caregiver_page
 from registrations.models import Caregiver
 from registrations.retention import keep_unconfirmed_while
-from registrations.signals import caregivers_erased
+from registrations.signals import caregiver_checked, caregivers_erased
 from worker.registry import register_audience
 from worker.signals import letters_sent
 
 from .campaigns.services import letters_sent as campaign_letters_sent
-from .models import AppreciationRequest, Campaign, CampaignRequest
+from .models import OPEN_STATES, AppreciationRequest, Campaign, CampaignRequest
+from .waardering import services as waardering
 from .waardering.payment_files import remove_payment_files_of
 
 # Registered through a waardering request that is still being handled or paid: the request
@@ -71,11 +74,29 @@ def campaign_audience(filters: dict):
     return Caregiver.objects.filter(state__in=campaign.allowed_states())
 
 
+def registration_checked(sender=None, caregiver=None, **kwargs) -> None:
+    waardering.recheck_after_registration_check(caregiver)
+
+
+def check_asked(caregiver) -> dict:
+    """The caregiver page offers "Gecontroleerd" (and says why) while a waardering request
+    of someone who registered through it waits for a consulent's check."""
+    waiting = (caregiver.checked_by_consulent_at is None
+               and AppreciationRequest.objects.filter(
+                   caregiver=caregiver, caregiver_was_unknown=True,
+                   state__in=OPEN_STATES).exists())
+    return {"check_asked_because": [
+        _("Ingeschreven via een aanvraag voor de mantelzorgwaardering. Die wordt pas "
+          "betaald als een consulent de inschrijving heeft gecontroleerd.")] if waiting else []}
+
+
 def connect() -> None:
     keep_unconfirmed_while(waardering_in_progress)
     caregivers_erased.connect(erase_waardering_requests, dispatch_uid="appreciation.erase")
     caregivers_erased.connect(erase_campaign_requests,
                               dispatch_uid="appreciation.erase_campaigns")
     letters_sent.connect(codes_letters_sent, dispatch_uid="appreciation.codes_sent")
+    caregiver_checked.connect(registration_checked, dispatch_uid="appreciation.checked")
+    add_to_caregiver_page(check_asked)
     register_audience("campaign", campaign_audience,
                       email_template="appreciation/campaigns/emails/campagne_uitnodiging_email")

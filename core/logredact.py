@@ -1,9 +1,11 @@
-"""Link tokens never reach the logs.
+"""Link tokens and confirmation codes never reach the logs.
 
 Sign-in, confirmation, consent and unsubscribe links carry a secret token in their path
-(/mijn-gegevens/link/<token>). Whoever reads a log line with a live token could use it, so
-gunicorn's access and error logs and Django's request log (a 404 logs its path) write
-`[token]` instead. Kept free of Django imports: gunicorn's master process loads it before Django.
+(/mijn-gegevens/link/<token>); the waardering's confirmation link carries its code in the
+query string (/waardering/bevestigen?code=<code>). Whoever reads a log line with a live token
+or code could use it, so gunicorn's access and error logs and Django's request log (a 404
+logs its path) write `[token]` and `code=[code]` instead. Kept free of Django imports:
+gunicorn's master process loads it before Django.
 """
 
 import logging
@@ -13,10 +15,14 @@ from gunicorn.glogging import Logger
 
 TOKEN_PATH = re.compile(r"(/(?:mijn-gegevens/link|bevestigen|toestemming|afmelden)/)[^/?#\s\"]+")
 REDACTED = r"\1[token]"
+# `code=` as a query parameter: after ? or & in a URL, or at the start of gunicorn's bare
+# query-string atom (`%(q)s`, without the ?).
+CODE_PARAM = re.compile(r"((?:^|[?&;])code=)[^&;#\s\"]*", re.IGNORECASE)
+REDACTED_CODE = r"\1[code]"
 
 
 def redact(text: str) -> str:
-    return TOKEN_PATH.sub(REDACTED, text)
+    return CODE_PARAM.sub(REDACTED_CODE, TOKEN_PATH.sub(REDACTED, text))
 
 
 class RedactTokens(logging.Filter):

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Func
 from django.utils.translation import gettext_lazy as _
 
 POSTCODE_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
@@ -30,6 +31,25 @@ def clean_postcode(value: str) -> str:
     if not POSTCODE_RE.match(postcode):
         raise forms.ValidationError(_("Vul een postcode in zoals 3841 AB."), code="postcode")
     return postcode
+
+
+def canonical_house_number(value) -> str:
+    """'12a', '12 A', '12-a' → '12a': the one form in which house numbers are compared.
+
+    They are stored as typed, so every lookup by address (finding a registration, the
+    duplicate and per-address checks, the rate limit) compares this form, never the raw
+    text: a variant spelling must not make a registered person look like a newcomer.
+    Only letters and digits, casefolded."""
+    return "".join(c for c in str(value or "") if c.isalnum()).casefold()
+
+
+class CanonicalHouseNumber(Func):
+    """`canonical_house_number` in SQL, for filters: `.alias(key=CanonicalHouseNumber(
+    "house_number")).filter(key=canonical_house_number(typed))`. (House numbers are
+    ASCII by their form's check, where LOWER and casefold agree.)"""
+
+    template = "LOWER(REGEXP_REPLACE(%(expressions)s, '[^[:alnum:]]+', '', 'g'))"
+    output_field = CharField()
 
 
 def clean_house_number(value: str) -> str:

@@ -6,9 +6,12 @@ families of limits, set in settings (RATELIMIT_*, from the environment):
 
 * "link": the Mijn gegevens sign-in link, per client IP and per e-mail address;
 * "form": the public forms, per client IP and per identity. The identity is the address
-  (postcode + house number, however the form names them: `postcode` or `<step>-postcode`),
-  normalised, without the date of birth: someone probing one address cannot get round the
-  limit by trying other birth dates or writing the same one differently.
+  (postcode + house number), normalised, without the date of birth: someone probing one
+  address cannot get round the limit by trying other birth dates or writing the same one
+  differently. Each view names the exact two fields its form reads the address from
+  (`identity=("mantelzorger-postcode", "mantelzorger-house_number")`); other posted fields
+  are ignored, so extra fields that merely look like an address (`x-postcode=…`) cannot
+  give a visitor a fresh counter.
 
 Only POSTs count. A refused request gets a Dutch page with status 429 that says nothing about
 whether an address or a person is known. If the cache is down, the request goes through: a
@@ -25,10 +28,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .postcodes import canonical_house_number
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "rl:"
-IDENTITY_FIELDS = ("postcode", "house_number")
 
 
 def _limits(family: str) -> dict:
@@ -69,21 +73,15 @@ def _normal(value: str) -> str:
 
 def _address_part(value: str) -> str:
     """'3841 ab', '3841-AB' and '3841AB' count as one postcode, '12 a' and '12-A' as one
-    house number: only letters and digits, in one case."""
-    return "".join(c for c in str(value) if c.isalnum()).casefold()
+    house number: only letters and digits, in one case (as everywhere addresses are
+    compared, see core.postcodes.canonical_house_number)."""
+    return canonical_house_number(value)
 
 
-def _posted(request, field: str) -> str:
-    """A posted field, also when a wizard prefixes it with its step (`over-mij-postcode`)."""
-    for name, value in request.POST.items():
-        if name == field or name.endswith("-" + field):
-            return _address_part(value)
-    return ""
-
-
-def identity_of(request) -> str:
-    """Postcode + house number from the POST, normalised; empty unless both."""
-    parts = [_posted(request, field) for field in IDENTITY_FIELDS]
+def identity_of(request, fields: tuple[str, str]) -> str:
+    """Postcode + house number from exactly these POST fields, normalised; empty unless both.
+    `QueryDict.get` takes the last of repeated fields, as the view's form does."""
+    parts = [_address_part(request.POST.get(name, "")) for name in fields]
     return "|".join(parts) if all(parts) else ""
 
 
@@ -112,15 +110,18 @@ def too_many(request):
     return response
 
 
-def limit(family: str, *, email_field: str | None = None, identity: bool = False,
-          steps: tuple[str, ...] | None = None):
+def limit(family: str, *, email_field: str | None = None,
+          identity: tuple[str, str] | None = None, steps: tuple[str, ...] | None = None):
     """Decorate a view (or a view method, with method_decorator) with the limits of a family.
 
     email_field: also count per address posted in this field (the sign-in link).
-    identity: also count per address (postcode + house number) when both are posted.
+    identity: the names of the postcode and house-number fields the view's form reads; also
+      count per address (postcode + house number) when both are posted.
     steps: count per IP only POSTs to these wizard steps (e.g. the final one).
     """
     scope = family
+    if identity is not None and (isinstance(identity, str) or len(identity) != 2):
+        raise ValueError("identity names the postcode field and the house-number field")
 
     def decorator(view):
         @functools.wraps(view)
@@ -135,7 +136,8 @@ def limit(family: str, *, email_field: str | None = None, identity: bool = False
                 allowed &= hit(scope, "address", _normal(request.POST.get(email_field, "")),
                                *limits["address"])
             if identity:
-                allowed &= hit(scope, "identity", identity_of(request), *limits["identity"])
+                allowed &= hit(scope, "identity", identity_of(request, identity),
+                               *limits["identity"])
             if not allowed:
                 return too_many(request)
             return view(request, *args, **kwargs)

@@ -43,9 +43,13 @@ class CheckContext(models.TextChoices):
 
 def record_and_remember(request, caregiver, answers, context: str, *, young: bool) -> str:
     """Announce a filled-in check and keep its outcome for the result page; returns that
-    page's URL. The session holds no answers, only the score."""
+    page's URL. The session holds no answers, only the score.
+
+    `caregiver` None: we do not know the person filling in is the caregiver (a public form
+    that matched typed details): the result page is shown, nothing is stored about anyone."""
     total = score(answers)
-    burden_check_answered.send(sender=type(caregiver), caregiver=caregiver,
-                               answers=list(answers), context=context)
+    if caregiver is not None:
+        burden_check_answered.send(sender=type(caregiver), caregiver=caregiver,
+                                   answers=list(answers), context=context)
     request.session[RESULT_SESSION_KEY] = {"score": total, "young": young, "context": context}
     return reverse("insight:self_check_result")

@@ -9,7 +9,7 @@ from django_fsm_log.models import StateLog
 
 from core import clock
 from core.dates import add_months
-from core.postcodes import normalise_postcode
+from core.postcodes import CanonicalHouseNumber, canonical_house_number, normalise_postcode
 
 from .models import LINK_STATES, Caregiver, RegistrationRules, StaffAccess, State
 
@@ -85,11 +85,12 @@ def possible_duplicates(caregiver: Caregiver):
     """Other registrations that may be the same person: same date of birth + postcode +
     house number, or the same e-mail address. Pairs marked as different are left out."""
     same = Q(date_of_birth=caregiver.date_of_birth, postcode=caregiver.postcode,
-             house_number__iexact=caregiver.house_number)
+             house_key=canonical_house_number(caregiver.house_number))
     if caregiver.email:
         same |= Q(email__iexact=caregiver.email)
     dismissed = caregiver.not_duplicates.values("other")
-    return (Caregiver.objects.filter(same)
+    return (Caregiver.objects.alias(house_key=CanonicalHouseNumber("house_number"))
+            .filter(same)
             .exclude(pk=caregiver.pk)
             .exclude(state__in=[State.GEWIST])
             .exclude(merged_into__isnull=False)
@@ -113,9 +114,11 @@ def find_caregiver(date_of_birth, postcode: str, house_number: str,
     """A registration that is still running, matched on date of birth and address.
 
     `states` widens the search, e.g. to an ended registration that a public form's outcome
-    must be told to by its own channel (never on the page)."""
+    must be told to by its own channel (never on the page). House numbers are compared in
+    their canonical form ('12 a' finds '12a')."""
     return (Caregiver.objects
+            .alias(house_key=CanonicalHouseNumber("house_number"))
             .filter(date_of_birth=date_of_birth, postcode=normalise_postcode(postcode),
-                    house_number__iexact=house_number.strip(), state__in=states,
+                    house_key=canonical_house_number(house_number), state__in=states,
                     merged_into__isnull=True)
             .order_by("registered_on", "pk").first())

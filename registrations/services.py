@@ -35,7 +35,7 @@ from .models import (
     TokenPurpose,
     normalise_email,
 )
-from .signals import care_ended, care_resumed, registrations_ended
+from .signals import care_ended, care_resumed, caregiver_checked, registrations_ended
 from .tasks import send_link_mail
 
 PROCESSING_CONSENT = (
@@ -242,11 +242,13 @@ def _guardian_agreed(caregiver_id, given_by, staff, name="", relation=""):
 
 @transaction.atomic
 def mark_checked(caregiver: Caregiver, user) -> Caregiver:
-    """A consulent checked a registration (e.g. one without e-mail address)."""
+    """A consulent checked a registration (e.g. one without e-mail address, or one made
+    through a waardering request, which waits for this check: the apps above hear it)."""
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.checked_by_consulent_at = clock.now()
     caregiver.save(update_fields=["checked_by_consulent_at"])
     _activate_if_ready(caregiver, by=user, description=_("Gecontroleerd door consulent"))
+    caregiver_checked.send(sender=Caregiver, caregiver=caregiver)
     return caregiver
 
 

@@ -20,6 +20,9 @@ registrations_ended = Signal()
 # them. Arguments: caregiver_ids (a queryset of ids).
 caregivers_erased = Signal()
 
+# A consulent checked a registration (`services.mark_checked`). Arguments: caregiver.
+caregiver_checked = Signal()
+
 # A caregiver filled in the burden self-check. Arguments: caregiver, answers (five numbers
 # 0-3), context (a burden.CheckContext value).
 burden_check_answered = Signal()

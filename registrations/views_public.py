@@ -64,8 +64,9 @@ def start_registration(request):
 
 
 # On dispatch, so that posts the privacy mixin answers itself (core/wizards.py) count too.
-@method_decorator(ratelimit.limit("form", identity=True, steps=("controleren",)),
-                  name="dispatch")
+@method_decorator(ratelimit.limit(
+    "form", identity=("over-mij-postcode", "over-mij-house_number"), steps=("controleren",)),
+    name="dispatch")
 class RegistrationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
     """About me → the person I care for → contact → (guardian, under 16) → check and send."""
 

@@ -41,6 +41,8 @@ from .forms_public import CampaignLookupForm
 from .services import CampaignRefused
 
 GET_POST = require_http_methods(["GET", "POST"])
+# The address fields of CampaignLookupForm: the per-address rate limit reads only these.
+IDENTITY_FIELDS = ("postcode", "house_number")
 ASKED_SESSION_KEY = "campaign_asked"
 GRANTED_STATES = {CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD,
                   CampaignRequestState.OPGEHAALD}
@@ -113,7 +115,7 @@ def ask_label(campaign: Campaign) -> str:
 # --- the public form --------------------------------------------------------------------
 @never_cache
 @GET_POST
-@ratelimit.limit("form", identity=True)
+@ratelimit.limit("form", identity=IDENTITY_FIELDS)
 def swim_tickets(request):
     """/zwemkaartjes: the swimming-ticket campaign that is open now, or when it opens."""
     today = clock.today()
@@ -126,7 +128,7 @@ def swim_tickets(request):
 
 @never_cache
 @GET_POST
-@ratelimit.limit("form", identity=True)
+@ratelimit.limit("form", identity=IDENTITY_FIELDS)
 def campaign_form(request, pk):
     """/campagne/<id>: any campaign people ask for; others (and unknown ids) are a 404."""
     campaign = get_object_or_404(Campaign, pk=pk, requires_request=True)

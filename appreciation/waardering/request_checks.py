@@ -10,6 +10,7 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from core.dates import add_months
+from core.postcodes import CanonicalHouseNumber, canonical_house_number
 from registrations.models import State
 
 from ..models import AppreciationRequest, RequestState, Route
@@ -24,8 +25,28 @@ def _check(code: str, ok: bool, label: str, detail: str = "") -> dict:
 
 
 def _same_year(request):
+    """This year's other requests; `caregiver_house` and `recipient_house` are their house
+    numbers in canonical form ('12 a' is '12a'), as every address comparison uses."""
     return (AppreciationRequest.objects.filter(year_id=request.year_id)
-            .exclude(state=RequestState.INGETROKKEN).exclude(pk=request.pk))
+            .exclude(state=RequestState.INGETROKKEN).exclude(pk=request.pk)
+            .alias(caregiver_house=CanonicalHouseNumber("caregiver__house_number"),
+                   recipient_house=CanonicalHouseNumber("recipient_house_number")))
+
+
+def _registration_check(request, caregiver) -> dict | None:
+    """Someone registered through this very request: nobody else vouched for them. Their
+    e-mail confirmation only proves the address they typed themselves, so a stranger could
+    register under a real caregiver's details (spelt a little differently) and be paid by
+    bulk approval. A consulent checks such a registration first (`mark_checked`)."""
+    if not request.caregiver_was_unknown:
+        return None
+    checked = caregiver.checked_by_consulent_at is not None
+    return _check("registration_checked", checked,
+                  _("Inschrijving gecontroleerd door een consulent"),
+                  "" if checked else _(
+                      "Nieuw ingeschreven via deze aanvraag. Kijk of deze persoon niet al "
+                      "bij ons staat en of de gegevens kloppen. Klik dan bij de mantelzorger "
+                      "op 'Gecontroleerd'."))
 
 
 def _plain_name(name: str) -> str:
@@ -86,7 +107,7 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
     duplicates = others.filter(
         caregiver__date_of_birth=caregiver.date_of_birth,
         caregiver__postcode=caregiver.postcode,
-        caregiver__house_number__iexact=caregiver.house_number).count()
+        caregiver_house=canonical_house_number(caregiver.house_number)).count()
     checks.append(_check("duplicate", duplicates == 0, _("Geen andere aanvraag dit jaar"),
                          _("%(n)s aanvraag of aanvragen van iemand met dezelfde "
                            "geboortedatum en hetzelfde adres") % {"n": duplicates}
@@ -95,7 +116,7 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
         same_recipient = others.filter(
             recipient_name__iexact=request.recipient_name,
             recipient_postcode=request.recipient_postcode,
-            recipient_house_number__iexact=request.recipient_house_number).count()
+            recipient_house=canonical_house_number(request.recipient_house_number)).count()
         checks.append(_check(
             "per_recipient", same_recipient < rules.max_per_recipient,
             _("Hoogstens %(n)s per naaste") % {"n": rules.max_per_recipient},
@@ -103,7 +124,7 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
     if rules.max_per_address:
         same_address = others.filter(
             caregiver__postcode=caregiver.postcode,
-            caregiver__house_number__iexact=caregiver.house_number).count()
+            caregiver_house=canonical_house_number(caregiver.house_number)).count()
         checks.append(_check(
             "per_address", same_address < rules.max_per_address,
             _("Hoogstens %(n)s per adres") % {"n": rules.max_per_address},
@@ -125,6 +146,9 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
         "registered", registered, _("Ingeschreven bij het Servicepunt"),
         _("Nieuw ingeschreven via deze aanvraag") if request.caregiver_was_unknown
         else caregiver.get_state_display()))
+    registration_checked = _registration_check(request, caregiver)
+    if registration_checked:
+        checks.append(registration_checked)
     if request.route == Route.ON_BEHALF or request.needs_confirmation:
         checks.append(_check(
             "confirmed", request.caregiver_confirmed_at is not None,

@@ -209,19 +209,29 @@ def _confirm(request) -> AppreciationRequest:
     return request
 
 
-@transaction.atomic
-def confirm_with_code(code: str) -> AppreciationRequest | None:
-    """The caregiver typed (or clicked) the code from their e-mail or letter. None when no
-    open request waits for that code: wrong, used, expired, or the request was decided."""
-    request = (AppreciationRequest.objects.select_for_update(of=("self",))
-               .select_related("year", "caregiver")
+def _waiting_for(code: str, requests) -> AppreciationRequest | None:
+    request = (requests.select_related("year", "caregiver")
                .filter(confirm_code_hash=confirmation.code_hash(code),
                        caregiver_confirmed_at__isnull=True, state__in=OPEN_STATES,
                        confirm_expires_at__gt=clock.now())
                .first())
     if request is None or confirmation.code_for(request) != confirmation.normalise(code):
         return None
-    return _confirm(request)
+    return request
+
+
+def waiting_for_code(code: str) -> AppreciationRequest | None:
+    """The open request this code would confirm (nothing changes): the confirm page shows
+    where the money goes before the person presses the button."""
+    return _waiting_for(code, AppreciationRequest.objects.all())
+
+
+@transaction.atomic
+def confirm_with_code(code: str) -> AppreciationRequest | None:
+    """The caregiver typed (or clicked) the code from their e-mail or letter. None when no
+    open request waits for that code: wrong, used, expired, or the request was decided."""
+    request = _waiting_for(code, AppreciationRequest.objects.select_for_update(of=("self",)))
+    return None if request is None else _confirm(request)
 
 
 @transaction.atomic
@@ -257,6 +267,21 @@ def recheck(request, *, expected_state=None) -> AppreciationRequest:
     refresh_checks(request)
     request.save(update_fields=["checks", "checks_passed"])
     return request
+
+
+def recheck_after_registration_check(caregiver: Caregiver) -> int:
+    """A consulent checked the registration of someone who registered through a request:
+    that request's "gecontroleerd" check turns green (inside the check's transaction)."""
+    requests = (AppreciationRequest.objects.select_for_update(of=("self",))
+                .select_related("year", "caregiver")
+                .filter(caregiver=caregiver, caregiver_was_unknown=True,
+                        state__in=OPEN_STATES))
+    count = 0
+    for request in requests:
+        refresh_checks(request)
+        request.save(update_fields=["checks", "checks_passed"])
+        count += 1
+    return count
 
 
 def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:

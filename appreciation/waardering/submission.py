@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.dates import add_months
+from core.postcodes import canonical_house_number, normalise_postcode
 from registrations import services as registrations
 from registrations.models import Caregiver, Channel, Source
 from registrations.selectors import find_caregiver
@@ -93,8 +94,9 @@ def _lock_identity(details: dict) -> None:
     requests by someone unknown register them once and store one request."""
     if connection.vendor != "postgresql":
         return
-    identity = "|".join(str(details.get(k, "")).strip().upper()
-                        for k in ("date_of_birth", "postcode", "house_number"))
+    identity = "|".join([str(details.get("date_of_birth", "")),
+                         normalise_postcode(str(details.get("postcode", ""))),
+                         canonical_house_number(details.get("house_number", ""))])
     key = int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

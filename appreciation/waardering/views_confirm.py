@@ -1,7 +1,9 @@
 """/waardering/bevestigen: the caregiver confirms a request with the code from their e-mail
 (the link fills it in) or letter. Nothing is confirmed by opening the link alone (mail
-scanners open links): the person presses the button. Rate limited per client address; a
-wrong, used or expired code gets one message next to the field and tells nothing else.
+scanners open links): the person presses the button. Two posts: the code first, then (for
+a valid code only) the page says where the money goes, last 4 digits of the account and
+the holder, and the person confirms. Rate limited per client address (both posts count);
+a wrong, used or expired code gets one message next to the field and tells nothing else.
 """
 
 from django.shortcuts import render
@@ -24,13 +26,27 @@ def confirm_code(request):
     if request.method == "POST":
         form = ConfirmCodeForm(request.POST)
         if form.is_valid():
-            confirmed = services.confirm_with_code(form.cleaned_data["code"])
-            if confirmed is not None:
-                return render(request, "appreciation/waardering/public/confirmed.html",
-                              {"reference": confirmed.reference})
+            code = form.cleaned_data["code"]
+            if request.POST.get("bevestigen") != "ja":
+                waiting = services.waiting_for_code(code)
+                if waiting is not None:
+                    return render(request, TEMPLATE, {"form": form, "code": code,
+                                                      "account": _account(waiting)})
+            else:
+                confirmed = services.confirm_with_code(code)
+                if confirmed is not None:
+                    return render(request, "appreciation/waardering/public/confirmed.html",
+                                  {"reference": confirmed.reference})
             form.add_error("code", _(
                 "Deze code klopt niet, is al gebruikt of is verlopen. Kijk of u de code goed "
                 "heeft overgenomen. Lukt het niet? Bel ons gerust."))
     else:
         form = ConfirmCodeForm(initial={"code": request.GET.get("code", "")[:20]})
     return render(request, TEMPLATE, {"form": form})
+
+
+def _account(waiting) -> dict:
+    """Where the money would go, as much as the person needs to recognise it: the last 4
+    digits of the account (never the whole IBAN) and the holder's name."""
+    return {"iban_end": waiting.iban[-4:] if waiting.iban else "",
+            "holder": waiting.account_holder}

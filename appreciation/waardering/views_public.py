@@ -135,7 +135,8 @@ def _needs_bank(wizard) -> bool:
 
 
 # On dispatch, so that posts the privacy mixin answers itself (core/wizards.py) count too.
-@method_decorator(ratelimit.limit("form", identity=True), name="dispatch")
+@method_decorator(ratelimit.limit(
+    "form", identity=("mantelzorger-postcode", "mantelzorger-house_number")), name="dispatch")
 class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
     """(who asks) → caregiver → care → (account) → (newsletter) → check and send."""
 
@@ -268,6 +269,7 @@ class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             data.account_holder = form_dict["betaling"].cleaned_data["account_holder"]
         if "aanvrager" in form_dict:
             data.requester = form_dict["aanvrager"].requester()
+        refused_as_duplicate = False
         try:
             request = submit_request(
                 data, route=self.route,
@@ -279,13 +281,18 @@ class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             # Not signed in: answer as if it were new (the page must not tell a stranger
             # who is registered or has asked); the caregiver hears it by e-mail or letter.
             report_duplicate(refused.existing)
-            request = refused.existing
+            request, refused_as_duplicate = refused.existing, True
         self.request.session[SENT_SESSION_KEY] = self._sent_summary(request)
         burden = form_dict.get("belasting")  # answers None: the self-check was skipped
         if burden is not None and burden.answers is not None:
+            # Stored only about the person who filled it in: the signed-in caregiver, or one
+            # this very request registered. Typed details that matched someone on file prove
+            # nothing, so their answers are shown (the page stays the same) but not kept.
+            own = _signed_in_self(self) or (request.caregiver_was_unknown
+                                            and not refused_as_duplicate)
             return redirect(record_and_remember(
-                self.request, request.caregiver, burden.answers, CheckContext.WAARDERING,
-                young=request.age_group == AgeGroup.YOUNG))
+                self.request, request.caregiver if own else None, burden.answers,
+                CheckContext.WAARDERING, young=request.age_group == AgeGroup.YOUNG))
         return redirect("appreciation:waardering_sent")
 
     def _sent_summary(self, request) -> dict:

@@ -131,6 +131,29 @@ def test_the_identity_limit_holds_across_ten_birth_dates_on_one_address(client, 
     assert answers == [False] * 3 + [True] * 7
 
 
+@pytest.mark.parametrize("url, prefix", [
+    (SWIM, ""),
+    ("/waardering/zelf/mantelzorger", "mantelzorger-"),
+    ("/aanmelden/over-mij", "over-mij-"),
+])
+def test_decoy_address_fields_do_not_escape_the_identity_limit(client, settings, url, prefix,
+                                                                 waardering_year):
+    """Regression (issue 14 review, item 2): the limit took the first posted field whose
+    name ended in `-postcode` / `-house_number`, so a decoy `x-postcode=<random>` put in
+    front gave every post a fresh counter. Now each view names its own two fields."""
+    settings.RATELIMIT_FORM_PER_IDENTITY = 3
+    settings.RATELIMIT_FORM_PER_IP = 1000
+    answers = []
+    for n in range(6):
+        body = (f"x-postcode={1000 + n}ZZ&x-house_number={n}&a-b-postcode=9{n}99XY"
+                f"&{prefix}date_of_birth=02-01-1950&{prefix}postcode=3845+AB"
+                f"&{prefix}house_number=12a")
+        response = client.post(url, body, content_type="application/x-www-form-urlencoded",
+                               REMOTE_ADDR=f"192.0.2.{n + 1}")
+        answers.append(response.status_code == 429)
+    assert answers == [False] * 3 + [True] * 3
+
+
 def test_only_the_final_registration_step_counts_per_address(client, settings):
     settings.RATELIMIT_FORM_PER_IP = 1
     for _ in range(3):

@@ -78,11 +78,14 @@ def test_the_caregiver_confirms_a_request_with_the_code_in_a_browser(page, axe):
         assert_no_axe_violations(axe, page)
 
         page.get_by_label("Uw code").fill("ABCD-EFGH")
-        page.get_by_role("button", name="Aanvraag bevestigen").click()
+        page.get_by_role("button", name="Verder").click()
         expect(page.locator(".error-message")).to_contain_text("Deze code klopt niet")
         assert_no_axe_violations(axe, page)
 
         page.get_by_label("Uw code").fill(code.lower())
+        page.get_by_role("button", name="Verder").click()
+        expect(page.locator("main")).to_contain_text("rekening eindigend op •• 4300")
+        assert_no_axe_violations(axe, page)
         page.get_by_role("button", name="Aanvraag bevestigen").click()
         expect(page.get_by_role("status")).to_contain_text("U heeft de aanvraag bevestigd")
         assert_no_axe_violations(axe, page)

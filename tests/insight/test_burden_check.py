@@ -227,6 +227,25 @@ def test_waardering_with_a_high_score_opens_one_call_back_task(client):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("waardering_year")
+@pytest.mark.parametrize("already_asked", [False, True], ids=["matched", "already-asked"])
+def test_an_anonymous_request_for_someone_on_file_stores_no_check_about_them(client,
+                                                                            already_asked):
+    """Regression (issue 14 review, item 3): typed details that matched a registered
+    caregiver (or her request of this year) wrote the stranger's answers on her file and
+    opened a call-back task about her. Now nothing is stored; the result page is the one
+    everybody with this score sees (it must not tell who is on file)."""
+    riet = CaregiverFactory(first_name="Riet", last_name="Bakker",
+                            date_of_birth=datetime.date(1955, 4, 3), house_number="12")
+    if already_asked:
+        request_with(client, waardering.SKIP_BURDEN)
+        client.cookies.clear()
+    assert request_with(client, answers(HIGH))["Location"] == RESULT
+    assert Caregiver.objects.get() == riet
+    assert not BurdenCheck.objects.exists() and not FollowUpTask.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("waardering_year")
 @pytest.mark.parametrize(("data", "number", "message"), [
     (answers([1, "", "", "", ""]), 2, MISSING),
     ({**answers(HIGH), "belasting-statement_4": "9"}, 4, INVALID),

@@ -254,6 +254,44 @@ def test_link_tokens_in_paths_are_redacted(path):
     assert redact("/backoffice/mantelzorgers/12/") == "/backoffice/mantelzorgers/12/"
 
 
+def test_the_confirmation_code_in_a_query_string_is_redacted(capsys):
+    """/waardering/bevestigen?code=… carries a live confirmation code: the access log (the
+    request line, the path with query, gunicorn's bare query atom) and Django's request
+    log write `code=[code]`; other parameters stay readable."""
+    from gunicorn.config import Config
+
+    from core.logredact import AccessLogger, redact
+
+    code = "KXRT-7M9Q"
+    assert (redact(f"GET /waardering/bevestigen?code={code} HTTP/1.1")
+            == "GET /waardering/bevestigen?code=[code] HTTP/1.1")
+    assert (redact(f"/waardering/bevestigen?x=1&CODE={code}&y=2")
+            == "/waardering/bevestigen?x=1&CODE=[code]&y=2")
+    assert redact(f"code={code}") == "code=[code]"
+    assert redact("/zwemkaartjes?postcode=3841AB") == "/zwemkaartjes?postcode=3841AB"
+
+    logger = AccessLogger(Config())
+    logger.error("Error handling request %s", f"/waardering/bevestigen?code={code}")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/waardering/bevestigen",
+               "QUERY_STRING": f"code={code}", "RAW_URI": f"/waardering/bevestigen?code={code}",
+               "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
+
+    class Request:
+        method, path, query, uri, version = ("GET", "/waardering/bevestigen", f"code={code}",
+                                             f"/waardering/bevestigen?code={code}", (1, 1))
+        headers = []
+
+    class Response:
+        status, response_length, sent, headers = "200 OK", 0, 0, []
+
+    import datetime
+
+    atoms = logger.atoms(Response(), Request(), environ, datetime.timedelta(seconds=0))
+    assert code not in capsys.readouterr().err
+    assert all(code not in str(value) for value in atoms.values())
+    assert atoms["q"] == "code=[code]"
+
+
 def test_django_request_log_of_a_token_path_says_token(client):
     """A 404 under a link path is logged by django.request with its path: redacted there."""
     from django.http import HttpResponse

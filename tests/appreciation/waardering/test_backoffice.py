@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from appreciation.models import (
     AgeGroup,
@@ -56,8 +57,9 @@ def new_request(n=0, ready=True, **extra) -> AppreciationRequest:
     details = caregiver_details(first_name=f"Riet{n}", date_of_birth=datetime.date(1950, 1, 1)
                                 + datetime.timedelta(days=n), email=f"riet{n}@example.nl")
     request = submit_one(request_data(caregiver=details), **extra)
-    if ready:
-        Caregiver.objects.filter(pk=request.caregiver_id).update(state=State.ACTIEF)
+    if ready:  # registered through the request: active, and checked by a consulent
+        Caregiver.objects.filter(pk=request.caregiver_id).update(
+            state=State.ACTIEF, checked_by_consulent_at=timezone.now())
         request = services.recheck(request)
     return request
 
@@ -110,7 +112,8 @@ def test_queue_lists_oldest_first_with_the_columns_and_no_health_data(client, co
     assert "Stadsdennen" in html and "Onbekend" in html
     assert "€ 75,00" in html and "Volwassene" in html and "Ingediend" in html
     assert "2 aanvragen gevonden" in html
-    assert html.count("<td><strong>1</strong></td>") == 1  # the unknown caregiver's check
+    # The unregistered newcomer fails two checks: not active yet, not checked by a consulent.
+    assert html.count("<td><strong>2</strong></td>") == 1
     assert "ementie" not in html and "Henk Bakker" not in html and VALID_IBAN not in html
 
 
@@ -299,7 +302,8 @@ def test_on_behalf_request_is_approved_after_the_phone_confirmation(client, cons
 
 def test_withdraw_on_the_caregivers_request_and_check_again(client, consulent):
     request = new_request(1, ready=False)
-    Caregiver.objects.filter(pk=request.caregiver_id).update(state=State.ACTIEF)
+    Caregiver.objects.filter(pk=request.caregiver_id).update(
+        state=State.ACTIEF, checked_by_consulent_at=timezone.now())
     response = client.post(url("recheck", request), {"expected_state": "ingediend"},
                            follow=True)
     assert "De controles zijn opnieuw gedaan." in response.content.decode()

@@ -94,13 +94,19 @@ def test_the_caregiver_confirms_with_the_link_once(client, riet, consulent, waar
     assert page.status_code == 200 and f'value="{code}"' in page.content.decode()
     request.refresh_from_db()
     assert request.caregiver_confirmed_at is None  # opening the link confirms nothing
-    done = client.post(CONFIRM, {"code": code.lower().replace("-", " ")})
+    shown = client.post(CONFIRM, {"code": code.lower().replace("-", " ")})
+    assert "U heeft de aanvraag bevestigd" not in shown.content.decode()
+    request.refresh_from_db()
+    assert request.caregiver_confirmed_at is None  # the valid code shows the account first
+    done = client.post(CONFIRM, {"code": code.lower().replace("-", " "), "bevestigen": "ja"})
     assert done.status_code == 200
     assert "U heeft de aanvraag bevestigd" in done.content.decode()
     request.refresh_from_db()
     assert request.caregiver_confirmed_at is not None and request.checks_passed
     assert request.confirm_code_hash == "" and request.confirm_expires_at is None
     assert WRONG in client.post(CONFIRM, {"code": code}).content.decode()  # single use
+    again = client.post(CONFIRM, {"code": code, "bevestigen": "ja"}).content.decode()
+    assert WRONG in again
     services.approve(request, consulent)  # confirmed: the consulent may decide
 
 
@@ -152,6 +158,33 @@ def test_without_e_mail_the_code_goes_by_letter_to_the_registered_address(waarde
     html = letter_html(letter)
     assert confirmation.code_for(request) in html and bram.street in html
     assert "/waardering/bevestigen" in html and not mail.outbox
+
+
+def test_the_letter_and_the_confirm_page_say_where_the_money_goes(client, riet,
+                                                                  waardering_year):
+    """Regression (issue 14 review, item 4): the e-mail, the paper letter and the confirm
+    page did not say which account the money goes to, so a caregiver confirmed a stranger's
+    request with the stranger's IBAN. Now they show its last 4 digits and the holder (never
+    the whole IBAN), with "Klopt dit niet? Bevestig dan niet en bel ons."; a wrong code
+    shows nothing of the account."""
+    request = stranger_asks_for(riet, iban=OTHER_IBAN)
+    code = the_code_sent(request)
+    [message] = mail.outbox
+    shown = f"rekening eindigend op •• {OTHER_IBAN[-4:]}, op naam van R. Bakker"
+    warning = "Klopt dit niet? Bevestig dan niet en bel ons"
+    assert shown in message.body and warning in message.body
+    html = letter_html(Letter.objects.get(kind=AppreciationLetter.WAARDERING_CONFIRM))
+    assert shown in html and warning in html
+    for text in (message.body, html):
+        assert OTHER_IBAN not in text and OTHER_IBAN[-10:] not in text
+
+    assert shown not in client.post(CONFIRM, {"code": "ABCD-EFGH"}).content.decode()
+    assert shown not in client.get(f"{CONFIRM}?code={code}").content.decode()
+    page = client.post(CONFIRM, {"code": code}).content.decode()
+    assert shown in page and warning in page and OTHER_IBAN[-10:] not in page
+    assert page.index(shown) < page.index("Aanvraag bevestigen</button>")
+    request.refresh_from_db()
+    assert request.caregiver_confirmed_at is None
 
 
 def test_a_signed_in_caregiver_can_confirm_in_mijn_gegevens(client, riet, sign_in,

@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
@@ -42,7 +43,7 @@ def test_an_unknown_caregiver_is_registered_through_the_request(waardering_year)
     assert (request.age_group, request.payout_form, request.amount_cents) == (
         AgeGroup.ADULT, PayoutForm.BANK, 7500)
     failed = {check["code"] for check in request.failed_checks()}
-    assert failed == {"registered"} and not request.checks_passed
+    assert failed == {"registered", "registration_checked"} and not request.checks_passed
     assert Letter.objects.filter(appreciation_request=request,
                                  kind=AppreciationLetter.WAARDERING_RECEIPT).count() == 1
 
@@ -110,7 +111,9 @@ def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(waa
 
 
 def _ready(request) -> AppreciationRequest:
-    Caregiver.objects.filter(pk=request.caregiver_id).update(state=State.ACTIEF)
+    """Registered through the request: active, and checked by a consulent."""
+    Caregiver.objects.filter(pk=request.caregiver_id).update(
+        state=State.ACTIEF, checked_by_consulent_at=timezone.now())
     return services.recheck(request)
 
 
