@@ -106,8 +106,10 @@ def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start
                 "PATH": f"{Path.home() / '.local' / 'bin'}:{env['PATH']}"})
     proc = start_process(["scripts/run.sh"], env, tmp_path / "run.log")
     try:
-        wait_for(lambda: get(f"http://127.0.0.1:{port}/health"), timeout=240,
-                 message="make run's web process to answer")
+        # Until the web answers, or run.sh stopped (a failed migrate or demo load: its log).
+        wait_for(lambda: proc.poll() is not None or get(f"http://127.0.0.1:{port}/health"),
+                 timeout=240, message="make run's web process to answer")
+        assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
         status, html = get(f"http://127.0.0.1:{port}/bestaat-niet")
         assert status == 404
         assert "Pagina niet gevonden" in html and '<html lang="nl">' in html
