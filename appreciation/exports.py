@@ -9,37 +9,21 @@ contact details (`requester_contact`) are left out: they are that person's data,
 caregiver's right of access does not reach them (AVG art. 15(4)).
 """
 
-import datetime
 
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
-from core import clock
-from core.formats import euros
+from core.formats import euros, export_choice, export_value
 from registrations.extensions import add_to_data_export
 
 from .models import AppreciationRequest, CampaignRequest
-
-
-def _iso(value):
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(clock.AMSTERDAM).isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _choice(instance, field: str) -> dict:
-    code = getattr(instance, field)
-    label = getattr(instance, f"get_{field}_display")() if code else ""
-    return {"code": code, "tekst": str(label)}
 
 
 def _history(row) -> list[dict]:
     """State changes of a request; staff are not named, only marked (as for the caregiver)."""
     states = dict(type(row)._meta.get_field("state").choices)
     return [{
-        "op": _iso(log.timestamp),
+        "op": export_value(log.timestamp),
         "naar": {"code": log.state, "tekst": str(states.get(log.state, log.state))},
         "omschrijving": log.description or "",
         "door_medewerker": log.by_id is not None,
@@ -52,34 +36,34 @@ def waardering_requests(caregiver) -> list[dict]:
     return [{
         "jaar": request.year.year,
         "referentie": request.reference,
-        "aangevraagd": _choice(request, "route"),
-        "ingediend_op": _iso(request.submitted_at),
+        "aangevraagd": export_choice(request, "route"),
+        "ingediend_op": export_value(request.submitted_at),
         "ingevulde_naam": request.typed_name,
         "aangevraagd_door": request.requester_name,
         "relatie_aanvrager": request.requester_relation,
-        "bevestigd_door_mantelzorger_op": _iso(request.caregiver_confirmed_at),
+        "bevestigd_door_mantelzorger_op": export_value(request.caregiver_confirmed_at),
         "naam_naaste": request.recipient_name,
         "postcode_naaste": request.recipient_postcode,
         "huisnummer_naaste": request.recipient_house_number,
         "uren_zorg_per_week": request.hours_per_week,
-        "zorgt_sinds": _iso(request.care_since),
-        "leeftijdsgroep": _choice(request, "age_group"),
-        "uitbetaling": _choice(request, "payout_form"),
+        "zorgt_sinds": export_value(request.care_since),
+        "leeftijdsgroep": export_choice(request, "age_group"),
+        "uitbetaling": export_choice(request, "payout_form"),
         "bedrag": euros(request.amount_cents),
         "iban": request.iban,
         "tenaamstelling": request.account_holder,
-        "status": _choice(request, "state"),
+        "status": export_choice(request, "state"),
         "controles": [{"controle": check.get("label", ""), "goed": bool(check.get("ok")),
                        "toelichting": check.get("detail", "")} for check in request.checks],
-        "reden_afwijzing": _choice(request, "rejection_reason"),
+        "reden_afwijzing": export_choice(request, "rejection_reason"),
         "toelichting_afwijzing": request.rejection_text,
         "vraag_aan_u": request.info_question,
         "uw_antwoord": request.info_answer,
-        "antwoord_uiterlijk": _iso(request.info_due_on),
-        "besloten_op": _iso(request.decided_at),
+        "antwoord_uiterlijk": export_value(request.info_due_on),
+        "besloten_op": export_value(request.decided_at),
         "boncode": request.voucher_code,
         "betaalbatch": request.payment_batch.message_id if request.payment_batch else "",
-        "uitbetaald_op": _iso(request.payment_batch.paid_at if request.payment_batch
+        "uitbetaald_op": export_value(request.payment_batch.paid_at if request.payment_batch
                               else None),
         "geschiedenis": _history(request),
     } for request in requests]
@@ -90,10 +74,10 @@ def campaign_requests(caregiver) -> list[dict]:
                 .prefetch_related("codes").order_by("requested_at", "pk"))
     return [{
         "campagne": request.campaign.name,
-        "aangevraagd": _choice(request, "route"),
-        "aangevraagd_op": _iso(request.requested_at),
-        "status": _choice(request, "state"),
-        "toegekend_op": _iso(request.granted_at),
+        "aangevraagd": export_choice(request, "route"),
+        "aangevraagd_op": export_value(request.requested_at),
+        "status": export_choice(request, "state"),
+        "toegekend_op": export_value(request.granted_at),
         "codes": [code.code for code in request.codes.all()],
         "geschiedenis": _history(request),
     } for request in requests]

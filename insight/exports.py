@@ -5,36 +5,21 @@ Registered in InsightConfig.ready() with registrations.extensions.add_to_data_ex
 registrations cannot import this app. Every query filters on the one caregiver.
 """
 
-import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
+from core.formats import export_choice, export_value
 from registrations.burden import ANSWERS, STATEMENTS
 from registrations.extensions import add_to_data_export
 
 from .models import BurdenCheck, ContactMoment, FollowUpTask
 
 
-def _iso(value):
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(clock.AMSTERDAM).isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _choice(instance, field: str) -> dict:
-    code = getattr(instance, field)
-    label = getattr(instance, f"get_{field}_display")() if code else ""
-    return {"code": code, "tekst": str(label)}
-
-
 def self_checks(caregiver) -> list[dict]:
     words = dict(ANSWERS)
     return [{
-        "ingevuld_op": _iso(check.answered_at),
-        "waar": _choice(check, "context"),
+        "ingevuld_op": export_value(check.answered_at),
+        "waar": export_choice(check, "context"),
         "antwoorden": [{"uitspraak": str(statement), "antwoord": str(words.get(answer, answer))}
                        for statement, answer in zip(STATEMENTS, check.answers, strict=False)],
         "score": check.score,
@@ -44,8 +29,8 @@ def self_checks(caregiver) -> list[dict]:
 
 def contact_moments(caregiver) -> list[dict]:
     return [{
-        "datum": _iso(contact.on),
-        "soort_contact": _choice(contact, "kind"),
+        "datum": export_value(contact.on),
+        "soort_contact": export_choice(contact, "kind"),
         "preventief_huisbezoek": contact.preventive,
         "uitkomst": contact.outcome,
     } for contact in ContactMoment.objects.filter(caregiver=caregiver).order_by("on", "pk")]
@@ -53,10 +38,10 @@ def contact_moments(caregiver) -> list[dict]:
 
 def follow_up(caregiver) -> list[dict]:
     return [{
-        "soort": _choice(task, "kind"),
-        "uiterlijk": _iso(task.due_on),
-        "gedaan_op": _iso(task.done_at),
-        "vervallen_op": _iso(task.cancelled_at),
+        "soort": export_choice(task, "kind"),
+        "uiterlijk": export_value(task.due_on),
+        "gedaan_op": export_value(task.done_at),
+        "vervallen_op": export_value(task.cancelled_at),
         "reden_vervallen": task.cancel_reason,
     } for task in FollowUpTask.objects.filter(caregiver=caregiver).order_by("due_on", "pk")]
 

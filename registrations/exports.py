@@ -11,6 +11,7 @@ import re
 from django_fsm_log.models import StateLog
 
 from core import clock
+from core.formats import export_choice, export_value
 from worker.models import EMAIL, POST, Delivery, Letter
 
 from .extensions import data_export_parts
@@ -19,52 +20,37 @@ from .models import Caregiver, CareKind, StaffAccess, State
 FORMAT_VERSION = 2  # 2: everything the apps above hold, too (issue 14, item 10)
 
 
-def _iso(value):
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(clock.AMSTERDAM).isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _choice(instance, field: str) -> dict:
-    """A choice as its code and the words people read."""
-    code = getattr(instance, field)
-    label = getattr(instance, f"get_{field}_display")() if code else ""
-    return {"code": code, "tekst": str(label)}
-
-
 def _caregiver(c: Caregiver) -> dict:
     return {
         "inschrijvingsnummer": c.pk,
         "voornaam": c.first_name,
         "achternaam": c.last_name,
-        "geboortedatum": _iso(c.date_of_birth),
+        "geboortedatum": export_value(c.date_of_birth),
         "straat": c.street,
         "huisnummer": c.house_number,
         "postcode": c.postcode_display,
         "woonplaats": c.city,
         "wijk": c.district.name if c.district else "",
         "e_mailadres": c.email,
-        "e_mailadres_bevestigd_op": _iso(c.email_confirmed_at),
+        "e_mailadres_bevestigd_op": export_value(c.email_confirmed_at),
         "telefoonnummer": c.phone,
-        "post_ontvangen": _choice(c, "channel"),
+        "post_ontvangen": export_choice(c, "channel"),
         "wil_nieuwsbrief": c.wants_newsletter,
         "ouder_van_kind_met_ernstige_meervoudige_beperking": c.parent_of_disabled_child,
         "migratieachtergrond": c.migration_background,
-        "toestemming_doelgroep_op": _iso(c.target_group_consent_at),
-        "status": _choice(c, "state"),
-        "aangemeld_via": _choice(c, "source"),
-        "ingeschreven_op": _iso(c.registered_on),
-        "actief_sinds": _iso(c.activated_on),
-        "gecontroleerd_door_consulent_op": _iso(c.checked_by_consulent_at),
-        "zorg_gestopt_op": _iso(c.care_ended_on),
-        "reden_zorg_gestopt": _choice(c, "care_end_reason"),
-        "inschrijving_stopt_op": _iso(c.retention_end() if c.state == State.VOORMALIG
+        "toestemming_doelgroep_op": export_value(c.target_group_consent_at),
+        "status": export_choice(c, "state"),
+        "aangemeld_via": export_choice(c, "source"),
+        "ingeschreven_op": export_value(c.registered_on),
+        "actief_sinds": export_value(c.activated_on),
+        "gecontroleerd_door_consulent_op": export_value(c.checked_by_consulent_at),
+        "zorg_gestopt_op": export_value(c.care_ended_on),
+        "reden_zorg_gestopt": export_choice(c, "care_end_reason"),
+        "inschrijving_stopt_op": export_value(c.retention_end() if c.state == State.VOORMALIG
                                       else None),
-        "inschrijving_beeindigd_op": _iso(c.ended_on),
-        "reden_einde_inschrijving": _choice(c, "end_reason"),
-        "aangemaakt_op": _iso(c.created_at),
+        "inschrijving_beeindigd_op": export_value(c.ended_on),
+        "reden_einde_inschrijving": export_choice(c, "end_reason"),
+        "aangemaakt_op": export_value(c.created_at),
     }
 
 
@@ -72,14 +58,14 @@ def _care_recipients(c: Caregiver) -> list[dict]:
     kinds = dict(CareKind.choices)
     return [{
         "naam": r.name,
-        "geboortedatum": _iso(r.date_of_birth),
-        "relatie": _choice(r, "relationship"),
+        "geboortedatum": export_value(r.date_of_birth),
+        "relatie": export_choice(r, "relationship"),
         "woont_in_harderwijk_of_hierden": r.lives_in_municipality,
         "woont_samen_met_mantelzorger": r.living_together,
         "soort_zorg": [{"code": k, "tekst": str(kinds.get(k, k))} for k in r.care_kinds],
         "uren_per_week": r.hours_per_week,
-        "zorgt_sinds": _iso(r.care_since),
-        "waarom_zorg_nodig_is": _choice(r, "care_need"),
+        "zorgt_sinds": export_value(r.care_since),
+        "waarom_zorg_nodig_is": export_choice(r, "care_need"),
     } for r in c.care_recipients.order_by("pk")]
 
 
@@ -91,7 +77,7 @@ def _guardian(c: Caregiver) -> dict | None:
         "naam": guardian.name,
         "e_mailadres": guardian.email,
         "telefoonnummer": guardian.phone,
-        "toestemming_gegeven_op": _iso(guardian.confirmed_at),
+        "toestemming_gegeven_op": export_value(guardian.confirmed_at),
         "toestemming_gegeven_door": guardian.consent_name,
         "relatie_tot_het_kind": guardian.get_consent_relation_display(),
         "toestemming_genoteerd_door_medewerker": guardian.confirmed_by_staff_id is not None,
@@ -100,19 +86,19 @@ def _guardian(c: Caregiver) -> dict | None:
 
 def _consents(c: Caregiver) -> list[dict]:
     return [{
-        "soort": _choice(r, "kind"),
+        "soort": export_choice(r, "kind"),
         "gegeven": r.given,
         "tekst": r.text,
         "tekstversie": r.text_version,
         "gegeven_door": r.given_by,
-        "op": _iso(r.at),
+        "op": export_value(r.at),
     } for r in c.consents.order_by("at", "pk")]
 
 
 def _history(c: Caregiver) -> list[dict]:
     states = dict(State.choices)
     return [{
-        "op": _iso(log.timestamp),
+        "op": export_value(log.timestamp),
         "van": {"code": log.source_state or "",
                 "tekst": str(states.get(log.source_state, "")) if log.source_state else ""},
         "naar": {"code": log.state, "tekst": str(states.get(log.state, log.state))},
@@ -128,12 +114,12 @@ def _letters(c: Caregiver) -> list[dict]:
     letters = Letter.objects.filter(caregiver=c).prefetch_related("about").order_by(
         "created_at", "pk")
     return [{
-        "soort": _choice(letter, "kind"),
+        "soort": export_choice(letter, "kind"),
         "over": str(letter.about) if letter.about_id and letter.about else "",
-        "status": _choice(letter, "status"),
+        "status": export_choice(letter, "status"),
         "verstuurd": CHANNELS.get(letter.channel, ""),
-        "aangemaakt_op": _iso(letter.created_at),
-        "verstuurd_op": _iso(letter.sent_at),
+        "aangemaakt_op": export_value(letter.created_at),
+        "verstuurd_op": export_value(letter.sent_at),
         "reden_niet_verstuurd": letter.error,
     } for letter in letters]
 
@@ -144,8 +130,8 @@ def _newsletters(c: Caregiver) -> list[dict]:
     return [{
         "onderwerp": delivery.newsletter.subject,
         "verstuurd": CHANNELS.get(delivery.channel, delivery.channel),
-        "status": _choice(delivery, "status"),
-        "verstuurd_op": _iso(delivery.sent_at),
+        "status": export_choice(delivery, "status"),
+        "verstuurd_op": export_value(delivery.sent_at),
         "reden_niet_verstuurd": delivery.error,
     } for delivery in deliveries]
 
@@ -153,17 +139,17 @@ def _newsletters(c: Caregiver) -> list[dict]:
 def _links(c: Caregiver) -> list[dict]:
     """Links we mailed (the link itself is not stored, only a fingerprint of it)."""
     return [{
-        "waarvoor": _choice(token, "purpose"),
-        "gemaakt_op": _iso(token.created_at),
-        "gemaild_op": _iso(token.mailed_at),
-        "gebruikt_op": _iso(token.used_at),
-        "geldig_tot": _iso(token.expires_at),
+        "waarvoor": export_choice(token, "purpose"),
+        "gemaakt_op": export_value(token.created_at),
+        "gemaild_op": export_value(token.mailed_at),
+        "gebruikt_op": export_value(token.used_at),
+        "geldig_tot": export_value(token.expires_at),
     } for token in c.tokens.order_by("created_at", "pk")]
 
 
 def _staff_access(c: Caregiver) -> list[dict]:
     """When staff opened the record (who is not named, as in the history)."""
-    return [{"op": _iso(access.at), "wat": access.action}
+    return [{"op": export_value(access.at), "wat": access.action}
             for access in StaffAccess.objects.filter(caregiver=c).order_by("at", "pk")]
 
 
@@ -187,7 +173,7 @@ def export_caregiver(caregiver: Caregiver) -> dict:
     data = {
         "over_dit_bestand": {
             "organisatie": "Servicepunt Mantelzorg Harderwijk & Hierden",
-            "gemaakt_op": _iso(clock.now()),
+            "gemaakt_op": export_value(clock.now()),
             "formaatversie": FORMAT_VERSION,
             "onderdelen": [{"sleutel": key, "titel": title} for key, title in OWN_PARTS],
         },
