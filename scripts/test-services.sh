@@ -10,14 +10,18 @@
 # be able to enter the clone (a checkout under /root, any folder with mode 0700). They live in
 # /tmp/mantelzorg-test-services-<uid>-<hash of the clone's path> (TEST_SERVICES_DIR
 # overrides), one folder per user and clone, owned by that user; inside it pg/ (the data
-# directory) and run/ (socket and server log) belong to postgres, mode 0700.
+# directory) and run/ (socket and server log) belong to postgres, mode 0700. Their ports too
+# are the clone's own (TEST_PG_PORT / TEST_REDIS_PORT override).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uid=$(id -u)
 key=$(printf '%s:%s' "$uid" "$PWD" | sha256sum | cut -c1-12)
 state="${TEST_SERVICES_DIR:-/tmp/mantelzorg-test-services-$uid-$key}"
-pg_port="${TEST_PG_PORT:-55432}"
-redis_port="${TEST_REDIS_PORT:-56379}"
+# Ports of this clone's own, from the same hash: two clones on one machine (a second checkout,
+# a fresh clone next to a working copy) never find each other's servers on a shared port.
+offset=$(( 16#${key:0:4} % 5000 ))
+pg_port="${TEST_PG_PORT:-$(( 40000 + offset ))}"
+redis_port="${TEST_REDIS_PORT:-$(( 45000 + offset ))}"
 legacy="$PWD/var/test-services"  # where earlier versions kept them
 
 as_postgres() {  # from / : postgres may not be able to enter the clone, the current folder
