@@ -80,6 +80,24 @@ FIELDS = [
 ]
 
 
+def describe_history(caregiver_lines) -> dict[int, dict[int, list[str]]]:
+    """For the dry run: the years each known caregiver would get, by line."""
+    wanted = {(caregiver.pk, data["waardering_year"]): line
+              for caregiver, lines in caregiver_lines for line, data in reversed(lines)
+              if data.get("waardering_year")}
+    if not wanted:
+        return {}
+    have = set(AppreciationRequest.objects.filter(
+        year__year__in={year for _pk, year in wanted},
+        caregiver_id__in={pk for pk, _year in wanted},
+    ).exclude(state=RequestState.INGETROKKEN).values_list("caregiver_id", "year__year"))
+    changes: dict[int, dict[int, list[str]]] = {}
+    for (pk, year), line in sorted(wanted.items()):
+        if (pk, year) not in have:
+            changes.setdefault(pk, {}).setdefault(line, []).append(f"waardering {year} erbij")
+    return changes
+
+
 def write_history(caregiver_lines, registry_import) -> int:
     """Paid requests for the years in the lines; a year someone has already is left alone.
     Returns how many requests were made."""
@@ -150,4 +168,4 @@ def _paid_request(caregiver, year, batch, data, paid_on) -> AppreciationRequest:
 
 
 def register() -> None:
-    add_import_fields(FIELDS, write_history)
+    add_import_fields(FIELDS, write_history, describe_history)

@@ -77,3 +77,12 @@ def test_the_history_is_written_in_the_same_transaction(monkeypatch):
         write(registry_import)
     assert not AppreciationRequest.objects.exists() and not PaymentBatch.objects.exists()
     assert not AppreciationYear.objects.exists() and not Caregiver.objects.exists()
+
+
+def test_the_dry_run_says_which_years_a_known_caregiver_gets():
+    write(dry_run(upload(history_file(LAST_YEAR))))
+    second = dry_run(upload(history_file(LAST_YEAR - 1, LAST_YEAR)))
+    rows = {row.line: row for row in ImportRow.objects.filter(registry_import=second)}
+    assert rows[2].outcome == "bijgewerkt"
+    assert rows[2].reasons == [f"Regel 2: waardering {LAST_YEAR - 1} erbij."]
+    assert rows[3].outcome == "ongewijzigd" and rows[3].reasons == []
