@@ -163,7 +163,7 @@ def _match(group: Group, registry: Registry, seen_emails: dict, extra: dict) -> 
     other_line = seen_emails.get(email) if email else None
     if twin is not None:
         group.outcome = RowOutcome.POSSIBLE_DUPLICATE
-        reason = (f"Lijkt op inschrijving #{twin.pk} ({twin.full_name}): zelfde "
+        reason = (f"Lijkt op inschrijving #{twin.pk}: zelfde "
                   + ("geboortedatum en adres." if _address_key(twin) == address
                      else "e-mailadres.")
                   + " Wordt als nieuwe inschrijving overgenomen; voeg ze daarna samen als het "
