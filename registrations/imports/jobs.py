@@ -22,6 +22,7 @@ from .planning import plan
 from .reading import ImportFileRefused, open_table
 
 logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 1000
 KEPT_DAYS = 30  # the dry run's lines (names, reasons) after an import ended or was left
 FAILED_MESSAGE = ("De import is mislukt. Er is niets veranderd in het register. Probeer het "
                   "opnieuw; lukt het weer niet, neem dan contact op met de beheerder.")
@@ -53,11 +54,16 @@ def _claim(import_id: int, source: str, target: str) -> RegistryImport | None:
 
 
 def read_lines(registry_import) -> list[CleanLine]:
+    """Every line of the stored file, cleaned; progress shown every PROGRESS_EVERY lines."""
     rules = RegistrationRules.current()
     with registry_import.file.open("rb") as stored:
         table = open_table(stored.read(), registry_import.original_name)
-    return [clean_line(line, cells, table.headers, registry_import.mapping, rules)
-            for line, cells in table.lines]
+    lines = []
+    for line, cells in table.lines:
+        lines.append(clean_line(line, cells, table.headers, registry_import.mapping, rules))
+        if len(lines) % PROGRESS_EVERY == 0:
+            RegistryImport.objects.filter(pk=registry_import.pk).update(rows_done=len(lines))
+    return lines
 
 
 def check_import(import_id: int) -> None:
@@ -102,6 +108,7 @@ def run_import(import_id: int) -> None:
     with progress_connection() as side:
         try:
             with transaction.atomic():
+                writing.take_import_lock()
                 groups, _refused = plan(_lines_from_rows(rows.values()))
                 writing.write(registry_import, groups, rows,
                               report=lambda done: _set_progress(side, import_id,

@@ -229,3 +229,9 @@ def test_nothing_is_imported_twice_when_a_file_is_confirmed_twice():
     with pytest.raises(services.NotReady):
         services.confirm(registry_import, by=None)
     assert Caregiver.objects.count() == 1
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(monkeypatch):
+    content = xlsx_bytes([["Jan", "Vries"]], ["Voornaam", "Achternaam"])
+    monkeypatch.setattr(reading, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    assert "te groot" in refused(content, "lijst.xlsx")
