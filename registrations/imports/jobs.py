@@ -24,6 +24,9 @@ from .reading import ImportFileRefused, open_table
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 1000
 KEPT_DAYS = 30  # the dry run's lines (names, reasons) after an import ended or was left
+CHECK_FAILED_MESSAGE = ("De proefimport is mislukt. Er is niets veranderd in het register. "
+                        "Laad het bestand opnieuw; lukt het weer niet, neem dan contact op "
+                        "met de beheerder.")
 FAILED_MESSAGE = ("De import is mislukt. Er is niets veranderd in het register. Probeer het "
                   "opnieuw; lukt het weer niet, neem dan contact op met de beheerder.")
 
@@ -71,11 +74,18 @@ def check_import(import_id: int) -> None:
     if registry_import is None:
         return
     try:
-        lines = read_lines(registry_import)
+        _check(registry_import)
     except ImportFileRefused as refused:
         _finish(import_id, ImportState.FAILED, message=refused.message)
-        return
-    groups, refused_lines = plan(lines)
+    except Exception:
+        logger.exception("Dry run of import %s failed", import_id)
+        _finish(import_id, ImportState.FAILED, message=CHECK_FAILED_MESSAGE)
+        raise
+
+
+def _check(registry_import) -> None:
+    import_id = registry_import.pk
+    groups, refused_lines = plan(read_lines(registry_import))
     verdicts = refused_lines + [v for g in groups for v in g.verdicts]
     verdicts.sort(key=lambda v: v.line)
     summary = {outcome: 0 for outcome in RowOutcome.values}
