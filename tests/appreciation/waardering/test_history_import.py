@@ -11,7 +11,7 @@ from registrations.imports import services, writing
 from registrations.models import Caregiver, ImportRow, ImportState
 from tests.registrations.import_files import HEADERS, csv_bytes, dry_run, person, upload, write
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 WITH_HISTORY = [*HEADERS, "Jaar", "Bedrag", "Betaald op"]
 LAST_YEAR = datetime.date.today().year - 1
 

@@ -28,7 +28,7 @@ from tests.registrations.import_files import (
 )
 from worker.models import Letter
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +122,7 @@ def test_confirm_only_after_the_dry_run():
         services.confirm(registry_import, by=None)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_dry_runs_of_one_file_confirmed_together_create_everyone_once():
     content = csv_bytes([person(Klantnummer=f"A{n}", **{"E-mail": f"{n}@x.nl"})
                          for n in range(20)])

@@ -23,7 +23,7 @@ from tests.registrations.import_files import csv_bytes, dry_run, import_file, pe
 from worker.models import Letter, LetterStatus
 from worker.services import dispatch_queued_letters
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
