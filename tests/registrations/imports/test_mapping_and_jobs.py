@@ -20,8 +20,9 @@ from registrations.models import (
 )
 from registrations.services import end_registration
 from tests.registrations.import_files import csv_bytes, dry_run, import_file, person, upload
+from tests.support import pdf_text
 from worker.models import Letter, LetterStatus
-from worker.services import dispatch_queued_letters
+from worker.services import create_print_batch, dispatch_queued_letters
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,13 @@ def test_the_data_download_says_where_the_data_came_from(client, sign_in):
     sign_in(client, jan)
     page = client.get("/mijn-gegevens/overzicht").content.decode()
     assert "Waar uw gegevens vandaan komen:" in page and "AVG art. 14" in page
+
+
+def test_the_paper_letter_is_printed_with_the_address_and_what_to_do(tmp_path):
+    import_file(csv_bytes([person(**{"E-mail": ""})]))
+    dispatch_queued_letters()
+    batch = create_print_batch()
+    text = " ".join(pdf_text(batch.pdf.read(), tmp_path).split())
+    assert "Jan de Vries" in text and "Stationsplein 12a" in text and "3841 AB" in text
+    assert "Uw gegevens staan in ons nieuwe systeem" in text
+    assert "Wat kunt u doen?" in text and "/mijn-gegevens/" in text
