@@ -163,15 +163,16 @@ def _match(group: Group, registry: Registry, seen_emails: dict, extra: dict) -> 
     other_line = seen_emails.get(email) if email else None
     if twin is not None:
         group.outcome = RowOutcome.POSSIBLE_DUPLICATE
-        reason = (f"Lijkt op inschrijving #{twin.pk}: zelfde "
+        reason = (f"Regel {group.lines[0].line}: lijkt op inschrijving #{twin.pk}: zelfde "
                   + ("geboortedatum en adres." if _address_key(twin) == address
                      else "e-mailadres.")
                   + " Wordt als nieuwe inschrijving overgenomen; voeg ze daarna samen als het "
                   "dezelfde persoon is.")
     elif other_line is not None:
         group.outcome = RowOutcome.POSSIBLE_DUPLICATE
-        reason = (f"Zelfde e-mailadres als regel {other_line}. Wordt als nieuwe inschrijving "
-                  "overgenomen; voeg ze daarna samen als het dezelfde persoon is.")
+        reason = (f"Regel {group.lines[0].line}: zelfde e-mailadres als regel {other_line}. "
+                  "Wordt als nieuwe inschrijving overgenomen; voeg ze daarna samen als het "
+                  "dezelfde persoon is.")
     else:
         group.outcome, reason = RowOutcome.NEW, ""
     if email:

@@ -146,3 +146,34 @@ def test_two_dry_runs_of_one_file_confirmed_together_create_everyone_once():
     assert CareRecipient.objects.count() == 20
     states = set(RegistryImport.objects.values_list("state", flat=True))
     assert states == {ImportState.DONE}
+
+
+def test_two_lines_with_one_email_address_are_possible_duplicates_of_each_other():
+    registry_import = dry_run(upload(csv_bytes([
+        person(Klantnummer="A1"),
+        person(Klantnummer="A2", Voornaam="Marie", Geboortedatum="02-02-1960"),
+    ])))
+    rows = {row.line: row for row in ImportRow.objects.filter(registry_import=registry_import)}
+    assert rows[2].outcome == "nieuw"
+    assert rows[3].outcome == "mogelijk_dubbel"
+    assert rows[3].reasons[0].startswith("Regel 3: zelfde e-mailadres als regel 2.")
+
+
+def test_an_ended_registration_is_not_brought_back():
+    CaregiverFactory(ended=True, external_id="A1", first_name="Jan")
+    registry_import = dry_run(upload(csv_bytes([person()])))
+    row = ImportRow.objects.get(registry_import=registry_import)
+    assert row.outcome == "geweigerd" and "beëindigd" in row.reasons[0]
+    write(registry_import)
+    assert Caregiver.objects.count() == 1
+
+
+def test_an_online_registration_without_a_number_gets_the_old_systems_number():
+    online = CaregiverFactory(date_of_birth=datetime.date(1958, 3, 15), postcode="3841AB",
+                              house_number="12a", first_name="Jan", last_name="de Vries",
+                              email="jan.de.vries@example.nl")
+    registry_import = write(dry_run(upload(csv_bytes([person()]))))
+    assert registry_import.summary["bijgewerkt"] == 1
+    online.refresh_from_db()
+    assert online.external_id == "A1" and Caregiver.objects.count() == 1
+    assert online.email_confirmed_at is not None  # the same address stays confirmed
