@@ -41,6 +41,9 @@ def _caregiver(c: Caregiver) -> dict:
         "toestemming_doelgroep_op": export_value(c.target_group_consent_at),
         "status": export_choice(c, "state"),
         "aangemeld_via": export_choice(c, "source"),
+        # Where the data came from and on what basis (AVG art. 14 and 15), for an import.
+        "nummer_in_vorig_systeem": c.external_id,
+        "grondslag": c.legal_basis,
         "ingeschreven_op": export_value(c.registered_on),
         "actief_sinds": export_value(c.activated_on),
         "gecontroleerd_door_consulent_op": export_value(c.checked_by_consulent_at),

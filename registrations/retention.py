@@ -21,6 +21,7 @@ from core.dates import last_day_reaching
 from worker.models import Letter, LetterStatus
 from worker.retention import forget_recipients
 
+from .imports.jobs import forget_old_imports
 from .models import (
     AccessToken,
     Caregiver,
@@ -28,6 +29,7 @@ from .models import (
     ConsentRecord,
     EndReason,
     Guardian,
+    ImportRow,
     RegistrationLetter,
     RegistrationRules,
     State,
@@ -51,6 +53,7 @@ class RetentionResult:
     ended: int = 0
     expired: int = 0
     erased: int = 0
+    imports_forgotten: int = 0
 
 
 def _sql_of(queryset):
@@ -156,6 +159,8 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
     ids = due.values("pk")
     for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
         model.objects.filter(caregiver__in=ids).delete()
+    # What an import's dry run kept of them (the name and the cleaned line).
+    ImportRow.objects.filter(caregiver__in=ids).update(name="", data={}, reasons=[])
     # Error texts, print-batch PDFs and letters not yet sent (worker/retention.py).
     forget_recipients(ids)
     caregivers_erased.send(sender=Caregiver, caregiver_ids=ids)
@@ -167,7 +172,7 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         state=State.GEWIST, erased_on=today,
         first_name=Value(""), last_name=Value(""), street=Value(""), house_number=Value(""),
         city=Value(""), email=Value(""), phone=Value(""), email_confirmed_at=None,
-        postcode=Substr("postcode", 1, 4),
+        external_id=Value(""), postcode=Substr("postcode", 1, 4),
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
         target_group_consent_at=None,
@@ -186,5 +191,8 @@ def run_daily(today: datetime.date | None = None) -> RetentionResult:
         expired = expire_unconfirmed(today, rules)
     with transaction.atomic():
         erased = erase_ended_registrations(today, rules)
-    return RetentionResult(notices=notices, ended=ended, expired=expired, erased=erased)
+    with transaction.atomic():
+        imports_forgotten = forget_old_imports()
+    return RetentionResult(notices=notices, ended=ended, expired=expired, erased=erased,
+                           imports_forgotten=imports_forgotten)
 
