@@ -9,6 +9,8 @@ also what the apps above keep (waardering requests, self-checks, …): each such
 its part with `add_to_data_export` in its `ready()`.
 """
 
+from .imports.fields import add_fields
+
 _caregiver_page: list = []
 _my_data_page: list = []
 _data_export: list = []  # (key, title, collect)
@@ -51,3 +53,21 @@ def _merged(extras, caregiver) -> dict:
     for extra in extras:
         context.update(extra(caregiver))
     return context
+
+
+# --- the registry import (registrations/imports) -------------------------------------------
+_import_writers: list = []
+
+
+def add_import_fields(fields, writer) -> None:
+    """An app above adds columns to the registry import (appreciation: the waardering
+    history). `fields` is a list of `registrations.imports.fields.ImportField`;
+    `writer(caregiver_rows, registry_import)` gets, inside the import's one transaction,
+    a list of (caregiver, [cleaned row dicts of that caregiver]) and writes its part."""
+    add_fields(fields)
+    if writer not in _import_writers:
+        _import_writers.append(writer)
+
+
+def import_writers() -> list:
+    return list(_import_writers)

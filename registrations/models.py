@@ -19,6 +19,13 @@ from core.dates import add_months
 from core.postcodes import format_postcode, normalise_postcode
 from core.transitions import logged_transition
 
+from .imports.models import (  # noqa: F401  (re-exported: the app's models live here)
+    ImportMapping,
+    ImportRow,
+    ImportState,
+    RegistryImport,
+    RowOutcome,
+)
 from .links import (  # noqa: F401  (re-exported: the app's models live here)
     AccessToken,
     TokenPurpose,
@@ -53,6 +60,7 @@ class RegistrationLetter(models.TextChoices):
     """The registrations' letter kinds (registered with the mail engine in mail.py)."""
 
     RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
+    IMPORT_NOTICE = "overgenomen", _("Bericht: uw gegevens staan in ons nieuwe systeem")
 
 
 class CareEndReason(models.TextChoices):
@@ -74,6 +82,7 @@ class Source(models.TextChoices):
     ONLINE = "online", _("Online aangemeld")
     CONSULENT = "consulent", _("Door consulent ingeschreven")
     WAARDERING = "waardering", _("Via de mantelzorgwaardering")
+    IMPORT = "import", _("Overgenomen uit het vorige systeem")
 
 
 class Caregiver(ConcurrentTransitionMixin, models.Model):
@@ -121,6 +130,13 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     checked_by_consulent_at = models.DateTimeField(null=True, blank=True)
     # One registration per submitted form, also when someone clicks "Versturen" twice.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Provenance of an imported registration (AVG art. 14): the number in the system it came
+    # from (matched on by a later import), the import that brought it, and on what basis.
+    external_id = models.CharField(_("nummer in het vorige systeem"), max_length=64,
+                                   blank=True)
+    registry_import = models.ForeignKey("registrations.RegistryImport", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="caregivers")
+    legal_basis = models.TextField(_("grondslag"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,6 +147,8 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["date_of_birth", "postcode", "house_number"]),
             models.Index(fields=["state", "care_ended_on"]),
             models.Index(fields=["state", "ended_on"]),
+            models.Index(fields=["external_id"], condition=~Q(external_id=""),
+                         name="caregiver_external_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -233,6 +251,7 @@ def anonymise_fields(caregiver: Caregiver) -> None:
     caregiver.city = ""
     caregiver.email = ""
     caregiver.phone = ""
+    caregiver.external_id = ""
     caregiver.date_of_birth = datetime.date(caregiver.date_of_birth.year, 1, 1)
     caregiver.parent_of_disabled_child = False
     caregiver.migration_background = False

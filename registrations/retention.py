@@ -28,6 +28,7 @@ from .models import (
     ConsentRecord,
     EndReason,
     Guardian,
+    ImportRow,
     RegistrationLetter,
     RegistrationRules,
     State,
@@ -156,6 +157,8 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
     ids = due.values("pk")
     for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
         model.objects.filter(caregiver__in=ids).delete()
+    # What an import's dry run kept of them (the name and the cleaned line).
+    ImportRow.objects.filter(caregiver__in=ids).update(name="", data={}, reasons=[])
     # Error texts, print-batch PDFs and letters not yet sent (worker/retention.py).
     forget_recipients(ids)
     caregivers_erased.send(sender=Caregiver, caregiver_ids=ids)
@@ -167,7 +170,7 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         state=State.GEWIST, erased_on=today,
         first_name=Value(""), last_name=Value(""), street=Value(""), house_number=Value(""),
         city=Value(""), email=Value(""), phone=Value(""), email_confirmed_at=None,
-        postcode=Substr("postcode", 1, 4),
+        external_id=Value(""), postcode=Substr("postcode", 1, 4),
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
         target_group_consent_at=None,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core import clock
 
+from .imports import jobs as import_jobs
 from .models import AccessToken
 from .retention import run_daily
 
@@ -59,3 +60,15 @@ def send_link_mail(token_id: int, raw_token: str) -> bool:
 def run_retention() -> dict:
     """The daily retention jobs (registrations/retention.py); safe to run twice a day."""
     return run_daily().__dict__
+
+
+@shared_task(name="registrations.check_import")
+def check_import(import_id: int) -> None:
+    """The registry import's dry run: a verdict per line, nothing written to the registry."""
+    import_jobs.check_import(import_id)
+
+
+@shared_task(name="registrations.run_import")
+def run_import(import_id: int) -> None:
+    """The registry import's write: everything in one transaction, or nothing."""
+    import_jobs.run_import(import_id)

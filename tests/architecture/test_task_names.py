@@ -20,6 +20,8 @@ TASKS = {
     "worker.clear_expired_sessions": "worker.tasks",
     "worker.send_link_mail": "registrations.tasks",
     "worker.run_retention": "registrations.tasks",
+    "registrations.check_import": "registrations.tasks",
+    "registrations.run_import": "registrations.tasks",
     "worker.expire_waardering_questions": "appreciation.tasks",
     "worker.close_campaigns": "appreciation.tasks",
     "worker.send_campaign_invitations": "appreciation.tasks",
