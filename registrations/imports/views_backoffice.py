@@ -13,8 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.formats import dutch_number
@@ -22,18 +21,19 @@ from core.staff_access import coordinator_required
 
 from . import selectors, services
 from .forms_backoffice import MappingForm, SavedMappingForm, UploadForm
-from .models import ImportRow, ImportState, RegistryImport
+from .models import ImportState, RegistryImport, RowOutcome
 
 ROWS_PER_PAGE = 100
 # The dry run's tables, problems first: what the coordinator must read before importing.
-OUTCOME_ORDER = ["geweigerd", "mogelijk_dubbel", "nieuw", "bijgewerkt", "ongewijzigd"]
-OUTCOME_LABELS = dict(ImportRow._meta.get_field("outcome").choices)
+OUTCOME_ORDER = [RowOutcome.REFUSED, RowOutcome.POSSIBLE_DUPLICATE, RowOutcome.NEW,
+                 RowOutcome.UPDATED, RowOutcome.UNCHANGED]
 OUTCOME_HELP = {
-    "geweigerd": gettext_lazy("Deze regel wordt overgeslagen. De reden staat erbij."),
-    "mogelijk_dubbel": gettext_lazy("Lijkt op iemand die al ingeschreven is. Kijk dit na."),
-    "nieuw": gettext_lazy("Wordt een nieuwe mantelzorger."),
-    "bijgewerkt": gettext_lazy("Staat er al in; wat anders is, wordt bijgewerkt."),
-    "ongewijzigd": gettext_lazy("Staat er al in, precies zo. Er verandert niets."),
+    RowOutcome.REFUSED: gettext_lazy("Deze regel wordt overgeslagen. De reden staat erbij."),
+    RowOutcome.POSSIBLE_DUPLICATE: gettext_lazy(
+        "Lijkt op iemand die al ingeschreven is. Kijk dit na."),
+    RowOutcome.NEW: gettext_lazy("Wordt een nieuwe mantelzorger."),
+    RowOutcome.UPDATED: gettext_lazy("Staat er al in; wat anders is, wordt bijgewerkt."),
+    RowOutcome.UNCHANGED: gettext_lazy("Staat er al in, precies zo. Er verandert niets."),
 }
 BUSY_STATES = {ImportState.CHECKING, ImportState.QUEUED, ImportState.RUNNING}
 MAPPING_STATES = {ImportState.UPLOADED, ImportState.CHECKED, ImportState.FAILED}
@@ -75,7 +75,7 @@ def _mapping_page(request, registry_import, form, saved_form, status=200):
 def _mapping_form(registry_import, data=None):
     return MappingForm(data, headers=registry_import.headers, fields=services.FIELDS,
                        initial_mapping=registry_import.mapping,
-                       samples=services.sample_values(registry_import))
+                       samples={})
 
 
 @coordinator_required
@@ -109,17 +109,13 @@ def import_mapping(request, pk):
                                  save_as=form.cleaned_data["save_as"], by=request.user)
         except services.MappingInvalid as invalid:
             form.add_mapping_errors(invalid.errors)
-        except services.ImportStateChanged:
-            messages.error(request, _("De kolommen kunnen nu niet meer worden gewijzigd: "
-                                      "de import is intussen verder gegaan."))
-            return redirect("registrations:import_detail", pk=pk)
         else:
             return redirect("registrations:import_detail", pk=pk)
     return _mapping_page(request, registry_import, form, saved_form, status=400)
 
 
 def _outcome_tabs(summary):
-    return [{"key": key, "label": OUTCOME_LABELS.get(key, key), "help": OUTCOME_HELP[key],
+    return [{"key": key, "label": key.label, "help": OUTCOME_HELP[key],
              "count": summary.get(key, 0), "count_text": dutch_number(summary.get(key, 0))}
             for key in OUTCOME_ORDER]
 
@@ -133,12 +129,12 @@ def progress_text(progress: dict) -> str:
                                           "total": dutch_number(progress["total"])}
 
 
-def _chosen_outcome(request, tabs) -> str:
+def _chosen_outcome(request, tabs) -> RowOutcome:
     """The outcome whose table is shown: asked for in the URL, else the first with rows
     (problems first)."""
     asked = request.GET.get("uitkomst", "")
-    if asked in OUTCOME_ORDER:
-        return asked
+    if asked in RowOutcome.values:
+        return RowOutcome(asked)
     return next((tab["key"] for tab in tabs if tab["count"]), OUTCOME_ORDER[0])
 
 
@@ -157,7 +153,7 @@ def import_detail(request, pk):
         outcome = _chosen_outcome(request, tabs)
         page = Paginator(selectors.rows_of(registry_import, outcome),
                          ROWS_PER_PAGE).get_page(request.GET.get("pagina"))
-        context.update(tabs=tabs, outcome=outcome, outcome_label=OUTCOME_LABELS.get(outcome),
+        context.update(tabs=tabs, outcome=outcome, outcome_label=outcome.label,
                        page=page)
     return render(request, "registrations/imports/backoffice/detail.html", context)
 
@@ -172,13 +168,12 @@ def import_progress(request, pk):
 @require_POST
 def import_confirm(request, pk):
     registry_import = _import(pk)
-    try:
-        services.confirm(registry_import, by=request.user)
-    except services.ImportStateChanged:
+    if registry_import.state != ImportState.CHECKED:
         messages.error(request, _("Importeren kan nu niet: %(state)s. Bekijk de stand "
                                   "hieronder.") % {
                                       "state": registry_import.get_state_display().lower()})
     else:
+        services.confirm(registry_import, by=request.user)
         messages.success(request, _("De import is gestart. Deze pagina laat zien hoe ver "
                                     "hij is."))
     return redirect("registrations:import_detail", pk=pk)
