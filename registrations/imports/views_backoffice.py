@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from core.formats import dutch_number
 from core.staff_access import coordinator_required
 
-from . import selectors, services
+from . import reading, selectors, services
 from .forms_backoffice import MappingForm, SavedMappingForm, UploadForm
 from .models import ImportState, RegistryImport, RowOutcome
 
 ROWS_PER_PAGE = 100
+EXAMPLE_LINES = 3
 # The dry run's tables, problems first: what the coordinator must read before importing.
 OUTCOME_ORDER = [RowOutcome.REFUSED, RowOutcome.POSSIBLE_DUPLICATE, RowOutcome.NEW,
                  RowOutcome.UPDATED, RowOutcome.UNCHANGED]
@@ -72,10 +73,36 @@ def _mapping_page(request, registry_import, form, saved_form, status=200):
     }, status=status)
 
 
+def examples(registry_import, lines=EXAMPLE_LINES) -> dict[str, list[str]]:
+    """{header: values of the first few lines}, so the coordinator sees what a column holds.
+    The stored file is read again (only its first lines); without it, no examples."""
+    if not registry_import.file:
+        return {}
+    try:
+        with registry_import.file.open("rb") as stored:
+            table = reading.open_table(stored.read(), registry_import.original_name)
+            found = {header: [] for header in table.headers}
+            for _line, cells in table.lines:
+                for header, cell in zip(table.headers, cells, strict=False):
+                    found[header].append(_example(cell))
+                lines -= 1
+                if lines <= 0:
+                    break
+    except (OSError, reading.ImportFileRefused):
+        return {}
+    return found
+
+
+def _example(cell) -> str:
+    if hasattr(cell, "strftime"):
+        return cell.strftime("%d-%m-%Y")
+    return str(cell).strip()[:40]
+
+
 def _mapping_form(registry_import, data=None):
     return MappingForm(data, headers=registry_import.headers, fields=services.FIELDS,
                        initial_mapping=registry_import.mapping,
-                       samples={})
+                       samples=examples(registry_import))
 
 
 @coordinator_required
