@@ -69,11 +69,13 @@ class MappingForm(forms.Form):
                 for index, header in enumerate(self.headers)}
 
     def add_mapping_errors(self, errors: dict[str, str]) -> None:
-        """The engine's MappingInvalid errors next to the select of their header; `__all__`
-        (or a header the form does not know) at the top."""
+        """The engine's MappingInvalid errors next to the select of their header (or the
+        name to save as); `__all__`, or a header the form does not know, at the top."""
         for header, message in errors.items():
             if header in self.headers:
                 self.add_error(column_field_name(self.headers.index(header)), message)
+            elif header == "save_as":
+                self.add_error("save_as", message)
             else:
                 self.add_error(None, message)
 

@@ -111,8 +111,9 @@ def import_mapping(request, pk):
     dry run) and 'use a saved choice' (which only fills the selects)."""
     registry_import = _import(pk)
     if registry_import.state not in MAPPING_STATES:
-        messages.error(request, _("De kolommen kunnen nu niet worden gewijzigd: %(state)s.")
-                       % {"state": registry_import.get_state_display().lower()})
+        messages.error(request, _("De kolommen kunnen nu niet worden gewijzigd. De stand is "
+                                  "nu: %(state)s.") % {
+                                      "state": registry_import.get_state_display()})
         return redirect("registrations:import_detail", pk=pk)
     saved_form = SavedMappingForm(queryset=selectors.saved_mappings())
     if request.method != "POST":
@@ -196,9 +197,9 @@ def import_progress(request, pk):
 def import_confirm(request, pk):
     registry_import = _import(pk)
     if registry_import.state != ImportState.CHECKED:
-        messages.error(request, _("Importeren kan nu niet: %(state)s. Bekijk de stand "
-                                  "hieronder.") % {
-                                      "state": registry_import.get_state_display().lower()})
+        messages.error(request, _("Importeren kan alleen direct na de proefimport. De stand "
+                                  "is nu: %(state)s.") % {
+                                      "state": registry_import.get_state_display()})
     else:
         services.confirm(registry_import, by=request.user)
         messages.success(request, _("De import is gestart. Deze pagina laat zien hoe ver "

@@ -311,7 +311,7 @@ def test_confirm_in_the_wrong_state_changes_nothing(uploaded, as_coordinator,
     uploaded.refresh_from_db()
     assert uploaded.state == ImportState.UPLOADED and uploaded.confirmed_by is None
     page = text(as_coordinator.get(detail_url(uploaded)))
-    assert "Importeren kan nu niet" in page
+    assert "Importeren kan alleen direct na de proefimport" in page
 
 
 def test_confirm_by_get_is_not_allowed(checked, as_coordinator):
