@@ -4,7 +4,6 @@ dates, yes/no questions, e-mail addresses and phone numbers.
 Every message is plain Dutch (B1) and appears next to its field.
 """
 
-import re
 import unicodedata
 
 from django import forms
@@ -12,9 +11,9 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.phones import normalise_phone
 
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y"]
-PHONE_RE = re.compile(r"^(0[1-9][0-9]{8}|\+[1-9][0-9]{7,14})$")
 YES_NO = [("ja", _("Ja")), ("nee", _("Nee"))]
 
 
@@ -81,13 +80,6 @@ def clean_email_address(value: str) -> str:
 
 
 def clean_phone(value: str) -> str:
-    """Dutch numbers as 0612345678, or international as +32…; spaces and dashes allowed."""
-    digits = re.sub(r"[\s\-().]", "", value or "")
-    if digits.startswith("0031"):
-        digits = "+31" + digits[4:]
-    if digits.startswith("+31") and len(digits) == 12:
-        digits = "0" + digits[3:]
-    if digits and not PHONE_RE.match(digits):
-        raise forms.ValidationError(
-            _("Vul een telefoonnummer in van 10 cijfers, zoals 0612345678."), code="phone")
-    return digits
+    """Dutch numbers as 0612345678, or international as +32…; spaces, dashes and "(0)"
+    allowed (core/phones.py, with the phonenumbers library)."""
+    return normalise_phone(value)

@@ -5,7 +5,9 @@ The mail engine (worker) knows no caregiver: this directory, registered in
 newsletter, how someone unsubscribes and what an example person looks like.
 """
 
+from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -106,6 +108,16 @@ def _retention_notice_applies(letter) -> str:
     return ""
 
 
+def _import_notice_context(letter) -> dict:
+    return {"my_data_url": settings.SITE_URL.rstrip("/") + reverse("registrations:my_data")}
+
+
+def _import_notice_applies(letter) -> str:
+    if letter.caregiver.state not in (State.AANGEMELD, State.ACTIEF, State.VOORMALIG):
+        return "Niet meer van toepassing: de inschrijving is gestopt"
+    return ""
+
+
 def register() -> None:
     register_recipients(CaregiverDirectory())
     register_letter_type(LetterType(
@@ -113,3 +125,11 @@ def register() -> None:
         subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
         template="registrations/letters/einde_inschrijving",
         no_longer_applies=_retention_notice_applies))
+    # AVG art. 14: someone whose data we took over from the old system hears it from us. The
+    # e-mail address comes from the Servicepunt's own records, not from a stranger's form, so
+    # this letter may use it before its owner confirmed it (like a letter about their request).
+    register_letter_type(LetterType(
+        kind=RegistrationLetter.IMPORT_NOTICE, label=RegistrationLetter.IMPORT_NOTICE.label,
+        subject="Uw gegevens bij het Servicepunt Mantelzorg staan in ons nieuwe systeem",
+        template="registrations/letters/overgenomen", about_own_request=True,
+        context=_import_notice_context, no_longer_applies=_import_notice_applies))
