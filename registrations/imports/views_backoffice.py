@@ -31,13 +31,15 @@ OUTCOME_ORDER = [RowOutcome.REFUSED, RowOutcome.POSSIBLE_DUPLICATE, RowOutcome.N
 OUTCOME_HELP = {
     RowOutcome.REFUSED: gettext_lazy("Deze regel wordt overgeslagen. De reden staat erbij."),
     RowOutcome.POSSIBLE_DUPLICATE: gettext_lazy(
-        "Lijkt op iemand die al ingeschreven is. Kijk dit na."),
+        "Lijkt op iemand die al ingeschreven is. Wordt nieuw overgenomen; voeg samen als het "
+        "dezelfde persoon is."),
     RowOutcome.NEW: gettext_lazy("Wordt een nieuwe mantelzorger."),
     RowOutcome.UPDATED: gettext_lazy("Staat er al in; wat anders is, wordt bijgewerkt."),
     RowOutcome.UNCHANGED: gettext_lazy("Staat er al in, precies zo. Er verandert niets."),
 }
 BUSY_STATES = {ImportState.CHECKING, ImportState.QUEUED, ImportState.RUNNING}
-MAPPING_STATES = {ImportState.UPLOADED, ImportState.CHECKED, ImportState.FAILED}
+# The engine accepts columns before the work starts, and again after the dry run.
+MAPPING_STATES = {ImportState.UPLOADED, ImportState.CHECKED}
 
 
 def _import(pk) -> RegistryImport:
@@ -53,8 +55,9 @@ def import_list(request):
 
 @coordinator_required
 def import_upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             registry_import = services.upload(form.cleaned_data["file"], by=request.user)
         except services.ImportFileRefused as refused:
@@ -201,7 +204,11 @@ def import_confirm(request, pk):
                                   "is nu: %(state)s.") % {
                                       "state": registry_import.get_state_display()})
     else:
-        services.confirm(registry_import, by=request.user)
-        messages.success(request, _("De import is gestart. Deze pagina laat zien hoe ver "
-                                    "hij is."))
+        try:
+            services.confirm(registry_import, by=request.user)
+        except services.NotReady:  # a colleague (or a second click) was just quicker
+            messages.error(request, _("Deze import is al gestart."))
+        else:
+            messages.success(request, _("De import is gestart. Deze pagina laat zien hoe ver "
+                                        "hij is."))
     return redirect("registrations:import_detail", pk=pk)
