@@ -189,12 +189,19 @@ def test_a_file_with_only_a_header_is_refused_next_to_the_field(as_coordinator, 
     assert not RegistryImport.objects.exists()
 
 
-def test_upload_needs_the_csrf_token(coordinator, media):
+def test_every_post_needs_the_csrf_token(checked, coordinator, settings):
+    """Signed in, but posting from elsewhere (no token): refused, nothing changes."""
+    settings.STAFF_2FA_REQUIRED = False  # force_login has no second factor
     client = Client(enforce_csrf_checks=True)
     client.force_login(coordinator)
-    response = upload(client, GOOD_CSV)
-    assert response.status_code == 403
-    assert not RegistryImport.objects.exists()
+    assert client.get(detail_url(checked)).status_code == 200  # signed in indeed
+    assert upload(client, GOOD_CSV).status_code == 403
+    assert client.post(mapping_url(checked), mapping_post(
+        checked, {**FULL_MAPPING, "Klantcode": ""}, save_as="Van elders")).status_code == 403
+    assert client.post(confirm_url(checked)).status_code == 403
+    checked.refresh_from_db()
+    assert checked.state == ImportState.CHECKED and checked.mapping["Klantcode"] == "external_id"
+    assert RegistryImport.objects.count() == 1 and not ImportMapping.objects.exists()
 
 
 # --- columns -------------------------------------------------------------------------------
@@ -229,8 +236,10 @@ def test_a_missing_required_field_is_named_and_nothing_starts(uploaded, as_coord
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = as_coordinator.post(mapping_url(uploaded), posted)
     assert response.status_code == 400 and not callbacks
-    page = text(response)
-    assert 'class="error-summary"' in response.content.decode() and "Achternaam" in page
+    # not one column's fault: at the top, with a link to the first select
+    summary = re.search(r'<div class="error-summary".*?</div>', response.content.decode(),
+                        re.S).group(0)
+    assert 'href="#id_kolom_0"' in summary and "Achternaam" in html.unescape(summary)
     assert selected(response, column_name(uploaded, "Voornaam")) == "first_name"
     uploaded.refresh_from_db()
     assert uploaded.state == ImportState.UPLOADED
@@ -339,14 +348,6 @@ def test_confirm_of_one_import_leaves_another_alone(checked, as_coordinator, coo
     assert checked.state == ImportState.QUEUED and other.state == ImportState.CHECKED
 
 
-def test_confirm_needs_the_csrf_token(checked, coordinator):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
-    assert client.post(confirm_url(checked)).status_code == 403
-    checked.refresh_from_db()
-    assert checked.state == ImportState.CHECKED
-
-
 def test_confirm_imports_and_links_to_the_caregivers(checked, as_coordinator, inline_tasks,
                                                      django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -402,3 +403,30 @@ def test_the_rows_are_shown_100_per_page_per_outcome(checked, as_coordinator):
 def test_the_progress_of_another_import_is_404(as_coordinator):
     response = as_coordinator.get(reverse("registrations:import_progress", args=[424242]))
     assert response.status_code == 404
+
+
+def test_a_too_long_name_to_save_as_is_named_next_to_its_field(uploaded, as_coordinator):
+    posted = mapping_post(uploaded, FULL_MAPPING, save_as="x" * 101)
+    response = as_coordinator.post(mapping_url(uploaded), posted)
+    assert response.status_code == 400
+    assert field_error(response, "id_save_as")
+    assert selected(response, column_name(uploaded, "Klantcode")) == "external_id"
+    assert not ImportMapping.objects.exists()
+    uploaded.refresh_from_db()
+    assert uploaded.state == ImportState.UPLOADED
+
+
+def test_a_second_confirm_after_a_quicker_one_starts_nothing_twice(
+        checked, as_coordinator, monkeypatch, django_capture_on_commit_callbacks):
+    """Two coordinators click at once: the page had 'Proefimport klaar' for both; the engine
+    lets one through and the other gets a message."""
+    with django_capture_on_commit_callbacks(execute=False) as first:
+        as_coordinator.post(confirm_url(checked))
+    # the second request read the import before the first one's write
+    stale = RegistryImport.objects.get(pk=checked.pk)
+    stale.state = ImportState.CHECKED
+    monkeypatch.setattr("registrations.imports.views_backoffice._import", lambda pk: stale)
+    with django_capture_on_commit_callbacks(execute=False) as second:
+        response = as_coordinator.post(confirm_url(checked))
+    assert response.status_code == 302 and len(first) == 1 and not second
+    assert "al gestart" in text(as_coordinator.get(detail_url(checked)))
