@@ -9,7 +9,9 @@ class AppreciationConfig(AppConfig):
 
     def ready(self):
         from . import exports, letters, receivers
+        from .waardering import history_import
 
         exports.register()
+        history_import.register()
         letters.register()
         receivers.connect()

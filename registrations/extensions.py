@@ -57,17 +57,26 @@ def _merged(extras, caregiver) -> dict:
 
 # --- the registry import (registrations/imports) -------------------------------------------
 _import_writers: list = []
+_import_describers: list = []
 
 
-def add_import_fields(fields, writer) -> None:
+def add_import_fields(fields, writer, describe=None) -> None:
     """An app above adds columns to the registry import (appreciation: the waardering
     history). `fields` is a list of `registrations.imports.fields.ImportField`;
     `writer(caregiver_rows, registry_import)` gets, inside the import's one transaction,
-    a list of (caregiver, [cleaned row dicts of that caregiver]) and writes its part."""
+    a list of (caregiver, [cleaned row dicts of that caregiver]) and writes its part.
+    `describe([(caregiver, [(line, cleaned dict)])]) -> {caregiver pk: {line: [Dutch
+    phrases]}}` tells the dry run what the writer would add for people already registered."""
     add_fields(fields)
     if writer not in _import_writers:
         _import_writers.append(writer)
+    if describe is not None and describe not in _import_describers:
+        _import_describers.append(describe)
 
 
 def import_writers() -> list:
     return list(_import_writers)
+
+
+def import_describers() -> list:
+    return list(_import_describers)

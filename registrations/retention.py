@@ -21,6 +21,7 @@ from core.dates import last_day_reaching
 from worker.models import Letter, LetterStatus
 from worker.retention import forget_recipients
 
+from .imports.jobs import forget_old_imports
 from .models import (
     AccessToken,
     Caregiver,
@@ -52,6 +53,7 @@ class RetentionResult:
     ended: int = 0
     expired: int = 0
     erased: int = 0
+    imports_forgotten: int = 0
 
 
 def _sql_of(queryset):
@@ -189,5 +191,8 @@ def run_daily(today: datetime.date | None = None) -> RetentionResult:
         expired = expire_unconfirmed(today, rules)
     with transaction.atomic():
         erased = erase_ended_registrations(today, rules)
-    return RetentionResult(notices=notices, ended=ended, expired=expired, erased=erased)
+    with transaction.atomic():
+        imports_forgotten = forget_old_imports()
+    return RetentionResult(notices=notices, ended=ended, expired=expired, erased=erased,
+                           imports_forgotten=imports_forgotten)
 

@@ -6,10 +6,12 @@ cleaned lines, on the registry as it is now, and writes in one transaction. Prog
 written through a separate autocommit connection, so the page reads it during the write.
 """
 
+import datetime
 import logging
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Q
 
 from core import clock
 
@@ -20,7 +22,7 @@ from .planning import plan
 from .reading import ImportFileRefused, open_table
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 500
+KEPT_DAYS = 30  # the dry run's lines (names, reasons) after an import ended or was left
 FAILED_MESSAGE = ("De import is mislukt. Er is niets veranderd in het register. Probeer het "
                   "opnieuw; lukt het weer niet, neem dan contact op met de beheerder.")
 
@@ -129,3 +131,19 @@ def _remove_file(import_id: int) -> None:
     if registry_import.file:
         registry_import.file.delete(save=False)
         RegistryImport.objects.filter(pk=import_id).update(file="")
+
+
+def forget_old_imports(now: datetime.datetime | None = None) -> int:
+    """Part of the daily retention: the lines of an import (names and reasons, also of
+    people never written) and its file are kept 30 days after it finished, or after it
+    was left unconfirmed; the import itself and its counts stay."""
+    cutoff = (now or clock.now()) - datetime.timedelta(days=KEPT_DAYS)
+    old = RegistryImport.objects.filter(
+        Q(finished_at__lt=cutoff)
+        | Q(created_at__lt=cutoff, state__in=[ImportState.UPLOADED, ImportState.CHECKED]))
+    old = old.filter(Q(rows__isnull=False) | ~Q(file="")).distinct()
+    ids = list(old.values_list("pk", flat=True))
+    ImportRow.objects.filter(registry_import_id__in=ids).delete()
+    for import_id in ids:
+        _remove_file(import_id)
+    return len(ids)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from ..extensions import import_describers
 from ..models import Caregiver, CareRecipient, RowOutcome, State, normalise_email
 from .cleaning import CleanLine
 
@@ -113,38 +114,56 @@ def plan(lines: list[CleanLine]) -> tuple[list[Group], list[LineVerdict]]:
         groups.setdefault(key, Group(key=key, lines=[])).lines.append(clean)
     group_list = list(groups.values())
     registry = Registry(group_list)
+    for group in group_list:
+        group.existing = _existing(group, registry)
+    extra = _extension_changes([g for g in group_list if g.existing is not None])
     seen_emails: dict[str, int] = {}
     for group in group_list:
-        _match(group, registry, seen_emails)
+        _match(group, registry, seen_emails, extra)
     return group_list, refused
 
 
-def _match(group: Group, registry: Registry, seen_emails: dict) -> None:
+def _existing(group: Group, registry: Registry) -> Caregiver | None:
     first = group.first
     address = (first["date_of_birth"], first["postcode"], first["house_number"].casefold())
-    existing = None
-    if first.get("external_id"):
-        existing = registry.by_external_id.get(first["external_id"])
-        twin = registry.by_address.get(address)
-        if existing is None and twin is not None and not twin.external_id:
-            existing = twin  # registered here before the import: give it the old number
-    else:
-        existing = registry.by_address.get(address)
+    if not first.get("external_id"):
+        return registry.by_address.get(address)
+    existing = registry.by_external_id.get(first["external_id"])
+    twin = registry.by_address.get(address)
+    if existing is None and twin is not None and not twin.external_id:
+        return twin  # registered here before the import: it gets the old number
+    return existing
+
+
+def _extension_changes(groups: list[Group]) -> dict[int, dict[int, list[str]]]:
+    """What the apps above would add for people already registered: {pk: {line: [..]}}."""
+    changes: dict[int, dict[int, list[str]]] = {}
+    pairs = [(g.existing, [(line.line, line.data) for line in g.lines]) for g in groups]
+    for describe in import_describers():
+        for pk, by_line in describe(pairs).items():
+            for line, phrases in by_line.items():
+                changes.setdefault(pk, {}).setdefault(line, []).extend(phrases)
+    return changes
+
+
+def _match(group: Group, registry: Registry, seen_emails: dict, extra: dict) -> None:
+    first = group.first
+    address = (first["date_of_birth"], first["postcode"], first["house_number"].casefold())
+    existing = group.existing
     email = normalise_email(first.get("email", ""))
     if existing is not None:
-        group.existing = existing
         if existing.state == State.BEEINDIGD:
             group.outcome = RowOutcome.REFUSED
             _verdicts(group, [f"Regel {group.lines[0].line}: deze inschrijving is in dit "
                               "systeem beëindigd. Wij nemen haar niet opnieuw over."])
             return
-        _compare(group, registry.recipients.get(existing.pk, []))
+        _compare(group, registry.recipients.get(existing.pk, []), extra.get(existing.pk, {}))
         return
     twin = registry.by_address.get(address) or (registry.by_email.get(email) if email else None)
     other_line = seen_emails.get(email) if email else None
     if twin is not None:
         group.outcome = RowOutcome.POSSIBLE_DUPLICATE
-        reason = (f"Lijkt op inschrijving #{twin.pk} ({twin.full_name}): zelfde "
+        reason = (f"Lijkt op inschrijving #{twin.pk}: zelfde "
                   + ("geboortedatum en adres." if _address_key(twin) == address
                      else "e-mailadres.")
                   + " Wordt als nieuwe inschrijving overgenomen; voeg ze daarna samen als het "
@@ -172,7 +191,7 @@ def _recipients_of(group: Group) -> list[dict]:
     return recipients
 
 
-def _compare(group: Group, recipients: list[CareRecipient]) -> None:
+def _compare(group: Group, recipients: list[CareRecipient], extra: dict) -> None:
     existing, first = group.existing, group.first
     caregiver_reasons = []
     for key in CAREGIVER_FIELDS:
@@ -200,6 +219,8 @@ def _compare(group: Group, recipients: list[CareRecipient]) -> None:
             group.changed_recipients.append((current, changed))
             line_reasons.setdefault(wanted["line"], []).append(
                 f"naaste {current.name}: gegevens gewijzigd")
+    for line, phrases in extra.items():
+        line_reasons.setdefault(line, []).extend(phrases)
     first_line = group.lines[0].line
     if caregiver_reasons:
         line_reasons.setdefault(first_line, []).insert(0, ", ".join(caregiver_reasons))

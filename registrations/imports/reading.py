@@ -140,7 +140,7 @@ def _xlsx_value(cell):
 
 
 def _is_empty(cells) -> bool:
-    return all(str(cell).strip() == "" for cell in cells)
+    return not "".join(map(str, cells)).strip()
 
 
 def _table(rows: Iterator[tuple[int, list]]) -> Table:
