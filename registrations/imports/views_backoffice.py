@@ -37,6 +37,15 @@ OUTCOME_HELP = {
     RowOutcome.UPDATED: gettext_lazy("Staat er al in; wat anders is, wordt bijgewerkt."),
     RowOutcome.UNCHANGED: gettext_lazy("Staat er al in, precies zo. Er verandert niets."),
 }
+OUTCOME_DONE_HELP = {
+    RowOutcome.REFUSED: gettext_lazy("Deze regel is overgeslagen. De reden staat erbij."),
+    RowOutcome.POSSIBLE_DUPLICATE: gettext_lazy(
+        "Nieuw overgenomen, maar lijkt op iemand die al ingeschreven was. Voeg samen als het "
+        "dezelfde persoon is."),
+    RowOutcome.NEW: gettext_lazy("Is als nieuwe mantelzorger toegevoegd."),
+    RowOutcome.UPDATED: gettext_lazy("Stond er al in; wat anders was, is bijgewerkt."),
+    RowOutcome.UNCHANGED: gettext_lazy("Stond er al in, precies zo. Er is niets veranderd."),
+}
 BUSY_STATES = {ImportState.CHECKING, ImportState.QUEUED, ImportState.RUNNING}
 # The engine accepts columns before the work starts, and again after the dry run.
 MAPPING_STATES = {ImportState.UPLOADED, ImportState.CHECKED}
@@ -145,8 +154,9 @@ def import_mapping(request, pk):
     return _mapping_page(request, registry_import, form, saved_form, status=400)
 
 
-def _outcome_tabs(summary):
-    return [{"key": key, "label": key.label, "help": OUTCOME_HELP[key],
+def _outcome_tabs(summary, done=False):
+    helps = OUTCOME_DONE_HELP if done else OUTCOME_HELP
+    return [{"key": key, "label": key.label, "help": helps[key],
              "count": summary.get(key, 0), "count_text": dutch_number(summary.get(key, 0))}
             for key in OUTCOME_ORDER]
 
@@ -180,7 +190,8 @@ def import_detail(request, pk):
                "busy": registry_import.state in BUSY_STATES,
                "caregiver_list_url": reverse("registrations:caregiver_list")}
     if registry_import.state in (ImportState.CHECKED, ImportState.DONE):
-        tabs = _outcome_tabs(registry_import.summary or {})
+        tabs = _outcome_tabs(registry_import.summary or {},
+                             done=registry_import.state == ImportState.DONE)
         outcome = _chosen_outcome(request, tabs)
         page = Paginator(selectors.rows_of(registry_import, outcome),
                          ROWS_PER_PAGE).get_page(request.GET.get("pagina"))

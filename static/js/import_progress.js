@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var bar = document.getElementById("import-progress");
   var text = document.getElementById("import-progress-text");
   var announce = document.getElementById("import-progress-announce");
+  var stateText = document.getElementById("import-state");
   var busy = ["controle_bezig", "ingepland", "bezig"];
   var state = box.dataset.state;
   var quarter = -1;
@@ -25,6 +26,7 @@ document.addEventListener("DOMContentLoaded", function () {
         text.textContent = describe(p);
         var nowQuarter = Math.floor(p.percent / 25);
         if (p.state !== state) {
+          if (stateText) { stateText.textContent = p.state_label; }
           announce.textContent = p.state_label + ": " + describe(p);
         } else if (nowQuarter !== quarter && quarter !== -1) {
           announce.textContent = describe(p);

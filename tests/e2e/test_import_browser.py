@@ -103,6 +103,7 @@ def test_the_progress_bar_follows_the_job_and_shows_the_result(page, axe):
     expect(page.locator("#import-progress-text")).to_have_text("123 van 10.000 regels")
     expect(page.get_by_label("Voortgang")).to_have_attribute("value", "123")
     expect(page.get_by_role("status")).to_have_text("Import bezig: 123 van 10.000 regels")
+    expect(page.locator("#import-state")).to_have_text("Import bezig")
     assert_no_axe_violations(axe, page)
 
     RegistryImport.objects.filter(pk=registry_import.pk).update(rows_done=5000)
@@ -113,4 +114,5 @@ def test_the_progress_bar_follows_the_job_and_shows_the_result(page, axe):
         state=ImportState.DONE, rows_done=10000)
     expect(page.get_by_role("heading", name="De import is klaar")).to_be_visible()
     assert page.locator("progress").count() == 0
+    assert "Is als nieuwe mantelzorger toegevoegd." in page.content()
     assert_no_axe_violations(axe, page)
