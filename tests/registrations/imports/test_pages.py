@@ -430,3 +430,32 @@ def test_a_second_confirm_after_a_quicker_one_starts_nothing_twice(
         response = as_coordinator.post(confirm_url(checked))
     assert response.status_code == 302 and len(first) == 1 and not second
     assert "al gestart" in text(as_coordinator.get(detail_url(checked)))
+
+
+def test_a_file_that_is_too_large_is_refused_next_to_the_field(as_coordinator, media,
+                                                               monkeypatch):
+    monkeypatch.setattr("registrations.imports.services.MAX_IMPORT_BYTES", 100)
+    response = upload(as_coordinator, GOOD_CSV)
+    assert response.status_code == 400
+    assert "te groot" in field_error(response, "id_file")
+    assert not RegistryImport.objects.exists()
+
+
+def test_a_file_name_with_markup_is_shown_as_text(as_coordinator, media):
+    upload(as_coordinator, GOOD_CSV, name='<img src=x onerror="alert(1)">.csv')
+    registry_import = RegistryImport.objects.get()
+    for url in (reverse("registrations:import_list"), detail_url(registry_import),
+                mapping_url(registry_import)):
+        content = as_coordinator.get(url).content.decode()
+        assert "<img src=x" not in content and "&lt;img src=x" in content, url
+
+
+def test_a_failed_import_says_why_and_offers_a_new_file(checked, as_coordinator):
+    RegistryImport.objects.filter(pk=checked.pk).update(
+        state=ImportState.FAILED, message="De import is mislukt. Er is niets veranderd.")
+    response = as_coordinator.get(detail_url(checked))
+    page = text(response)
+    assert "Dit is niet gelukt" in page and "Er is niets veranderd." in page
+    assert f'href="{UPLOAD}"' in response.content.decode()
+    assert mapping_url(checked) not in response.content.decode()
+    assert "http-equiv" not in response.content.decode()
