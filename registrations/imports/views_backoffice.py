@@ -82,6 +82,7 @@ def _mapping_page(request, registry_import, form, saved_form, status=200):
     return render(request, "registrations/imports/backoffice/mapping.html", {
         "registry_import": registry_import, "form": form, "saved_form": saved_form,
         "has_saved": saved_form.fields["mapping"].queryset.exists(),
+        "import_fields": services.FIELDS,
     }, status=status)
 
 
