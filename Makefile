@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-load chaos-mailing chaos
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load chaos-mailing chaos
 
 run:
 	scripts/bootstrap.sh
@@ -64,6 +64,10 @@ bench-queue:
 bench-dashboard:
 	scripts/bootstrap.sh
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_dashboard.py
+
+bench-import:
+	scripts/bootstrap.sh
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_import.py
 
 # gunicorn as in production on 127.0.0.1 and wrk (Debian's, installed if missing).
 bench-load:

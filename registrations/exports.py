@@ -55,6 +55,9 @@ def _caregiver(c: Caregiver) -> dict:
         "toestemming_doelgroep_op": _iso(c.target_group_consent_at),
         "status": _choice(c, "state"),
         "aangemeld_via": _choice(c, "source"),
+        # Where the data came from and on what basis (AVG art. 14 and 15), for an import.
+        "nummer_in_vorig_systeem": c.external_id,
+        "grondslag": c.legal_basis,
         "ingeschreven_op": _iso(c.registered_on),
         "actief_sinds": _iso(c.activated_on),
         "gecontroleerd_door_consulent_op": _iso(c.checked_by_consulent_at),

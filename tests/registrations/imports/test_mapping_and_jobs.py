@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 
 from registrations import retention
+from registrations.exports import export_caregiver
 from registrations.imports import jobs, services
 from registrations.models import (
     Caregiver,
@@ -147,3 +148,16 @@ def test_the_lines_of_an_old_import_are_forgotten_after_thirty_days():
     left = RegistryImport.objects.get(pk=left.pk)
     assert not ImportRow.objects.filter(registry_import=left).exists() and not left.file
     assert left.summary["geweigerd"] == 1  # the counts stay
+
+
+def test_the_data_download_says_where_the_data_came_from(client, sign_in):
+    registry_import = import_file(csv_bytes([person()]))
+    jan = Caregiver.objects.get()
+    data = export_caregiver(jan)["mantelzorger"]
+    assert data["aangemeld_via"]["code"] == "import"
+    assert data["nummer_in_vorig_systeem"] == "A1"
+    assert f"import #{registry_import.pk}" in data["grondslag"]
+    assert "Overgenomen uit het vorige systeem" in str(export_caregiver(jan)["geschiedenis"])
+    sign_in(client, jan)
+    page = client.get("/mijn-gegevens/overzicht").content.decode()
+    assert "Waar uw gegevens vandaan komen:" in page and "AVG art. 14" in page
