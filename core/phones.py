@@ -13,6 +13,13 @@ MAX_LENGTH = 30
 INVALID_MESSAGE = _("Vul een telefoonnummer in van 10 cijfers, zoals 0612345678.")
 
 
+def _dutch_ten_digits(number) -> bool:
+    """A Dutch number of 10 digits (0 + 9) in a range the library does not list (yet), such
+    as 069…: the forms always took those, so nobody's number is refused now."""
+    return (number.country_code == 31 and len(str(number.national_number)) == 9
+            and not number.italian_leading_zero)
+
+
 def normalise_phone(raw) -> str:
     """'+31 (0)6 1234 5678' → '0612345678'; '' stays ''; a message when it is no number."""
     text = str(raw or "").strip()
@@ -26,7 +33,7 @@ def normalise_phone(raw) -> str:
         number = phonenumbers.parse(text, "NL")
     except phonenumbers.NumberParseException:
         raise ValidationError(INVALID_MESSAGE, code="phone") from None
-    if not phonenumbers.is_valid_number(number):
+    if not (phonenumbers.is_valid_number(number) or _dutch_ten_digits(number)):
         raise ValidationError(INVALID_MESSAGE, code="phone")
     if number.country_code == 31:
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

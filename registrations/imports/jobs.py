@@ -22,7 +22,11 @@ from .planning import plan
 from .reading import ImportFileRefused, open_table
 
 logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 1000
 KEPT_DAYS = 30  # the dry run's lines (names, reasons) after an import ended or was left
+CHECK_FAILED_MESSAGE = ("De proefimport is mislukt. Er is niets veranderd in het register. "
+                        "Laad het bestand opnieuw; lukt het weer niet, neem dan contact op "
+                        "met de beheerder.")
 FAILED_MESSAGE = ("De import is mislukt. Er is niets veranderd in het register. Probeer het "
                   "opnieuw; lukt het weer niet, neem dan contact op met de beheerder.")
 
@@ -53,11 +57,16 @@ def _claim(import_id: int, source: str, target: str) -> RegistryImport | None:
 
 
 def read_lines(registry_import) -> list[CleanLine]:
+    """Every line of the stored file, cleaned; progress shown every PROGRESS_EVERY lines."""
     rules = RegistrationRules.current()
     with registry_import.file.open("rb") as stored:
         table = open_table(stored.read(), registry_import.original_name)
-    return [clean_line(line, cells, table.headers, registry_import.mapping, rules)
-            for line, cells in table.lines]
+    lines = []
+    for line, cells in table.lines:
+        lines.append(clean_line(line, cells, table.headers, registry_import.mapping, rules))
+        if len(lines) % PROGRESS_EVERY == 0:
+            RegistryImport.objects.filter(pk=registry_import.pk).update(rows_done=len(lines))
+    return lines
 
 
 def check_import(import_id: int) -> None:
@@ -65,11 +74,18 @@ def check_import(import_id: int) -> None:
     if registry_import is None:
         return
     try:
-        lines = read_lines(registry_import)
+        _check(registry_import)
     except ImportFileRefused as refused:
         _finish(import_id, ImportState.FAILED, message=refused.message)
-        return
-    groups, refused_lines = plan(lines)
+    except Exception:
+        logger.exception("Dry run of import %s failed", import_id)
+        _finish(import_id, ImportState.FAILED, message=CHECK_FAILED_MESSAGE)
+        raise
+
+
+def _check(registry_import) -> None:
+    import_id = registry_import.pk
+    groups, refused_lines = plan(read_lines(registry_import))
     verdicts = refused_lines + [v for g in groups for v in g.verdicts]
     verdicts.sort(key=lambda v: v.line)
     summary = {outcome: 0 for outcome in RowOutcome.values}
@@ -102,6 +118,7 @@ def run_import(import_id: int) -> None:
     with progress_connection() as side:
         try:
             with transaction.atomic():
+                writing.take_import_lock()
                 groups, _refused = plan(_lines_from_rows(rows.values()))
                 writing.write(registry_import, groups, rows,
                               report=lambda done: _set_progress(side, import_id,

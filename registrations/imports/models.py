@@ -46,7 +46,14 @@ class ImportMapping(models.Model):
 
 
 class RegistryImport(models.Model):
-    """One uploaded file, from upload through the dry run to the write."""
+    """One uploaded file, from upload through the dry run to the write.
+
+    Its states, all moved by `services.py` (user steps) and `jobs.py` (the two tasks):
+    geupload → controle_bezig (set_mapping) → gecontroleerd (dry run done) or mislukt (file
+    refused); gecontroleerd → controle_bezig (other columns) or ingepland (confirm);
+    ingepland → bezig (the write starts; a redelivered task may start again from bezig)
+    → klaar or mislukt.
+    """
 
     state = models.CharField(_("status"), max_length=16, choices=ImportState.choices,
                              default=ImportState.UPLOADED)

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000  # lines with something in them
 MAX_LINES = 2_000_000  # lines read, empty ones included
+MAX_XLSX_UNPACKED_BYTES = 300 * 1024 * 1024  # a workbook unpacks to this at most (zip bomb)
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 CONTROL_OK = {"\t", "\r", "\n"}
@@ -112,6 +113,12 @@ def _csv_table(text: str) -> Table:
 
 
 def _xlsx_table(raw: bytes) -> Table:
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileRefused(NOT_A_TABLE) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileRefused(TOO_BIG)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]

@@ -56,13 +56,19 @@ class Districts:
         return self.cache[postcode]
 
 
+def take_import_lock() -> None:
+    """One import plans and writes at a time (until the transaction ends): two imports of
+    one file, confirmed together, would otherwise both see the same people as new."""
+    assert transaction.get_connection().in_atomic_block, "the lock lasts one transaction"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def write(registry_import, groups: list[Group], rows: dict[int, ImportRow],
           report: Callable[[int], None]) -> dict:
     """Write the plan; `rows` are the import's ImportRows by line; `report(done)` shows
-    progress. Must run inside the caller's transaction."""
+    progress. Runs inside the caller's transaction, after `take_import_lock()`."""
     assert transaction.get_connection().in_atomic_block, "the write needs one transaction"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
     now, today = clock.now(), clock.today()
     districts = Districts()
     basis = LEGAL_BASIS.format(pk=registry_import.pk, day=today.strftime("%d-%m-%Y"))

@@ -229,3 +229,33 @@ def test_nothing_is_imported_twice_when_a_file_is_confirmed_twice():
     with pytest.raises(services.NotReady):
         services.confirm(registry_import, by=None)
     assert Caregiver.objects.count() == 1
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(monkeypatch):
+    content = xlsx_bytes([["Jan", "Vries"]], ["Voornaam", "Achternaam"])
+    monkeypatch.setattr(reading, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    assert "te groot" in refused(content, "lijst.xlsx")
+
+
+def test_a_dry_run_that_cannot_read_the_file_fails_with_a_dutch_message(monkeypatch):
+    registry_import = upload(csv_bytes([person(Klantnummer=f"A{n}") for n in range(3)]))
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)  # the limit changed after the upload
+    dry_run(registry_import)
+    assert registry_import.state == ImportState.FAILED
+    assert "te veel regels" in registry_import.message
+    assert not registry_import.file  # not kept once refused
+
+
+def test_a_dry_run_that_breaks_fails_instead_of_running_forever(monkeypatch):
+    registry_import = upload(csv_bytes([person()]))
+
+    def broken(lines):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(jobs, "plan", broken)
+    with pytest.raises(RuntimeError):
+        dry_run(registry_import)
+    registry_import.refresh_from_db()
+    assert registry_import.state == ImportState.FAILED
+    assert registry_import.message.startswith("De proefimport is mislukt.")
+    assert not ImportRow.objects.exists()

@@ -1,16 +1,19 @@
 """The import from file to registry: what the dry run says and what the write does."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 
-from registrations.imports import services
+from registrations.imports import jobs, services
 from registrations.models import (
     Caregiver,
     CareRecipient,
     ImportRow,
     ImportState,
     RegistrationLetter,
+    RegistryImport,
     Source,
     State,
 )
@@ -117,3 +120,28 @@ def test_confirm_only_after_the_dry_run():
     registry_import = upload(csv_bytes([person()]))
     with pytest.raises(services.NotReady):
         services.confirm(registry_import, by=None)
+
+
+def test_two_dry_runs_of_one_file_confirmed_together_create_everyone_once():
+    content = csv_bytes([person(Klantnummer=f"A{n}", **{"E-mail": f"{n}@x.nl"})
+                         for n in range(20)])
+    first, second = dry_run(upload(content)), dry_run(upload(content))
+    assert first.summary["nieuw"] == second.summary["nieuw"] == 20  # both saw nobody yet
+    for registry_import in (first, second):
+        services.confirm(registry_import, by=None)
+
+    def run(pk):
+        try:
+            jobs.run_import(pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(r.pk,)) for r in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Caregiver.objects.count() == 20 and Letter.objects.count() == 20
+    assert CareRecipient.objects.count() == 20
+    states = set(RegistryImport.objects.values_list("state", flat=True))
+    assert states == {ImportState.DONE}
