@@ -23,6 +23,7 @@ SECTIONS = [
     ("registrations", "caregiver_intake", "intake"),
     ("registrations", "caregiver_", "caregivers"),
     ("registrations", "postcodes", "postcodes"),
+    ("registrations", "import_", "imports"),
     ("insight", "followup_", "followup"),
     ("insight", "self_check", ""),
     ("insight", "", "insight"),

@@ -6,5 +6,6 @@ app_name = "registrations"
 urlpatterns = [
     path("backoffice/mantelzorgers/", include("registrations.urls_backoffice")),
     path("backoffice/postcodes/", include("registrations.urls_reference")),
+    path("backoffice/import/", include("registrations.imports.urls_backoffice")),
     path("", include("registrations.urls_public")),
 ]

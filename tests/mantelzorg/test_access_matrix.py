@@ -21,7 +21,7 @@ from appreciation.models import CampaignRoute, PaymentBatch, PayoutForm
 from insight.models import FollowUpTask, TaskKind
 from mantelzorg.services_staff import create_staff_user, invite_staff
 from mantelzorg.tasks import invite_link
-from registrations.models import TokenPurpose
+from registrations.models import ImportState, RegistryImport, TokenPurpose
 from registrations.services import issue_token
 from tests.factories import (
     AppreciationYearFactory,
@@ -97,10 +97,14 @@ def build_world() -> dict:
     colleague = invite_staff(by=coordinator, first_name="Noor", last_name="Jansen",
                              email="noor@example.nl", role="consulent")
     invite_uid, invite_token = invite_link(colleague).rstrip("/").split("/")[-2:]
+    registry_import = RegistryImport.objects.create(
+        original_name="oud-systeem.csv", headers=["Voornaam"], state=ImportState.CHECKED,
+        created_by=coordinator)
     return dict(year=year, riet=riet, bram=bram, own=own, others=others, campaign=campaign,
                 own_ask=own_ask, others_ask=others_ask, batch=batch, newsletter=newsletter,
                 print_batch=print_batch, task=task, confirm=confirm, consent=consent,
                 colleague=colleague, invite_uid=invite_uid, invite_token=invite_token,
+                registry_import=registry_import,
                 unsubscribe=unsubscribe_url(riet).rsplit("/", 1)[-1])
 
 
@@ -114,6 +118,7 @@ C = "/backoffice/campagnes/{campaign.pk}/"
 W = "/backoffice/waardering/{own.pk}/"
 M = "/backoffice/mantelzorgers/{riet.pk}/"
 N = "/backoffice/nieuwsbrieven/{newsletter.pk}/"
+IMP = "/backoffice/import/{registry_import.pk}/"
 
 # URL name -> (path, expected answer per role).
 ROWS = {
@@ -188,6 +193,13 @@ ROWS = {
     "registrations:postcodes": (_p(BO + "postcodes/"), STAFF),
     "registrations:postcodes_upload": (_p(BO + "postcodes/laden/"), COORD_POST),
     "registrations:postcodes_export": (_p(BO + "postcodes/postcodegebieden.csv"), STAFF),
+    # moving in: the registry import, coordinators only
+    "registrations:import_list": (_p(BO + "import/"), COORD),
+    "registrations:import_upload": (_p(BO + "import/nieuw/"), COORD),
+    "registrations:import_mapping": (_p(IMP + "kolommen/"), COORD),
+    "registrations:import_detail": (_p(IMP), COORD),
+    "registrations:import_progress": (_p(IMP + "voortgang.json"), COORD),
+    "registrations:import_confirm": (_p(IMP + "importeren/"), COORD_POST),
     # follow-up
     "insight:followup_list": (_p("/backoffice/opvolging/"), STAFF),
     "insight:followup_answer": (
@@ -441,6 +453,9 @@ COORDINATOR_POSTS = [
     "/backoffice/campagnes/{campaign.pk}/codes/maken/",
     "/backoffice/campagnes/{campaign.pk}/iedereen/",
     "/backoffice/postcodes/laden/",
+    "/backoffice/import/nieuw/",
+    "/backoffice/import/{registry_import.pk}/kolommen/",
+    "/backoffice/import/{registry_import.pk}/importeren/",
 ]
 
 
@@ -454,6 +469,8 @@ def test_a_consulent_cannot_post_to_coordinator_pages(world, role):
         403,
     )
     assert not world["batch"].__class__.objects.exclude(pk=world["batch"].pk).exists()
+    world["registry_import"].refresh_from_db()
+    assert world["registry_import"].state == ImportState.CHECKED
 
 
 def test_mijn_gegevens_posts_without_a_session_ask_for_a_link(world):
