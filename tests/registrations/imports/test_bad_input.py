@@ -2,8 +2,6 @@
 line, and nothing is half-imported."""
 
 import datetime
-import time
-from pathlib import Path
 
 import pytest
 
@@ -95,36 +93,14 @@ def test_duplicated_header_names_are_refused_for_the_whole_file():
     assert "twee keer" in message and "E-mail" in message
 
 
-def test_a_million_empty_rows_are_skipped_without_reading_them_into_memory():
+def test_a_million_empty_rows_are_skipped():
+    """A sheet that Excel saved with a million empty lines is one person, not a refusal for
+    too many lines. (How fast and in how much memory: `make bench-import`, not a test.)"""
     content = csv_bytes([person()]) + b";;;;\r\n" * 1_000_000
-    rss_before = _status_mb("VmRSS")
-    peak_reset = _reset_peak_rss()
-    started = time.perf_counter()
     registry_import = upload(content)
-    seconds = time.perf_counter() - started
     assert registry_import.rows_total == 1
-    assert seconds < 20
-    if peak_reset:
-        # The text is 6 MB; a list of a million rows would take hundreds of MB.
-        assert _status_mb("VmHWM") - rss_before < 80
     dry_run(registry_import)
     assert registry_import.summary["nieuw"] == 1
-
-
-def _status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _reset_peak_rss() -> bool:
-    """The kernel's RSS high-water mark back to the current RSS (Linux), for this test."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 def test_too_many_people_in_one_file_are_refused(monkeypatch):
