@@ -43,6 +43,8 @@ def progress_connection():
 
 
 def _set_progress(side, import_id: int, **values) -> None:
+    if side.vendor != "postgresql":
+        return  # SQLite (`make run`): a second writer would wait for the import's transaction
     columns = ", ".join(f"{name} = %s" for name in values)
     with side.cursor() as cursor:
         cursor.execute(f"UPDATE {RegistryImport._meta.db_table} SET {columns} WHERE id = %s",

@@ -92,6 +92,30 @@ def get(url):
         return None
 
 
+# Run in make run's environment: a small file imported by the coordinator of the demo; prints
+# the import's state once the worker is done with it (or after two minutes).
+IMPORT_THROUGH_RUN = """
+import time
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from registrations.imports import services
+from registrations.imports.models import RegistryImport
+by = get_user_model().objects.get(username="coordinator")
+content = ("Voornaam;Achternaam;Geboortedatum;Postcode;Huisnummer\\r\\n"
+           "Tessa;Import;15-3-1958;3841 AB;12\\r\\n").encode()
+item = services.upload(SimpleUploadedFile("oud.csv", content), by=by)
+services.set_mapping(item, services.guess_mapping(item.headers), by=by)
+for _ in range(480):
+    item.refresh_from_db()
+    if item.state == "gecontroleerd":
+        services.confirm(item, by=by)
+    if item.state in ("klaar", "mislukt"):
+        break
+    time.sleep(0.25)
+print(item.state)
+"""
+
+
 def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start_process,
                                                               tmp_path, wait_for):
     """What `make run` starts (scripts/run.sh: migrate, demo data, web + worker + beat), as on
@@ -116,6 +140,15 @@ def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start
         assert "URLconf" not in html and "Page not found" not in html
         status, css = get(f"http://127.0.0.1:{port}/static/css/site.css")
         assert status == 200 and css.strip()
+        # The registry import's jobs on make run's SQLite and worker (they once used a
+        # PostgreSQL-only lock, and a second connection SQLite makes wait for the first).
+        shell = subprocess.run(
+            ["uv", "run", "--frozen", "python", "manage.py", "shell", "-c", IMPORT_THROUGH_RUN],
+            cwd=ROOT, env={**env, "MANTELZORG_DEMO": "1"}, capture_output=True, text=True,
+            timeout=240)
+        assert shell.returncode == 0, shell.stderr[-3000:]
+        assert shell.stdout.split()[-1] == "klaar", (shell.stdout[-2000:],
+                                                     (tmp_path / "run.log").read_text()[-3000:])
         assert proc.poll() is None
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # honcho and the three processes it started
