@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from core import clock, roles
+from core.locks import lock_until_commit
 from core.uploads import safe_cell
 
 from ..models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
@@ -84,7 +85,7 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
     written = ""
     try:
         with transaction.atomic():
-            _lock_batch_making()
+            lock_until_commit(BATCH_LOCK_KEY)
             requests = list(
                 _waiting(year, payout_form).select_for_update(skip_locked=True, of=("self",))
                 .select_related("year", "caregiver").order_by("submitted_at", "pk"))
@@ -115,15 +116,7 @@ def create_payment_batch(year: AppreciationYear, payout_form: str, by) -> Paymen
     return batch
 
 
-BATCH_LOCK_KEY = 7_246_001  # pg_advisory_xact_lock: one payment batch made at a time
-
-
-def _lock_batch_making() -> None:
-    """Until the transaction ends, this process is the only one making a payment batch. A
-    killed process's lock ends with its connection. Not on SQLite (make run)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BATCH_LOCK_KEY])
+BATCH_LOCK_KEY = 7_246_001  # lock_until_commit: one payment batch made at a time
 
 
 def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, by) -> None:

@@ -10,11 +10,12 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.dates import add_months
+from core.locks import lock_until_commit
 from core.postcodes import canonical_house_number, normalise_postcode
 from registrations import services as registrations
 from registrations.models import Caregiver, Channel, Source
@@ -92,14 +93,11 @@ class RequestData:
 def _lock_identity(details: dict) -> None:
     """Serialise submissions for the same person (date of birth + address), so two parallel
     requests by someone unknown register them once and store one request."""
-    if connection.vendor != "postgresql":
-        return
     identity = "|".join([str(details.get("date_of_birth", "")),
                          normalise_postcode(str(details.get("postcode", ""))),
                          canonical_house_number(details.get("house_number", ""))])
-    key = int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    lock_until_commit(
+        int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True))
 
 
 def _validate_care(rules: AppreciationYear, recipient: dict, today: datetime.date) -> None:

@@ -9,10 +9,11 @@ import datetime
 from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django_fsm_log.models import StateLog
 
 from core import clock
+from core.locks import lock_until_commit
 from worker.models import Letter
 from worker.services import send_queued_letters_after_commit
 
@@ -33,7 +34,7 @@ from ..models import (
 from .planning import Group, model_value
 
 CHUNK = 1000
-IMPORT_LOCK = 0x4D5A_494D  # pg_advisory_xact_lock key: one import writes at a time
+IMPORT_LOCK = 0x4D5A_494D  # lock_until_commit key: one import writes at a time
 LEGAL_BASIS = (
     "Overgenomen uit het registratiesysteem dat het Servicepunt Mantelzorg hiervoor "
     "gebruikte (import #{pk}, {day}). Grondslag: de taak van het Servicepunt om "
@@ -60,10 +61,7 @@ def take_import_lock() -> None:
     """One import plans and writes at a time (until the transaction ends): two imports of
     one file, confirmed together, would otherwise both see the same people as new."""
     assert transaction.get_connection().in_atomic_block, "the lock lasts one transaction"
-    if connection.vendor != "postgresql":
-        return  # SQLite (`make run`) lets one transaction write at a time anyway
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    lock_until_commit(IMPORT_LOCK)
 
 
 def write(registry_import, groups: list[Group], rows: dict[int, ImportRow],
