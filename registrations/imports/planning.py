@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from core.postcodes import canonical_house_number
+
 from ..extensions import import_describers
 from ..models import Caregiver, CareRecipient, RowOutcome, State, normalise_email
 from .cleaning import CleanLine
@@ -62,16 +64,26 @@ class Group:
         return self.lines[0].data
 
 
+def address_key(date_of_birth, postcode: str, house_number: str) -> tuple:
+    """Who a line or a registration is by address: house numbers in their one compared form
+    (`core.postcodes.canonical_house_number`), so '12 A' on file is the file's '12a'."""
+    if isinstance(date_of_birth, datetime.date):
+        date_of_birth = date_of_birth.isoformat()
+    return (date_of_birth, postcode, canonical_house_number(house_number))
+
+
+def _line_address(data: dict) -> tuple:
+    return address_key(data["date_of_birth"], data["postcode"], data["house_number"])
+
+
 def group_key(data: dict) -> tuple:
     if data.get("external_id"):
         return ("id", data["external_id"])
-    return ("adres", data["date_of_birth"], data["postcode"], data["house_number"].casefold())
+    return ("adres", *_line_address(data))
 
 
 def _address_key(caregiver) -> tuple:
-    dob = caregiver.date_of_birth
-    dob = dob.isoformat() if isinstance(dob, datetime.date) else dob
-    return (dob, caregiver.postcode, caregiver.house_number.casefold())
+    return address_key(caregiver.date_of_birth, caregiver.postcode, caregiver.house_number)
 
 
 def model_value(key: str, value):
@@ -125,7 +137,7 @@ def plan(lines: list[CleanLine]) -> tuple[list[Group], list[LineVerdict]]:
 
 def _existing(group: Group, registry: Registry) -> Caregiver | None:
     first = group.first
-    address = (first["date_of_birth"], first["postcode"], first["house_number"].casefold())
+    address = _line_address(first)
     if not first.get("external_id"):
         return registry.by_address.get(address)
     existing = registry.by_external_id.get(first["external_id"])
@@ -148,7 +160,7 @@ def _extension_changes(groups: list[Group]) -> dict[int, dict[int, list[str]]]:
 
 def _match(group: Group, registry: Registry, seen_emails: dict, extra: dict) -> None:
     first = group.first
-    address = (first["date_of_birth"], first["postcode"], first["house_number"].casefold())
+    address = _line_address(first)
     existing = group.existing
     email = normalise_email(first.get("email", ""))
     if existing is not None:

@@ -106,6 +106,16 @@ def test_without_a_number_people_are_matched_on_date_of_birth_and_address():
     assert Caregiver.objects.get().first_name == "Johannes"
 
 
+def test_a_house_number_typed_otherwise_on_file_is_the_same_address():
+    """'12 A' typed in a form here is the file's 12 + a: one person, not a new one."""
+    existing = CaregiverFactory(first_name="Jan", last_name="de Vries", email="",
+                                date_of_birth=datetime.date(1958, 3, 15), postcode="3841AB",
+                                house_number="12 A")
+    registry_import = dry_run(upload(csv_bytes([person(Klantnummer="")])))
+    row = ImportRow.objects.get(registry_import=registry_import)
+    assert row.outcome == "bijgewerkt" and row.caregiver_id == existing.pk
+
+
 def test_a_registration_with_the_same_email_is_a_possible_duplicate():
     existing = CaregiverFactory(email="jan.de.vries@example.nl", postcode="3842CD")
     registry_import = dry_run(upload(csv_bytes([person()])))
