@@ -1,5 +1,5 @@
 """Form fields and checks every form of the product shares: text a person types, Dutch
-dates, yes/no questions, e-mail addresses and phone numbers.
+dates, yes/no questions and e-mail addresses (phone numbers: core/phones.py).
 
 Every message is plain Dutch (B1) and appears next to its field.
 """
@@ -11,7 +11,6 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.phones import normalise_phone
 
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y"]
 YES_NO = [("ja", _("Ja")), ("nee", _("Nee"))]
@@ -78,8 +77,3 @@ def clean_email_address(value: str) -> str:
                 _("Vul een e-mailadres in zoals naam@voorbeeld.nl."), code="email") from None
     return email.lower()
 
-
-def clean_phone(value: str) -> str:
-    """Dutch numbers as 0612345678, or international as +32…; spaces, dashes and "(0)"
-    allowed (core/phones.py, with the phonenumbers library)."""
-    return normalise_phone(value)

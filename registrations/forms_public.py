@@ -11,7 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.fields import DutchDateField, TextField, YesNoField, clean_email_address, clean_phone
+from core.fields import DutchDateField, TextField, YesNoField, clean_email_address
+from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
 
 from .models import (
@@ -76,7 +77,7 @@ class AboutMeForm(forms.Form):
         return clean_email_address(self.cleaned_data["email"])
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.fields import DutchDateField, TextField, clean_email_address, clean_phone
+from core.fields import DutchDateField, TextField, clean_email_address
+from core.phones import normalise_phone
 
 from .models import CareEndReason, Channel
 
@@ -54,7 +55,7 @@ class ContactDetailsForm(forms.Form):
         return clean_email_address(self.cleaned_data["email"])
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

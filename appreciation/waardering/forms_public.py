@@ -15,7 +15,8 @@ from schwifty.exceptions import SchwiftyException
 
 from core import clock
 from core.dates import add_months
-from core.fields import DutchDateField, TextField, YesNoField, clean_email_address, clean_phone
+from core.fields import DutchDateField, TextField, YesNoField, clean_email_address
+from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
 from registrations.forms_public import AboutMeForm
 from registrations.models import RegistrationRules, Relationship
@@ -72,7 +73,7 @@ class RequesterForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean_email(self):
         return clean_email_address(self.cleaned_data["email"])
