@@ -6,6 +6,7 @@ import re
 
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest, PayoutForm
@@ -16,8 +17,28 @@ TODAY = datetime.date(2026, 9, 15)  # the day the waardering browser tests reque
 
 
 def assert_no_axe_violations(axe, page):
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
+    """Run axe-core on the page once it has loaded.
+
+    A click on a link only starts a navigation; axe started before the new document is
+    there fails with "null (reading 'documentElement')". Waiting for the load event and
+    running again when a navigation replaced the document mid-run checks the page the
+    person lands on, never an empty one.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = axe.run(page)
+        except PlaywrightError as error:
+            if attempt == 2 or not _navigation_interrupted(error):
+                raise
+            continue
+        assert results.violations_count == 0, results.generate_report()
+        return
+
+
+def _navigation_interrupted(error):
+    message = str(error)
+    return "documentElement" in message or "Execution context was destroyed" in message
 
 
 def staff_login(page, username="inge", role="consulent"):

@@ -36,6 +36,7 @@ def test_request_approve_letter_batch_pay(page, axe, inline_tasks, settings, tmp
 
         staff_login(page, "inge", "consulent")
         page.get_by_role("link", name="Waardering", exact=True).click()
+        page.wait_for_url("**/backoffice/waardering/")
         assert_no_axe_violations(axe, page)
         page.get_by_role("link", name="Bakker, Riet").click()
         wait_for_text(page, request.reference)
