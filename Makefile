@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load chaos-mailing chaos
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load chaos-mailing chaos mutate fuzz
 
 run:
 	scripts/bootstrap.sh
@@ -32,6 +32,18 @@ test-fast:
 
 bootstrap:
 	scripts/bootstrap.sh --test
+
+# The hostile-input tests with ten times the examples of `make test` (tests/security/hostile.py).
+fuzz:
+	scripts/bootstrap.sh --test
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) FUZZ_EXAMPLES=3000 uv run --frozen pytest $(PYTEST_XDIST) tests/security $(PYTEST_ARGS)
+
+# Mutation testing of the code that decides money, access and erasure (docs/TESTING.md).
+# Not part of `make test`: it runs the tests once per mutant and takes a long while.
+# MUTANTS='core.ratelimit*' runs only those; MUTATE_CHILDREN=1 mutants at a time.
+mutate:
+	scripts/bootstrap.sh --test
+	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen python scripts/mutate.py $(MUTANTS)
 
 test-services-stop:
 	scripts/test-services.sh stop

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import time_machine
 
-from tests import support
+from tests import mutation_slots, support
 from tests.factories import (
     STAFF_PASSWORD,
     AppreciationYearFactory,
@@ -51,6 +51,23 @@ def pytest_xdist_setupnodes(config, specs):
             if os.environ.get(name, "").startswith(("redis://", "rediss://")):
                 env[name] = _redis_database(os.environ[name], index)
         spec.env.update(env)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Under `make mutate` each mutant process tests in a database and Redis database of its
+    own (tests/mutation_slots.py); otherwise pytest-django's per-xdist-worker names stand."""
+    from django.conf import settings
+
+    slot = mutation_slots.mutant_slot()
+    if slot is not None:
+        mutation_slots.use_slot(slot, settings)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """A mutant process's database is copied fresh for it (above): keep it, don't recreate it."""
+    return mutation_slots.mutant_slot() is not None or request.config.getvalue("reuse_db")
 
 
 def pytest_collection_modifyitems(items):

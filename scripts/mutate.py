@@ -1,0 +1,119 @@
+"""Mutation testing (`make mutate`): change the code that decides money, access and erasure one
+small step at a time and count how many of those changes a test notices.
+
+mutmut makes the mutants (one comparison flipped, one argument dropped, one statement gone) in
+mutants/ and runs the tests that reach each changed function. This script runs it, then prints
+one line per module,
+
+    MUTATION module=… tried=… killed=… survived=… equivalent=… score=…
+
+with score = killed / (tried - equivalent). Equivalent mutants are those that cannot change
+behaviour; each is listed with its reason in tests/mutation_equivalents.toml. A surviving mutant
+that is not there is a hole in the tests: the script shows its diff and exits 1 when a module
+scores under the goal.
+
+    scripts/mutate.py                 run every module in pyproject's [tool.mutmut] only_mutate
+    scripts/mutate.py --report        only print the figures of the last run
+    scripts/mutate.py NAME-GLOB …     run only these mutants (mutmut's names, e.g. 'core.ratelimit*')
+"""
+
+import os
+import subprocess
+import sys
+import tomllib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.toml"
+GOAL = 0.90
+# A mutant whose tests time out or crash was noticed too; "no tests" and "suspicious" were not.
+NOTICED = {"killed", "timeout", "segfault", "caught by type check"}
+
+
+def module_of(mutant_name):
+    """`appreciation.x_check__mutmut_3` and `core.ratelimit.xǁLimitǁhit__mutmut_1` → module."""
+    head = mutant_name.split("__mutmut_")[0]
+    for marker in (".xǁ", ".x_"):
+        if marker in head:
+            return head.split(marker)[0]
+    return head
+
+
+def configured_modules():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    return [path.removesuffix(".py").replace("/", ".") for path in config["only_mutate"]]
+
+
+def load_equivalents():
+    if not EQUIVALENTS.exists():
+        return {}
+    entries = tomllib.loads(EQUIVALENTS.read_text()).get("mutant", [])
+    return {entry["name"]: entry["reason"] for entry in entries}
+
+
+def mutmut(*args, capture=False):
+    command = ["uv", "run", "--frozen", "mutmut", *args]
+    if capture:
+        return subprocess.run(command, cwd=ROOT, check=True, text=True,
+                              capture_output=True).stdout
+    subprocess.run(command, cwd=ROOT, check=True)
+    return ""
+
+
+def statuses():
+    """Every mutant's name and status, from mutmut's record of the last run."""
+    result = {}
+    for line in mutmut("results", "--all", "true", capture=True).splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            result[name] = status
+    return result
+
+
+def report():
+    equivalents = load_equivalents()
+    found = statuses()
+    by_module = defaultdict(Counter)
+    holes = []
+    for name, status in sorted(found.items()):
+        counts = by_module[module_of(name)]
+        counts["tried"] += 1
+        if status in NOTICED:
+            counts["killed"] += 1
+        elif name in equivalents:
+            counts["equivalent"] += 1
+        else:
+            counts["survived"] += 1
+            holes.append((name, status))
+    ok = True
+    for module in configured_modules():
+        counts = by_module.get(module, Counter())
+        relevant = counts["tried"] - counts["equivalent"]
+        score = counts["killed"] / relevant if relevant else 0.0
+        ok = ok and score >= GOAL
+        print(f"MUTATION module={module} tried={counts['tried']} killed={counts['killed']} "
+              f"survived={counts['survived']} equivalent={counts['equivalent']} "
+              f"score={score:.1%}")
+    for name, status in holes:
+        print(f"\n--- {status}: {name}")
+        print(mutmut("show", name, capture=True))
+    for name in equivalents:
+        if found.get(name) in NOTICED:
+            print(f"note: {name} is listed as equivalent, but a test notices it: drop the entry")
+        elif name not in found:
+            print(f"note: {name} is listed as equivalent, but no such mutant exists any more")
+    if holes:
+        print(f"{len(holes)} mutants survived; their diffs are above.")
+    return 0 if ok else 1
+
+
+def main(argv):
+    os.environ.setdefault("FUZZ_EXAMPLES", "20")  # fuzzing is not what mutants test
+    if argv[:1] != ["--report"]:
+        mutmut("run", "--max-children", os.environ.get("MUTATE_CHILDREN", "1"), *argv)
+    return report()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
