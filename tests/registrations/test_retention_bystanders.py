@@ -52,10 +52,11 @@ from tests.factories import (
     CampaignFactory,
     CaregiverFactory,
     GuardianFactory,
+    NewsletterFactory,
     RetentionNoticeFactory,
 )
 from tests.support import link_token, submit
-from worker.models import Letter, LetterStatus
+from worker.models import Delivery, DeliveryStatus, Letter, LetterStatus
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # Far above what the sequences hand out in a test run: ids chosen to collide across tables.
@@ -112,6 +113,9 @@ def someone(pk: int, name: str, year, campaign, consulent, campaign_request_id: 
                              reasons=[f"{name} had geen e-mailadres"])
     RetentionNoticeFactory(caregiver=caregiver, status=LetterStatus.SENT,
                            dedupe_key=f"verstuurd:{name}", error=f"550 {name} onbekend")
+    Delivery.objects.create(newsletter=NewsletterFactory(), caregiver=caregiver,
+                            channel="email", status=DeliveryStatus.FAILED,
+                            error=f"550 <{name.lower()}@example.nl> unknown")
     insight.record_burden_check(caregiver, [3, 3, 3, 3, 3], CheckContext.SELF_SERVICE)
     insight.record_contact(caregiver, consulent, on=datetime.date(2023, 6, 1),
                            kind=ContactKind.HOME_VISIT, outcome=f"{name} zoekt respijtzorg")
@@ -159,6 +163,8 @@ def everything_of(caregiver) -> dict:
                        .values_list("name", "data", "reasons")),
         "letters": sorted(Letter.objects.filter(caregiver=caregiver)
                           .values_list("dedupe_key", "status", "error")),
+        "deliveries": list(Delivery.objects.filter(caregiver=caregiver)
+                           .values_list("status", "error")),
         "tasks": sorted(FollowUpTask.objects.filter(caregiver=caregiver).values_list(
             "kind", "due_on", "cancelled_at", "cancel_reason")),
         "contacts": list(ContactMoment.objects.filter(caregiver=caregiver)
@@ -216,6 +222,8 @@ def test_the_job_ends_and_erases_only_its_own_people(consulent):
     # Letters not yet sent would go out with an empty name: cancelled.
     assert set(letters.exclude(dedupe_key="verstuurd:Gone").values_list(
         "status", "error")) == {(LetterStatus.CANCELLED, "Gegevens gewist")}
+    assert list(Delivery.objects.filter(caregiver=gone).values_list("status", "error")) == [
+        (DeliveryStatus.FAILED, "")]
     assert list(ContactMoment.objects.filter(caregiver=gone).values_list(
         "kind", "outcome")) == [(ContactKind.HOME_VISIT, "")]
     assert list(BurdenCheck.objects.filter(caregiver=gone).values_list(
