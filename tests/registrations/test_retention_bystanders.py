@@ -117,8 +117,10 @@ def someone(pk: int, name: str, year, campaign, consulent, campaign_request_id: 
                             channel="email", status=DeliveryStatus.FAILED,
                             error=f"550 <{name.lower()}@example.nl> unknown")
     insight.record_burden_check(caregiver, [3, 3, 3, 3, 3], CheckContext.SELF_SERVICE)
+    # The call back the heavy self-check asked for, done by a home visit.
     insight.record_contact(caregiver, consulent, on=datetime.date(2023, 6, 1),
-                           kind=ContactKind.HOME_VISIT, outcome=f"{name} zoekt respijtzorg")
+                           kind=ContactKind.HOME_VISIT, outcome=f"{name} zoekt respijtzorg",
+                           task=FollowUpTask.objects.get(caregiver=caregiver))
     request = AppreciationRequest.objects.create(
         year=year, caregiver=caregiver, route=Route.ON_BEHALF,
         requester_name=f"Dochter van {name}", requester_relation="dochter",
@@ -189,21 +191,24 @@ def test_the_job_ends_and_erases_only_its_own_people(consulent):
         services.end_care(gone, on=datetime.date(2024, 1, 1), reason=CareEndReason.OVERLIJDEN)
     with at(datetime.date(2025, 6, 1)):
         services.end_care(stays, on=datetime.date(2025, 6, 1), reason=CareEndReason.OVERLIJDEN)
-    assert open_tasks(gone) == 4 and open_tasks(stays) == 4  # aftercare and a call back
+    assert open_tasks(gone) == 3 and open_tasks(stays) == 3  # aftercare after a death
 
     # Gone's two years are over: the registration ends and Gone's open tasks are cancelled.
     before = everything_of(stays)
     with at(datetime.date(2026, 1, 10), hour=2):
         assert retention.run_daily() == retention.RetentionResult(ended=1)
     assert fresh_state(gone) == State.BEEINDIGD and open_tasks(gone) == 0
+    assert sorted((task.kind, task.done_at is None, task.cancel_reason)
+                  for task in FollowUpTask.objects.filter(caregiver=gone)) == [
+        ("nazorg", True, "Bewaartermijn voorbij")] * 3 + [("overbelasting", False, "")]
     assert everything_of(stays) == before
-    assert open_tasks(stays) == 4
+    assert open_tasks(stays) == 3
 
     # Blijft ends the registration too, one day before Gone's grace period is over.
     with at(datetime.date(2026, 2, 8)):
         services.end_registration(stays, reason=EndReason.OWN_REQUEST, by=consulent)
     stays_before = everything_of(stays)
-    assert FollowUpTask.objects.filter(caregiver=stays).exclude(cancel_reason="").count() == 4
+    assert FollowUpTask.objects.filter(caregiver=stays).exclude(cancel_reason="").count() == 3
 
     with at(datetime.date(2026, 2, 9), hour=2):
         assert retention.run_daily() == retention.RetentionResult(erased=1)
