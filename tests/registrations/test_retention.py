@@ -215,6 +215,19 @@ def test_no_notice_for_a_registration_that_ends_on_the_same_run():
     assert not Letter.objects.exists()
 
 
+@pytest.mark.django_db
+def test_no_notice_for_a_registration_ended_and_erased_before_its_two_years():
+    # Both cared until 15 March 2024 (notice from 2026-02-13); Gone asked to end early.
+    gone = former(datetime.date(2024, 3, 15), first_name="Gone")
+    piet = former(datetime.date(2024, 3, 15), first_name="Piet")
+    with at(datetime.date(2024, 6, 1)):
+        services.end_registration(gone)
+    run_on(datetime.date(2024, 7, 1))
+    assert fresh(gone).state == State.GEWIST
+    assert run_on(datetime.date(2026, 2, 13)).notices == 1
+    assert list(Letter.objects.values_list("caregiver", flat=True)) == [piet.pk]
+
+
 # --- erasure after the grace period ----------------------------------------------------------
 
 @pytest.mark.django_db

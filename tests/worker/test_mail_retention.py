@@ -113,10 +113,14 @@ def test_erasure_removes_a_printed_batch_pdf_at_once(media, consulent, committed
     batch = postal_batch("Anja", "Bertha")
     mark_batch_printed(batch, consulent)
     name = batch.pdf.name
+    others = postal_batch("Cor")
+    mark_batch_printed(others, consulent)
     committed(retention.forget_recipients, batch.letters.filter(
         caregiver__first_name="Bertha").values("caregiver"))
     batch.refresh_from_db()
     assert batch.pdf.name == "" and not (media / name).exists()
+    others.refresh_from_db()  # a batch without her keeps its PDF for the 30 days
+    assert others.pdf.name and (media / others.pdf.name).exists()
     assert batch.letters.count() == 2  # printed and sent: the letters stay as they were
 
 

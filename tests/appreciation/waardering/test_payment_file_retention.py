@@ -59,6 +59,9 @@ def test_erasure_removes_the_file_of_a_paid_batch_holding_the_request(
     approved(consulent, 3)
     unpaid = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     unpaid_request = unpaid.requests.get()
+    approved(consulent, 4)
+    others = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    payouts.mark_batch_paid(others, coordinator)  # paid, but nobody in it is erased
     name = batch.export.name
     committed(erase_waardering_requests, caregiver_ids=[paid_request.caregiver_id,
                                              unpaid_request.caregiver_id])
@@ -66,5 +69,7 @@ def test_erasure_removes_the_file_of_a_paid_batch_holding_the_request(
     unpaid.refresh_from_db()
     assert batch.export.name == "" and not (media / name).exists()
     assert unpaid.export.name and (media / unpaid.export.name).exists()
+    others.refresh_from_db()
+    assert others.export.name and (media / others.export.name).exists()
     other.refresh_from_db()
     assert other.iban  # the other payee's request is not touched
