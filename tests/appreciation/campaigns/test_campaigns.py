@@ -12,6 +12,7 @@ from django_fsm_log.models import StateLog
 from appreciation.campaigns import services as campaigns
 from appreciation.models import (
     AppreciationLetter,
+    Campaign,
     CampaignRequest,
     CampaignRoute,
     Handout,
@@ -111,7 +112,13 @@ def test_a_new_request_does_not_jump_the_waiting_list(make_campaign, people):
     ask(campaign, a)
     assert ask(campaign, b).state == "wachtlijst"
     campaigns.add_codes(campaign, ["LOS"])  # one code: b (waiting, needs two) stays waiting
-    assert ask(campaign, c).state == "wachtlijst"
+    # The coordinator lowers the tickets per person in the admin: one would do for c now,
+    # but b asked first, so c waits and the code stays for b.
+    Campaign.objects.filter(pk=campaign.pk).update(tickets_per_caregiver=1)
+    campaign.refresh_from_db()
+    later = ask(campaign, c)
+    assert later.state == "wachtlijst" and codes_of(later) == []
+    assert campaigns.stock_left(campaign) == 1
 
 
 @pytest.mark.django_db
