@@ -6,6 +6,7 @@ import threading
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django_fsm_log.models import StateLog
 
@@ -174,8 +175,17 @@ def test_letters_that_went_out_mark_the_request_sent(make_campaign, people):
 
 @pytest.mark.django_db
 def test_tickets_to_pick_up_are_marked_picked_up_by_staff(consulent, make_campaign, people):
+    from worker.services import dispatch_queued_letters
+
     campaign = make_campaign(codes=2, handout=Handout.PICKUP)
     request = ask(campaign, people(1)[0])
+    dispatch_queued_letters()  # the letter with the pick-up number went out
+    request.refresh_from_db()
+    assert request.state == "toegekend"  # not "sent": the tickets are still at the desk
+    with pytest.raises(campaigns.PermissionDenied):
+        campaigns.mark_picked_up(request, AnonymousUser())
+    request.refresh_from_db()
+    assert request.state == "toegekend"
     campaigns.mark_picked_up(request, consulent)
     request.refresh_from_db()
     assert request.state == "opgehaald"
@@ -335,3 +345,68 @@ def test_codes_already_printed_cannot_go_back_into_stock(consulent, settings, tm
         campaigns.cancel(request, by=consulent)
     request.refresh_from_db()
     assert request.state == "toegekend" and request.codes.count() == 2
+
+
+@pytest.mark.django_db
+def test_only_the_caregiver_themselves_or_staff_can_cancel_a_request(consulent, make_campaign,
+                                                                      people):
+    campaign = make_campaign(codes=2)
+    riet, bram = people(2)
+    request = ask(campaign, riet)
+    for refused in ({"caregiver": bram}, {"by": AnonymousUser()}):
+        with pytest.raises(campaigns.PermissionDenied):
+            campaigns.cancel(request, **refused)
+    request.refresh_from_db()
+    assert request.state == "toegekend" and codes_of(request) == ["Z0000", "Z0001"]
+    campaigns.cancel(request, caregiver=riet)
+    request.refresh_from_db()
+    assert request.state == "geannuleerd" and campaigns.stock_left(campaign) == 2
+
+
+@pytest.mark.django_db
+def test_tickets_to_pick_up_can_be_cancelled_after_the_letter_went_out(consulent, make_campaign,
+                                                                     people):
+    """The letter of a pick-up campaign holds no usable code: the tickets are at the desk."""
+    from worker.services import dispatch_queued_letters
+
+    campaign = make_campaign(codes=2, handout=Handout.PICKUP)
+    request = ask(campaign, people(1)[0])
+    dispatch_queued_letters()
+    campaigns.cancel(request, by=consulent)
+    request.refresh_from_db()
+    assert request.state == "geannuleerd" and campaigns.stock_left(campaign) == 2
+
+
+@pytest.mark.django_db
+def test_a_sent_letter_moves_its_request_to_sent_once(make_campaign, people):
+    campaign = make_campaign(codes=2)
+    request = ask(campaign, people(1)[0])
+    letter = Letter.objects.get(campaign_request=request, kind=AppreciationLetter.CAMPAIGN_CODES)
+    assert campaigns.letters_sent([letter.pk]) == 1
+    assert campaigns.letters_sent([letter.pk]) == 0  # told twice: nothing more happens
+    request.refresh_from_db()
+    assert request.state == "verstuurd"
+    assert StateLog.objects.for_(request).filter(state="verstuurd").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state, kind", [
+    (State.ACTIEF, AppreciationLetter.CAMPAIGN_DUPLICATE),
+    (State.AANGEMELD, AppreciationLetter.CAMPAIGN_NOT_ACTIVE),
+])
+def test_a_refused_public_ask_is_told_at_most_once_a_day(make_campaign, people, state, kind):
+    campaign = make_campaign(codes=4)
+    [person] = people(1)
+    Caregiver.objects.filter(pk=person.pk).update(postcode="3845AB")
+    details = {"date_of_birth": person.date_of_birth, "postcode": "3845 AB",
+               "house_number": person.house_number}
+    if state == State.ACTIEF:
+        ask(campaign, person)
+    else:
+        Caregiver.objects.filter(pk=person.pk).update(state=state)
+    for _ in range(3):
+        campaigns.ask_by_details(campaign, details)
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 10, 0), tick=False):
+        campaigns.ask_by_details(campaign, details)
+    letters = Letter.objects.filter(caregiver=person, kind=kind)
+    assert letters.count() == 2  # one on 1 July, one on 2 July
