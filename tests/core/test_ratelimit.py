@@ -176,6 +176,33 @@ def test_unsubscribe_posts_are_limited(client, settings):
     assert client.post("/afmelden/onzin").status_code == 429
 
 
+def test_a_limit_of_zero_switches_only_that_limit_off(client, settings):
+    settings.RATELIMIT_LINK_PER_ADDRESS = 0
+    settings.RATELIMIT_LINK_PER_IP = 3
+    answers = [ask_link(client, "riet@example.nl", ip="192.0.2.1").status_code
+               for _ in range(4)]
+    assert answers == [200, 200, 200, 429]  # the address no longer counts, the IP still does
+    assert ask_link(client, "riet@example.nl", ip="192.0.2.2").status_code == 200
+
+
+def test_posts_without_an_address_do_not_share_one_identity_counter(client, settings):
+    """A post without a postcode has no identity: it must not use up a counter that every
+    other such post (from anyone) shares."""
+    settings.RATELIMIT_FORM_PER_IDENTITY = 1
+    for n in range(3):
+        assert swim_post(client, postcode="", ip=f"192.0.2.{n + 1}").status_code == 200, n
+
+
+def test_the_form_and_link_limits_count_apart(client, settings):
+    settings.RATELIMIT_FORM_PER_IP = 1
+    settings.RATELIMIT_LINK_PER_IP = 1
+    settings.RATELIMIT_FORM_WINDOW_SECONDS = settings.RATELIMIT_LINK_WINDOW_SECONDS = 3600
+    assert swim_post(client).status_code == 200
+    assert ask_link(client, "riet@example.nl").status_code == 200
+    assert swim_post(client, number="14").status_code == 429
+    assert ask_link(client, "bram@example.nl").status_code == 429
+
+
 def test_limits_can_be_switched_off(client, settings):
     settings.RATELIMIT_LINK_PER_ADDRESS = 1
     settings.RATELIMIT_ENABLED = False

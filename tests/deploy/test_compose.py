@@ -1,5 +1,8 @@
 """docker-compose.yml: parses, names the services, and runs the tested entrypoint."""
 
+import json
+import re
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -57,11 +60,48 @@ def test_volumes_keep_the_data():
     assert any("pgdata" in v for v in SERVICES["db"]["volumes"])
 
 
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined, comments out."""
+    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines()]
+    return [(line.split(None, 1)[0].upper(), (line.split(None, 1) + [""])[1].strip())
+            for line in lines if line and not line.startswith("#")]
+
+
+def last(instruction: str):
+    """The arguments of the last such instruction (the one that counts), exec form parsed."""
+    values = [args for name, args in dockerfile_instructions() if name == instruction]
+    assert values, f"no {instruction} in the Dockerfile"
+    return json.loads(values[-1]) if values[-1].startswith("[") else values[-1]
+
+
 def test_dockerfile_builds_from_the_lock_file():
     dockerfile = Path(ROOT / "Dockerfile").read_text()
     assert "uv sync --frozen" in dockerfile
     assert "libharfbuzz-subset0" in dockerfile
-    assert 'ENTRYPOINT' not in dockerfile or "bin/entrypoint" in dockerfile
+
+
+def test_the_image_runs_the_compose_command_as_it_stands():
+    """Compose gives each service its whole command (`bin/entrypoint <role>`): the image must
+    put nothing in front of it. An ENTRYPOINT of ours, or one inherited from the base image,
+    would make it `<entrypoint> bin/entrypoint web`; so the Dockerfile sets an explicit empty
+    one, and without a command the image starts the web role."""
+    entrypoint, cmd = last("ENTRYPOINT"), last("CMD")
+    assert entrypoint == [], entrypoint
+    assert cmd == ["bin/entrypoint", "web"], cmd
+    roles = set(re.findall(r"^  ([a-z]+)\)$", (ROOT / "bin/entrypoint").read_text(), re.M))
+    for name in ("migrate", "web", "worker", "beat"):
+        argv = entrypoint + SERVICES[name]["command"]
+        assert argv[0] == "bin/entrypoint" and argv[1:] == [name] and name in roles, argv
+    # The relative path resolves: the code is copied into the working directory, and the
+    # script keeps its executable bit (git's mode is what the build context gets).
+    assert last("WORKDIR") == "/app"
+    assert ("COPY", ". .") in dockerfile_instructions()
+    mode = subprocess.run(["git", "ls-files", "-s", "bin/entrypoint"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.split()[0]
+    assert mode == "100755"
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert not {"bin", "bin/", "/bin/", "bin/entrypoint", "/bin/entrypoint"} & set(ignored)
 
 
 def test_mail_goes_to_the_server_the_environment_names():

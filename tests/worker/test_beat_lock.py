@@ -1,9 +1,13 @@
-"""The beat lock: two beat schedulers against the real Redis, only the lock holder sends."""
+"""The beat lock: two beat schedulers against the real Redis, only the lock holder sends.
 
-import time
+The clock is moved by hand (time_machine): each round has exactly one due moment, so the
+tests count sends exactly, without waiting and whatever the machine's speed."""
+
+import datetime
 import uuid
 
 import pytest
+import time_machine
 
 from mantelzorg.celery import app
 from worker.beat import FileBeatLock, LockedScheduler
@@ -13,11 +17,19 @@ from worker.beat import FileBeatLock, LockedScheduler
 def lock_env(monkeypatch):
     key = f"mantelzorg:test-beat-lock:{uuid.uuid4().hex}"
     monkeypatch.setenv("BEAT_LOCK_KEY", key)
-    monkeypatch.setenv("BEAT_LOCK_TTL_SECONDS", "3")
-    # One job due every 0.2 s, so a tick of a few seconds has several due moments.
+    monkeypatch.setenv("BEAT_LOCK_TTL_SECONDS", "30")
+    # One job due every minute; the tests move the clock a minute and a bit between rounds,
+    # so every round has exactly one due moment, whatever the machine's speed.
     monkeypatch.setitem(app.conf, "beat_schedule", {
-        "fast-heartbeat": {"task": "mantelzorg.scheduler_heartbeat", "schedule": 0.2}})
+        "heartbeat": {"task": "mantelzorg.scheduler_heartbeat", "schedule": 60.0}})
     return key
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0, tzinfo=datetime.UTC),
+                             tick=False) as traveller:
+        yield traveller
 
 
 def make_scheduler(tmp_path, name, sent):
@@ -26,51 +38,67 @@ def make_scheduler(tmp_path, name, sent):
     return scheduler
 
 
-def tick_all(schedulers, seconds=1.5):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def rounds(clock, schedulers, count):
+    """`count` due moments: each scheduler ticks once, then the clock moves past the next."""
+    for _ in range(count):
         for scheduler in schedulers:
             scheduler.tick()
-        time.sleep(0.02)
+        clock.shift(ONE_ROUND)
 
 
-def test_only_the_lock_holder_sends_due_tasks(tmp_path, lock_env, caplog):
+ONE_ROUND = datetime.timedelta(seconds=61)
+
+
+def test_only_the_lock_holder_sends_due_tasks(tmp_path, lock_env, clock, caplog):
     sent = []
     first = make_scheduler(tmp_path, "first", sent)
     second = make_scheduler(tmp_path, "second", sent)
     try:
         with caplog.at_level("INFO", logger="worker.beat"):
-            tick_all([first, second])
+            first.tick()  # takes the lock; the job is not due yet
+            second.tick()
+            assert first.holding and not second.holding
+            assert first.lock.client.get(lock_env) == first.lock.token.encode()
+            clock.shift(ONE_ROUND)
+            rounds(clock, [second, first], 3)
         assert first.holding and not second.holding
-        assert sent, "the holder sent the due jobs"
-        assert {name for name, _ in sent} == {"first"}
-        assert 4 <= len(sent) <= 9, "one send per due moment (every 0.2 s for 1.5 s)"
+        assert sent == [("first", "heartbeat")] * 3, "once per due moment, by the holder only"
         assert not (tmp_path / "second").exists() and not list(tmp_path.glob("second.*")), \
             "the waiting beat never opened its schedule file"
         assert "is held by another beat" in caplog.text
-        assert first.lock.client.pttl(lock_env) > 0
+        # The holder renews the lock's lifetime at every tick, so it never runs out under it.
+        first.lock.client.pexpire(lock_env, 1000)
+        first.tick()
+        assert first.lock.client.pttl(lock_env) > 1000
     finally:
         first.close()
-    # The holder stops: the waiting beat takes over at its next tick.
+    assert not first.holding and not first.lock.client.exists(lock_env), "released on close"
+    # The holder stopped: the waiting beat takes over at its next tick.
     sent.clear()
     try:
-        tick_all([second])
+        second.tick()
         assert second.holding
-        assert {name for name, _ in sent} == {"second"}
+        assert second.lock.client.get(lock_env) == second.lock.token.encode()
+        clock.shift(ONE_ROUND)
+        rounds(clock, [second], 2)
+        assert sent == [("second", "heartbeat")] * 2
     finally:
         second.close()
     assert not second.lock.client.exists(lock_env), "released on close"
 
 
-def test_a_lost_lock_stops_sending(tmp_path, lock_env):
+def test_a_lost_lock_stops_sending(tmp_path, lock_env, clock):
     sent = []
     first = make_scheduler(tmp_path, "first", sent)
     try:
         first.tick()
-        assert first.holding
+        clock.shift(ONE_ROUND)
+        first.tick()
+        assert first.holding and sent == [("first", "heartbeat")]
         first.lock.client.set(lock_env, "another-beat")  # e.g. expired while paused
         sent.clear()
-        tick_all([first], seconds=1)
+        clock.shift(ONE_ROUND)
+        rounds(clock, [first], 3)
         assert not first.holding and sent == []
     finally:
         first.close()

@@ -6,12 +6,14 @@ import threading
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django_fsm_log.models import StateLog
 
 from appreciation.campaigns import services as campaigns
 from appreciation.models import (
     AppreciationLetter,
+    Campaign,
     CampaignRequest,
     CampaignRoute,
     Handout,
@@ -26,6 +28,10 @@ S = "toegekend", "wachtlijst"
 
 def ask(campaign, caregiver):
     return campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE)
+
+
+def codes_of(request):
+    return sorted(request.codes.values_list("code", flat=True))
 
 
 pytestmark = pytest.mark.usefixtures("summer")
@@ -107,7 +113,52 @@ def test_a_new_request_does_not_jump_the_waiting_list(make_campaign, people):
     ask(campaign, a)
     assert ask(campaign, b).state == "wachtlijst"
     campaigns.add_codes(campaign, ["LOS"])  # one code: b (waiting, needs two) stays waiting
-    assert ask(campaign, c).state == "wachtlijst"
+    # The coordinator lowers the tickets per person in the admin: one would do for c now,
+    # but b asked first, so c waits and the code stays for b.
+    Campaign.objects.filter(pk=campaign.pk).update(tickets_per_caregiver=1)
+    campaign.refresh_from_db()
+    later = ask(campaign, c)
+    assert later.state == "wachtlijst" and codes_of(later) == []
+    assert campaigns.stock_left(campaign) == 1
+
+
+@pytest.mark.django_db
+def test_two_campaigns_with_free_codes_each_hand_out_only_their_own(make_campaign, people):
+    """Regression guard: the hand-out takes codes from the asked campaign's stock only, and
+    a waiting list of one campaign never holds back a request for another."""
+    swim = make_campaign(codes=["S1", "S2"])
+    autumn = make_campaign(name="Zwemkaartjes najaar 2026", codes=["N1", "N2", "N3", "N4"])
+    a, b, c, d = people(4)
+    assert codes_of(ask(swim, a)) == ["S1", "S2"]
+    waiting = ask(swim, b)
+    assert waiting.state == "wachtlijst" and codes_of(waiting) == []
+    assert (campaigns.stock_left(swim), campaigns.stock_left(autumn)) == (0, 4)
+    assert codes_of(ask(autumn, c)) == ["N1", "N2"]
+    assert codes_of(ask(autumn, d)) == ["N3", "N4"]
+    assert campaigns.add_codes(swim, ["S3", "S4"]) == 2
+    waiting.refresh_from_db()
+    assert waiting.state == "toegekend" and codes_of(waiting) == ["S3", "S4"]
+    assert (campaigns.stock_left(swim), campaigns.stock_left(autumn)) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_someone_no_longer_active_when_it_is_their_turn_is_passed_over_with_a_letter(
+        make_campaign, people):
+    campaign = make_campaign(codes=2)
+    first, ended, next_one, last = people(4)
+    ask(campaign, first)
+    ended_request, next_request, last_request = (ask(campaign, p) for p in (ended, next_one, last))
+    Caregiver.objects.filter(pk=ended.pk).update(state=State.BEEINDIGD, ended_on=TODAY)
+    campaigns.add_codes(campaign, ["X1", "X2", "X3"])
+    for request in (ended_request, next_request, last_request):
+        request.refresh_from_db()
+    assert ended_request.state == "afgewezen" and codes_of(ended_request) == []
+    assert next_request.state == "toegekend" and codes_of(next_request) == ["X1", "X2"]
+    assert last_request.state == "wachtlijst" and campaigns.stock_left(campaign) == 1
+    letters = Letter.objects.filter(kind=AppreciationLetter.CAMPAIGN_CANCELLED)
+    assert list(letters.values_list("caregiver_id", flat=True)) == [ended.pk]
+    assert StateLog.objects.for_(ended_request).latest("pk").description == (
+        "Niet meer actief ingeschreven")
 
 
 @pytest.mark.django_db
@@ -124,8 +175,17 @@ def test_letters_that_went_out_mark_the_request_sent(make_campaign, people):
 
 @pytest.mark.django_db
 def test_tickets_to_pick_up_are_marked_picked_up_by_staff(consulent, make_campaign, people):
+    from worker.services import dispatch_queued_letters
+
     campaign = make_campaign(codes=2, handout=Handout.PICKUP)
     request = ask(campaign, people(1)[0])
+    dispatch_queued_letters()  # the letter with the pick-up number went out
+    request.refresh_from_db()
+    assert request.state == "toegekend"  # not "sent": the tickets are still at the desk
+    with pytest.raises(campaigns.PermissionDenied):
+        campaigns.mark_picked_up(request, AnonymousUser())
+    request.refresh_from_db()
+    assert request.state == "toegekend"
     campaigns.mark_picked_up(request, consulent)
     request.refresh_from_db()
     assert request.state == "opgehaald"
@@ -153,12 +213,18 @@ def test_closing_lapses_the_waiting_list_once_and_nothing_can_be_asked_after(mak
 
 
 @pytest.mark.django_db
-def test_unclaimed_pickups_lapse_at_the_close_when_configured(make_campaign, people):
-    campaign = make_campaign(codes=2, handout=Handout.PICKUP)
+@pytest.mark.parametrize("cancel_unclaimed, state, stock", [
+    (True, "geannuleerd", 2),
+    (False, "toegekend", 0),
+])
+def test_unclaimed_pickups_lapse_at_the_close_when_configured(make_campaign, people,
+                                                              cancel_unclaimed, state, stock):
+    campaign = make_campaign(codes=2, handout=Handout.PICKUP,
+                             cancel_unclaimed_on_close=cancel_unclaimed)
     request = ask(campaign, people(1)[0])
     campaigns.close_finished_campaigns(datetime.date(2026, 9, 1))
     request.refresh_from_db()
-    assert request.state == "geannuleerd" and campaigns.stock_left(campaign) == 2
+    assert request.state == state and campaigns.stock_left(campaign) == stock
 
 
 @pytest.mark.django_db
@@ -177,6 +243,32 @@ def test_the_december_attentie_goes_to_every_active_caregiver_once(coordinator, 
     assert Letter.objects.filter(kind=AppreciationLetter.CAMPAIGN_CODES).count() == 5
     people(1)
     assert campaigns.grant_to_everyone(attentie, coordinator) == 1  # only the newcomer
+
+
+@pytest.mark.django_db
+def test_everyone_gets_two_codes_of_their_own_topping_up_the_stock_there_is(coordinator,
+                                                                           make_campaign,
+                                                                           people):
+    swim = make_campaign(codes=["S1", "S2", "S3", "S4"])
+    attentie = make_campaign(name="Attentie 2026", kind="attentie", requires_request=False,
+                             tickets_per_caregiver=2, codes=["BON-A", "BON-B", "BON-C"])
+    swimmer, *others = people(3)
+    ask(swim, swimmer)  # asked for another campaign: still gets the attentie
+    people(1, state=State.AANGEMELD)
+    assert campaigns.grant_to_everyone(attentie, coordinator) == 3
+    requests = CampaignRequest.objects.filter(campaign=attentie)
+    assert {r.caregiver_id for r in requests} == {p.pk for p in (swimmer, *others)}
+    assert [r.codes.count() for r in requests] == [2, 2, 2]
+    given = list(TicketCode.objects.filter(campaign=attentie, request__isnull=False)
+                 .values_list("code", flat=True))
+    assert len(given) == len(set(given)) == 6
+    assert {"BON-A", "BON-B", "BON-C"} <= set(given)  # the stock first, then new codes
+    assert TicketCode.objects.filter(campaign=attentie).count() == 6  # nothing made in vain
+    assert campaigns.stock_left(swim) == 2
+    [newcomer] = people(1)
+    assert campaigns.grant_to_everyone(attentie, coordinator) == 1
+    assert CampaignRequest.objects.get(campaign=attentie, caregiver=newcomer).codes.count() == 2
+    assert TicketCode.objects.filter(campaign=attentie).count() == 8
 
 
 def test_codes_from_a_csv_are_checked_line_by_line():
@@ -253,3 +345,68 @@ def test_codes_already_printed_cannot_go_back_into_stock(consulent, settings, tm
         campaigns.cancel(request, by=consulent)
     request.refresh_from_db()
     assert request.state == "toegekend" and request.codes.count() == 2
+
+
+@pytest.mark.django_db
+def test_only_the_caregiver_themselves_or_staff_can_cancel_a_request(consulent, make_campaign,
+                                                                      people):
+    campaign = make_campaign(codes=2)
+    riet, bram = people(2)
+    request = ask(campaign, riet)
+    for refused in ({"caregiver": bram}, {"by": AnonymousUser()}):
+        with pytest.raises(campaigns.PermissionDenied):
+            campaigns.cancel(request, **refused)
+    request.refresh_from_db()
+    assert request.state == "toegekend" and codes_of(request) == ["Z0000", "Z0001"]
+    campaigns.cancel(request, caregiver=riet)
+    request.refresh_from_db()
+    assert request.state == "geannuleerd" and campaigns.stock_left(campaign) == 2
+
+
+@pytest.mark.django_db
+def test_tickets_to_pick_up_can_be_cancelled_after_the_letter_went_out(consulent, make_campaign,
+                                                                     people):
+    """The letter of a pick-up campaign holds no usable code: the tickets are at the desk."""
+    from worker.services import dispatch_queued_letters
+
+    campaign = make_campaign(codes=2, handout=Handout.PICKUP)
+    request = ask(campaign, people(1)[0])
+    dispatch_queued_letters()
+    campaigns.cancel(request, by=consulent)
+    request.refresh_from_db()
+    assert request.state == "geannuleerd" and campaigns.stock_left(campaign) == 2
+
+
+@pytest.mark.django_db
+def test_a_sent_letter_moves_its_request_to_sent_once(make_campaign, people):
+    campaign = make_campaign(codes=2)
+    request = ask(campaign, people(1)[0])
+    letter = Letter.objects.get(campaign_request=request, kind=AppreciationLetter.CAMPAIGN_CODES)
+    assert campaigns.letters_sent([letter.pk]) == 1
+    assert campaigns.letters_sent([letter.pk]) == 0  # told twice: nothing more happens
+    request.refresh_from_db()
+    assert request.state == "verstuurd"
+    assert StateLog.objects.for_(request).filter(state="verstuurd").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state, kind", [
+    (State.ACTIEF, AppreciationLetter.CAMPAIGN_DUPLICATE),
+    (State.AANGEMELD, AppreciationLetter.CAMPAIGN_NOT_ACTIVE),
+])
+def test_a_refused_public_ask_is_told_at_most_once_a_day(make_campaign, people, state, kind):
+    campaign = make_campaign(codes=4)
+    [person] = people(1)
+    Caregiver.objects.filter(pk=person.pk).update(postcode="3845AB")
+    details = {"date_of_birth": person.date_of_birth, "postcode": "3845 AB",
+               "house_number": person.house_number}
+    if state == State.ACTIEF:
+        ask(campaign, person)
+    else:
+        Caregiver.objects.filter(pk=person.pk).update(state=state)
+    for _ in range(3):
+        campaigns.ask_by_details(campaign, details)
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 10, 0), tick=False):
+        campaigns.ask_by_details(campaign, details)
+    letters = Letter.objects.filter(caregiver=person, kind=kind)
+    assert letters.count() == 2  # one on 1 July, one on 2 July

@@ -20,6 +20,7 @@ from appreciation.models import (
     Route,
 )
 from appreciation.waardering import confirmation, services
+from core import clock
 from registrations.models import Caregiver, Channel
 from registrations.signals import caregivers_erased
 from tests.factories import AppreciationYearFactory, CaregiverFactory
@@ -124,6 +125,23 @@ def test_a_wrong_or_expired_code_gets_a_dutch_message_next_to_the_field(client, 
     assert WRONG in client.post(CONFIRM, {"code": code}).content.decode()
     request.refresh_from_db()
     assert request.caregiver_confirmed_at is None
+
+
+def test_a_code_works_until_the_moment_it_expires_and_once(riet, waardering_day,
+                                                          waardering_year):
+    request = stranger_asks_for(riet)
+    code = confirmation.code_for(request)
+    expires = request.confirm_expires_at
+    assert expires == clock.now() + datetime.timedelta(days=42)  # the clock stands still
+    waardering_day.move_to(expires)
+    assert services.waiting_for_code(code) is None
+    assert services.confirm_with_code(code) is None
+    waardering_day.move_to(expires - datetime.timedelta(microseconds=1))
+    assert services.waiting_for_code(code).pk == request.pk
+    assert services.confirm_with_code(code.lower().replace("-", " ")).pk == request.pk
+    assert services.confirm_with_code(code) is None  # used
+    request.refresh_from_db()
+    assert request.caregiver_confirmed_at is not None
 
 
 def test_guessing_codes_is_rate_limited(client, riet, settings, waardering_year):

@@ -91,8 +91,9 @@ def test_the_sepa_file_validates_and_pays_each_request_once(waardering_year, con
 
 def test_nothing_is_paid_twice_and_downloads_are_identical(client, waardering_year, consulent,
                                                            login_fully):
-    for n in range(2):
-        approved(consulent, n)
+    requests = [approved(consulent, n) for n in range(2)]
+    AppreciationRequest.objects.filter(pk=requests[1].pk).update(
+        amount_cents=10000, account_holder="B. de Vries")
     coordinator = login_fully(client, "coordinator")
     first = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
     assert payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator) is None
@@ -104,7 +105,21 @@ def test_nothing_is_paid_twice_and_downloads_are_identical(client, waardering_ye
     assert one["Content-Disposition"] == f'attachment; filename="{first.message_id}.xml"'
     assert b"".join(one.streaming_content) == b"".join(two.streaming_content)
     csv_url = reverse("appreciation:payout_csv", args=[first.pk])
-    assert client.get(csv_url).content == client.get(csv_url).content
+    one, two = client.get(csv_url), client.get(csv_url)
+    assert one.content == two.content
+    assert one["Content-Type"] == "text/csv; charset=utf-8"
+    assert one["Content-Disposition"] == f'attachment; filename="{first.message_id}.csv"'
+    rows = list(csv.reader(io.StringIO(one.content.decode("utf-8-sig")), delimiter=";"))
+    for request in requests:
+        request.refresh_from_db()
+    assert rows == [
+        ["referentie", "naam", "iban_of_boncode", "bedrag", "end_to_end_id"],
+        [requests[0].reference, "R. Bakker", requests[0].iban, "75,00",
+         requests[0].end_to_end_id],
+        [requests[1].reference, "B. de Vries", requests[1].iban, "100,00",
+         requests[1].end_to_end_id],
+    ]
+    assert all(r.reference and r.iban and r.end_to_end_id for r in requests)
     # Rendering again from the stored rows gives the same bytes (no clock, no randomness).
     again = payouts.render_sepa(PaymentBatch.objects.get(pk=first.pk), list(
         first.requests.select_related("year", "caregiver").order_by("submitted_at", "pk")))
