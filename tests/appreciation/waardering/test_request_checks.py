@@ -22,22 +22,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 EVERY_CHECK = ["hours", "duration", "residence", "duplicate", "iban", "registered"]
 
 
-def checked(request: AppreciationRequest) -> AppreciationRequest:
-    """The request after a consulent's "check again"."""
-    return services.recheck(request)
-
-
-def failed(request: AppreciationRequest) -> set[str]:
-    """The codes of the checks the consulent sees in red (after checking again)."""
-    request = checked(request)
-    codes = {check["code"] for check in request.failed_checks()}
-    assert request.checks_passed is (not codes)
-    return codes
-
-
-def shown(request: AppreciationRequest) -> dict[str, dict]:
-    """Every check the consulent sees, by code."""
-    return {check["code"]: check for check in checked(request).checks}
+def outcome(request: AppreciationRequest) -> tuple[dict[str, dict], set[str]]:
+    """After a consulent's "check again": every check shown, by code, and the codes shown
+    in red. Bulk approval takes the request only when none is red."""
+    request = services.recheck(request)
+    shown = {check["code"]: check for check in request.checks}
+    red = {check["code"] for check in request.failed_checks()}
+    assert request.checks_passed is (not red)
+    return shown, red
 
 
 @pytest.fixture
@@ -66,16 +58,16 @@ def test_a_request_that_meets_every_rule_passes_every_check_and_nothing_more(
         riet, waardering_year):
     """Signed in, known, confirmed, alone this year, no caps set: the consulent sees the six
     checks in reading order, all green, and no name, registration or confirmation check."""
-    request = checked(ask(waardering_year, riet))
+    request = services.recheck(ask(waardering_year, riet))
     assert [check["code"] for check in request.checks] == EVERY_CHECK
     assert all(check["ok"] for check in request.checks) and request.checks_passed
 
 
 # --- hours, duration, residence: exactly at and one past each boundary -------------------
 
-@pytest.mark.parametrize("hours, ok", [(8, True), (7, False), (168, True)])
+@pytest.mark.parametrize("hours, ok", [(8, True), (7, False)])
 def test_at_least_eight_hours_a_week(riet, waardering_year, hours, ok):
-    check = shown(ask(waardering_year, riet, hours_per_week=hours))["hours"]
+    check = outcome(ask(waardering_year, riet, hours_per_week=hours))[0]["hours"]
     assert check["ok"] is ok
     assert check["label"] == "Minstens 8 uur zorg per week"
     assert check["detail"] == f"Opgegeven: {hours} uur"
@@ -84,7 +76,6 @@ def test_at_least_eight_hours_a_week(riet, waardering_year, hours, ok):
 @pytest.mark.parametrize("submitted_on, care_since, ok", [
     (datetime.date(2026, 9, 15), datetime.date(2026, 6, 15), True),   # three months exactly
     (datetime.date(2026, 9, 15), datetime.date(2026, 6, 16), False),  # one day short
-    (datetime.date(2026, 9, 15), datetime.date(2026, 6, 14), True),
     # Judged on the day it was submitted, not on the day the consulent checks again.
     (datetime.date(2026, 9, 1), datetime.date(2026, 6, 2), False),
     (datetime.date(2026, 9, 1), datetime.date(2026, 6, 1), True),
@@ -94,16 +85,16 @@ def test_caring_for_at_least_three_months_on_the_day_of_the_request(
     submitted_at = datetime.datetime.combine(submitted_on, datetime.time(10, 0),
                                              tzinfo=datetime.UTC)
     request = ask(waardering_year, riet, care_since=care_since, submitted_at=submitted_at)
-    check = shown(request)["duration"]
+    check = outcome(request)[0]["duration"]
     assert check["ok"] is ok and check["label"] == "Zorgt minstens 3 maanden"
     assert check["detail"] == f"Zorgt sinds {care_since:%d-%m-%Y}"
 
 
 @pytest.mark.parametrize("postcode, ok", [("3840AA", True), ("3849ZZ", True),
-                                          ("3839ZZ", False), ("3850AA", False),
-                                          ("8011AB", False)])
+                                          ("3839ZZ", False), ("3850AA", False)])
 def test_the_naaste_lives_in_the_municipality(riet, waardering_year, postcode, ok):
-    check = shown(ask(waardering_year, riet, recipient_postcode=postcode))["residence"]
+    check = outcome(ask(waardering_year, riet, recipient_postcode=postcode))[0][
+        "residence"]
     assert check["ok"] is ok and check["detail"] == f"Postcode naaste: {postcode}"
 
 
@@ -180,19 +171,20 @@ def test_another_request_this_year_by_the_same_birth_date_and_address(
         riet, waardering_year, other, flagged):
     request = ask(waardering_year, riet)
     other(waardering_year, riet)
-    check = shown(request)["duplicate"]
+    shown, red = outcome(request)
+    check = shown["duplicate"]
     assert check["ok"] is not flagged
     assert check["label"] == "Geen andere aanvraag dit jaar"
     assert check["detail"] == ("1 aanvraag of aanvragen van iemand met dezelfde geboortedatum "
                                "en hetzelfde adres" if flagged else "")
-    assert ("duplicate" in failed(request)) is flagged
+    assert ("duplicate" in red) is flagged
 
 
 def test_two_other_requests_are_counted_in_the_detail(riet, waardering_year):
     request = ask(waardering_year, riet)
     ask(waardering_year, _twin(1))
     ask(waardering_year, _twin(2))
-    assert shown(request)["duplicate"]["detail"].startswith("2 aanvraag of aanvragen")
+    assert outcome(request)[0]["duplicate"]["detail"].startswith("2 aanvraag of aanvragen")
 
 
 # --- caps: per naaste, per address, per IBAN, at and one above --------------------------
@@ -216,12 +208,13 @@ def test_at_most_two_requests_per_naaste(riet, waardering_year, others, flagged)
     request = ask(waardering_year, riet)
     for n, fields in enumerate(others):
         ask(waardering_year, someone(n, postcode="3846CD"), **{**HENK, **fields})
-    check = shown(request)["per_recipient"]
+    shown, red = outcome(request)
+    check = shown["per_recipient"]
     assert check["ok"] is not flagged and check["label"] == "Hoogstens 2 per naaste"
     counted = len(others) if flagged else None
     if counted:
         assert check["detail"] == f"Al {counted} andere aanvraag of aanvragen voor deze naaste"
-    assert ("per_recipient" in failed(request)) is flagged
+    assert ("per_recipient" in red) is flagged
 
 
 @pytest.mark.parametrize("others, flagged", [
@@ -238,11 +231,12 @@ def test_at_most_two_requests_per_address(riet, waardering_year, others, flagged
     for n, address in enumerate(others):
         ask(waardering_year, someone(n, **address),
             recipient_name=f"Naaste {n}")
-    check = shown(request)["per_address"]
+    shown, red = outcome(request)
+    check = shown["per_address"]
     assert check["ok"] is not flagged and check["label"] == "Hoogstens 2 per adres"
     if flagged:
         assert check["detail"] == f"Al {len(others)} andere aanvraag of aanvragen op dit adres"
-    assert ("per_address" in failed(request)) is flagged
+    assert ("per_address" in red) is flagged
 
 
 @pytest.mark.parametrize("others, flagged", [
@@ -254,11 +248,12 @@ def test_at_most_two_requests_on_one_account_number(riet, waardering_year, other
     request = ask(waardering_year, riet)
     for n, iban in enumerate(others):
         ask(waardering_year, someone(n, postcode="3846CD"), iban=iban)
-    check = shown(request)["iban"]
+    shown, red = outcome(request)
+    check = shown["iban"]
     assert check["ok"] is not flagged
     same = 1 + others.count(VALID_IBAN)
     assert check["detail"] == f"Dit rekeningnummer staat op {same} aanvragen"
-    assert ("iban" in failed(request)) is flagged
+    assert ("iban" in red) is flagged
 
 
 def test_withdrawn_and_last_years_requests_do_not_count_towards_the_account_cap(
@@ -267,8 +262,9 @@ def test_withdrawn_and_last_years_requests_do_not_count_towards_the_account_cap(
     ask(waardering_year, someone(1), iban=VALID_IBAN)
     ask(waardering_year, someone(2), iban=VALID_IBAN, state=RequestState.INGETROKKEN)
     ask(last_year(), someone(3), iban=VALID_IBAN, state=RequestState.UITBETAALD)
-    assert "iban" not in failed(request)
-    assert shown(request)["iban"]["detail"] == "Dit rekeningnummer staat op 2 aanvragen"
+    shown, red = outcome(request)
+    assert "iban" not in red
+    assert shown["iban"]["detail"] == "Dit rekeningnummer staat op 2 aanvragen"
 
 
 def test_a_voucher_without_account_number_has_no_account_checks(riet, waardering_year):
@@ -279,9 +275,8 @@ def test_a_voucher_without_account_number_has_no_account_checks(riet, waardering
     request = ask(waardering_year, riet, **voucher)
     ask(waardering_year, someone(1), **voucher)
     ask(waardering_year, someone(2), **voucher)
-    codes = set(shown(request))
-    assert "iban" not in codes and "iban_previous" not in codes
-    assert failed(request) == set()
+    shown, red = outcome(request)
+    assert "iban" not in shown and "iban_previous" not in shown and red == set()
 
 
 # --- the account number used last year ---------------------------------------------------
@@ -299,26 +294,29 @@ def test_a_new_account_number_is_flagged_only_against_an_approved_or_paid_one(
     extra = {"rejection_reason": "anders"} if state == RequestState.AFGEWEZEN else {}
     ask(last_year(), riet, state=state, iban=OTHER_IBAN, **extra)
     request = ask(waardering_year, riet, iban=VALID_IBAN)
-    assert ("iban_previous" in failed(request)) is compared
+    shown, red = outcome(request)
+    assert ("iban_previous" in red) is compared
     if compared:
-        check = shown(request)["iban_previous"]
+        check = shown["iban_previous"]
         assert check["label"] == "Zelfde rekeningnummer als vorig jaar"
         assert check["detail"] == "In 2025 eindigde het rekeningnummer op 4567."
     else:
-        assert "iban_previous" not in shown(request)
+        assert "iban_previous" not in shown
 
 
 def test_someone_elses_account_last_year_is_not_compared(riet, waardering_year):
     ask(last_year(), someone(1), state=RequestState.UITBETAALD, iban=OTHER_IBAN)
     request = ask(waardering_year, riet, iban=VALID_IBAN)
-    assert "iban_previous" not in shown(request) and failed(request) == set()
+    shown, red = outcome(request)
+    assert "iban_previous" not in shown and red == set()
 
 
 def test_a_voucher_last_year_leaves_no_account_to_compare(riet, waardering_year):
     ask(last_year(), riet, state=RequestState.UITBETAALD, iban="",
         payout_form=PayoutForm.VOUCHER)
     request = ask(waardering_year, riet, iban=VALID_IBAN)
-    assert "iban_previous" not in shown(request) and failed(request) == set()
+    shown, red = outcome(request)
+    assert "iban_previous" not in shown and red == set()
 
 
 @pytest.mark.parametrize("iban, ok", [(VALID_IBAN, True), (OTHER_IBAN, False)])
@@ -326,7 +324,7 @@ def test_the_latest_earlier_year_is_the_one_compared(riet, waardering_year, iban
     ask(AppreciationYearFactory(year=2024), riet, state=RequestState.UITBETAALD,
         iban=OTHER_IBAN)
     ask(last_year(), riet, state=RequestState.UITBETAALD, iban=VALID_IBAN)
-    check = shown(ask(waardering_year, riet, iban=iban))["iban_previous"]
+    check = outcome(ask(waardering_year, riet, iban=iban))[0]["iban_previous"]
     assert check["ok"] is ok and "In 2025" in check["detail"]
 
 
@@ -335,13 +333,13 @@ def test_an_approved_request_with_a_new_account_stays_flagged_when_checked_again
     """This year's own approval is no "previous year": the new account stays red."""
     ask(last_year(), riet, state=RequestState.UITBETAALD, iban=OTHER_IBAN)
     request = ask(waardering_year, riet, iban=VALID_IBAN, state=RequestState.GOEDGEKEURD)
-    assert failed(request) == {"iban_previous"}
+    assert outcome(request)[1] == {"iban_previous"}
 
 
 def test_without_an_earlier_year_an_approved_request_has_no_previous_account_check(
         riet, waardering_year):
     request = ask(waardering_year, riet, state=RequestState.GOEDGEKEURD)
-    assert "iban_previous" not in shown(request)
+    assert "iban_previous" not in outcome(request)[0]
 
 
 # --- registered, checked by a consulent, the typed name, confirmed -----------------------
@@ -354,10 +352,11 @@ def test_an_active_or_former_caregiver_counts_as_registered(waardering_year, reg
     """A former caregiver (the care ended) is still known to the Servicepunt."""
     caregiver = CaregiverFactory(**registration)
     request = ask(waardering_year, caregiver)
-    check = shown(request)["registered"]
+    shown, red = outcome(request)
+    check = shown["registered"]
     assert check["ok"] is ok and check["label"] == "Ingeschreven bij het Servicepunt"
     assert check["detail"] == caregiver.get_state_display()
-    assert failed(request) == (set() if ok else {"registered"})
+    assert red == (set() if ok else {"registered"})
 
 
 @pytest.mark.parametrize("checked_by_consulent, ok", [(True, True), (False, False)])
@@ -371,22 +370,27 @@ def test_a_registration_made_through_the_request_waits_for_a_consulents_check(
                                  if checked_by_consulent else None))
     request = ask(waardering_year, caregiver, caregiver_was_unknown=True,
                   typed_name="Riet Bakker")
-    checks = shown(request)
+    checks, red = outcome(request)
     assert "name" not in checks
     assert checks["registration_checked"]["ok"] is ok
     assert (checks["registration_checked"]["detail"] == "") is ok
     assert checks["registered"]["detail"] == "Nieuw ingeschreven via deze aanvraag"
-    expected = set() if ok else {"registered", "registration_checked"}
-    assert failed(request) == expected
+    assert red == (set() if ok else {"registered", "registration_checked"})
 
 
-@pytest.mark.parametrize("typed_name, ok", [("Riet Bakker", True), ("Karel Bakker", False)])
+@pytest.mark.parametrize("typed_name, ok", [
+    ("Riet Bakker", True),
+    ("  RIET  bakker.", True),  # capitals, spaces and dots do not count
+    ("Riët Bakker", True),      # nor accents
+    ("Karel Bakker", False),
+])
 def test_a_typed_name_is_compared_with_the_name_on_file(riet, waardering_year, typed_name, ok):
     request = ask(waardering_year, riet, typed_name=typed_name)
-    check = shown(request)["name"]
+    shown, red = outcome(request)
+    check = shown["name"]
     assert check["ok"] is ok and check["label"] == "Naam klopt met de inschrijving"
     assert (check["detail"] == "") is ok
-    assert failed(request) == (set() if ok else {"name"})
+    assert red == (set() if ok else {"name"})
 
 
 @pytest.mark.parametrize("route, needs_confirmation, confirmed, expected", [
@@ -402,11 +406,12 @@ def test_a_request_not_made_by_the_caregiver_waits_for_their_confirmation(
     request = ask(waardering_year, riet, route=route, needs_confirmation=needs_confirmation,
                   caregiver_confirmed_at=(datetime.datetime(2026, 9, 15, tzinfo=datetime.UTC)
                                           if confirmed else None))
-    check = shown(request).get("confirmed")
+    shown, red = outcome(request)
+    check = shown.get("confirmed")
     if expected is None:
         assert check is None
     else:
         assert check["ok"] is expected
         assert check["label"] == "Mantelzorger heeft de aanvraag bevestigd"
         assert (check["detail"] == "") is expected
-    assert ("confirmed" in failed(request)) is (expected is False)
+    assert ("confirmed" in red) is (expected is False)
