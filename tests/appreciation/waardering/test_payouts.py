@@ -133,8 +133,11 @@ def test_marking_paid_pays_every_request_logs_it_and_freezes_the_year(waardering
                                                          coordinator)
     assert AppreciationYear.objects.get(pk=waardering_year.pk).locked
     logged = StateLog.objects.count()
-    again = payouts.mark_batch_paid(batch, coordinator)
+    with time_machine.travel(datetime.datetime(2026, 9, 16, 10, 0, tzinfo=datetime.UTC),
+                             tick=False):
+        again = payouts.mark_batch_paid(batch, coordinator)
     assert (again.paid_at, StateLog.objects.count()) == (paid.paid_at, logged)
+    assert PaymentBatch.objects.get(pk=batch.pk).paid_at == paid.paid_at
     # A later batch is paid too; the rules stay frozen from the first payout on.
     approved(consulent, 5)
     later = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)

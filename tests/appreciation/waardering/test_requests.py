@@ -240,6 +240,22 @@ def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
     assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_REJECTED).count() == 1
 
 
+def test_a_caregiver_answers_and_confirms_only_their_own_open_request(
+        waardering_year, consulent):
+    mine = services.ask_information(submit_one(), consulent, "Hoeveel uur precies?")
+    other = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1961, 1, 1))))
+    with pytest.raises(PermissionDenied):
+        services.answer_information(mine, other.caregiver, "Veertig uur.")
+    assert AppreciationRequest.objects.get(pk=mine.pk).info_answer == ""
+    on_behalf = submit_one(request_data(caregiver=caregiver_details(
+        date_of_birth=datetime.date(1962, 2, 2))), route=Route.ON_BEHALF)
+    services.reject(on_behalf, consulent, RejectionReason.OTHER)
+    with pytest.raises(TransitionNotAllowed):
+        services.confirm_by_caregiver(on_behalf, caregiver=on_behalf.caregiver)
+    assert AppreciationRequest.objects.get(pk=on_behalf.pk).caregiver_confirmed_at is None
+
+
 def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(waardering_year, consulent):
     request = _ready(submit_one(route=Route.ON_BEHALF))
     assert {c["code"] for c in request.failed_checks()} == {"confirmed"}
