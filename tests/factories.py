@@ -22,7 +22,16 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from appreciation.campaigns import services as campaigns
-from appreciation.models import AppreciationYear, Campaign
+from appreciation.models import (
+    AgeGroup,
+    AppreciationRequest,
+    AppreciationYear,
+    Campaign,
+    PaymentBatch,
+    PayoutForm,
+    RequestState,
+    Route,
+)
 from core import clock
 from mantelzorg.services_staff import create_staff_user
 from registrations import services
@@ -166,6 +175,47 @@ class AppreciationYearFactory(DjangoModelFactory):
     window_closes = factory.LazyAttribute(
         lambda o: (o.open_on + datetime.timedelta(days=40)) if o.open_on
         else datetime.date(o.year, 11, 10))
+
+
+class PaymentBatchFactory(DjangoModelFactory):
+    """An empty bank batch of a year, made now (its requests point at it)."""
+
+    class Meta:
+        model = PaymentBatch
+
+    payout_form = PayoutForm.BANK
+    created_at = factory.LazyFunction(clock.now)
+
+
+class AppreciationRequestFactory(DjangoModelFactory):
+    """A request stored as it is, without the submission's refusals: Riet (an active
+    caregiver) asked herself, signed in, today, for Henk at her address, 20 hours a week
+    since March 2019, bank payout to NL91ABNA0417164300. Pass `year` (the rules) always.
+    A request in a payment batch (or paid) gets a batch of its year."""
+
+    class Meta:
+        model = AppreciationRequest
+
+    caregiver = factory.SubFactory(CaregiverFactory)
+    route = Route.SELF
+    caregiver_confirmed_at = factory.LazyFunction(clock.now)
+    recipient_name = "Henk Bakker"
+    recipient_postcode = "3845AB"
+    recipient_house_number = "12"
+    hours_per_week = 20
+    care_since = datetime.date(2019, 3, 1)
+    age_group = AgeGroup.ADULT
+    payout_form = PayoutForm.BANK
+    amount_cents = 7500
+    iban = "NL91ABNA0417164300"
+    account_holder = "R. Bakker"
+    state = RequestState.INGEDIEND
+    submitted_at = factory.LazyFunction(clock.now)
+    payment_batch = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.state in (RequestState.IN_BETAALBATCH,
+                                                    RequestState.UITBETAALD)),
+        factory.SubFactory(PaymentBatchFactory, year=factory.SelfAttribute("..year")),
+        None)
 
 
 class CampaignFactory(DjangoModelFactory):

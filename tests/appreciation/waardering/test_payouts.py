@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sepaxml
+import time_machine
 import xmlschema
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from appreciation.models import (
     RequestState,
 )
 from appreciation.waardering import payouts, services
+from tests.factories import AppreciationRequestFactory, AppreciationYearFactory
 from tests.support import approved, caregiver_details, request_data
 from tests.support import submit as submit_one
 
@@ -42,6 +44,8 @@ def test_a_batch_holds_exactly_the_approved_requests(waardering_year, consulent,
         date_of_birth=datetime.date(1940, 5, 5)))), consulent, RejectionReason.OTHER)
     waiting = submit_one(request_data(caregiver=caregiver_details(
         date_of_birth=datetime.date(1941, 5, 5))))
+    last_years = AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
+                                            state=RequestState.GOEDGEKEURD)
 
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
 
@@ -53,6 +57,7 @@ def test_a_batch_holds_exactly_the_approved_requests(waardering_year, consulent,
     assert states[young.pk] == RequestState.GOEDGEKEURD
     assert states[rejected.pk] == RequestState.AFGEWEZEN
     assert states[waiting.pk] == RequestState.INGEDIEND
+    assert states[last_years.pk] == RequestState.GOEDGEKEURD  # not this year's batch
     log = StateLog.objects.for_(bank[0]).latest("pk")
     assert (log.source_state, log.state, log.by) == ("goedgekeurd", "in_betaalbatch",
                                                      coordinator)
@@ -143,8 +148,21 @@ def test_marking_paid_pays_every_request_logs_it_and_freezes_the_year(waardering
                                                          coordinator)
     assert AppreciationYear.objects.get(pk=waardering_year.pk).locked
     logged = StateLog.objects.count()
-    again = payouts.mark_batch_paid(batch, coordinator)
+    with time_machine.travel(datetime.datetime(2026, 9, 16, 10, 0, tzinfo=datetime.UTC),
+                             tick=False):
+        again = payouts.mark_batch_paid(batch, coordinator)
     assert (again.paid_at, StateLog.objects.count()) == (paid.paid_at, logged)
+    assert PaymentBatch.objects.get(pk=batch.pk).paid_at == paid.paid_at
+    # A later batch is paid too; the rules stay frozen from the first payout on.
+    approved(consulent, 5)
+    later = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    assert {r.pk for r in later.requests.all()} == set(
+        AppreciationRequest.objects.filter(state=RequestState.IN_BETAALBATCH)
+        .values_list("pk", flat=True)) and later.request_count == 1
+    with time_machine.travel(datetime.datetime(2026, 9, 20, 10, 0, tzinfo=datetime.UTC),
+                             tick=False):
+        assert payouts.mark_batch_paid(later, coordinator).paid_at > paid.paid_at
+    assert AppreciationYear.objects.get(pk=waardering_year.pk).payouts_made_at == paid.paid_at
 
 
 def test_transitions_not_allowed_are_refused_by_the_model(waardering_year, consulent, coordinator):

@@ -21,6 +21,7 @@ from appreciation.models import (
 )
 from appreciation.waardering import services, submission
 from registrations.models import Caregiver, Source, State
+from tests.factories import AppreciationRequestFactory, AppreciationYearFactory, CaregiverFactory
 from tests.support import caregiver_details, recipient_details, request_data
 from tests.support import submit as submit_one
 from worker.models import Letter
@@ -28,10 +29,6 @@ from worker.models import Letter
 TODAY = datetime.date(2026, 9, 15)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
-
-
-
-
 
 
 def test_an_unknown_caregiver_is_registered_through_the_request(waardering_year):
@@ -82,13 +79,40 @@ def test_the_same_form_sent_twice_is_stored_once(waardering_year):
 @pytest.mark.parametrize("recipient, field", [
     (recipient_details(hours_per_week=7), "hours_per_week"),
     (recipient_details(care_since=datetime.date(2026, 7, 1)), "care_since"),
+    (recipient_details(care_since=datetime.date(2026, 6, 16)), "care_since"),  # a day short
     (recipient_details(recipient_postcode="8011AB"), "recipient_postcode"),
+    (recipient_details(recipient_postcode="3850AA"), "recipient_postcode"),
 ])
 def test_care_outside_the_rules_is_refused_and_nothing_stored(waardering_year, recipient, field):
     with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(recipient=recipient))
     assert refused.value.field == field
     assert not AppreciationRequest.objects.exists() and not Caregiver.objects.exists()
+
+
+def test_care_exactly_at_the_limits_is_accepted(waardering_year):
+    """8 hours a week, caring since exactly three months ago, the naaste at 3849: enough."""
+    request = submit_one(request_data(recipient=recipient_details(
+        hours_per_week=8, care_since=datetime.date(2026, 6, 15), recipient_postcode="3849 zz")))
+    assert request.state == RequestState.INGEDIEND and request.recipient_postcode == "3849ZZ"
+    assert {"hours", "duration", "residence"}.isdisjoint(
+        check["code"] for check in request.failed_checks())
+
+
+@pytest.mark.parametrize("day, is_open", [
+    (datetime.date(2026, 8, 31), False), (datetime.date(2026, 9, 1), True),
+    (datetime.date(2026, 10, 25), True), (datetime.date(2026, 10, 26), False),
+])
+def test_the_window_includes_its_first_and_last_day(waardering_year, day, is_open):
+    assert (submission.open_year(day) == waardering_year) is is_open
+
+
+@pytest.mark.parametrize("day, opening", [
+    (datetime.date(2026, 8, 31), datetime.date(2026, 9, 1)),   # this year's, still to come
+    (datetime.date(2026, 9, 1), datetime.date(2027, 9, 1)),    # open today: next year's
+])
+def test_the_next_opening_is_the_first_day_after_today(waardering_year, day, opening):
+    assert submission.next_opening(day) == opening
 
 
 def test_outside_the_window_nothing_can_be_requested(waardering_year):
@@ -104,10 +128,35 @@ def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(waa
     with pytest.raises(submission.RequestRefused) as refused:
         submit_one(request_data(iban=""))
     assert refused.value.field == "iban" and not Caregiver.objects.exists()
+    waardering_year.amount_young_cents = 5000
+    waardering_year.save()
     young = submit_one(request_data(
         caregiver=caregiver_details(date_of_birth=datetime.date(2008, 1, 1)), iban=""))
-    assert (young.age_group, young.payout_form, young.iban) == (
-        AgeGroup.YOUNG, PayoutForm.VOUCHER, "")
+    assert (young.age_group, young.payout_form, young.iban, young.amount_cents) == (
+        AgeGroup.YOUNG, PayoutForm.VOUCHER, "", 5000)
+    # An account number typed anyway is not kept: a voucher is never paid into it.
+    typed = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(2008, 2, 2))))
+    assert (typed.payout_form, typed.iban, typed.account_holder) == (PayoutForm.VOUCHER, "", "")
+
+
+def test_a_caregiver_paid_last_year_can_ask_again_this_year(waardering_year):
+    riet = CaregiverFactory(date_of_birth=datetime.date(1955, 4, 3))
+    AppreciationRequestFactory(year=AppreciationYearFactory(year=2025), caregiver=riet,
+                               state=RequestState.UITBETAALD)
+    request = submit_one(caregiver=riet)
+    assert (request.year, request.state) == (waardering_year, RequestState.INGEDIEND)
+
+
+def test_a_consulents_paper_entry_for_a_known_caregiver_needs_no_confirmation(
+        waardering_year, consulent):
+    """The consulent saw the form and the person: no code to send, the receipt goes out."""
+    known = CaregiverFactory(date_of_birth=datetime.date(1955, 4, 3))
+    request = submit_one(route=Route.CONSULENT, by=consulent)
+    assert request.caregiver_id == known.pk and not request.caregiver_was_unknown
+    assert not request.needs_confirmation and request.caregiver_confirmed_at is not None
+    assert set(Letter.objects.filter(appreciation_request=request).values_list(
+        "kind", flat=True)) == {AppreciationLetter.WAARDERING_RECEIPT}
 
 
 def _ready(request) -> AppreciationRequest:
@@ -191,10 +240,27 @@ def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
     assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_REJECTED).count() == 1
 
 
+def test_a_caregiver_answers_and_confirms_only_their_own_open_request(
+        waardering_year, consulent):
+    mine = services.ask_information(submit_one(), consulent, "Hoeveel uur precies?")
+    other = submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1961, 1, 1))))
+    with pytest.raises(PermissionDenied):
+        services.answer_information(mine, other.caregiver, "Veertig uur.")
+    assert AppreciationRequest.objects.get(pk=mine.pk).info_answer == ""
+    on_behalf = submit_one(request_data(caregiver=caregiver_details(
+        date_of_birth=datetime.date(1962, 2, 2))), route=Route.ON_BEHALF)
+    services.reject(on_behalf, consulent, RejectionReason.OTHER)
+    with pytest.raises(TransitionNotAllowed):
+        services.confirm_by_caregiver(on_behalf, caregiver=on_behalf.caregiver)
+    assert AppreciationRequest.objects.get(pk=on_behalf.pk).caregiver_confirmed_at is None
+
+
 def test_a_request_on_behalf_waits_for_the_caregivers_confirmation(waardering_year, consulent):
     request = _ready(submit_one(route=Route.ON_BEHALF))
     assert {c["code"] for c in request.failed_checks()} == {"confirmed"}
     assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_CONFIRM).count() == 1
+    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_RECEIPT).count() == 1
     with pytest.raises(TransitionNotAllowed):
         services.approve(request, consulent)
     request = services.confirm_by_caregiver(request, caregiver=request.caregiver)
@@ -222,6 +288,48 @@ def test_approvals_that_would_exceed_the_budget_need_confirmation(waardering_yea
     summary = services.budget_summary(waardering_year)
     assert summary == {"budget": 10000, "committed": 15000, "paid": 0, "available": -5000}
     assert first.amount_cents == 7500
+
+
+def test_the_budget_counts_approved_and_batched_as_committed_and_paid_as_paid(
+        waardering_year):
+    """Open, rejected and withdrawn requests and other years' requests take no money."""
+    amounts = {RequestState.GOEDGEKEURD: 100, RequestState.IN_BETAALBATCH: 200,
+               RequestState.UITBETAALD: 400, RequestState.INGEDIEND: 800,
+               RequestState.IN_BEHANDELING: 1600, RequestState.AANVULLING_NODIG: 3200,
+               RequestState.AFGEWEZEN: 6400, RequestState.INGETROKKEN: 12800}
+    for n, (state, cents) in enumerate(amounts.items()):
+        AppreciationRequestFactory(
+            year=waardering_year, state=state, amount_cents=cents,
+            caregiver=CaregiverFactory(date_of_birth=datetime.date(1960, 1, 1 + n)),
+            rejection_reason="anders" if state == RequestState.AFGEWEZEN else "")
+    AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
+                               state=RequestState.GOEDGEKEURD, amount_cents=25600)
+    waardering_year.budget_cents = 10000
+    assert services.budget_summary(waardering_year) == {
+        "budget": 10000, "committed": 300, "paid": 400, "available": 9300}
+
+
+def test_an_approval_that_takes_the_last_euro_needs_no_confirmation(waardering_year, consulent):
+    waardering_year.budget_cents = 15000
+    waardering_year.save()
+    AppreciationRequestFactory(year=waardering_year, state=RequestState.GOEDGEKEURD,
+                               caregiver=CaregiverFactory(date_of_birth=datetime.date(1960, 1, 1)))
+    request = services.approve(submit_one(), consulent)
+    assert request.state == RequestState.GOEDGEKEURD
+    assert services.budget_summary(waardering_year)["available"] == 0
+
+
+def test_bulk_approval_takes_requests_under_review_not_those_waiting_for_an_answer(
+        waardering_year, coordinator, consulent):
+    reviewing = services.start_review(_ready(submit_one()), consulent)
+    asked = services.ask_information(_ready(submit_one(request_data(
+        caregiver=caregiver_details(date_of_birth=datetime.date(1961, 1, 1))))), consulent,
+        "Hoeveel uur precies?")
+    assert reviewing.checks_passed and asked.checks_passed
+    assert services.bulk_approve([reviewing.pk, asked.pk], coordinator) == (1, 1)
+    states = dict(AppreciationRequest.objects.values_list("pk", "state"))
+    assert states == {reviewing.pk: RequestState.GOEDGEKEURD,
+                      asked.pk: RequestState.AANVULLING_NODIG}
 
 
 def test_bulk_approval_takes_only_requests_that_pass_every_check(waardering_year, coordinator,
