@@ -40,7 +40,8 @@ fuzz:
 
 # Mutation testing of the code that decides money, access and erasure (docs/TESTING.md).
 # Not part of `make test`: it runs the tests once per mutant and takes a long while.
-# MUTANTS='core.ratelimit*' runs only those; MUTATE_CHILDREN=1 mutants at a time.
+# MUTANTS='core.ratelimit*' runs only those; MUTATE_CHILDREN=N mutants at a time (3: tests
+# wait on PostgreSQL much of the time, so three keep two cores busy).
 mutate:
 	scripts/bootstrap.sh --test
 	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen python scripts/mutate.py $(MUTANTS)
