@@ -119,32 +119,39 @@ def limit(family: str, *, email_field: str | None = None,
       count per address (postcode + house number) when both are posted.
     steps: count per IP only POSTs to these wizard steps (e.g. the final one).
     """
-    scope = family
     if identity is not None and (isinstance(identity, str) or len(identity) != 2):
         raise ValueError("identity names the postcode field and the house-number field")
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method != "POST" or not settings.RATELIMIT_ENABLED:
-                return view(request, *args, **kwargs)
-            limits = _limits(family)
-            allowed = True
-            if steps is None or kwargs.get("step") in steps:
-                allowed &= hit(scope, "ip", client_ip(request) or "unknown", *limits["ip"])
-            if email_field:
-                allowed &= hit(scope, "address", _normal(request.POST.get(email_field, "")),
-                               *limits["address"])
-            if identity:
-                allowed &= hit(scope, "identity", identity_of(request, identity),
-                               *limits["identity"])
-            if not allowed:
+            if not _allowed(request, family, kwargs.get("step"), email_field=email_field,
+                            identity=identity, steps=steps):
                 return too_many(request)
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _allowed(request, family, step, *, email_field, identity, steps) -> bool:
+    """Count this request against each limit of its family; False when one is exceeded.
+
+    A function of its own, called per request, rather than code inside the decorator: the
+    decorator runs once at import, and `make mutate` could not change what it wraps."""
+    if request.method != "POST" or not settings.RATELIMIT_ENABLED:
+        return True
+    limits = _limits(family)
+    allowed = True
+    if steps is None or step in steps:
+        allowed &= hit(family, "ip", client_ip(request) or "unknown", *limits["ip"])
+    if email_field:
+        allowed &= hit(family, "address", _normal(request.POST.get(email_field, "")),
+                       *limits["address"])
+    if identity:
+        allowed &= hit(family, "identity", identity_of(request, identity), *limits["identity"])
+    return allowed
 
 
 def reset_all() -> None:

@@ -41,7 +41,8 @@ from .signals import caregivers_erased, registrations_ended
 _unconfirmed_kept_while = []
 
 
-def keep_unconfirmed_while(condition) -> None:
+# Called once at start-up (AppConfig.ready()), before `make mutate` forks: no mutants here.
+def keep_unconfirmed_while(condition) -> None:  # pragma: no mutate block
     """Register a callable returning a Q: unconfirmed registrations matching it don't expire."""
     if condition not in _unconfirmed_kept_while:
         _unconfirmed_kept_while.append(condition)
