@@ -9,11 +9,12 @@ one line per module,
 
 with score = killed / (tried - equivalent). Equivalent mutants are those that cannot change
 behaviour; each is listed with its reason in tests/mutation_equivalents.toml. A surviving mutant
-that is not there is a hole in the tests: the script shows its diff and exits 1 when a module
-scores under the goal.
+that is not there is a hole in the tests: the script names it and exits 1 when a module scores
+under the goal.
 
     scripts/mutate.py                 run every module in pyproject's [tool.mutmut] only_mutate
     scripts/mutate.py --report        only print the figures of the last run
+    scripts/mutate.py --again         test the survivors again (after adding tests)
     scripts/mutate.py NAME-GLOB …     only these mutants (mutmut's names: 'core.ratelimit*')
 """
 
@@ -101,15 +102,14 @@ def report():
               f"survived={counts['survived']} equivalent={counts['equivalent']} "
               f"score={score:.1%}{unfinished}")
     for name, status in holes:
-        print(f"\n--- {status}: {name}")
-        print(mutmut("show", name, capture=True))
+        print(f"{status}: {name}")
     for name in equivalents:
         if found.get(name) in NOTICED:
             print(f"note: {name} is listed as equivalent, but a test notices it: drop the entry")
         elif name not in found:
             print(f"note: {name} is listed as equivalent, but no such mutant exists any more")
     if holes:
-        print(f"{len(holes)} mutants survived; their diffs are above.")
+        print(f"{len(holes)} mutants survived; `uv run mutmut show NAME` shows one's diff.")
     return 0 if ok else 1
 
 
@@ -126,6 +126,9 @@ def forget_mutants_of_another_module_list():
 
 def main(argv):
     os.environ.setdefault("FUZZ_EXAMPLES", "20")  # fuzzing is not what mutants test
+    if argv[:1] == ["--again"]:  # after new tests: mutmut lets earlier results stand otherwise
+        argv = [name for name, status in statuses().items()
+                if status not in NOTICED and status != "not checked"]
     if argv[:1] != ["--report"]:
         forget_mutants_of_another_module_list()
         mutmut("run", "--max-children", os.environ.get("MUTATE_CHILDREN", "3"), *argv)
