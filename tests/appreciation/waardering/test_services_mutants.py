@@ -1,7 +1,7 @@
 """Waardering services, the details `make mutate` found untested: each confirmation code
 confirms its own request only and no longer once the request is withdrawn, a decided
 request says why it cannot be confirmed, an over-budget refusal names its amounts, and the
-daily job rejects only unanswered questions, with its reason and date, however many."""
+daily job rejects only unanswered questions, with its reason and date."""
 
 import datetime
 
@@ -95,12 +95,3 @@ def test_the_daily_job_rejects_unanswered_questions_only_with_reason_and_date(
     answered.refresh_from_db()
     assert answered.state == RequestState.IN_BEHANDELING
 
-
-def test_the_daily_job_rejects_every_late_request_however_many(waardering_year):
-    late = [waiting_for_an_answer(TODAY - datetime.timedelta(days=1), year=waardering_year)
-            for _ in range(201)]  # more than one round of the job
-
-    assert services.expire_information_requests(TODAY) == 201
-
-    assert set(AppreciationRequest.objects.filter(pk__in=[r.pk for r in late])
-               .values_list("state", flat=True)) == {RequestState.AFGEWEZEN}
