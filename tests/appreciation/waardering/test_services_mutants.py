@@ -95,3 +95,16 @@ def test_the_daily_job_rejects_unanswered_questions_only_with_reason_and_date(
     answered.refresh_from_db()
     assert answered.state == RequestState.IN_BEHANDELING
 
+
+
+@pytest.mark.parametrize("late_count", [4, 5])  # rounds that end full, and one short
+def test_the_daily_job_rejects_every_late_request_round_after_round(waardering_year,
+                                                                    monkeypatch, late_count):
+    monkeypatch.setattr(services, "EXPIRE_ROUND", 2)
+    late = [waiting_for_an_answer(TODAY - datetime.timedelta(days=1), year=waardering_year)
+            for _ in range(late_count)]
+
+    assert services.expire_information_requests(TODAY) == late_count
+
+    assert set(AppreciationRequest.objects.filter(pk__in=[r.pk for r in late])
+               .values_list("state", flat=True)) == {RequestState.AFGEWEZEN}
