@@ -8,6 +8,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
@@ -108,3 +110,29 @@ def test_the_page_shows_nothing_waiting_as_zero_and_each_batch_with_its_total(
     # Waiting: bank 0 requests € 0,00, vouchers 0 requests € 0,00; then the batch.
     assert cells == ["0", "€ 0,00", "0", "€ 0,00", "2", "€ 150,00"]
     assert batch.message_id in page
+
+
+def queries_for(action) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return len(queries)
+
+
+def test_the_overview_and_the_page_do_not_slow_down_with_more_requests(
+        client, waardering_year, consulent, login_fully):
+    """Thousands of requests in a batch: one query per row would make a download time out."""
+    coordinator = login_fully(client, "coordinator")
+    approved(consulent, 1)
+    small = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    page = reverse("appreciation:payout_list")
+    client.get(page)  # the first visit after signing in
+    page_with_one_batch = queries_for(lambda: client.get(page))
+    for n in range(2, 5):
+        approved(consulent, n)
+    big = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    payouts.mark_batch_paid(small, coordinator)
+    AppreciationRequest.objects.update(account_holder="")  # the caregiver's name is used
+
+    assert queries_for(lambda: payouts.batch_csv(big)) == queries_for(
+        lambda: payouts.batch_csv(small))
+    assert queries_for(lambda: client.get(page)) == page_with_one_batch
