@@ -12,6 +12,7 @@ from django_fsm_log.models import StateLog
 from appreciation.models import AppreciationRequest, RejectionReason, RequestState
 from appreciation.waardering import confirmation, services
 from core import clock
+from registrations.models import Caregiver, State
 from tests.factories import AppreciationRequestFactory, CaregiverFactory
 from tests.support import OTHER_IBAN, caregiver_details, request_data, submit
 
@@ -108,3 +109,33 @@ def test_the_daily_job_rejects_every_late_request_round_after_round(waardering_y
 
     assert set(AppreciationRequest.objects.filter(pk__in=[r.pk for r in late])
                .values_list("state", flat=True)) == {RequestState.AFGEWEZEN}
+
+
+def ready(request) -> AppreciationRequest:
+    """Registered through the request: active, and checked by a consulent."""
+    Caregiver.objects.filter(pk=request.caregiver_id).update(
+        state=State.ACTIEF, checked_by_consulent_at=clock.now())
+    return services.recheck(request)
+
+
+def test_bulk_approval_records_who_why_and_when(waardering_year, coordinator):
+    request = ready(submit())
+
+    assert services.bulk_approve([request.pk], coordinator) == (1, 0)
+
+    request.refresh_from_db()
+    assert (request.state, request.decided_at) == (RequestState.GOEDGEKEURD, clock.now())
+    log = StateLog.objects.for_(request).latest("pk")
+    assert (log.state, log.by, log.description) == (
+        "goedgekeurd", coordinator, "Goedgekeurd (alle controles goed)")
+
+
+def test_bulk_approval_over_the_budget_asks_first(waardering_year, coordinator):
+    waardering_year.budget_cents = 5000
+    waardering_year.save()
+    request = ready(submit())
+
+    with pytest.raises(services.OverBudget):
+        services.bulk_approve([request.pk], coordinator)
+    request.refresh_from_db()
+    assert request.state == RequestState.INGEDIEND
