@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
@@ -26,6 +27,7 @@ from tests.support import approved
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
 
 TAKEN = "MZW-AAAA-AAAA-AAAA"
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 
 def test_a_voucher_code_already_handed_out_is_drawn_again(waardering_year, consulent,
@@ -136,3 +138,18 @@ def test_the_overview_and_the_page_do_not_slow_down_with_more_requests(
     assert queries_for(lambda: payouts.batch_csv(big)) == queries_for(
         lambda: payouts.batch_csv(small))
     assert queries_for(lambda: client.get(page)) == page_with_one_batch
+
+
+def test_the_sepa_file_carries_our_bic_payment_id_and_dutch_time(waardering_year, consulent,
+                                                                  coordinator, settings):
+    settings.PAYOUT_ACCOUNT = {**settings.PAYOUT_ACCOUNT, "bic": " abnanl2a "}
+    approved(consulent, 1)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    root = ET.fromstring(batch.export.open("rb").read())
+
+    header = root.find("p:CstmrCdtTrfInitn/p:GrpHdr", NS)
+    assert header.findtext("p:CreDtTm", namespaces=NS) == "2026-09-15T12:00:00"  # CEST
+    info = root.find("p:CstmrCdtTrfInitn/p:PmtInf", NS)
+    assert info.findtext("p:PmtInfId", namespaces=NS) == f"{batch.message_id}-1"
+    assert info.findtext("p:DbtrAgt/p:FinInstnId/p:BIC", namespaces=NS) == "ABNANL2A"
