@@ -12,6 +12,7 @@ from django_fsm_log.models import StateLog
 from appreciation.models import AppreciationRequest, RejectionReason, RequestState
 from appreciation.waardering import confirmation, services
 from core import clock
+from registrations import services as registrations
 from registrations.models import Caregiver, State
 from tests.factories import AppreciationRequestFactory, CaregiverFactory
 from tests.support import OTHER_IBAN, caregiver_details, request_data, submit
@@ -139,3 +140,15 @@ def test_bulk_approval_over_the_budget_asks_first(waardering_year, coordinator):
         services.bulk_approve([request.pk], coordinator)
     request.refresh_from_db()
     assert request.state == RequestState.INGEDIEND
+
+
+def test_checking_a_registration_later_leaves_a_decided_request_as_it_was_decided(
+        waardering_year, consulent):
+    rejected = services.reject(submit(), consulent, RejectionReason.OTHER)
+    assert rejected.caregiver_was_unknown and not rejected.checks_passed
+    checks_at_decision = rejected.checks
+
+    registrations.mark_checked(rejected.caregiver, consulent)
+
+    rejected.refresh_from_db()
+    assert (rejected.checks, rejected.checks_passed) == (checks_at_decision, False)
