@@ -312,6 +312,9 @@ def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:
     return len(candidates), len(set(request_ids)) - len(candidates)
 
 
+EXPIRE_ROUND = 200  # requests expired per transaction by the daily job
+
+
 def expire_information_requests(today: datetime.date | None = None) -> int:
     """The daily job: questions not answered in time end in a rejection with a letter.
 
@@ -324,12 +327,12 @@ def expire_information_requests(today: datetime.date | None = None) -> int:
         with transaction.atomic():
             due = list(AppreciationRequest.objects.select_for_update(skip_locked=True)
                        .filter(state=RequestState.AANVULLING_NODIG, info_due_on__lt=today)
-                       .order_by("pk")[:200])
+                       .order_by("pk")[:EXPIRE_ROUND])
             for request in due:
                 request.expire(description=_("Geen antwoord op onze vraag"))
                 request.decided_at = clock.now()
                 request.save()
                 queue_letter(request, AppreciationLetter.WAARDERING_REJECTED)
         expired += len(due)
-        if len(due) < 200:
+        if len(due) < EXPIRE_ROUND:
             return expired

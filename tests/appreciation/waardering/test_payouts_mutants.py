@@ -1,0 +1,155 @@
+"""Payouts, the details `make mutate` found untested: voucher codes already handed out are
+never handed out again, the batch overview's order, the log line of "paid", and what the
+payouts page shows per payout form and per batch."""
+
+import csv
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_fsm_log.models import StateLog
+
+from appreciation.models import (
+    AppreciationRequest,
+    PayoutForm,
+    RejectionReason,
+    RequestState,
+)
+from appreciation.waardering import payouts
+from tests.factories import AppreciationRequestFactory, AppreciationYearFactory
+from tests.support import approved
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
+
+TAKEN = "MZW-AAAA-AAAA-AAAA"
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+
+
+def test_a_voucher_code_already_handed_out_is_drawn_again(waardering_year, consulent,
+                                                          monkeypatch):
+    holder = approved(consulent, 1, young=True)
+    AppreciationRequest.objects.filter(pk=holder.pk).update(voucher_code=TAKEN)
+    # The random draw, made predictable: the first draw hits the code already in use.
+    draws = iter([TAKEN, "MZW-BBBB-BBBB-BBBB", "MZW-CCCC-CCCC-CCCC", "MZW-DDDD-DDDD-DDDD",
+                  "MZW-EEEE-EEEE-EEEE"])
+    monkeypatch.setattr(payouts, "_voucher_code", lambda: next(draws))
+
+    codes = payouts.new_voucher_codes(2)
+
+    assert sorted(codes) == ["MZW-BBBB-BBBB-BBBB", "MZW-CCCC-CCCC-CCCC"]
+
+
+def test_the_overview_lists_requests_in_the_order_they_were_sent(waardering_year, consulent,
+                                                                  coordinator):
+    first, second, third = (approved(consulent, n) for n in range(3))
+    # The newest row was sent first; two were sent at the very same moment.
+    sent = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
+    AppreciationRequest.objects.filter(pk=third.pk).update(submitted_at=sent)
+    AppreciationRequest.objects.filter(pk=second.pk).update(
+        submitted_at=sent + datetime.timedelta(hours=1))
+    AppreciationRequest.objects.filter(pk=first.pk).update(
+        submitted_at=sent + datetime.timedelta(hours=1))
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    rows = list(csv.reader(io.StringIO(payouts.batch_csv(batch).decode("utf-8-sig")),
+                           delimiter=";"))
+
+    assert [row[0] for row in rows[1:]] == [third.reference, first.reference,
+                                            second.reference]
+
+
+def test_paid_is_logged_with_the_batch_it_was_paid_in(waardering_year, consulent, coordinator):
+    requests = [approved(consulent, n) for n in range(2)]
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    payouts.mark_batch_paid(batch, coordinator)
+
+    for request in requests:
+        log = StateLog.objects.for_(request).latest("pk")
+        assert (log.state, log.description) == (
+            "uitbetaald", f"Uitbetaald met betaalbatch {batch.message_id}")
+
+
+def test_the_page_counts_only_this_years_approved_bank_requests_without_an_account(
+        client, waardering_year, consulent, login_fully):
+    approved(consulent, 1)
+    no_account = approved(consulent, 2)
+    AppreciationRequest.objects.filter(pk=no_account.pk).update(iban="")
+    for n in (3, 4):
+        approved(consulent, n, young=True)  # vouchers need no account
+    refused = AppreciationRequestFactory(year=waardering_year, state=RequestState.AFGEWEZEN,
+                                         rejection_reason=RejectionReason.OTHER,
+                                         payout_form=PayoutForm.BANK, iban="")
+    last_year = AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
+                                           state=RequestState.GOEDGEKEURD,
+                                           payout_form=PayoutForm.BANK, iban="")
+    assert refused.pk and last_year.pk
+    login_fully(client, "coordinator")
+
+    page = client.get(reverse("appreciation:payout_list")).content.decode()
+
+    assert page.count("geen rekeningnummer") == 1
+    assert "1 aanvraag heeft geen rekeningnummer en kan niet mee." in page
+    bank, voucher = re.findall(r'<th scope="row">([^<]*)</th>', page)[:2]
+    assert (bank, voucher) == ("Geld op de bankrekening", "Cadeaubon of activiteit")
+
+
+def test_the_page_shows_nothing_waiting_as_zero_and_each_batch_with_its_total(
+        client, waardering_year, consulent, login_fully):
+    for n in range(2):
+        approved(consulent, n, young=True)
+    coordinator = login_fully(client, "coordinator")
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.VOUCHER, coordinator)
+
+    page = client.get(reverse("appreciation:payout_list")).content.decode()
+
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page)
+    # Waiting: bank 0 requests € 0,00, vouchers 0 requests € 0,00; then the batch.
+    assert cells == ["0", "€ 0,00", "0", "€ 0,00", "2", "€ 150,00"]
+    assert batch.message_id in page
+
+
+def queries_for(action) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return len(queries)
+
+
+def test_the_overview_and_the_page_do_not_slow_down_with_more_requests(
+        client, waardering_year, consulent, login_fully):
+    """Thousands of requests in a batch: one query per row would make a download time out."""
+    coordinator = login_fully(client, "coordinator")
+    approved(consulent, 1)
+    small = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    page = reverse("appreciation:payout_list")
+    client.get(page)  # the first visit after signing in
+    page_with_one_batch = queries_for(lambda: client.get(page))
+    for n in range(2, 5):
+        approved(consulent, n)
+    big = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    payouts.mark_batch_paid(small, coordinator)
+    AppreciationRequest.objects.update(account_holder="")  # the caregiver's name is used
+
+    assert queries_for(lambda: payouts.batch_csv(big)) == queries_for(
+        lambda: payouts.batch_csv(small))
+    assert queries_for(lambda: client.get(page)) == page_with_one_batch
+
+
+def test_the_sepa_file_carries_our_bic_payment_id_and_dutch_time(waardering_year, consulent,
+                                                                  coordinator, settings):
+    settings.PAYOUT_ACCOUNT = {**settings.PAYOUT_ACCOUNT, "bic": " abnanl2a "}
+    approved(consulent, 1)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    root = ET.fromstring(batch.export.open("rb").read())
+
+    header = root.find("p:CstmrCdtTrfInitn/p:GrpHdr", NS)
+    assert header.findtext("p:CreDtTm", namespaces=NS) == "2026-09-15T12:00:00"  # CEST
+    info = root.find("p:CstmrCdtTrfInitn/p:PmtInf", NS)
+    assert info.findtext("p:PmtInfId", namespaces=NS) == f"{batch.message_id}-1"
+    assert info.findtext("p:DbtrAgt/p:FinInstnId/p:BIC", namespaces=NS) == "ABNANL2A"
