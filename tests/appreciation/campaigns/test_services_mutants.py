@@ -18,6 +18,8 @@ from appreciation.models import (
 )
 from worker.models import Letter
 
+TODAY = datetime.date(2026, 7, 1)
+
 pytestmark = pytest.mark.usefixtures("summer")
 
 
@@ -122,3 +124,28 @@ def test_closing_counts_every_campaign_and_frees_lapsed_codes_completely(make_ca
         assert last_log(request).description == "De periode is voorbij"
     freed = TicketCode.objects.filter(campaign=pickup)
     assert [(c.request_id, c.assigned_at) for c in freed] == [(None, None), (None, None)]
+
+
+@pytest.mark.django_db
+def test_a_waiting_list_switched_to_everyone_is_served_first_and_nothing_breaks(
+        coordinator, make_campaign, people):
+    """Bug (found through the mutants of grant_to_everyone): a campaign with people on its
+    waiting list, switched in the admin to 'everyone gets it', crashed on sending: the
+    generated codes went to the waiting list first and the newcomers found none left."""
+    from appreciation.models import Campaign
+    from registrations.models import Caregiver, State
+
+    campaign = make_campaign(codes=2)
+    first, waiting, ended, newcomer = people(4)
+    ask(campaign, first)
+    waiting_request, ended_request = ask(campaign, waiting), ask(campaign, ended)
+    Caregiver.objects.filter(pk=ended.pk).update(state=State.BEEINDIGD, ended_on=TODAY)
+    Campaign.objects.filter(pk=campaign.pk).update(requires_request=False)
+    campaign.refresh_from_db()
+    assert campaigns.grant_to_everyone(campaign, coordinator) == 2  # waiting + newcomer
+    states = {r.caregiver_id: r.state for r in CampaignRequest.objects.all()}
+    assert states == {first.pk: "toegekend", waiting.pk: "toegekend",
+                      ended.pk: "afgewezen", newcomer.pk: "toegekend"}
+    for request in (waiting_request, ended_request):
+        assert last_log(request).by == coordinator
+    assert campaigns.stock_left(campaign) == 0  # nothing made in vain
