@@ -149,3 +149,23 @@ def test_a_waiting_list_switched_to_everyone_is_served_first_and_nothing_breaks(
     for request in (waiting_request, ended_request):
         assert last_log(request).by == coordinator
     assert campaigns.stock_left(campaign) == 0  # nothing made in vain
+
+
+@pytest.mark.django_db
+def test_a_waiting_list_switched_to_everyone_takes_the_stock_there_is(coordinator,
+                                                                      make_campaign, people):
+    """Someone waits for two codes with one left; the campaign then gives one each, to
+    everyone: the one left goes to them, in the coordinator's name, and none is made."""
+    from appreciation.models import Campaign
+
+    campaign = make_campaign(codes=3)
+    first, waiting = people(2)
+    ask(campaign, first)
+    request = ask(campaign, waiting)
+    Campaign.objects.filter(pk=campaign.pk).update(requires_request=False,
+                                                   tickets_per_caregiver=1)
+    campaign.refresh_from_db()
+    assert campaigns.grant_to_everyone(campaign, coordinator) == 1
+    request.refresh_from_db()
+    assert request.state == "toegekend" and last_log(request).by == coordinator
+    assert TicketCode.objects.filter(campaign=campaign).count() == 3
