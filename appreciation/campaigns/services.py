@@ -307,16 +307,24 @@ def letters_sent(letter_ids) -> int:
 
 def grant_to_everyone(campaign: Campaign, by) -> int:
     """Everyone who may have it gets it, without asking: codes are generated as needed and
-    a letter goes out by each person's channel. Running it again adds only newcomers."""
+    a letter goes out by each person's channel. Running it again adds only newcomers.
+
+    People still on the waiting list (a campaign switched from asking to everyone in the
+    admin) are served first: they get codes too, and count in the number returned."""
     if not roles.is_coordinator(by):
         raise PermissionDenied
     with transaction.atomic():
         campaign = _lock(campaign)
         people = list(Caregiver.objects.filter(state__in=campaign.allowed_states())
                       .exclude(campaign_requests__campaign=campaign).values_list("pk", flat=True))
-        missing = len(people) * campaign.tickets_per_caregiver - stock_left(campaign)
+        waiting = campaign.requests.filter(
+            state=CampaignRequestState.WACHTLIJST,
+            caregiver__state__in=campaign.allowed_states()).count()
+        needed = (len(people) + waiting) * campaign.tickets_per_caregiver
+        missing = needed - stock_left(campaign)
         if missing > 0:
             generate_codes(campaign, missing, by)
+        serve_waiting_list(campaign, by)  # after generating: nobody is left waiting
         now = clock.now()
         requests = CampaignRequest.objects.bulk_create(
             CampaignRequest(campaign=campaign, caregiver_id=pk, route=CampaignRoute.EVERYONE,
@@ -324,7 +332,7 @@ def grant_to_everyone(campaign: Campaign, by) -> int:
         for request in requests:
             if not _reserve_codes(campaign, request, by):
                 raise IntegrityError("not enough codes after generating them")
-    return len(people)
+    return len(people) + waiting
 
 
 # --- closing ----------------------------------------------------------------------------
