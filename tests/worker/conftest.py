@@ -46,3 +46,12 @@ def letter_type_from_templates(settings, tmp_path, monkeypatch):
         return kind
 
     return register
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a job as if its transaction committed (files are deleted after commit)."""
+    def run(job, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return job(*args)
+    return run

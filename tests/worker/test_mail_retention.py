@@ -25,15 +25,6 @@ START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=clock.AMSTERDAM)
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a job as if its transaction committed (files are deleted after commit)."""
-    def run(job, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return job(*args)
-    return run
-
-
 def postal_batch(*names):
     for name in names:
         RetentionNoticeFactory(caregiver__first_name=name, caregiver__post=True)

@@ -23,15 +23,6 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a job as if its transaction committed (files are deleted after commit)."""
-    def run(job, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return job(*args)
-    return run
-
-
 def postal_letter(name, postcode="3845AB", **letter):
     caregiver = CaregiverFactory(first_name=name, postcode=postcode, former=True, post=True)
     return RetentionNoticeFactory(caregiver=caregiver, **letter)
