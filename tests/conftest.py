@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -29,12 +29,11 @@ def pytest_configure(config):
 
 def _redis_database(url: str, offset: int) -> str:
     """The Redis URL `offset` databases further (redis://host:port/N)."""
-    parts = urlsplit(url)
-    database = int(parts.path.strip("/") or 0) + offset
+    database = int(urlsplit(url).path.strip("/") or 0) + offset
     if database > 15:
         raise pytest.UsageError(f"{url}: no Redis database {database} for xdist worker "
                                 f"{offset}; use fewer workers or a lower database number.")
-    return urlunsplit(parts._replace(path=f"/{database}"))
+    return support.redis_url_with_database(url, database)
 
 
 @pytest.hookimpl(optionalhook=True)

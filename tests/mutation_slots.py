@@ -24,6 +24,8 @@ import psycopg
 from django.test import override_settings
 from psycopg import sql
 
+from tests.support import redis_url_with_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FIRST_REDIS_DATABASE = 8  # 0-7 are pytest-xdist's workers' (tests/conftest.py)
@@ -63,8 +65,7 @@ def _slots_folder():
 
 
 def _redis_url(url, slot):
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{FIRST_REDIS_DATABASE + slot}"))
+    return redis_url_with_database(url, FIRST_REDIS_DATABASE + slot)
 
 
 def use_slot(slot, settings):

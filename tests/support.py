@@ -13,6 +13,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.db import connection
 from django.urls import reverse
@@ -32,6 +33,11 @@ MM = 72 / 25.4  # PDF points per millimetre
 
 
 # --- waiting and processes ---------------------------------------------------------------
+
+def redis_url_with_database(url: str, database: int) -> str:
+    """The same Redis server's URL with another database number (redis://host:port/N)."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
 
 def wait_for(check, timeout=30.0, interval=0.2, message="condition"):
     """Poll `check()` until it returns something truthy; fail after `timeout` seconds."""
