@@ -378,6 +378,20 @@ def test_a_registration_made_through_the_request_waits_for_a_consulents_check(
     assert red == (set() if ok else {"registered", "registration_checked"})
 
 
+@pytest.mark.parametrize("on_file, typed_name", [
+    ("Ulrike Weiß", "Ulrike Weiss"),       # ß typed as ss
+    ("Ulrike Weiss", "ulrike weiß"),
+    ("Anne-Sophie Ĳsselmuiden", "Anne Sophie IJsselmuiden"),  # the ĳ ligature, a dash
+])
+def test_a_name_written_the_other_usual_way_is_the_same_name(waardering_year, on_file,
+                                                              typed_name):
+    first_name, last_name = on_file.split(" ", 1)
+    caregiver = CaregiverFactory(first_name=first_name, last_name=last_name)
+    request = ask(waardering_year, caregiver, typed_name=typed_name)
+    shown, red = outcome(request)
+    assert shown["name"]["ok"] is True and red == set()
+
+
 @pytest.mark.parametrize("typed_name, ok", [
     ("Riet Bakker", True),
     ("  RIET  bakker.", True),  # capitals, spaces and dots do not count
