@@ -14,9 +14,9 @@ import contextlib
 import datetime
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 
-from appreciation.models import AppreciationRequest, PayoutForm, RequestState
+from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, RequestState
 from appreciation.waardering import payouts, services
 from registrations.models import Caregiver
 from tests.appreciation.waardering.test_services_mutants import TODAY, ready, waiting_for_an_answer
@@ -37,20 +37,27 @@ def impatient():
 
 
 @contextlib.contextmanager
-def held_elsewhere(row, strength="UPDATE"):
-    """Another session holds `row` until the block ends: FOR UPDATE as a consulent deciding a
-    request does, FOR NO KEY UPDATE as an UPDATE of the row (a caregiver editing their
-    details) does."""
+def other_session():
+    """A second database session, its transaction open until the block ends."""
     other = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
         other.set_autocommit(False)
         with other.cursor() as cursor:
-            cursor.execute(f'SELECT 1 FROM "{row._meta.db_table}" WHERE id = %s FOR {strength}',
-                           [row.pk])
-        yield
+            yield cursor
     finally:
         other.rollback()
         other.close()
+
+
+@contextlib.contextmanager
+def held_elsewhere(row, strength="UPDATE"):
+    """Another session holds `row` until the block ends: FOR UPDATE as a consulent deciding a
+    request does, FOR NO KEY UPDATE as an UPDATE of the row (a caregiver editing their
+    details) does."""
+    with other_session() as cursor:
+        cursor.execute(f'SELECT 1 FROM "{row._meta.db_table}" WHERE id = %s FOR {strength}',
+                       [row.pk])
+        yield
 
 
 def ready_request(n: int) -> AppreciationRequest:
@@ -116,4 +123,21 @@ def test_a_payment_batch_is_not_stopped_by_a_caregiver_row_held_elsewhere(
         batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
 
     assert batch.request_count == 1
+    assert state_of(request) == RequestState.IN_BETAALBATCH
+
+
+def test_a_second_payment_batch_waits_while_another_is_being_made(waardering_year, consulent,
+                                                                  coordinator):
+    """One batch at a time: the second coordinator's button waits for the first batch (here
+    it gives up after the lock timeout), then finds what is left."""
+    request = approved(consulent, 1)
+
+    with other_session() as first_coordinator:
+        first_coordinator.execute("SELECT pg_advisory_xact_lock(%s)", [payouts.BATCH_LOCK_KEY])
+        with pytest.raises(OperationalError, match="lock timeout"):
+            payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    assert not PaymentBatch.objects.exists()
+    assert payouts.create_payment_batch(waardering_year, PayoutForm.BANK,
+                                        coordinator).request_count == 1
     assert state_of(request) == RequestState.IN_BETAALBATCH
