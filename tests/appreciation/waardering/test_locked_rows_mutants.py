@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connection
 
 from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, RequestState
 from appreciation.waardering import payouts, services
+from registrations import services as registrations
 from registrations.models import Caregiver
 from tests.appreciation.waardering.test_services_mutants import TODAY, ready, waiting_for_an_answer
 from tests.support import approved, caregiver_details, request_data, submit
@@ -141,3 +142,19 @@ def test_a_second_payment_batch_waits_while_another_is_being_made(waardering_yea
     assert payouts.create_payment_batch(waardering_year, PayoutForm.BANK,
                                         coordinator).request_count == 1
     assert state_of(request) == RequestState.IN_BETAALBATCH
+
+
+def test_checking_one_registration_does_not_wait_for_someone_elses_request(waardering_year,
+                                                                            consulent):
+    """Only the checked person's own requests are checked again."""
+    mine = submit(request_data(caregiver=caregiver_details(date_of_birth=datetime.date(
+        1950, 4, 1))))
+    someone_elses = submit(request_data(caregiver=caregiver_details(
+        date_of_birth=datetime.date(1950, 4, 2))))
+
+    with held_elsewhere(someone_elses):
+        registrations.mark_checked(mine.caregiver, consulent)
+
+    checks = {check["code"]: check["ok"]
+              for check in AppreciationRequest.objects.get(pk=mine.pk).checks}
+    assert checks["registration_checked"] is True

@@ -1,0 +1,105 @@
+"""Asking for tickets, the details `make mutate` found untested: the whole sentence a
+refused caregiver reads, who the timeline says handed out or queued a request, and that
+serving the waiting list goes by the moment people asked, not by row number."""
+
+import datetime
+
+import pytest
+from django_fsm_log.models import StateLog
+
+from appreciation.campaigns import services as campaigns
+from appreciation.models import (
+    CampaignRequest,
+    CampaignRequestState,
+    CampaignRoute,
+    TicketCode,
+)
+from registrations.models import State
+from tests.factories import CaregiverFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("summer")]
+
+
+def refusal(campaign, caregiver) -> campaigns.CampaignRefused:
+    with pytest.raises(campaigns.CampaignRefused) as refused:
+        campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE)
+    return refused.value
+
+
+def test_a_campaign_for_everyone_says_there_is_nothing_to_ask(make_campaign):
+    refused = refusal(make_campaign(requires_request=False), CaregiverFactory())
+    assert refused.message == ("Dit hoeft u niet aan te vragen: u krijgt het vanzelf als u "
+                               "ingeschreven bent.")
+
+
+def test_someone_not_registered_as_active_is_told_to_call(make_campaign):
+    refused = refusal(make_campaign(codes=2), CaregiverFactory(state=State.AANGEMELD))
+    assert (refused.code, refused.message) == ("not_active", (
+        "Uw inschrijving bij het Servicepunt is nu niet actief. Daarom kunt u dit niet "
+        "aanvragen. Bel ons gerust, dan kijken we samen wat kan."))
+
+
+def test_asking_twice_says_where_to_see_the_first_request(make_campaign):
+    campaign, caregiver = make_campaign(codes=4), CaregiverFactory()
+    campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE)
+
+    refused = refusal(campaign, caregiver)
+
+    assert (refused.code, refused.message) == ("duplicate", (
+        "U heeft dit al aangevraagd. U kunt het één keer per keer aanvragen. In Mijn "
+        "gegevens ziet u hoe het ervoor staat."))
+
+
+def latest_log(request) -> tuple:
+    log = StateLog.objects.for_(request).latest("pk")
+    return log.state, log.by, log.description
+
+
+def test_the_timeline_names_the_consulent_who_asked_at_the_desk(make_campaign, consulent):
+    campaign = make_campaign(codes=2, tickets_per_caregiver=2)
+    served = campaigns.ask(campaign, CaregiverFactory(), route=CampaignRoute.DESK,
+                           by=consulent)
+    queued = campaigns.ask(campaign, CaregiverFactory(first_name="Bert"),
+                           route=CampaignRoute.DESK, by=consulent)
+
+    assert latest_log(served) == (CampaignRequestState.TOEGEKEND, consulent,
+                                  "2 codes gereserveerd")
+    assert latest_log(queued) == (CampaignRequestState.WACHTLIJST, consulent,
+                                  "Geen kaartjes meer: op de wachtlijst")
+
+
+def test_the_waiting_list_is_served_in_the_order_people_asked(make_campaign, coordinator):
+    campaign = make_campaign(codes=0, tickets_per_caregiver=1)
+    first_row, second_row, third_row = (
+        campaigns.ask(campaign, CaregiverFactory(first_name=name),
+                      route=CampaignRoute.SELF_SERVICE)
+        for name in ("Anna", "Bert", "Cor"))
+    # The second row asked first (a request typed in later at the desk, say).
+    CampaignRequest.objects.filter(pk=second_row.pk).update(
+        requested_at=datetime.datetime(2026, 6, 2, 9, 0, tzinfo=datetime.UTC))
+
+    served = campaigns.serve_waiting_list(campaign, coordinator)
+    assert served == 0  # no stock: nobody served, and the count says so
+    campaigns.add_codes(campaign, ["A1"], coordinator)
+
+    states = dict(CampaignRequest.objects.filter(campaign=campaign)
+                  .values_list("pk", "state"))
+    assert states == {second_row.pk: CampaignRequestState.TOEGEKEND,
+                      first_row.pk: CampaignRequestState.WACHTLIJST,
+                      third_row.pk: CampaignRequestState.WACHTLIJST}
+
+
+def test_serving_the_waiting_list_returns_how_many_got_their_codes(make_campaign,
+                                                                   coordinator):
+    campaign = make_campaign(codes=0, tickets_per_caregiver=1)
+    for name in ("Anna", "Bert", "Cor"):
+        campaigns.ask(campaign, CaregiverFactory(first_name=name),
+                      route=CampaignRoute.SELF_SERVICE)
+    # Two codes straight into stock (add_codes would serve the list itself).
+    TicketCode.objects.bulk_create(TicketCode(campaign=campaign, code=code,
+                                              added_at=datetime.datetime(2026, 7, 1,
+                                                                         tzinfo=datetime.UTC))
+                                   for code in ("A1", "A2"))
+
+    assert campaigns.serve_waiting_list(campaign, coordinator) == 2
+    assert campaigns.serve_waiting_list(campaign, coordinator) == 0
