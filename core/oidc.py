@@ -180,13 +180,15 @@ def verify_id_token(id_token: str, provider: Provider, document: dict, *, nonce:
 
 def logout_url(provider: Provider, id_token: str, post_logout_redirect_uri: str) -> str:
     """Where to send the browser to sign out at the provider too (RP-initiated logout);
-    empty when the provider has no end_session endpoint or cannot be reached."""
+    empty when the provider has no end_session endpoint or cannot be reached. Without an
+    ID token (DigiD's holds the BSN, so it is not kept) the client id names us."""
     try:
         endpoint = discover(provider).get("end_session_endpoint")
     except SignInFailed:
         return ""
     if not isinstance(endpoint, str):
         return ""
+    hint = {"id_token_hint": id_token} if id_token else {}
     return endpoint + "?" + urlencode({
-        "id_token_hint": id_token, "post_logout_redirect_uri": post_logout_redirect_uri,
+        **hint, "post_logout_redirect_uri": post_logout_redirect_uri,
         "client_id": provider.client_id})

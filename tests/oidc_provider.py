@@ -11,11 +11,13 @@ import re
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import time_machine
 
 PROVIDER_DIR = Path(__file__).resolve().parent.parent / "tools" / "oidc-provider"
 STAFF_CLIENT = ("mantelzorg-backoffice", "demo-backoffice-secret")
@@ -146,3 +148,14 @@ def through_provider(client, start_url: str, identity: str | None):
     visit = ProviderVisit(start["Location"])
     back = visit.cancel() if identity is None else visit.sign_in_as(identity)
     return client.get(local_part(back))
+
+
+@contextmanager
+def at_real_time():
+    """Inside a test whose clock stands still on another day, sign in at the real time of
+    the provider process (its tokens would otherwise be issued "in the future")."""
+    if not time_machine.escape_hatch.is_travelling():
+        yield
+        return
+    with time_machine.travel(time_machine.escape_hatch.time.time(), tick=True):
+        yield

@@ -24,6 +24,7 @@ from appreciation.models import CampaignRoute, PaymentBatch, PayoutForm
 from insight.models import FollowUpTask, TaskKind
 from mantelzorg.services_staff import create_staff_user, invite_staff
 from mantelzorg.tasks import invite_link
+from registrations.digid import pseudonym_of
 from registrations.models import District, ImportState, RegistryImport, TokenPurpose
 from registrations.services import issue_token
 from tests.factories import (
@@ -33,16 +34,16 @@ from tests.factories import (
     GuardianFactory,
     NewsletterFactory,
 )
-from tests.oidc_provider import through_provider
+from tests.oidc_provider import at_real_time, through_provider
 from tests.support import caregiver_details, password_step, request_data, sign_in, submit, totp_now
 from worker.models import PrintBatch
 from worker.newsletters import unsubscribe_url
 
 DAY = datetime.datetime(2026, 7, 1, 10, 0)
 ROLES = ["anonymous", "caregiver", "consulent", "coordinator", "no2fa", "sso_consulent",
-         "sso_coordinator"]
-BASE_ROLES = ROLES[:5]
-EQUIVALENT = {"sso_consulent": "consulent", "sso_coordinator": "coordinator"}
+         "sso_coordinator", "digid"]
+EQUIVALENT = {"sso_consulent": "consulent", "sso_coordinator": "coordinator",
+              "digid": "caregiver"}
 PASSWORD = "een-lang-test-wachtwoord-42"
 
 # Expected answers. A number is a status; a string starting with "/" is a 302 to a URL
@@ -336,6 +337,13 @@ ROWS = {
     "registrations:request_link": (_p("/mijn-gegevens/inloggen"), PUBLIC),
     "registrations:magic_link": (_p("/mijn-gegevens/link/onbekend"), PUBLIC),
     "registrations:selfservice_logout": (_p("/mijn-gegevens/uitloggen"), MINE_POST),
+    "registrations:digid_start": (_p("/mijn-gegevens/digid/"), dict.fromkeys(ROLES, 302)),
+    "registrations:digid_callback": (_p("/mijn-gegevens/digid/terug"),
+                                     dict.fromkeys(ROLES, 400)),
+    "registrations:digid_unknown": (_p("/mijn-gegevens/digid/onbekend"), PUBLIC),
+    # nothing waits to be linked in these sessions: back to Mijn gegevens
+    "registrations:digid_link": (_p("/mijn-gegevens/digid/koppelen"),
+                                 {**MINE, "caregiver": "/mijn-gegevens/"}),
     "registrations:edit_contact": (_p("/mijn-gegevens/contact"), MINE),
     "registrations:newsletter_stop": (_p("/mijn-gegevens/nieuwsbrief-stoppen"), MINE),
     "registrations:care_ended": (_p("/mijn-gegevens/zorg-gestopt"), MINE),
@@ -374,10 +382,14 @@ ADMIN_ROWS = {
 
 def client_for(role: str, world: dict) -> Client:
     client = Client()
-    if role in ("sso_consulent", "sso_coordinator"):
+    if role == "digid":
+        with at_real_time():
+            assert through_provider(client, "/mijn-gegevens/digid/", "digid-mantelzorger"
+                                    )["Location"] == "/mijn-gegevens/"
+    elif role in ("sso_consulent", "sso_coordinator"):
         identity = {"sso_consulent": "demo-consulent", "sso_coordinator": "demo-coordinator"}
         # Signed in at today's real time: the provider's tokens are not from the test's day.
-        with time_machine.travel(time_machine.escape_hatch.time.time(), tick=True):
+        with at_real_time():
             assert through_provider(client, BO + "inloggen/organisatie/", identity[role]
                                     ).status_code == 302
     elif role == "caregiver":
@@ -416,10 +428,13 @@ def expected_for(expected: dict, role: str):
 
 
 @pytest.fixture
-def world(db, settings, staff_sso):
+def world(db, settings, staff_sso, digid):
     settings.STAFF_2FA_REQUIRED = True
     with time_machine.travel(DAY, tick=False):
-        yield build_world()
+        world = build_world()
+        world["riet"].bsn_pseudonym = pseudonym_of("999990019")  # Riet uses DigiD too
+        world["riet"].save(update_fields=["bsn_pseudonym"])
+        yield world
 
 
 def test_every_url_has_a_row():
@@ -449,8 +464,9 @@ def test_the_access_matrix(world, role):
 
 
 # --- object level ------------------------------------------------------------------------------
-def test_a_caregiver_never_reaches_another_caregivers_requests(world):
-    client = client_for("caregiver", world)
+@pytest.mark.parametrize("role", ["caregiver", "digid"])
+def test_a_caregiver_never_reaches_another_caregivers_requests(world, role):
+    client = client_for(role, world)
     others, others_ask = world["others"].pk, world["others_ask"].pk
     states = (world["others"].state, world["others_ask"].state)
     for url in (
