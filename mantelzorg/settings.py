@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Sign-out may end at an OpenID Connect provider: its origin in form-action.
+    "mantelzorg.middleware_signin.SignInProvidersCSPMiddleware",
     # Axes must be last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
 });
 const port = Number(args.port);
 const issuer = args.issuer || `http://127.0.0.1:${port}`;
-const appUrls = args['app-url'].length ? args['app-url'] : ['http://localhost:8000'];
+const appUrls = args['app-url'].length ? [...new Set(args['app-url'])] : ['http://localhost:8000'];
 
 const STAFF_CLIENT = {
   id: process.env.OIDC_DEMO_STAFF_CLIENT_ID || 'mantelzorg-backoffice',
