@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from mantelzorg.models import StaffIdentity
+from registrations.models import StaffAccess
+from tests.factories import CaregiverFactory
 from tests.oidc_provider import through_provider
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +154,11 @@ def test_the_providers_origin_may_end_a_form_and_nothing_else(client, settings, 
     settings.STAFF_SSO = {**settings.STAFF_SSO, "issuer": ""}
     policy = client.get("/backoffice/inloggen/")["Content-Security-Policy"]
     assert "form-action 'self';" in policy + ";" and staff_sso.issuer not in policy
+
+
+def test_an_sso_consulents_views_of_a_caregiver_are_logged_as_before(client, staff_sso):
+    riet = CaregiverFactory(complete=True)
+    sso(client, "demo-consulent")
+    assert client.get(f"/backoffice/mantelzorgers/{riet.pk}/").status_code == 200
+    access = StaffAccess.objects.get(caregiver=riet)
+    assert access.user.sso_identity.subject == "demo-consulent"
