@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import oidc
 
-from . import digid, services
+from . import digid, services_digid
 from . import selfservice_session as session
 from .selfservice_session import caregiver_required
 
@@ -76,14 +76,14 @@ def digid_callback(request):
     del claims  # the BSN goes no further; the ID token holding it is not kept either
     next_url = _local_next(request, extra.get("next", ""))
     if person.representee:
-        caregiver = services.caregiver_with_digid(person.representee)
+        caregiver = services_digid.caregiver_with_digid(person.representee)
         if caregiver is None:
             session.logout(request)
             return render(request, "registrations/selfservice/digid_unknown.html",
                           {"mandate": True})
         session.login(request, caregiver, digid=True, representative=person.pseudonym)
         return redirect(next_url)
-    caregiver = services.caregiver_with_digid(person.pseudonym)
+    caregiver = services_digid.caregiver_with_digid(person.pseudonym)
     if caregiver is None:
         return _not_linked_yet(request, person.pseudonym, next_url)
     session.login(request, caregiver, digid=True)
@@ -111,7 +111,7 @@ def digid_link(request, caregiver):
     if not session.digid_waiting_to_link(request):
         return redirect("registrations:my_data")
     if request.method == "POST":
-        if "koppelen" in request.POST and services.link_digid(
+        if "koppelen" in request.POST and services_digid.link_digid(
                 caregiver, session.take_digid_to_link(request)):
             session.login(request, caregiver, digid=True)
             messages.success(request, _("Uw DigiD is gekoppeld. Voortaan kunt u ook met "
@@ -135,7 +135,7 @@ def link_waiting_digid(request, caregiver) -> bool:
     """After a registration in this browser: link the DigiD sign-in that found no
     registration a moment ago (the registration is this person's own). True when linked."""
     pseudonym = session.take_digid_to_link(request)
-    return bool(pseudonym) and services.link_digid(caregiver, pseudonym)
+    return bool(pseudonym) and services_digid.link_digid(caregiver, pseudonym)
 
 
 def logout_url(request) -> str:

@@ -14,7 +14,7 @@ from registrations.demo import (
 )
 from registrations.digid import pseudonym_of
 from registrations.models import Caregiver, CareRecipient, State
-from registrations.services import link_digid
+from registrations.services_digid import link_digid
 
 DEMO_PASSWORD = "mantelzorg-demo"
 DEMO_ACCOUNTS = [
