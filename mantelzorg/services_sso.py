@@ -3,10 +3,11 @@ has vouched for them (the protocol itself is core/oidc.py).
 
 The configuration is settings.STAFF_SSO (from the environment). At every sign-in the
 account is created or brought up to date: name and e-mail from the claims, the role from the
-groups claim. A colleague whose groups map to no role gets no access; an account a
-coordinator switched off stays off; and the provider must show a second factor (`acr`/`amr`
-as configured), because SSO users skip the local authenticator code. Every creation and
-role change is written to the admin log, like the other staff management actions.
+groups claim. A colleague whose groups map to no role gets no access (an existing account
+loses its role and its sessions end); an account a coordinator switched off stays off; and
+the provider must show a second factor (`acr`/`amr` as configured), because SSO users skip
+the local authenticator code. Every creation and role change is written to the admin log,
+like the other staff management actions.
 """
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import clock, oidc, roles
 
 from .models import StaffIdentity
+from .services_staff import end_sessions
 
 
 class SsoRefused(Exception):
@@ -84,19 +86,30 @@ def _new_username(claims: dict, subject: str) -> str:
     return f"sso-{subject}"[:150]
 
 
-@transaction.atomic
 def sign_in(claims: dict) -> User:
     """The account for these verified claims, created or updated; SsoRefused otherwise."""
+    user, refusal = _apply(claims)
+    if refusal:
+        raise SsoRefused(refusal)
+    return user
+
+
+@transaction.atomic
+def _apply(claims: dict) -> tuple[User | None, str]:
+    """(the account, "") or (None, why not). A refusal may still change something that must
+    stay changed: a colleague the organisation took out of the groups loses the role."""
     issuer, subject = settings.STAFF_SSO["issuer"], str(claims["sub"])
     if not has_second_factor(claims):
-        raise SsoRefused("no_second_factor")
+        return None, "no_second_factor"
     identity = (StaffIdentity.objects.select_for_update().select_related("user")
                 .filter(issuer=issuer, subject=subject).first())
     if identity is not None and not identity.user.is_active:
-        raise SsoRefused("deactivated")
+        return None, "deactivated"
     role = role_for(claims)
     if not role:
-        raise SsoRefused("no_role")
+        if identity is not None:
+            _withdraw_role(identity.user)
+        return None, "no_role"
     created = identity is None
     if created:
         user = User(username=_new_username(claims, subject), is_active=True)
@@ -122,7 +135,20 @@ def sign_in(claims: dict) -> User:
              % {"role": label}, ADDITION)
     elif before != role:
         _log(user, _("Rol bij inloggen via de organisatie: %(role)s.") % {"role": label})
-    return user
+    return user, ""
+
+
+def _withdraw_role(user: User) -> None:
+    """The organisation no longer puts this colleague in a group with access: no role, and
+    every open session of theirs ends (not only this sign-in is refused)."""
+    if not _current_role(user):
+        return
+    user.groups.clear()
+    user.is_staff = False
+    user.save(update_fields=["is_staff"])
+    ended = end_sessions(user)
+    _log(user, _("Geen toegang meer volgens de organisatie (geen passende groep). "
+                 "Beëindigde sessies: %(n)s.") % {"n": ended})
 
 
 def _current_role(user: User) -> str:

@@ -19,7 +19,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import clock, roles
 
-from . import services_sso
 from .models import StaffIdentity
 from .tasks import send_staff_invite
 
@@ -84,7 +83,7 @@ def _lock_coordinators_who_can_sign_in() -> set[int]:
     if settings.STAFF_2FA_REQUIRED:
         can_sign_in &= set(TOTPDevice.objects.filter(
             user_id__in=can_sign_in, confirmed=True).values_list("user_id", flat=True))
-    if services_sso.enabled():  # the organisation's provider vouches for these
+    if settings.STAFF_SSO["issuer"]:  # the organisation's provider vouches for these
         can_sign_in |= set(StaffIdentity.objects.filter(
             user__in=coordinators).values_list("user_id", flat=True))
     return can_sign_in

@@ -6,6 +6,7 @@ import pytest
 import requests
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from mantelzorg.models import StaffIdentity
@@ -162,3 +163,18 @@ def test_an_sso_consulents_views_of_a_caregiver_are_logged_as_before(client, sta
     assert client.get(f"/backoffice/mantelzorgers/{riet.pk}/").status_code == 200
     access = StaffAccess.objects.get(caregiver=riet)
     assert access.user.sso_identity.subject == "demo-consulent"
+
+
+def test_taken_out_of_the_group_a_colleague_loses_the_role_and_every_session(staff_sso,
+                                                                            settings):
+    at_work, at_home = Client(), Client()
+    sso(at_work, "demo-consulent")
+    sso(at_home, "demo-consulent")
+    settings.STAFF_SSO = {**settings.STAFF_SSO, "consulent_groups": ["iets-anders"]}
+    assert sso(Client(), "demo-consulent").status_code == 403
+    user = User.objects.get(sso_identity__subject="demo-consulent")
+    assert not user.groups.exists()
+    for client in (at_work, at_home):
+        assert client.get(DASHBOARD)["Location"].startswith("/backoffice/inloggen/")
+    assert LogEntry.objects.filter(object_id=str(user.pk),
+                                   change_message__contains="Geen toegang meer").exists()
