@@ -164,6 +164,10 @@ def change_role(whom: User, role: str, *, by) -> User:
     before = role_of(whom)
     if before == role:
         return whom
+    if settings.STAFF_SSO["issuer"] and StaffIdentity.objects.filter(user=whom).exists():
+        raise StaffActionRefused(_(
+            "De rol van deze collega komt van de groep bij de organisatie. Vraag de "
+            "organisatie om de groep te veranderen."))
     if before == roles.COORDINATOR:
         _refuse_if_last_coordinator(whom, LAST_COORDINATOR)
     if whom.pk == by.pk:

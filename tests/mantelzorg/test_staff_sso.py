@@ -178,3 +178,24 @@ def test_taken_out_of_the_group_a_colleague_loses_the_role_and_every_session(sta
         assert client.get(DASHBOARD)["Location"].startswith("/backoffice/inloggen/")
     assert LogEntry.objects.filter(object_id=str(user.pk),
                                    change_message__contains="Geen toegang meer").exists()
+
+
+def test_medewerkers_shows_who_signs_in_through_the_organisation(client, staff_sso):
+    sso(client, "demo-consulent")
+    client.logout()
+    sso(client, "demo-coordinator")
+    page = client.get(MEDEWERKERS).content.decode()
+    assert page.count("Niet nodig: logt in via de organisatie") == 2
+    assert page.count("De rol volgt de groep bij de organisatie.") == 2
+    assert "Rol opslaan" not in page  # the organisation's groups decide, not this page
+
+
+def test_a_hand_made_role_change_of_an_sso_account_is_refused(client, staff_sso):
+    sso(client, "demo-consulent")
+    consulent = User.objects.get(sso_identity__subject="demo-consulent")
+    client.logout()
+    sso(client, "demo-coordinator")
+    response = client.post(f"/backoffice/medewerkers/{consulent.pk}/rol/",
+                           {"role": "coordinator"}, follow=True)
+    assert "komt van de groep bij de organisatie" in response.content.decode()
+    assert list(consulent.groups.values_list("name", flat=True)) == ["consulent"]
