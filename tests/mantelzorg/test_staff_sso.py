@@ -199,3 +199,10 @@ def test_a_hand_made_role_change_of_an_sso_account_is_refused(client, staff_sso)
                            {"role": "coordinator"}, follow=True)
     assert "komt van de groep bij de organisatie" in response.content.decode()
     assert list(consulent.groups.values_list("name", flat=True)) == ["consulent"]
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/x",
+                                       "javascript:alert(1)"])
+def test_sso_never_sends_anyone_elsewhere(client, staff_sso, elsewhere):
+    response = sso(client, "demo-consulent", start=f"{START}?next={elsewhere}")
+    assert response["Location"] == DASHBOARD

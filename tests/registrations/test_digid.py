@@ -218,3 +218,9 @@ def test_machtigen_on_the_swimming_tickets_records_both_too(client, digid, make_
     asked = CampaignRequest.objects.get(caregiver=truus)
     assert (asked.mandate_representee, asked.mandate_representative) == (
         pseudonym_of(REPRESENTEE_BSN), pseudonym_of(AGENT_BSN))
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/x",
+                                       "javascript:alert(1)", "mijn-gegevens"])
+def test_digid_never_sends_anyone_elsewhere(client, riet, elsewhere):
+    assert with_digid(client, "digid-mantelzorger", elsewhere)["Location"] == "/mijn-gegevens/"
