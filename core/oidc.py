@@ -21,7 +21,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from joserfc import jwt
@@ -32,6 +32,9 @@ from joserfc.jwk import KeySet
 # ("none") is refused.
 ALGORITHMS = ["RS256", "PS256", "ES256"]
 PENDING_SECONDS = 600  # time to finish signing in at the provider
+# The provider a signed-in session came from; signing out ends there too, so that origin
+# may end a form on our pages (CSP form-action, mantelzorg/middleware_signin.py).
+PROVIDER_ORIGIN_KEY = "oidc_provider_origin"
 MAX_PENDING = 5  # a few tabs at once; older attempts are dropped
 LEEWAY_SECONDS = 60  # clock difference allowed for exp/iat
 
@@ -176,6 +179,12 @@ def verify_id_token(id_token: str, provider: Provider, document: dict, *, nonce:
     if not secrets.compare_digest(str(token.claims.get("nonce", "")), nonce):
         raise SignInFailed("nonce")
     return dict(token.claims)
+
+
+def remember_provider(session, provider: Provider) -> None:
+    """After signing in: which provider's origin signing out will end at."""
+    parts = urlsplit(provider.issuer)
+    session[PROVIDER_ORIGIN_KEY] = f"{parts.scheme}://{parts.netloc}"
 
 
 def logout_url(provider: Provider, id_token: str, post_logout_redirect_uri: str) -> str:

@@ -1,24 +1,14 @@
-"""Let forms end at the configured OpenID Connect providers (CSP form-action).
+"""Let a signed-in session's forms end at the OpenID Connect provider it came from.
 
 Signing out posts to us, and we redirect the browser on to the provider's end_session
-endpoint (RP-initiated logout). Browsers apply the page's `form-action` to every redirect
-after a form is sent, so with `form-action 'self'` alone the last step would be blocked.
-This adds the origins of the configured issuers (staff SSO, DigiD) to `form-action`, read
-from the settings at each response (so a changed configuration needs no restart).
+endpoint (RP-initiated logout). Browsers apply the page's CSP `form-action` to every
+redirect after a form is sent, so with `form-action 'self'` alone that last step would be
+blocked. For a session signed in through a provider (staff SSO or DigiD; the callbacks
+remember its origin, core/oidc.remember_provider) this adds that one origin to
+`form-action`; every other page keeps `'self'` only.
 """
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
-
-
-def provider_origins() -> list[str]:
-    origins = []
-    for config in (settings.STAFF_SSO, settings.DIGID):
-        parts = urlsplit(config.get("issuer") or "")
-        if parts.scheme in ("http", "https") and parts.netloc:
-            origins.append(f"{parts.scheme}://{parts.netloc}")
-    return sorted(set(origins))
+from core.oidc import PROVIDER_ORIGIN_KEY
 
 
 class SignInProvidersCSPMiddleware:
@@ -29,9 +19,10 @@ class SignInProvidersCSPMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        origins = provider_origins()
-        if origins:
+        session = getattr(request, "session", None)
+        origin = session.get(PROVIDER_ORIGIN_KEY) if session is not None else None
+        if origin:
             update = dict(getattr(response, "_csp_update", None) or {})
-            update["form-action"] = [*update.get("form-action", []), *origins]
+            update["form-action"] = [*update.get("form-action", []), origin]
             response._csp_update = update
         return response

@@ -1,7 +1,7 @@
 """Staff single sign-on: who comes into the back office once the organisation's provider
 has vouched for them (the protocol itself is core/oidc.py).
 
-The configuration is settings.STAFF_SSO (from the environment). At every sign-in the
+The configuration is sso_config.current() (Beheer, or the environment). At every sign-in the
 account is created or brought up to date: name and e-mail from the claims, the role from the
 groups claim. A colleague whose groups map to no role gets no access (an existing account
 loses its role and its sessions end); an account a coordinator switched off stays off; and
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import clock, oidc, roles
 
+from . import sso_config
 from .models import StaffIdentity
 from .services_staff import end_sessions
 
@@ -33,12 +34,11 @@ class SsoRefused(Exception):
 
 
 def enabled() -> bool:
-    config = settings.STAFF_SSO
-    return bool(config["issuer"] and config["client_id"])
+    return sso_config.enabled()
 
 
 def provider() -> oidc.Provider:
-    config = settings.STAFF_SSO
+    config = sso_config.current()
     return oidc.Provider(issuer=config["issuer"], client_id=config["client_id"],
                          client_secret=config["client_secret"], scopes=config["scopes"],
                          timeout=settings.OIDC_TIMEOUT_SECONDS)
@@ -52,9 +52,8 @@ def _as_list(value) -> list[str]:
     return []
 
 
-def role_for(claims: dict) -> str:
+def role_for(claims: dict, config: dict) -> str:
     """coordinator, consulent, or "" when none of the person's groups is mapped."""
-    config = settings.STAFF_SSO
     groups = set(_as_list(claims.get(config["groups_claim"])))
     if groups & set(config["coordinator_groups"]):
         return roles.COORDINATOR
@@ -63,9 +62,8 @@ def role_for(claims: dict) -> str:
     return ""
 
 
-def has_second_factor(claims: dict) -> bool:
+def has_second_factor(claims: dict, config: dict) -> bool:
     """The provider says this sign-in used a second factor, in the way configured."""
-    config = settings.STAFF_SSO
     acr_ok = bool(config["acr_values"]) and claims.get("acr") in config["acr_values"]
     amr_ok = bool(set(_as_list(claims.get("amr"))) & set(config["amr_values"]))
     return acr_ok or amr_ok
@@ -98,14 +96,15 @@ def sign_in(claims: dict) -> User:
 def _apply(claims: dict) -> tuple[User | None, str]:
     """(the account, "") or (None, why not). A refusal may still change something that must
     stay changed: a colleague the organisation took out of the groups loses the role."""
-    issuer, subject = settings.STAFF_SSO["issuer"], str(claims["sub"])
-    if not has_second_factor(claims):
+    config = sso_config.current()
+    issuer, subject = config["issuer"], str(claims["sub"])
+    if not has_second_factor(claims, config):
         return None, "no_second_factor"
     identity = (StaffIdentity.objects.select_for_update().select_related("user")
                 .filter(issuer=issuer, subject=subject).first())
     if identity is not None and not identity.user.is_active:
         return None, "deactivated"
-    role = role_for(claims)
+    role = role_for(claims, config)
     if not role:
         if identity is not None:
             _withdraw_role(identity.user)

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import clock, roles
 
+from . import sso_config
 from .models import StaffIdentity
 from .tasks import send_staff_invite
 
@@ -83,7 +84,7 @@ def _lock_coordinators_who_can_sign_in() -> set[int]:
     if settings.STAFF_2FA_REQUIRED:
         can_sign_in &= set(TOTPDevice.objects.filter(
             user_id__in=can_sign_in, confirmed=True).values_list("user_id", flat=True))
-    if settings.STAFF_SSO["issuer"]:  # the organisation's provider vouches for these
+    if sso_config.enabled():  # the organisation's provider vouches for these
         can_sign_in |= set(StaffIdentity.objects.filter(
             user__in=coordinators).values_list("user_id", flat=True))
     return can_sign_in
@@ -164,7 +165,7 @@ def change_role(whom: User, role: str, *, by) -> User:
     before = role_of(whom)
     if before == role:
         return whom
-    if settings.STAFF_SSO["issuer"] and StaffIdentity.objects.filter(user=whom).exists():
+    if sso_config.enabled() and StaffIdentity.objects.filter(user=whom).exists():
         raise StaffActionRefused(_(
             "De rol van deze collega komt van de groep bij de organisatie. Vraag de "
             "organisatie om de groep te veranderen."))

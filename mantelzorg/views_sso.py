@@ -70,6 +70,7 @@ def sso_callback(request):
         return _failed(request, refused.reason)
     auth_login(request, user, backend=MODEL_BACKEND)
     request.session[SSO_SESSION_KEY] = {"id_token": id_token}
+    oidc.remember_provider(request.session, services_sso.provider())
     return redirect(safe_next(request, extra.get("next", "")))
 
 

@@ -82,11 +82,13 @@ def digid_callback(request):
             return render(request, "registrations/selfservice/digid_unknown.html",
                           {"mandate": True})
         session.login(request, caregiver, digid=True, representative=person.pseudonym)
+        oidc.remember_provider(request.session, digid.provider())
         return redirect(next_url)
     caregiver = services_digid.caregiver_with_digid(person.pseudonym)
     if caregiver is None:
         return _not_linked_yet(request, person.pseudonym, next_url)
     session.login(request, caregiver, digid=True)
+    oidc.remember_provider(request.session, digid.provider())
     return redirect(next_url)
 
 
@@ -114,6 +116,7 @@ def digid_link(request, caregiver):
         if "koppelen" in request.POST and services_digid.link_digid(
                 caregiver, session.take_digid_to_link(request)):
             session.login(request, caregiver, digid=True)
+            oidc.remember_provider(request.session, digid.provider())
             messages.success(request, _("Uw DigiD is gekoppeld. Voortaan kunt u ook met "
                                         "DigiD inloggen."))
         else:
