@@ -13,9 +13,9 @@ from registrations.selfservice_session import CAREGIVER_KEY
 from tests.security.hostile import EXAMPLES, check_answer, hostile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
-# A fifth of the other hostile tests' examples (60 in `make test`, 600 in `make fuzz`): the
+# A tenth of the other hostile tests' examples (30 in `make test`, 300 in `make fuzz`): the
 # callback has one short path, and each example that matches a state calls the provider.
-FEWER = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 5, 20))
+FEWER = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 10, 20))
 FLOWS = {"staff": ("/backoffice/inloggen/organisatie/", "staff_sso_pending"),
          "digid": ("/mijn-gegevens/digid/", "digid_pending")}
 
