@@ -10,6 +10,9 @@ export SITE_URL="${SITE_URL:-http://localhost:$PORT}"
 # (demo)" work with made-up people. Set STAFF_SSO_ISSUER= or DIGID_ISSUER= (empty) to hide one.
 export OIDC_DEMO_PORT="${OIDC_DEMO_PORT:-$((PORT + 10))}"
 export OIDC_DEMO_URL="http://127.0.0.1:$OIDC_DEMO_PORT"
+# The site's addresses the provider sends people back to (honcho gives each process a PORT
+# of its own, so the provider cannot take the site's from PORT).
+export OIDC_DEMO_APP_URLS="http://localhost:$PORT http://127.0.0.1:$PORT $SITE_URL"
 export STAFF_SSO_ISSUER="${STAFF_SSO_ISSUER-$OIDC_DEMO_URL}"
 export STAFF_SSO_CLIENT_ID="${STAFF_SSO_CLIENT_ID:-mantelzorg-backoffice}"
 export STAFF_SSO_CLIENT_SECRET="${STAFF_SSO_CLIENT_SECRET:-demo-backoffice-secret}"

@@ -100,7 +100,7 @@ class ProviderVisit:
 
     def _post(self, action: str, data: dict) -> str:
         match = re.search(r'action="(/interaction/[\w-]+)/login"', self.page.text)
-        assert match, "the provider shows no sign-in page"
+        assert match, f"the provider shows no sign-in page: {self.page.text[:500]}"
         response = self.browser.post(urljoin(self.url, f"{match.group(1)}/{action}"),
                                      data=data, allow_redirects=False, timeout=5)
         self._follow(urljoin(self.url, response.headers["location"]))
