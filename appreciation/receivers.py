@@ -47,6 +47,7 @@ def erase_waardering_requests(sender=None, caregiver_ids=None, **kwargs) -> int:
         recipient_house_number=Value(""), recipient_postcode=Substr("recipient_postcode", 1, 4),
         requester_name=Value(""), requester_relation=Value(""), requester_contact=Value(""),
         typed_name=Value(""), confirm_nonce=Value(""), confirm_code_hash=Value(""),
+        mandate_representee=Value(""), mandate_representative=Value(""),
         rejection_text=Value(""), info_question=Value(""), info_answer=Value(""),
         checks=Value([], output_field=JSONField()),
     )
@@ -54,9 +55,11 @@ def erase_waardering_requests(sender=None, caregiver_ids=None, **kwargs) -> int:
 
 def erase_campaign_requests(sender=None, caregiver_ids=None, **kwargs) -> None:
     """Campaign requests keep campaign, state, dates and codes (stock and counts); the
-    reasons staff typed in their log (e.g. why one was cancelled) go."""
-    _forget_log_descriptions(
-        CampaignRequest, CampaignRequest.objects.filter(caregiver__in=caregiver_ids))
+    reasons staff typed in their log (e.g. why one was cancelled) and the DigiD Machtigen
+    pseudonyms go."""
+    requests = CampaignRequest.objects.filter(caregiver__in=caregiver_ids)
+    _forget_log_descriptions(CampaignRequest, requests)
+    requests.update(mandate_representee=Value(""), mandate_representative=Value(""))
 
 
 def codes_letters_sent(sender=None, letters=(), **kwargs) -> None:

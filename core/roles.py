@@ -4,8 +4,9 @@ A consulent works with caregivers and their requests in the back office. A coord
 all of that and also edits reference data (wijken, postcodes, yearly rules) in Django admin,
 loads the whole postcode table from a CSV (/backoffice/postcodes/), manages the staff
 accounts (/backoffice/medewerkers/: invite, switch off, reset the second factor, change
-the role) and looks after the system. The groups are (re)built after every migrate, so a new
-permission added here reaches every installation.
+the role), sets up signing in through the organisation (Beheer) and looks after the
+system. The groups are (re)built after every migrate, so a new permission added here
+reaches every installation.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -52,6 +53,9 @@ COORDINATOR_PERMISSIONS = CONSULENT_PERMISSIONS + [
     "worker.add_workerping",
     "insight.view_insightrules",
     "insight.change_insightrules",
+    "mantelzorg.view_staffsigninsettings",
+    "mantelzorg.add_staffsigninsettings",
+    "mantelzorg.change_staffsigninsettings",
 ]
 
 

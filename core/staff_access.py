@@ -1,5 +1,9 @@
 """Who may see staff pages: a consulent or coordinator, logged in, with the second factor.
 
+The second factor is the local authenticator code, or, for a session signed in through the
+organisation's provider (staff SSO), the provider's own second factor, checked at sign-in
+(mantelzorg/services_sso.py) and marked in the session under SSO_SESSION_KEY.
+
 Every back-office view is wrapped in `staff_required` (or `coordinator_required`), so a new
 page cannot forget the two-factor check.
 """
@@ -14,10 +18,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import roles
 
+SSO_SESSION_KEY = "staff_sso"
+
 
 def second_factor_ok(request) -> bool:
-    """True when 2FA is not required (demo mode) or this session passed the second factor."""
+    """True when 2FA is not required (demo mode) or this session passed the second factor
+    (the local code, or the provider's at an SSO sign-in)."""
     if not settings.STAFF_2FA_REQUIRED:
+        return True
+    if request.session.get(SSO_SESSION_KEY):
         return True
     return bool(getattr(request.user, "is_verified", lambda: False)())
 

@@ -11,6 +11,9 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
+        # "Inloggen met DigiD" buttons (templates/includes/digid_button.html)
+        "DIGID_ENABLED": bool(settings.DIGID["issuer"] and settings.DIGID["client_id"]),
+        "DIGID_DEMO": settings.DIGID["demo"],
         "is_coordinator": bool(user and roles.is_coordinator(user)),
         "backoffice_section": backoffice_section(getattr(request, "resolver_match", None)),
     }

@@ -19,6 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import clock, roles
 
+from . import sso_config
+from .models import StaffIdentity
 from .tasks import send_staff_invite
 
 LAST_COORDINATOR = (
@@ -72,13 +74,19 @@ def _lock_coordinators_who_can_sign_in() -> set[int]:
     """Lock every active coordinator's row (so two coordinators demoting each other at the
     same moment cannot both succeed) and return those who can sign in today: a usable
     password and, where the second factor is required (not in demo mode), a confirmed
-    authenticator. An invitation nobody accepted does not count: it expires."""
+    authenticator, or an account of the organisation's provider while staff SSO is on.
+    An invitation nobody accepted does not count: it expires."""
     coordinators = list(User.objects.select_for_update().filter(
         is_active=True, groups__name=roles.COORDINATOR).order_by("pk"))
     can_sign_in = {user.pk for user in coordinators if user.has_usable_password()}
+    if not settings.STAFF_LOCAL_LOGIN:
+        can_sign_in = set()
     if settings.STAFF_2FA_REQUIRED:
         can_sign_in &= set(TOTPDevice.objects.filter(
             user_id__in=can_sign_in, confirmed=True).values_list("user_id", flat=True))
+    if sso_config.enabled():  # the organisation's provider vouches for these
+        can_sign_in |= set(StaffIdentity.objects.filter(
+            user__in=coordinators).values_list("user_id", flat=True))
     return can_sign_in
 
 
@@ -157,6 +165,10 @@ def change_role(whom: User, role: str, *, by) -> User:
     before = role_of(whom)
     if before == role:
         return whom
+    if sso_config.enabled() and StaffIdentity.objects.filter(user=whom).exists():
+        raise StaffActionRefused(_(
+            "De rol van deze collega komt van de groep bij de organisatie. Vraag de "
+            "organisatie om de groep te veranderen."))
     if before == roles.COORDINATOR:
         _refuse_if_last_coordinator(whom, LAST_COORDINATOR)
     if whom.pk == by.pk:

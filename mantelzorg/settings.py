@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Sign-out may end at an OpenID Connect provider: its origin in form-action.
+    "mantelzorg.middleware_signin.SignInProvidersCSPMiddleware",
     # Axes must be last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -335,3 +337,47 @@ RATELIMIT_LINK_WINDOW_SECONDS = env.int("RATELIMIT_LINK_WINDOW_SECONDS", default
 RATELIMIT_FORM_PER_IP = env.int("RATELIMIT_FORM_PER_IP", default=30)
 RATELIMIT_FORM_PER_IDENTITY = env.int("RATELIMIT_FORM_PER_IDENTITY", default=10)
 RATELIMIT_FORM_WINDOW_SECONDS = env.int("RATELIMIT_FORM_WINDOW_SECONDS", default=600)
+
+# --- Signing in with OpenID Connect (core/oidc.py): both optional, off until configured ----
+# Secrets only from the environment. OIDC_TIMEOUT_SECONDS bounds every call to a provider.
+OIDC_TIMEOUT_SECONDS = env.float("OIDC_TIMEOUT_SECONDS", default=5.0)
+
+# Staff single sign-on for the back office (the organisation's Entra ID, Keycloak, …). The
+# groups claim decides the role; the provider must show a second factor (`acr` one of
+# STAFF_SSO_ACR_VALUES, or an `amr` one of STAFF_SSO_AMR_VALUES), so SSO users skip the
+# local authenticator code. STAFF_LOCAL_LOGIN=off leaves only SSO.
+STAFF_SSO = {
+    "issuer": env.str("STAFF_SSO_ISSUER", default=""),
+    "client_id": env.str("STAFF_SSO_CLIENT_ID", default=""),
+    "client_secret": env.str("STAFF_SSO_CLIENT_SECRET", default=""),
+    "scopes": env.str("STAFF_SSO_SCOPES", default="openid profile email groups"),
+    "groups_claim": env.str("STAFF_SSO_GROUPS_CLAIM", default="groups"),
+    "consulent_groups": env.list("STAFF_SSO_CONSULENT_GROUPS", default=[]),
+    "coordinator_groups": env.list("STAFF_SSO_COORDINATOR_GROUPS", default=[]),
+    "acr_values": env.list("STAFF_SSO_ACR_VALUES", default=[]),
+    "amr_values": env.list("STAFF_SSO_AMR_VALUES", default=[]),
+    "demo": DEMO_MODE,
+}
+if STAFF_SSO["issuer"] and not (STAFF_SSO["acr_values"] or STAFF_SSO["amr_values"]):
+    raise ImproperlyConfigured(
+        "STAFF_SSO_ISSUER is set: say which sign-ins count as two-factor with "
+        "STAFF_SSO_ACR_VALUES or STAFF_SSO_AMR_VALUES (SSO users skip the local code).")
+STAFF_LOCAL_LOGIN = env.bool("STAFF_LOCAL_LOGIN", default=True)
+
+# DigiD for caregivers through an OpenID Connect broker. The BSN is never stored: a caregiver
+# is found by an HMAC of it (BSN_PSEUDONYM_KEY; outside production derived from SECRET_KEY).
+DIGID = {
+    "issuer": env.str("DIGID_ISSUER", default=""),
+    "client_id": env.str("DIGID_CLIENT_ID", default=""),
+    "client_secret": env.str("DIGID_CLIENT_SECRET", default=""),
+    "scopes": env.str("DIGID_SCOPES", default="openid bsn machtigen"),
+    "bsn_claim": env.str("DIGID_BSN_CLAIM", default="bsn"),
+    "representee_claim": env.str("DIGID_REPRESENTEE_CLAIM", default="representee_bsn"),
+    "demo": DEMO_MODE,
+}
+BSN_PSEUDONYM_KEY = env.str("BSN_PSEUDONYM_KEY", default="")
+if PRODUCTION and DIGID["issuer"] and len(BSN_PSEUDONYM_KEY) < 32:
+    # Derived from SECRET_KEY, a key rotation would unlink every caregiver from DigiD.
+    raise ImproperlyConfigured(
+        "DIGID_ISSUER is set: production needs BSN_PSEUDONYM_KEY (at least 32 random "
+        "characters), a key of its own that never changes.")

@@ -2,10 +2,10 @@
 then each app's URLs under its own namespace (`<app>/urls.py`)."""
 
 from django.contrib import admin
-from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from . import views
+from . import views_sso as sso_views
 from . import views_staff as staff_views
 from . import views_staff_members as staff_members
 
@@ -15,8 +15,10 @@ mantelzorg_patterns = ([
     path("backoffice/inloggen/code/", staff_views.verify_view, name="staff_verify"),
     path("backoffice/tweestapsverificatie/", staff_views.setup_2fa_view,
          name="staff_setup_2fa"),
-    path("backoffice/uitloggen/", LogoutView.as_view(next_page="mantelzorg:staff_login"),
-         name="staff_logout"),
+    path("backoffice/inloggen/organisatie/", sso_views.sso_start, name="staff_sso_start"),
+    path("backoffice/inloggen/organisatie/terug", sso_views.sso_callback,
+         name="staff_sso_callback"),
+    path("backoffice/uitloggen/", sso_views.logout_view, name="staff_logout"),
     path("backoffice/welkom/<str:uidb64>/<str:token>/", staff_members.staff_welcome,
          name="staff_welcome"),
     path("backoffice/medewerkers/", staff_members.staff_members, name="staff_members"),

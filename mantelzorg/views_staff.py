@@ -1,5 +1,8 @@
 """Staff login in two steps (password, then the code from an authenticator app) and setup.
 
+Where staff SSO is configured the page also offers "Inloggen via uw organisatie"
+(views_sso.py); STAFF_LOCAL_LOGIN=off leaves only that.
+
 The password step does not log in a user who has an authenticator: it only remembers who
 passed it, for a few minutes, so nothing is reachable with the password alone.
 """
@@ -25,8 +28,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import clock
 from core.ratelimit import client_ip
-from core.staff_access import has_confirmed_device, second_factor_ok
+from core.staff_access import SSO_SESSION_KEY, has_confirmed_device, second_factor_ok
 
+from . import services_sso
 from .forms_staff import StaffLoginForm, TokenForm
 
 PENDING_USER = "staff_pending_user"
@@ -36,7 +40,7 @@ PENDING_NEXT = "staff_pending_next"
 PENDING_SECONDS = 300
 
 
-def _safe_next(request, candidate):
+def safe_next(request, candidate):
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -67,6 +71,10 @@ def login_view(request):
         return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     form = StaffLoginForm(request, data=request.POST or None)
+    context = {"form": form, "next": next_url, "local_login": settings.STAFF_LOCAL_LOGIN,
+               "sso_enabled": services_sso.enabled(), "sso_demo": settings.STAFF_SSO["demo"]}
+    if request.method == "POST" and not settings.STAFF_LOCAL_LOGIN:
+        return render(request, "mantelzorg/staff/login.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         if settings.STAFF_2FA_REQUIRED and has_confirmed_device(user):
@@ -77,8 +85,8 @@ def login_view(request):
             request.session[PENDING_NEXT] = next_url
             return redirect("mantelzorg:staff_verify")
         auth_login(request, user)
-        return redirect(_safe_next(request, next_url))
-    return render(request, "mantelzorg/staff/login.html", {"form": form, "next": next_url})
+        return redirect(safe_next(request, next_url))
+    return render(request, "mantelzorg/staff/login.html", context)
 
 
 def _pending_user(request):
@@ -112,7 +120,7 @@ def verify_view(request):
         otp_login(request, device)
         for key in (PENDING_USER, PENDING_SINCE, PENDING_BACKEND, PENDING_NEXT):
             request.session.pop(key, None)
-        return redirect(_safe_next(request, next_url))
+        return redirect(safe_next(request, next_url))
     return render(request, "mantelzorg/staff/verify.html", {"form": form})
 
 
@@ -125,7 +133,8 @@ def _qr_data_uri(url: str) -> str:
 @never_cache
 def setup_2fa_view(request):
     """Link an authenticator app: scan the QR code (or type the key), confirm with a code."""
-    if has_confirmed_device(request.user):
+    if has_confirmed_device(request.user) or request.session.get(SSO_SESSION_KEY):
+        # SSO sessions passed the provider's second factor: no local authenticator needed.
         return redirect("mantelzorg:staff_verify" if not second_factor_ok(request)
                         else "mantelzorg:dashboard")
     device, _ = TOTPDevice.objects.get_or_create(

@@ -23,6 +23,7 @@ from core.staff_access import coordinator_required
 
 from . import services_staff as services
 from .forms_staff import ChangeRoleForm, FirstPasswordForm, InviteStaffForm
+from .models import StaffIdentity
 
 STAFF_ROLES = (roles.CONSULENT, roles.COORDINATOR)
 
@@ -42,8 +43,11 @@ def staff_members(request):
     members = list(_staff_members())
     with_device = set(TOTPDevice.objects.filter(confirmed=True, user__in=members)
                       .values_list("user_id", flat=True))
+    # Accounts of the organisation's provider: role and second factor come from there.
+    by_sso = set(StaffIdentity.objects.filter(user__in=members).values_list("user_id", flat=True))
     rows = [{"user": member, "role": services.role_of(member),
-             "has_device": member.pk in with_device, "is_me": member.pk == request.user.pk}
+             "has_device": member.pk in with_device, "is_me": member.pk == request.user.pk,
+             "sso": member.pk in by_sso}
             for member in members]
     return render(request, "mantelzorg/backoffice/staff/list.html", {
         "rows": rows, "log": services.staff_log(), "role_choices": roles.ROLE_CHOICES})

@@ -137,6 +137,9 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     registry_import = models.ForeignKey("registrations.RegistryImport", null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="caregivers")
     legal_basis = models.TextField(_("grondslag"), blank=True)
+    # Signed in with DigiD once: a keyed hash of the BSN (registrations/digid.py), never
+    # the BSN itself. Empty for people who only use the e-mailed link.
+    bsn_pseudonym = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -151,6 +154,8 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
                          name="caregiver_external_id"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["bsn_pseudonym"], condition=~Q(bsn_pseudonym=""),
+                                    name="one_registration_per_bsn_pseudonym"),
             models.CheckConstraint(
                 condition=Q(target_group_consent_at__isnull=False)
                 | Q(parent_of_disabled_child=False, migration_background=False),
@@ -252,6 +257,7 @@ def anonymise_fields(caregiver: Caregiver) -> None:
     caregiver.email = ""
     caregiver.phone = ""
     caregiver.external_id = ""
+    caregiver.bsn_pseudonym = ""
     caregiver.date_of_birth = datetime.date(caregiver.date_of_birth.year, 1, 1)
     caregiver.parent_of_disabled_child = False
     caregiver.migration_background = False

@@ -173,7 +173,7 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         state=State.GEWIST, erased_on=today,
         first_name=Value(""), last_name=Value(""), street=Value(""), house_number=Value(""),
         city=Value(""), email=Value(""), phone=Value(""), email_confirmed_at=None,
-        external_id=Value(""), postcode=Substr("postcode", 1, 4),
+        external_id=Value(""), bsn_pseudonym=Value(""), postcode=Substr("postcode", 1, 4),
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
         target_group_consent_at=None,

@@ -17,7 +17,7 @@ from core.wizards import PublicWizardPrivacyMixin
 from registrations.burden import CheckContext, record_and_remember
 from registrations.forms_burden import BurdenCheckForm, count_unposted_step_as_skipped
 
-from . import services
+from . import services, views_digid
 from .forms_public import (
     AboutMeForm,
     CareRecipientForm,
@@ -153,6 +153,8 @@ class RegistrationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             form_dict["ouder"].cleaned_data if "ouder" in form_dict else None)
         key = self.storage.extra_data.get("submission_key") or str(uuid.uuid4())
         caregiver = services.register(data, submission_key=uuid.UUID(key))
+        # Came here from DigiD ("not registered yet"): DigiD signs this registration in.
+        digid_linked = views_digid.link_waiting_digid(self.request, caregiver)
         young = caregiver.is_young(self.rules)
         self.request.session[DONE_SESSION_KEY] = {
             "email": bool(caregiver.email),
@@ -160,6 +162,7 @@ class RegistrationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             "guardian_email": bool(getattr(getattr(caregiver, "guardian", None), "email", "")),
             "young": young,
             "first_name": caregiver.first_name,
+            "digid": digid_linked,
         }
         answers = form_dict["belasting"].answers  # None: the optional self-check was skipped
         if answers is not None:

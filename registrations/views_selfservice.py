@@ -1,8 +1,9 @@
 """Mijn gegevens: caregivers see and change their own data, without a password.
 
-Sign-in is a single-use link by e-mail. The link opens a page with a button; only the POST
-uses the token, so mail scanners that open every link cannot sign anyone in. After that the
-caregiver comes from the session only (`selfservice_session`), never from the URL or a form.
+Sign-in is a single-use link by e-mail, or DigiD (views_digid.py). The link opens a page
+with a button; only the POST uses the token, so mail scanners that open every link cannot
+sign anyone in. After that the caregiver comes from the session only
+(`selfservice_session`), never from the URL or a form.
 Views parse, call a service, and render; every change goes through `services.py`.
 """
 
@@ -18,7 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core import clock, ratelimit
 
-from . import exports, services
+from . import exports, services, views_digid
 from . import selfservice_session as session
 from .extensions import my_data_page_context
 from .forms_selfservice import CareEndedForm, ContactDetailsForm, RequestLinkForm
@@ -56,13 +57,19 @@ def magic_link(request, token):
     if caregiver is None:
         return render(request, "errors/link_invalid.html", status=400)
     session.login(request, caregiver)
+    if session.digid_waiting_to_link(request):  # DigiD found no registration a moment ago
+        return redirect("registrations:digid_link")
     return redirect("registrations:my_data")
 
 
 @never_cache
 @require_POST
 def logout(request):
+    """Signed in with DigiD, the broker's session ends too (RP-initiated logout)."""
+    at_broker = views_digid.logout_url(request) if session.signed_in_with_digid(request) else ""
     session.logout(request)
+    if at_broker:
+        return redirect(at_broker)
     messages.info(request, _("U bent uitgelogd. Sluit de browser als u een computer met "
                              "anderen deelt."))
     return redirect("home")

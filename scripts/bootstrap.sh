@@ -27,7 +27,18 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 fi
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+# The demo OpenID Connect provider (tools/oidc-provider) for make run and the tests: its npm
+# packages, exactly as locked, installed again only when the lock file changed.
+provider_dir=tools/oidc-provider
+lock_sum=$(sha256sum "$provider_dir/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$provider_dir/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
+  echo "==> Installing the demo OpenID Connect provider (npm ci)"
+  (cd "$provider_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$provider_dir/node_modules/.lock-sha256"
+fi
 
 if ! command -v uv >/dev/null; then
   echo "==> Installing uv"

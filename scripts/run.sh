@@ -17,6 +17,10 @@ cat <<BANNER
     Verstuurde e-mail: var/outbox/
 
     Demo-login:   consulent / mantelzorg-demo   (of coordinator / mantelzorg-demo)
+                  of "Inloggen via uw organisatie (demo)" op de inlogpagina
+    DigiD (demo): "Inloggen met DigiD (demo)" bij Mijn gegevens, de waardering en de
+                  zwemkaartjes; kies "Mantelzorger met DigiD" (BSN 999990019)
+    Demo-inlogdienst (OpenID Connect): $OIDC_DEMO_URL/.well-known/openid-configuration
 
 BANNER
 exec uv run --frozen honcho start -f Procfile

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from tests import mutation_slots, support
+from tests import oidc_provider as oidc_support
 from tests.factories import (
     STAFF_PASSWORD,
     AppreciationYearFactory,
@@ -312,3 +313,32 @@ def real_worker(transactional_db, empty_queue, worker_loglevel):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
                       **options) as worker:
         yield worker
+
+
+# --- the demo OpenID Connect provider (tools/oidc-provider), a real process -----------------
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The provider, started once per test process for the test client's host; killed at the
+    end. `oidc_provider.misbehave(...)` switches its test faults (reset after each test)."""
+    provider = oidc_support.start_provider(["http://testserver"])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def staff_sso(settings, oidc_provider):
+    """Staff SSO on, against the demo provider, as a municipality would configure it."""
+    settings.STAFF_SSO = oidc_support.staff_sso_settings(oidc_provider.issuer)
+    settings.OIDC_TIMEOUT_SECONDS = 2.0
+    yield oidc_provider
+    oidc_provider.misbehave()
+
+
+@pytest.fixture
+def digid(settings, oidc_provider):
+    """DigiD (through the demo broker) on for caregivers."""
+    settings.DIGID = oidc_support.digid_settings(oidc_provider.issuer)
+    settings.OIDC_TIMEOUT_SECONDS = 2.0
+    yield oidc_provider
+    oidc_provider.misbehave()

@@ -57,10 +57,12 @@ class CodesRefused(Exception):
 
 # --- asking ----------------------------------------------------------------------------
 
-def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None) -> CampaignRequest:
+def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None,
+        mandate_representative: str = "") -> CampaignRequest:
     """A caregiver asks: refused (CampaignRefused, nothing stored) outside the period, when
     not registered as the campaign requires, or a second time. Otherwise the request gets
-    its codes at once if there is stock and nobody is waiting, else it waits in line."""
+    its codes at once if there is stock and nobody is waiting, else it waits in line.
+    `mandate_representative`: signed in with DigiD Machtigen, who acted (a pseudonym)."""
     today = clock.today()
     if not campaign.requires_request:
         raise CampaignRefused(_("Dit hoeft u niet aan te vragen: u krijgt het vanzelf als u "
@@ -74,9 +76,12 @@ def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None) -> Cam
     try:
         with transaction.atomic():
             campaign = _lock(campaign)
+            mandate = bool(mandate_representative and caregiver.bsn_pseudonym)
             request = CampaignRequest.objects.create(
                 campaign=campaign, caregiver=caregiver, route=route,
-                requested_at=clock.now(), handled_by=by)
+                requested_at=clock.now(), handled_by=by,
+                mandate_representee=caregiver.bsn_pseudonym if mandate else "",
+                mandate_representative=mandate_representative if mandate else "")
             _hand_out(campaign, request, by)
     except IntegrityError:
         raise CampaignRefused(_(

@@ -26,7 +26,11 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core import clock, ratelimit
 from registrations.selectors import find_caregiver
-from registrations.selfservice_session import caregiver_required, current_caregiver
+from registrations.selfservice_session import (
+    caregiver_required,
+    current_caregiver,
+    representative,
+)
 
 from ..models import (
     Campaign,
@@ -219,7 +223,8 @@ def my_campaigns(request, caregiver):
 def ask(request, caregiver, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
     try:
-        item = campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE)
+        item = campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE,
+                             mandate_representative=representative(request))
     except CampaignRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -137,6 +137,12 @@ class CampaignRequest(ConcurrentTransitionMixin, models.Model):
     granted_at = models.DateTimeField(_("toegekend op"), null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # Asked with DigiD Machtigen: pseudonyms of the caregiver's BSN and of the BSN of who
+    # acted for them (as on waardering requests; registrations/digid.py).
+    mandate_representee = models.CharField(_("vertegenwoordigde (pseudoniem)"), max_length=64,
+                                           blank=True, editable=False)
+    mandate_representative = models.CharField(_("gemachtigde (pseudoniem)"), max_length=64,
+                                              blank=True, editable=False)
 
     class Meta:
         ordering = ["requested_at", "pk"]

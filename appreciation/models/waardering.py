@@ -231,6 +231,13 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
     confirm_nonce = models.CharField(max_length=64, blank=True, editable=False)
     confirm_code_hash = models.CharField(max_length=64, blank=True, editable=False)
     confirm_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Asked signed in with DigiD Machtigen: keyed pseudonyms of the BSNs of the caregiver
+    # (the representee) and of the person authorised to act for them (the representative).
+    # Never the BSNs themselves (registrations/digid.py).
+    mandate_representee = models.CharField(_("vertegenwoordigde (pseudoniem)"), max_length=64,
+                                           blank=True, editable=False)
+    mandate_representative = models.CharField(_("gemachtigde (pseudoniem)"), max_length=64,
+                                              blank=True, editable=False)
     # The name typed on the public form, compared with the name on file (a check).
     typed_name = models.CharField(_("ingevulde naam"), max_length=150, blank=True)
     caregiver_was_unknown = models.BooleanField(

@@ -78,8 +78,8 @@ class RequestData:
     """What a request form collected, already validated by the form.
 
     `caregiver`: the caregiver's details, to match a registration or register someone new
-    (absent when the caregiver signed in with a link). `requester`: who asked on the
-    caregiver's behalf. `recipient`: the care (name, postcode, house number, relationship,
+    (absent when the caregiver signed in with a link or DigiD). `requester`: who asked on
+    the caregiver's behalf. `recipient`: the care (name, postcode, house number, relationship,
     living_together, hours_per_week, care_since).
     """
 
@@ -88,6 +88,8 @@ class RequestData:
     account_holder: str = ""
     caregiver: dict | None = None
     requester: dict = field(default_factory=dict)
+    # Signed in with DigiD Machtigen: who acts for the signed-in caregiver (a pseudonym).
+    mandate_representative: str = ""
 
 
 def _lock_identity(details: dict) -> None:
@@ -194,11 +196,14 @@ def _submit(rules, data, route, caregiver, by, submission_key):
     # Someone unknown registers through this request: nobody else is on file to ask, and
     # their registration is checked as any other (e-mail confirmation or a consulent). A
     # consulent's paper entry and a signed-in caregiver need no confirmation either.
+    # DigiD Machtigen: the representative is authorised to act for the signed-in caregiver.
+    mandate = signed_in and bool(data.mandate_representative and caregiver.bsn_pseudonym)
     needs_confirmation = route == Route.ON_BEHALF or (
         route == Route.SELF and not signed_in and not was_unknown)
     request = AppreciationRequest(
         year=rules, caregiver=caregiver, route=route,
-        requester_name=data.requester.get("name", ""),
+        requester_name=data.requester.get("name", "") or (
+            _("Gemachtigde (DigiD Machtigen)") if mandate else ""),
         requester_relation=data.requester.get("relation", ""),
         requester_contact=data.requester.get("contact", ""),
         caregiver_confirmed_at=None if needs_confirmation else now,
@@ -214,6 +219,8 @@ def _submit(rules, data, route, caregiver, by, submission_key):
         iban=data.iban if payout == PayoutForm.BANK else "",
         account_holder=data.account_holder if payout == PayoutForm.BANK else "",
         submission_key=submission_key, submitted_at=now,
+        mandate_representee=caregiver.bsn_pseudonym if mandate else "",
+        mandate_representative=data.mandate_representative if mandate else "",
     )
     request.save()  # a racing twin fails here, on the one-per-year constraint
     refresh_checks(request)

@@ -2,7 +2,9 @@
 
 Two routes, each its own URL (so the route cannot be tampered with): /waardering/zelf for
 the caregiver, /waardering/namens for someone asking on their behalf. A caregiver signed in
-to Mijn gegevens skips their details: the session says who they are, never the form.
+to Mijn gegevens (by link or DigiD) skips their details and needs no confirmation: the
+session says who they are, never the form. With DigiD Machtigen the request records the
+representative's pseudonym.
 Outside the application window every page shows when it opens again, and no step works.
 The views only parse and render; `submission.submit_request` decides and stores.
 """
@@ -22,7 +24,7 @@ from registrations.burden import CheckContext, record_and_remember
 from registrations.forms_burden import BurdenCheckForm, count_unposted_step_as_skipped
 from registrations.forms_public import GuardianForm
 from registrations.models import RegistrationRules, Relationship
-from registrations.selfservice_session import current_caregiver
+from registrations.selfservice_session import current_caregiver, representative
 
 from ..models import AgeGroup, PayoutForm, Route
 from .forms_public import (
@@ -269,6 +271,8 @@ class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             data.account_holder = form_dict["betaling"].cleaned_data["account_holder"]
         if "aanvrager" in form_dict:
             data.requester = form_dict["aanvrager"].requester()
+        if _signed_in_self(self):  # DigiD Machtigen: who acts for the caregiver
+            data.mandate_representative = representative(self.request)
         refused_as_duplicate = False
         try:
             request = submit_request(

@@ -3,7 +3,10 @@
 The URL list comes from the resolver, so a new URL without a row here fails
 `test_every_url_has_a_row`. Roles: anonymous, a caregiver signed in to Mijn gegevens by a link,
 a consulent and a coordinator who passed the second factor, and a consulent who gave only the
-password (2FA is required outside demo mode). Only GETs (a POST-only view answers 405 to a
+password (2FA is required outside demo mode). The same people signed in another way: a
+consulent and a coordinator through the organisation's provider (staff SSO) and a caregiver
+with DigiD, both through the real demo provider; they expect what their counterpart expects
+(EQUIVALENT) unless a row names them. Only GETs (a POST-only view answers 405 to a
 GET); object-level checks follow at the end: one caregiver's session never reaches another
 caregiver's requests, and a consulent never reaches coordinator pages.
 """
@@ -21,6 +24,7 @@ from appreciation.models import CampaignRoute, PaymentBatch, PayoutForm
 from insight.models import FollowUpTask, TaskKind
 from mantelzorg.services_staff import create_staff_user, invite_staff
 from mantelzorg.tasks import invite_link
+from registrations.digid import pseudonym_of
 from registrations.models import District, ImportState, RegistryImport, TokenPurpose
 from registrations.services import issue_token
 from tests.factories import (
@@ -30,12 +34,16 @@ from tests.factories import (
     GuardianFactory,
     NewsletterFactory,
 )
+from tests.oidc_provider import at_real_time, through_provider
 from tests.support import caregiver_details, password_step, request_data, sign_in, submit, totp_now
 from worker.models import PrintBatch
 from worker.newsletters import unsubscribe_url
 
 DAY = datetime.datetime(2026, 7, 1, 10, 0)
-ROLES = ["anonymous", "caregiver", "consulent", "coordinator", "no2fa"]
+ROLES = ["anonymous", "caregiver", "consulent", "coordinator", "no2fa", "sso_consulent",
+         "sso_coordinator", "digid"]
+EQUIVALENT = {"sso_consulent": "consulent", "sso_coordinator": "coordinator",
+              "digid": "caregiver"}
 PASSWORD = "een-lang-test-wachtwoord-42"
 
 # Expected answers. A number is a status; a string starting with "/" is a 302 to a URL
@@ -138,6 +146,11 @@ ROWS = {
         {"anonymous": LOGIN, "caregiver": LOGIN, "consulent": BO, "coordinator": BO, "no2fa": 200},
     ),
     "mantelzorg:staff_logout": (_p(BO + "uitloggen/"), dict.fromkeys(ROLES, 405)),
+    # a new sign-in at the provider may start from any session; a callback without the
+    # provider's answer is refused with the Dutch page
+    "mantelzorg:staff_sso_start": (_p(BO + "inloggen/organisatie/"), dict.fromkeys(ROLES, 302)),
+    "mantelzorg:staff_sso_callback": (_p(BO + "inloggen/organisatie/terug"),
+                                      dict.fromkeys(ROLES, 400)),
     "mantelzorg:dashboard": (_p(BO), STAFF),
     # staff management (coordinators only; the invitation link is public and refuses a
     # forged token with the "link no longer valid" page)
@@ -324,6 +337,13 @@ ROWS = {
     "registrations:request_link": (_p("/mijn-gegevens/inloggen"), PUBLIC),
     "registrations:magic_link": (_p("/mijn-gegevens/link/onbekend"), PUBLIC),
     "registrations:selfservice_logout": (_p("/mijn-gegevens/uitloggen"), MINE_POST),
+    "registrations:digid_start": (_p("/mijn-gegevens/digid/"), dict.fromkeys(ROLES, 302)),
+    "registrations:digid_callback": (_p("/mijn-gegevens/digid/terug"),
+                                     dict.fromkeys(ROLES, 400)),
+    "registrations:digid_unknown": (_p("/mijn-gegevens/digid/onbekend"), PUBLIC),
+    # nothing waits to be linked in these sessions: back to Mijn gegevens
+    "registrations:digid_link": (_p("/mijn-gegevens/digid/koppelen"),
+                                 {**MINE, "caregiver": "/mijn-gegevens/"}),
     "registrations:edit_contact": (_p("/mijn-gegevens/contact"), MINE),
     "registrations:newsletter_stop": (_p("/mijn-gegevens/nieuwsbrief-stoppen"), MINE),
     "registrations:care_ended": (_p("/mijn-gegevens/zorg-gestopt"), MINE),
@@ -362,7 +382,17 @@ ADMIN_ROWS = {
 
 def client_for(role: str, world: dict) -> Client:
     client = Client()
-    if role == "caregiver":
+    if role == "digid":
+        with at_real_time():
+            assert through_provider(client, "/mijn-gegevens/digid/", "digid-mantelzorger"
+                                    )["Location"] == "/mijn-gegevens/"
+    elif role in ("sso_consulent", "sso_coordinator"):
+        identity = {"sso_consulent": "demo-consulent", "sso_coordinator": "demo-coordinator"}
+        # Signed in at today's real time: the provider's tokens are not from the test's day.
+        with at_real_time():
+            assert through_provider(client, BO + "inloggen/organisatie/", identity[role]
+                                    ).status_code == 302
+    elif role == "caregiver":
         sign_in(client, world["riet"])
     elif role in ("consulent", "coordinator", "no2fa"):
         from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -393,11 +423,18 @@ def matches(actual, expected) -> bool:
     return actual == expected
 
 
+def expected_for(expected: dict, role: str):
+    return expected[role] if role in expected else expected[EQUIVALENT[role]]
+
+
 @pytest.fixture
-def world(db, settings):
+def world(db, settings, staff_sso, digid):
     settings.STAFF_2FA_REQUIRED = True
     with time_machine.travel(DAY, tick=False):
-        yield build_world()
+        world = build_world()
+        world["riet"].bsn_pseudonym = pseudonym_of("999990019")  # Riet uses DigiD too
+        world["riet"].save(update_fields=["bsn_pseudonym"])
+        yield world
 
 
 def test_every_url_has_a_row():
@@ -415,18 +452,21 @@ def test_the_access_matrix(world, role):
     for name, (path, expected) in ROWS.items():
         url = path(world)
         actual = answer(client.get(url))
-        if not matches(actual, expected[role]):
-            wrong.append(f"{name} {url}: expected {expected[role]!r}, got {actual!r}")
+        if not matches(actual, expected_for(expected, role)):
+            wrong.append(f"{name} {url}: expected {expected_for(expected, role)!r}, "
+                         f"got {actual!r}")
     for url, expected in ADMIN_ROWS.items():
         actual = answer(client.get(url))
-        if not matches(actual, expected[role]):
-            wrong.append(f"admin {url}: expected {expected[role]!r}, got {actual!r}")
+        if not matches(actual, expected_for(expected, role)):
+            wrong.append(f"admin {url}: expected {expected_for(expected, role)!r}, "
+                         f"got {actual!r}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
 
 
 # --- object level ------------------------------------------------------------------------------
-def test_a_caregiver_never_reaches_another_caregivers_requests(world):
-    client = client_for("caregiver", world)
+@pytest.mark.parametrize("role", ["caregiver", "digid"])
+def test_a_caregiver_never_reaches_another_caregivers_requests(world, role):
+    client = client_for(role, world)
     others, others_ask = world["others"].pk, world["others_ask"].pk
     states = (world["others"].state, world["others_ask"].state)
     for url in (
@@ -472,7 +512,7 @@ def test_the_wijk_form_used_below_is_one_a_coordinator_can_add(world):
     assert District.objects.filter(name=WIJK_FORM["name"]).exists()
 
 
-@pytest.mark.parametrize("role", ["consulent", "no2fa"])
+@pytest.mark.parametrize("role", ["consulent", "no2fa", "sso_consulent"])
 def test_a_consulent_cannot_post_to_coordinator_pages(world, role):
     client = client_for(role, world)
     for url in COORDINATOR_POSTS:

@@ -14,7 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
+from tests.oidc_provider import ProviderVisit
 from tests.support import ROOT, free_port
 from worker.models import SchedulerBeat, WorkerPing
 from worker.services import queue_test_ping
@@ -126,7 +128,7 @@ def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start
     env = {k: v for k, v in process_env.items() if k not in (
         "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "SITE_URL", "SECRET_KEY",
         "DJANGO_ENV", "EMAIL_URL", "MANTELZORG_DEMO")}
-    env.update({"PORT": str(port), "WEB_CONCURRENCY": "1",
+    env.update({"PORT": str(port), "WEB_CONCURRENCY": "1", "OIDC_DEMO_PORT": str(free_port()),
                 "PATH": f"{Path.home() / '.local' / 'bin'}:{env['PATH']}"})
     proc = start_process(["scripts/run.sh"], env, tmp_path / "run.log")
     try:
@@ -140,6 +142,18 @@ def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start
         assert "URLconf" not in html and "Page not found" not in html
         status, css = get(f"http://127.0.0.1:{port}/static/css/site.css")
         assert status == 200 and css.strip()
+        # make run's demo provider (issue 15): "Inloggen met DigiD (demo)" signs a demo
+        # caregiver in to Mijn gegevens.
+        site = f"http://127.0.0.1:{port}"
+        wait_for(lambda: get(f"http://127.0.0.1:{env['OIDC_DEMO_PORT']}"
+                             "/.well-known/openid-configuration"),
+                 timeout=60, message="make run's demo provider to answer")
+        assert "Inloggen met DigiD (demo)" in get(f"{site}/mijn-gegevens/inloggen")[1]
+        browser = requests.Session()
+        start = browser.get(f"{site}/mijn-gegevens/digid/", allow_redirects=False, timeout=10)
+        back = ProviderVisit(start.headers["location"]).sign_in_as("digid-mantelzorger")
+        mine = browser.get(back, timeout=10)
+        assert mine.url == f"{site}/mijn-gegevens/" and "Uitloggen" in mine.text
         # The registry import's jobs on make run's SQLite and worker (they once used a
         # PostgreSQL-only lock, and a second connection SQLite makes wait for the first).
         shell = subprocess.run(

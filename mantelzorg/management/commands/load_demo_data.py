@@ -12,13 +12,36 @@ from registrations.demo import (
     make_care_recipients,
     make_caregivers,
 )
-from registrations.models import Caregiver, CareRecipient
+from registrations.digid import pseudonym_of
+from registrations.models import Caregiver, CareRecipient, State
+from registrations.services_digid import link_digid
 
 DEMO_PASSWORD = "mantelzorg-demo"
 DEMO_ACCOUNTS = [
     ("consulent", roles.CONSULENT, "Inge", "Consulent"),
     ("coordinator", roles.COORDINATOR, "Kees", "Coördinator"),
 ]
+
+
+# The demo provider's residents (tools/oidc-provider/identities.js) who are registered: the
+# caregiver who signs in with DigiD, and the one a representative acts for (Machtigen).
+DEMO_DIGID = {"Mantelzorger met DigiD": "999990019", "Gemachtigde, namens": "999990056"}
+
+
+def link_demo_digid() -> list[tuple[str, str]]:
+    """Give two active demo caregivers without a waardering request the demo BSNs'
+    pseudonyms (once), so DigiD (demo) signs them in; (identity, name) of each linked."""
+    linked = []
+    for identity, bsn in DEMO_DIGID.items():
+        pseudonym = pseudonym_of(bsn)
+        if Caregiver.objects.filter(bsn_pseudonym=pseudonym).exists():
+            continue
+        caregiver = (Caregiver.objects.filter(state=State.ACTIEF, bsn_pseudonym="",
+                                              appreciation_requests__isnull=True)
+                     .exclude(email="").order_by("pk").first())
+        if caregiver and link_digid(caregiver, pseudonym):
+            linked.append((identity, caregiver.full_name))
+    return linked
 
 
 class Command(BaseCommand):
@@ -48,6 +71,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {requests} made-up waardering requests.")
         if load_insight_demo(users["consulent"]):
             self.stdout.write("Loaded made-up self-checks and contact moments.")
+        for identity, name in link_demo_digid():
+            self.stdout.write(f"DigiD (demo): '{identity}' logt in als {name}.")
         campaign_requests = load_campaign_demo(users["consulent"], users["coordinator"])
         if campaign_requests:
             self.stdout.write(f"Loaded {campaign_requests} made-up campaign requests "
