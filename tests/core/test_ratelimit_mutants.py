@@ -62,3 +62,34 @@ def test_a_view_wired_with_two_identity_fields_or_none_answers(rf):
     for wired in (ratelimit.limit("form", identity=("postcode", "house_number")),
                   ratelimit.limit("link", email_field="email")):
         assert wired(view)(rf.get("/")) == "antwoord"
+
+
+def test_a_counter_is_kept_for_its_window_and_a_few_seconds_more(client, settings):
+    """Long enough to count the whole window; not longer, as even a hashed address is data.
+    (Read a moment after it was set: the lower bound leaves ten seconds for a slow test.)"""
+    from django.core.cache import cache
+
+    settings.RATELIMIT_LINK_WINDOW_SECONDS = 3600
+    ask_link(client, {"email": "riet@example.nl"})
+
+    redis = cache._cache.get_client(None, write=True)
+    keys = list(redis.scan_iter(match=cache.make_key(ratelimit.KEY_PREFIX + "*")))
+    assert len(keys) == 2  # per client address and per e-mail address
+    for key in keys:
+        assert 3595 < redis.ttl(key) <= 3605
+
+
+def test_a_broken_counter_store_is_logged_with_its_error(client, monkeypatch, caplog):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "incr", broken)
+    with caplog.at_level("WARNING", logger="core.ratelimit"):
+        assert ask_link(client, {"email": "riet@example.nl"}).status_code == 200
+
+    records = [r for r in caplog.records if r.name == "core.ratelimit"]
+    assert records and all(r.getMessage() == "Rate limit counter unavailable; request allowed"
+                           for r in records)
+    assert all(r.exc_info and r.exc_info[0] is ConnectionError for r in records)
