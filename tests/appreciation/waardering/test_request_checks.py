@@ -373,7 +373,11 @@ def test_a_registration_made_through_the_request_waits_for_a_consulents_check(
     checks, red = outcome(request)
     assert "name" not in checks
     assert checks["registration_checked"]["ok"] is ok
-    assert (checks["registration_checked"]["detail"] == "") is ok
+    assert checks["registration_checked"]["label"] == (
+        "Inschrijving gecontroleerd door een consulent")
+    assert checks["registration_checked"]["detail"] == ("" if ok else (
+        "Nieuw ingeschreven via deze aanvraag. Kijk of deze persoon niet al bij ons staat en "
+        "of de gegevens kloppen. Klik dan bij de mantelzorger op 'Gecontroleerd'."))
     assert checks["registered"]["detail"] == "Nieuw ingeschreven via deze aanvraag"
     assert red == (set() if ok else {"registered", "registration_checked"})
 
