@@ -73,6 +73,19 @@ def next_step(page):
     page.get_by_role("button", name="Volgende stap").click()
 
 
+def fill_care_step(page, hours: str):
+    """The waardering's care step: Henk Bakker, partner, living together, since March 2019."""
+    page.get_by_label("Naam van de naaste").fill("Henk Bakker")
+    page.get_by_label("Postcode van de naaste").fill("3845 AB")
+    page.get_by_label("Huisnummer van de naaste").fill("12")
+    page.get_by_label("Partner", exact=True).check()
+    page.get_by_role("group", name="Wonen de mantelzorger en de naaste samen?") \
+        .get_by_label("Ja").check()
+    page.get_by_label("Hoeveel uur per week zorgt de mantelzorger ongeveer?").fill(hours)
+    page.get_by_label("Sinds wanneer zorgt de mantelzorger?").fill("01-03-2019")
+    next_step(page)
+
+
 def request_waardering(page, axe):
     page.goto("/")
     page.get_by_role("link", name="Mantelzorgwaardering aanvragen").click()
@@ -95,15 +108,7 @@ def request_waardering(page, axe):
 
     page.wait_for_url("**/waardering/zelf/zorg")
     assert_no_axe_violations(axe, page)
-    page.get_by_label("Naam van de naaste").fill("Henk Bakker")
-    page.get_by_label("Postcode van de naaste").fill("3845 AB")
-    page.get_by_label("Huisnummer van de naaste").fill("12")
-    page.get_by_label("Partner", exact=True).check()
-    page.get_by_role("group", name="Wonen de mantelzorger en de naaste samen?") \
-        .get_by_label("Ja").check()
-    page.get_by_label("Hoeveel uur per week zorgt de mantelzorger ongeveer?").fill("4")
-    page.get_by_label("Sinds wanneer zorgt de mantelzorger?").fill("01-03-2019")
-    next_step(page)
+    fill_care_step(page, hours="4")
     # A mistake: the message sits next to the field, what was typed stays.
     assert "minstens 8 uur per week" in page.locator(".field-error").inner_text()
     assert page.get_by_label("Naam van de naaste").input_value() == "Henk Bakker"

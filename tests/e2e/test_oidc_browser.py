@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from appreciation.models import AppreciationRequest, RequestState
 from registrations.digid import pseudonym_of
-from tests.e2e.browser import assert_no_axe_violations, next_step, wait_for_text
+from tests.e2e.browser import assert_no_axe_violations, fill_care_step, next_step, wait_for_text
 from tests.factories import AppreciationYearFactory, CaregiverFactory
 from tests.oidc_provider import digid_settings, staff_sso_settings, start_provider
 
@@ -45,15 +45,7 @@ def test_digid_request_then_sso_approval(page, axe, demo_sign_in):
 
     page.wait_for_url("**/waardering/zelf/zorg")  # no details to type: DigiD said who
     assert_no_axe_violations(axe, page)
-    page.get_by_label("Naam van de naaste").fill("Henk Bakker")
-    page.get_by_label("Postcode van de naaste").fill("3845 AB")
-    page.get_by_label("Huisnummer van de naaste").fill("12")
-    page.get_by_label("Partner", exact=True).check()
-    page.get_by_role("group", name="Wonen de mantelzorger en de naaste samen?") \
-        .get_by_label("Ja").check()
-    page.get_by_label("Hoeveel uur per week zorgt de mantelzorger ongeveer?").fill("20")
-    page.get_by_label("Sinds wanneer zorgt de mantelzorger?").fill("01-03-2019")
-    next_step(page)
+    fill_care_step(page, hours="20")
     page.wait_for_url("**/waardering/zelf/betaling")
     assert_no_axe_violations(axe, page)
     page.get_by_label("Rekeningnummer (IBAN)").fill("nl91 abna 0417 1643 00")
