@@ -57,3 +57,20 @@ def test_a_consent_link_fails_once_the_guardian_is_no_longer_on_file():
     _token, raw = services.issue_token(sam, TokenPurpose.GUARDIAN, datetime.timedelta(days=1))
     guardian.delete()
     assert services.confirm_guardian(raw, name="Anja de Vries", relation="ouder") is None
+
+
+def test_a_link_made_when_there_was_no_address_opens_nothing():
+    """A link is bound to the address it was sent to; made without one it was sent nowhere,
+    so it must not open Mijn gegevens, not even while the registration still has no address."""
+    by_post = CaregiverFactory(email="")
+    _, raw = services.issue_token(by_post, TokenPurpose.MAGIC_LINK,
+                                  datetime.timedelta(minutes=30))
+
+    assert services.open_magic_link(raw) is None
+
+
+def test_a_consent_link_made_without_a_guardian_on_file_confirms_nothing():
+    young = CaregiverFactory(young=True)
+    _, raw = services.issue_token(young, TokenPurpose.GUARDIAN, datetime.timedelta(days=7))
+
+    assert services.confirm_guardian(raw, name="Anja de Vries", relation="ouder") is None

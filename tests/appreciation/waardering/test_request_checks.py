@@ -433,3 +433,20 @@ def test_a_request_not_made_by_the_caregiver_waits_for_their_confirmation(
         assert check["label"] == "Mantelzorger heeft de aanvraag bevestigd"
         assert (check["detail"] == "") is expected
     assert ("confirmed" in red) is (expected is False)
+
+
+def test_the_labels_and_advice_a_consulent_reads_on_a_doubtful_request(riet, waardering_year):
+    request = ask(waardering_year, riet, typed_name="Karel Klever", route=Route.ON_BEHALF,
+                  caregiver_confirmed_at=None, recipient_postcode="1234AB", iban=VALID_IBAN)
+    shown, red = outcome(request)
+
+    assert {code: (shown[code]["label"], shown[code]["detail"]) for code in red} == {
+        "residence": ("Naaste woont in de gemeente", "Postcode naaste: 1234AB"),
+        "name": ("Naam klopt met de inschrijving",
+                 "De ingevulde naam is anders dan de naam bij ons."),
+        "confirmed": ("Mantelzorger heeft de aanvraag bevestigd",
+                      "Niet ingelogd aangevraagd. De mantelzorger kreeg een code per e-mail "
+                      "of brief."),
+    }
+    assert (shown["iban"]["label"], shown["iban"]["detail"]) == (
+        "Rekeningnummer niet op te veel aanvragen", "Dit rekeningnummer staat op 1 aanvragen")
