@@ -8,6 +8,7 @@ with the URL the provider sends the browser to (the app's callback with `code` a
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -61,6 +62,8 @@ def start_provider(app_urls: list[str], *, test_controls: bool = True) -> Runnin
         command += ["--app-url", url]
     if test_controls:
         command.append("--test-controls")
+    if shutil.which("setpriv"):  # util-linux: the provider ends when this test process dies
+        command = ["setpriv", "--pdeathsig", "TERM", *command]  # (killed, no fixture teardown)
     process = subprocess.Popen(command, cwd=PROVIDER_DIR, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + STARTUP_SECONDS
