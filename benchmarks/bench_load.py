@@ -40,7 +40,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from benchdb import drop_database, recreate_database, server_urls
+from benchdb import blank_text_defaults, drop_database, recreate_database, server_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = Path(__file__).resolve().parent / "load"
@@ -83,6 +83,8 @@ def setup_database(bench_url: str) -> tuple[str, int]:
     from mantelzorg.services_staff import create_staff_user
 
     call_command("migrate", verbosity=0)
+
+    blank_text_defaults()
     call_command("collectstatic", interactive=False, verbosity=0)  # as the Dockerfile does
     bench_queue.ROWS = ROWS
     counts = bench_queue.fill(clock.today())

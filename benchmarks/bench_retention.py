@@ -33,6 +33,7 @@ from pathlib import Path
 
 from benchdb import (
     DISTRICT_WEIGHTS,
+    blank_text_defaults,
     drop_database,
     recreate_database,
     reset_peak_rss,
@@ -305,6 +306,8 @@ def main() -> None:
         from registrations import retention
 
         call_command("migrate", verbosity=0)
+
+        blank_text_defaults()
         today = clock.today()
         started = time.perf_counter()
         counts = fill(today)
