@@ -71,26 +71,29 @@ def open_benchmark_database(db_name: str, make_target: str) -> str:
     return admin_url
 
 
-# Django keeps a text field's default ("") in Python; the set-based fills write with plain
-# SQL and would break on every new text column they do not name. In the benchmark database
-# only, every NOT NULL text column without a default gets '' as its default.
+# Django keeps a field's default ("" for text, mostly False for flags) in Python; the
+# set-based fills write with plain SQL and would break on every new column they do not name.
+# In the benchmark database only, every NOT NULL text column without a default gets '' as its
+# default, and every such boolean column false.
 BLANK_TEXT_DEFAULTS = """
 DO $$
 DECLARE col record;
 BEGIN
-    FOR col IN SELECT table_name, column_name FROM information_schema.columns
+    FOR col IN SELECT table_name, column_name, data_type FROM information_schema.columns
                WHERE table_schema = 'public' AND is_nullable = 'NO' AND column_default IS NULL
-                 AND data_type IN ('character varying', 'text')
+                 AND data_type IN ('character varying', 'text', 'boolean')
     LOOP
-        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET DEFAULT %L',
-                       col.table_name, col.column_name, '');
+        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET DEFAULT %s',
+                       col.table_name, col.column_name,
+                       CASE col.data_type WHEN 'boolean' THEN 'false' ELSE quote_literal('') END);
     END LOOP;
 END $$;
 """
 
 
 def blank_text_defaults() -> None:
-    """'' as the database default of every NOT NULL text column (benchmark databases only)."""
+    """'' (false) as the database default of every NOT NULL text (boolean) column without
+    one: benchmark databases only."""
     from django.db import connection
 
     with connection.cursor() as cursor:
