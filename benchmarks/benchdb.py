@@ -100,6 +100,14 @@ def blank_text_defaults() -> None:
         cursor.execute(BLANK_TEXT_DEFAULTS)
 
 
+def empty_tables(*tables: str) -> None:
+    """TRUNCATE … RESTART IDENTITY CASCADE: the small run's rows out before the next fill."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
 def setup_django() -> None:
     """django.setup() and migrate the (empty) benchmark database."""
     import django
