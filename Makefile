@@ -93,6 +93,13 @@ bench-load:
 bench-median3:
 	uv run --frozen python benchmarks/median3.py $(BENCH) $(or $(RUNS),3)
 
+# A mixed day: gunicorn and a real worker as in production, three flows (wrk) while the
+# retention, print, newsletter and payment-batch jobs run. BENCH_SCALE=0.1 for a quick run.
+bench-mixed:
+	scripts/bootstrap.sh
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_mixed.py
+
 # Fault tests (not tests of the suite): each prints a last line `CHAOS <name> …`.
 chaos-mailing:
 	scripts/bootstrap.sh
