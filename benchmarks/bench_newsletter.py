@@ -18,6 +18,7 @@ BENCH_RAW_MESSAGES changes how many the loop sends (default: as many as the news
 import json
 import multiprocessing
 import os
+import resource
 import signal
 import smtplib
 import socket
@@ -142,6 +143,27 @@ def raw_ceiling(port: int, template: bytes, sender: str, address: str) -> float:
     return RAW_MESSAGES / (time.monotonic() - started)
 
 
+def cpu_seconds(pid: int, with_children: bool = True) -> float:
+    """User + system CPU of a process (and of its live children) from /proc."""
+    pids = [pid]
+    if with_children:
+        pids += [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                text=True).stdout.split()]
+    ticks = 0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb(root_pid: int) -> float:
     """Largest VmHWM among the worker's main process and its children."""
     pids = [root_pid] + [int(p) for p in subprocess.run(
@@ -175,7 +197,10 @@ def main() -> None:
     template, sender, address = sample_message(newsletter)
     connection.close()  # the raw loop forks: no shared database connection
     time.sleep(1)  # the sink is listening
+    sink_before, senders_before = cpu_seconds(sink.pid, False), children_cpu()
     raw_per_s = raw_ceiling(smtp_port, template, sender, address)
+    raw_cpu_ms = (children_cpu() - senders_before) * 1000 / RAW_MESSAGES
+    raw_sink_ms = (cpu_seconds(sink.pid, False) - sink_before) * 1000 / RAW_MESSAGES
     print(f"raw smtplib loop: {RAW_MESSAGES} messages of {len(template)} bytes, "
           f"{SENDERS} processes, {CHUNK} per connection: {raw_per_s:.0f} msgs/s", flush=True)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
@@ -184,6 +209,7 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     time.sleep(4)  # worker start-up is not part of sending
+    sink_before, worker_before = cpu_seconds(sink.pid, False), cpu_seconds(worker.pid)
     started = time.monotonic()
     schedule(newsletter, None)
     while Newsletter.objects.get(pk=newsletter.pk).status != NewsletterStatus.SENT:
@@ -191,6 +217,8 @@ def main() -> None:
         if time.monotonic() - started > 1800:
             sys.exit("gave up after 30 minutes")
     seconds = time.monotonic() - started
+    worker_cpu_ms = (cpu_seconds(worker.pid) - worker_before) * 1000 / RECIPIENTS
+    sink_ms = (cpu_seconds(sink.pid, False) - sink_before) * 1000 / RECIPIENTS
     peak_mb = peak_rss_mb(worker.pid)
     os.killpg(worker.pid, signal.SIGTERM)
     worker.wait(timeout=60)
@@ -205,9 +233,12 @@ def main() -> None:
     connection.close()
     print(f"sent {RECIPIENTS} in {seconds:.1f} s; received by {len(per_recipient)} "
           f"recipients, duplicates {duplicates}")
+    print(f"CPU ms per message: raw loop senders {raw_cpu_ms:.2f}, sink {raw_sink_ms:.2f}; "
+          f"worker {worker_cpu_ms:.2f} (its processes, not PostgreSQL's), sink {sink_ms:.2f}")
     rate = RECIPIENTS / seconds
     print(f"BENCH newsletter recipients={RECIPIENTS} msgs_per_s={rate:.0f} "
           f"raw_msgs_per_s={raw_per_s:.0f} ratio_to_raw={rate / raw_per_s:.2f} goal=0.8 "
+          f"worker_cpu_ms={worker_cpu_ms:.2f} raw_cpu_ms={raw_cpu_ms:.2f} "
           f"peak_mb={peak_mb:.0f} received={sum(per_recipient.values())} "
           f"duplicates={duplicates}")
 
