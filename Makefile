@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load chaos-mailing chaos mutate fuzz
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load bench-mixed bench-median3 chaos-mailing chaos mutate fuzz
 
 run:
 	scripts/bootstrap.sh
@@ -87,6 +87,18 @@ bench-load:
 	scripts/bootstrap.sh
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_load.py
+
+# A benchmark three times in a row (RUNS=…): the median and spread of each figure, for
+# docs/BENCHMARKS.md. `make bench-median3 BENCH=bench-letters`.
+bench-median3:
+	uv run --frozen python benchmarks/median3.py $(BENCH) $(or $(RUNS),3)
+
+# A mixed day: gunicorn and a real worker as in production, three flows (wrk) while the
+# retention, print, newsletter and payment-batch jobs run. BENCH_SCALE=0.1 for a quick run.
+bench-mixed:
+	scripts/bootstrap.sh
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python benchmarks/bench_mixed.py
 
 # Fault tests (not tests of the suite): each prints a last line `CHAOS <name> …`.
 chaos-mailing:

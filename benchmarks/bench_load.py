@@ -19,10 +19,19 @@ BENCH_CONNECTIONS connections, default gunicorn's threads, WEB_CONCURRENCY × WE
 - register: full registrations, one person per connection: five step POSTs with the CSRF
   cookie and token and the session, then the redirect to /aanmelden/klaar that stores it;
 - overload: register with four times as many connections (BENCH_OVERLOAD_CONNECTIONS);
-- queue: a consulent paging through this year's open waardering requests.
+- queue: a consulent paging through this year's open waardering requests;
+- floor: POST /bench/floor (benchmarks/bench_urls.py, mounted only by the benchmark's own
+  settings module bench_settings, which gunicorn gets here): the same middleware, session
+  and CSRF check as a registration step, one row read and written, the session saved, a
+  redirect. The CPU of a registration step over the floor's is `cpu_ratio_to_floor`
+  (issue 17: goal at most 1.5, with p99 under 150 ms and no errors).
+CPU per request: user + system time of gunicorn's processes from /proc over the requests.
+BENCH_SESSION_ENGINE (e.g. django.contrib.sessions.backends.cached_db) swaps the session
+backend for a comparison.
 Latency from wrk (client side); per step also the server time from gunicorn's access log.
 Errors: wrk's socket errors + non-2xx/3xx answers + answers the script did not expect.
-The last line is `BENCH load post_rps=… p99_ms=… errors=…` (post_* are the register flow).
+The last line is `BENCH load post_rps=… p99_ms=… errors=… cpu_ms_per_step=…
+floor_cpu_ms=… cpu_ratio_to_floor=…` (post_* are the register flow).
 """
 
 import os
@@ -40,7 +49,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from benchdb import drop_database, recreate_database, server_urls
+from benchdb import blank_text_defaults, drop_database, recreate_database, server_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = Path(__file__).resolve().parent / "load"
@@ -83,6 +92,8 @@ def setup_database(bench_url: str) -> tuple[str, int]:
     from mantelzorg.services_staff import create_staff_user
 
     call_command("migrate", verbosity=0)
+
+    blank_text_defaults()
     call_command("collectstatic", interactive=False, verbosity=0)  # as the Dockerfile does
     bench_queue.ROWS = ROWS
     counts = bench_queue.fill(clock.today())
@@ -94,6 +105,9 @@ def setup_database(bench_url: str) -> tuple[str, int]:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
+    with connection.cursor() as cursor:  # the floor page's rows (bench_urls.py)
+        cursor.execute("CREATE TABLE bench_floor (id int PRIMARY KEY, n bigint NOT NULL)")
+        cursor.execute("INSERT INTO bench_floor SELECT i, 0 FROM generate_series(0, 999) i")
     connection.close()
     return session.session_key, counts["requests"]
 
@@ -175,6 +189,15 @@ def register(folder: Path, seconds: int, first_round: int,
     fetch_registration_sessions(tokens, connections)
     return wrk("register.lua", connections, seconds, str(tokens), str(PORT), str(folder),
                str(first_round), connections=connections)
+
+
+def floor(folder: Path, seconds: int, connections: int = CONNECTIONS) -> dict:
+    """POST /bench/floor with the cookies and token of a registration (floor.lua)."""
+    folder.mkdir()
+    tokens = folder / "sessions.txt"
+    fetch_registration_sessions(tokens, connections)
+    return wrk("floor.lua", connections, seconds, str(tokens), str(PORT),
+               connections=connections)
 
 
 def web_cpu_seconds(master_pid: int) -> float:
@@ -273,6 +296,9 @@ def main() -> None:
     env.pop("CELERY_BROKER_URL", None)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mantelzorg.settings")
+    # gunicorn alone gets the benchmark's settings: production's plus the floor page.
+    env.update({"DJANGO_SETTINGS_MODULE": "bench_settings",
+                "PYTHONPATH": str(Path(__file__).resolve().parent)})
     web = None
     log_path = workdir / "web.log"
     try:
@@ -312,6 +338,13 @@ def main() -> None:
               "server time per request:")
         server_times(log_path, offset)
 
+        # The floor: the least a step can cost behind the same middleware, session, CSRF.
+        floor(workdir / "floor-warm-up", WARM_SECONDS)
+        offset = log_path.stat().st_size
+        results["floor"] = measured("floor", web.pid,
+                                    lambda: floor(workdir / "floor", SECONDS))
+        server_times(log_path, offset)
+
         # The same with four times as many people at once as there are threads: throughput
         # stays, and each request waits its turn (latency ≈ connections / throughput).
         results["overload"] = measured("overload", web.pid, lambda: register(
@@ -346,7 +379,8 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
     g, r, q, o = results["get"], results["register"], results["queue"], results["overload"]
-    errors = g["errors"] + r["errors"] + q["errors"] + o["errors"]
+    f = results["floor"]
+    errors = g["errors"] + r["errors"] + q["errors"] + o["errors"] + f["errors"]
     print(f"get_rps={g['rps']:.1f} get_p50_ms={g['p50_us'] / 1000:.1f} "
           f"get_p95_ms={g['p95_us'] / 1000:.1f} get_p99_ms={g['p99_us'] / 1000:.1f}")
     print(f"post_rps={r['rps']:.1f} post_p50_ms={r['p50_us'] / 1000:.1f} "
@@ -357,8 +391,11 @@ def main() -> None:
           f"overload_p50_ms={o['p50_us'] / 1000:.1f} overload_p99_ms={o['p99_us'] / 1000:.1f}")
     print(f"queue_rps={q['rps']:.1f} queue_p50_ms={q['p50_us'] / 1000:.1f} "
           f"queue_p95_ms={q['p95_us'] / 1000:.1f} queue_p99_ms={q['p99_us'] / 1000:.1f}")
+    print(f"floor_rps={f['rps']:.1f} floor_p50_ms={f['p50_us'] / 1000:.1f} "
+          f"floor_p99_ms={f['p99_us'] / 1000:.1f} floor_cpu_ms={f['cpu_ms']:.2f}")
     print(f"BENCH load post_rps={r['rps']:.1f} p99_ms={r['p99_us'] / 1000:.1f} "
-          f"errors={errors}")
+          f"errors={errors} cpu_ms_per_step={r['cpu_ms']:.2f} floor_cpu_ms={f['cpu_ms']:.2f} "
+          f"cpu_ratio_to_floor={r['cpu_ms'] / f['cpu_ms']:.2f} goal_ratio=1.5 goal_p99_ms=150")
 
 
 if __name__ == "__main__":

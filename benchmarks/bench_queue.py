@@ -18,7 +18,14 @@ times: reported are median and max in ms and the number of queries, for the defa
 (this year's open requests) and for a few filters. BENCH_RUNS changes the number of runs,
 BENCH_ROWS the size, and BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of the queue's statements.
 Target (issue): first page under 200 ms.
-The last line is `BENCH queue requests=… first_page_ms=… queries=…`.
+
+Issue 17: the first page is first measured with a tenth of the requests (BENCH_SMALL_ROWS,
+default BENCH_ROWS / 10; `growth_x10` is the full size's median over that one: 1 means the
+page does not grow with the table), and at the full size once more without the queue's
+indexes (migrations 0004 and 0005, dropped inside a transaction that is rolled back): the
+same queries without the indexes are the baseline, `ratio` is its median over the page's.
+The last line is `BENCH queue requests=… first_page_ms=… queries=… small_requests=…
+small_first_page_ms=… growth_x10=… baseline_ms=… ratio=…`.
 """
 
 import os
@@ -29,12 +36,17 @@ from benchdb import (
     DISTRICT_WEIGHTS,
     consulent_client,
     drop_database,
+    empty_tables,
     measure_page,
     open_benchmark_database,
     setup_django,
 )
 
 ROWS = int(os.environ.get("BENCH_ROWS", "200000"))
+SMALL_ROWS = int(os.environ.get("BENCH_SMALL_ROWS", str(ROWS // 10)))
+# The queue's indexes (migrations 0004, 0005): the baseline runs the page without them.
+QUEUE_INDEXES = ("appreciatio_year_id_09311b_idx", "waardering_year_state_amount",
+                 "waardering_newcomers")
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 DB_NAME = os.environ.get("BENCH_DB", "bench_queue")
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
@@ -123,8 +135,8 @@ def checks_json(failing: bool) -> str:
                         "detail": detail} for code, label, detail in labels])
 
 
-def fill(today) -> dict:
-    """Years, batches, caregivers and requests; returns row counts."""
+def fill(today, rows: int | None = None) -> dict:
+    """Years, batches, caregivers and requests (`rows`, default ROWS); returns row counts."""
     import datetime
 
     from django.db import connection
@@ -141,7 +153,7 @@ def fill(today) -> dict:
     ids = dict(District.objects.values_list("name", "pk"))
     districts = [ids[name] if name else None
                  for name, weight in DISTRICT_WEIGHTS.items() for _ in range(weight)]
-    params = {"today": today, "rows": ROWS, "districts": districts,
+    params = {"today": today, "rows": rows or ROWS, "districts": districts,
               "weight_total": len(districts), "this_year": today.year,
               "checks_ok": checks_json(False), "checks_failing": checks_json(True)}
     with connection.cursor() as cursor:
@@ -156,6 +168,38 @@ def fill(today) -> dict:
         cursor.execute("SELECT count(*) FROM appreciation_appreciationrequest")
         total = cursor.fetchone()[0]
     return {"requests": total, "this_year": this_year}
+
+
+class _RollBack(Exception):
+    pass
+
+
+def without_queue_indexes(client, url) -> float:
+    """Median ms of the first page with the queue's indexes dropped (then rolled back)."""
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for name in QUEUE_INDEXES:
+                    cursor.execute(f'DROP INDEX "{name}"')
+                cursor.execute("ANALYZE appreciation_appreciationrequest")
+            times, _ = measure_page(client, url, {}, RUNS)
+            raise _RollBack
+    except _RollBack:
+        pass
+    return statistics.median(times)
+
+
+def small_first_page(today, url) -> float:
+    """Median ms of the first page with SMALL_ROWS requests; the tables are emptied after."""
+    fill(today, SMALL_ROWS)
+    client = consulent_client()
+    times, _ = measure_page(client, url, {}, RUNS)
+    print(f"small: {SMALL_ROWS} requests, first page median {statistics.median(times):.1f} ms",
+          flush=True)
+    empty_tables("registrations_caregiver", "appreciation_appreciationyear", "auth_user")
+    return statistics.median(times)
 
 
 class Explainer:
@@ -181,13 +225,14 @@ def main() -> None:
         from registrations.models import District
 
         today = clock.today()
+        url = reverse("appreciation:review_queue")
+        small_ms = small_first_page(today, url)
         started = time.perf_counter()
         counts = fill(today)
         print(f"filled in {time.perf_counter() - started:.1f} s on {today}: "
               f"{counts['requests']} requests; this year: {counts['this_year']}")
 
         client = consulent_client()
-        url = reverse("appreciation:review_queue")
         if EXPLAIN:
             with connection.execute_wrapper(Explainer()):
                 client.get(url)
@@ -208,13 +253,17 @@ def main() -> None:
             results[name] = (statistics.median(times), max(times), queries)
             print(f"{name:32s} median {statistics.median(times):6.1f} ms  "
                   f"max {max(times):6.1f} ms  {queries} queries  ({RUNS} runs)")
+        baseline_ms = without_queue_indexes(client, url)
+        print(f"first page without the queue's indexes: median {baseline_ms:.1f} ms")
         connection.close()
     finally:
         if not KEEP_DB:
             drop_database(admin_url, DB_NAME)
     median_ms, max_ms, queries = results["first page (this year, open)"]
     print(f"BENCH queue requests={counts['requests']} first_page_ms={median_ms:.1f} "
-          f"max_ms={max_ms:.1f} queries={queries}")
+          f"max_ms={max_ms:.1f} queries={queries} small_requests={SMALL_ROWS} "
+          f"small_first_page_ms={small_ms:.1f} growth_x10={median_ms / small_ms:.1f} "
+          f"baseline_ms={baseline_ms:.1f} ratio={baseline_ms / median_ms:.1f} goal_ms=200")
 
 
 if __name__ == "__main__":

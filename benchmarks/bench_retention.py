@@ -17,11 +17,17 @@ time, peak RSS of this Python process during run_daily (the kernel's high-water 
 just before the call via /proc/self/clear_refs; ru_maxrss where that is not possible) and of
 the whole script, the time per statement, and a second run the same day (nothing to do).
 
+Issue 17: first the same on a database ten times smaller (BENCH_SMALL_ROWS, default
+BENCH_ROWS / 10), where the naive baseline (retention_naive.py: the same job as a loop over
+objects, rolled back) runs before the set-based job; `ratio` is the naive time over the
+set-based time at that size, and `growth_x10` the set-based time at the full size over that
+at the small size (10: linear; less: fixed costs weigh more at the small size).
+
 BENCH_ROWS=… changes the size; BENCH_EXPLAIN=1 first runs the job once inside a transaction
 that is rolled back, printing EXPLAIN (ANALYZE, BUFFERS) for every statement it sends.
 Targets (issue): under 60 s and under 500 MB RSS on the 2-core machine.
 The last line is `BENCH retention rows=… seconds=… peak_mb=… notices=… ended=… expired=…
-erased=…`.
+erased=… small_rows=… small_seconds=… growth_x10=… baseline_seconds=… ratio=…`.
 """
 
 import gc
@@ -33,7 +39,9 @@ from pathlib import Path
 
 from benchdb import (
     DISTRICT_WEIGHTS,
+    blank_text_defaults,
     drop_database,
+    empty_tables,
     recreate_database,
     reset_peak_rss,
     server_urls,
@@ -42,6 +50,7 @@ from benchdb import (
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+SMALL_ROWS = int(os.environ.get("BENCH_SMALL_ROWS", str(ROWS // 10)))
 DB_NAME = os.environ.get("BENCH_DB", "bench_retention")
 KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 EXPLAIN = os.environ.get("BENCH_EXPLAIN") == "1"
@@ -189,8 +198,8 @@ FROM registrations_caregiver WHERE state = 'beeindigd'
 """
 
 
-def fill(today) -> dict:
-    """Fill the benchmark database; returns row counts per table."""
+def fill(today, rows: int = ROWS) -> dict:
+    """Fill the benchmark database with `rows` caregivers; returns row counts per table."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
@@ -201,7 +210,7 @@ def fill(today) -> dict:
     districts = [ids[name] if name else None
                  for name, weight in DISTRICT_WEIGHTS.items() for _ in range(weight)]
     params = {
-        "today": today, "rows": ROWS, "districts": districts,
+        "today": today, "rows": rows, "districts": districts,
         "weight_total": len(districts), "hierden": ids["Hierden"],
         "text": PROCESSING_CONSENT[1], "group_text": TARGET_GROUP_CONSENT[1],
         "ct": ContentType.objects.get_for_model(Caregiver).pk,
@@ -284,6 +293,23 @@ def explain_job(today) -> None:
         pass
 
 
+def small_run(today) -> dict:
+    """The naive baseline and the set-based job on SMALL_ROWS registrations."""
+    from retention_naive import run_naive
+
+    from registrations import retention
+
+    fill(today, SMALL_ROWS)
+    naive_seconds, handled = run_naive(today)
+    started = time.perf_counter()
+    result = retention.run_daily(today)
+    seconds = time.perf_counter() - started
+    print(f"small: {SMALL_ROWS} registrations; naive per-object job {naive_seconds:.2f} s for "
+          f"{handled} caregivers (rolled back), set-based {seconds:.2f} s: {result}", flush=True)
+    empty_tables("registrations_caregiver", "django_fsm_log_statelog", "worker_letter")
+    return {"seconds": seconds, "naive_seconds": naive_seconds}
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     database_url = os.environ.get("DATABASE_URL", "")
@@ -305,7 +331,10 @@ def main() -> None:
         from registrations import retention
 
         call_command("migrate", verbosity=0)
+
+        blank_text_defaults()
         today = clock.today()
+        small = small_run(today)
         started = time.perf_counter()
         counts = fill(today)
         print(f"filled in {time.perf_counter() - started:.1f} s on {today}: "
@@ -340,9 +369,12 @@ def main() -> None:
     script_peak_mb = max(setup_peak_mb, ru_maxrss_mb())
     print(f"whole script: {time.perf_counter() - script_started:.0f} s, peak RSS "
           f"{script_peak_mb:.0f} MB (ru_maxrss; includes django.setup and migrate)")
+    growth = seconds / small["seconds"] * (10 * SMALL_ROWS / ROWS)
     print(f"BENCH retention rows={ROWS} seconds={seconds:.2f} peak_mb={job_peak_mb:.0f} "
           f"notices={result.notices} ended={result.ended} expired={result.expired} "
-          f"erased={result.erased}")
+          f"erased={result.erased} small_rows={SMALL_ROWS} small_seconds={small['seconds']:.2f} "
+          f"growth_x10={growth:.1f} baseline_seconds={small['naive_seconds']:.2f} "
+          f"ratio={small['naive_seconds'] / small['seconds']:.1f} goal_seconds=60")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,43 @@ def open_benchmark_database(db_name: str, make_target: str) -> str:
     return admin_url
 
 
+# Django keeps a field's default ("" for text, mostly False for flags) in Python; the
+# set-based fills write with plain SQL and would break on every new column they do not name.
+# In the benchmark database only, every NOT NULL text column without a default gets '' as its
+# default, and every such boolean column false.
+BLANK_TEXT_DEFAULTS = """
+DO $$
+DECLARE col record;
+BEGIN
+    FOR col IN SELECT table_name, column_name, data_type FROM information_schema.columns
+               WHERE table_schema = 'public' AND is_nullable = 'NO' AND column_default IS NULL
+                 AND data_type IN ('character varying', 'text', 'boolean')
+    LOOP
+        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET DEFAULT %s',
+                       col.table_name, col.column_name,
+                       CASE col.data_type WHEN 'boolean' THEN 'false' ELSE quote_literal('') END);
+    END LOOP;
+END $$;
+"""
+
+
+def blank_text_defaults() -> None:
+    """'' (false) as the database default of every NOT NULL text (boolean) column without
+    one: benchmark databases only."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(BLANK_TEXT_DEFAULTS)
+
+
+def empty_tables(*tables: str) -> None:
+    """TRUNCATE … RESTART IDENTITY CASCADE: the small run's rows out before the next fill."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
 def setup_django() -> None:
     """django.setup() and migrate the (empty) benchmark database."""
     import django
@@ -79,6 +116,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    blank_text_defaults()
 
 
 def consulent_client():

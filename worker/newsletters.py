@@ -10,6 +10,7 @@ at most the messages in flight at that moment can go out twice.
 import datetime
 import logging
 import smtplib
+from types import SimpleNamespace
 
 import markdown
 import nh3
@@ -24,6 +25,7 @@ from django.utils.text import slugify
 
 from core import clock
 
+from .bulk_mail import PLACEHOLDER_ADDRESS, PLACEHOLDER_LINK, BulkMessage
 from .models import EMAIL, Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from .registry import audience_email_template, audience_named, recipients
 from .smtp import DATABASE_UNAVAILABLE, SMTP_ERRORS, classify, failure_reason
@@ -153,8 +155,8 @@ def prerender(newsletter: Newsletter) -> tuple[str, str]:
             render_to_string(f"{template}.html", context))
 
 
-def build_message(newsletter: Newsletter, caregiver, rendered, connection_):
-    link = unsubscribe_url(caregiver)
+def build_message(newsletter: Newsletter, caregiver, rendered, connection_, link=None):
+    link = link or unsubscribe_url(caregiver)
     text, html = (part.replace(UNSUBSCRIBE_PLACEHOLDER, link) for part in rendered)
     # A campaign's invitation is not the newsletter: leaving the newsletter would not stop
     # it, so it carries no one-click unsubscribe (its footer says how to stop all mail).
@@ -216,9 +218,10 @@ def send_chunk(newsletter_id: int, size: int = 100) -> dict:
     sent = []
     smtp = get_connection()
     smtp.open()
+    bulk = _bulk_message(newsletter, rendered, smtp)
     try:
         for delivery in deliveries:
-            outcome = _send_one(newsletter, delivery, rendered, smtp)
+            outcome = _send_one(newsletter, delivery, rendered, smtp, bulk)
             counts[outcome] += 1
             if outcome == "sent":
                 sent.append(delivery.pk)
@@ -232,14 +235,31 @@ def send_chunk(newsletter_id: int, size: int = 100) -> dict:
     return counts
 
 
-def _send_one(newsletter, delivery, rendered, smtp) -> str:
+def _bulk_message(newsletter, rendered, smtp) -> BulkMessage | None:
+    """The chunk's message made once (worker/bulk_mail.py); None: each is made on its own
+    (then a message that cannot be made fails alone, with its reason)."""
+    try:
+        return BulkMessage.make(build_message(
+            newsletter, SimpleNamespace(email=PLACEHOLDER_ADDRESS), rendered, smtp,
+            link=PLACEHOLDER_LINK), smtp)
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception:  # noqa: BLE001 - the per-message path reports why, per delivery
+        return None
+
+
+def _send_one(newsletter, delivery, rendered, smtp, bulk=None) -> str:
     caregiver = delivery.caregiver
     if not recipients().still_wants_mailing(caregiver,
                                             service_message=is_service_message(newsletter)):
         _mark([delivery.pk], DeliveryStatus.SKIPPED, error="Afgemeld of niet meer ingeschreven")
         return "skipped"
     try:
-        build_message(newsletter, caregiver, rendered, smtp).send()
+        link = unsubscribe_url(caregiver)
+        if bulk is not None and bulk.fits(caregiver.email, link):
+            bulk.send(smtp, caregiver.email, link)
+        else:
+            build_message(newsletter, caregiver, rendered, smtp, link=link).send()
     except SMTP_ERRORS as error:
         temporary, reason = classify(error)
         if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):

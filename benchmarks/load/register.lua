@@ -48,12 +48,13 @@ local function fields(name)
    local add = function(k, v) table.insert(f, {name .. "-" .. k, v}) end
    if name == "over-mij" then
       add("first_name", "Riet"); add("last_name", "Bakker")
-      -- A different person each round (the rate limit counts per identity: date of birth,
-      -- postcode, house number).
+      -- A different person at a different address each round: the rate limit counts per
+      -- address (postcode + house number), 10 posts per 10 minutes.
       add("date_of_birth", string.format("%02d-%02d-%d", 1 + round % 28,
                                          1 + math.floor(round / 28) % 12, 1930 + id))
       add("postcode", "3845 AB")
-      add("house_number", tostring(1 + math.floor(round / 336))); add("street", "Lindenlaan")
+      add("house_number", string.format("%d-%d", 1 + round % 99999, id))
+      add("street", "Lindenlaan")
       add("city", "Harderwijk")
       add("email", string.format("bench%d.%d@example.nl", id, round))
       add("phone", "06-1234 5678")
