@@ -81,15 +81,11 @@ def setup_database(bench_url: str) -> tuple[str, int]:
 
     django.setup()
     import bench_queue
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from mixed_data import verified_session
 
     from core import clock
-    from mantelzorg.services_staff import create_staff_user
 
     call_command("migrate", verbosity=0)
 
@@ -97,19 +93,12 @@ def setup_database(bench_url: str) -> tuple[str, int]:
     call_command("collectstatic", interactive=False, verbosity=0)  # as the Dockerfile does
     bench_queue.ROWS = ROWS
     counts = bench_queue.fill(clock.today())
-    user = create_staff_user("bench-consulent", secrets.token_urlsafe(24), "consulent")
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
+    session_key = verified_session("bench-consulent", "consulent")
     with connection.cursor() as cursor:  # the floor page's rows (bench_urls.py)
         cursor.execute("CREATE TABLE bench_floor (id int PRIMARY KEY, n bigint NOT NULL)")
         cursor.execute("INSERT INTO bench_floor SELECT i, 0 FROM generate_series(0, 999) i")
     connection.close()
-    return session.session_key, counts["requests"]
+    return session_key, counts["requests"]
 
 
 def count_caregivers() -> int:
