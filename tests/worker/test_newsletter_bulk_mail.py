@@ -4,14 +4,11 @@ as the one Django would make for them, also where copying is not safe (long line
 
 import email
 import re
-import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.mail import get_connection
 
 from tests.factories import NewsletterFactory
-from tests.support import free_port
 from worker.bulk_mail import PLACEHOLDER_ADDRESS, PLACEHOLDER_LINK, BulkMessage
 from worker.newsletters import (
     build_message,
@@ -21,31 +18,6 @@ from worker.newsletters import (
     send_chunk,
     unsubscribe_url,
 )
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append((envelope.rcpt_tos, email.message_from_bytes(
-                envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def sink(settings):
-    receiver = Sink()
-    controller = Controller(receiver, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield receiver
-    controller.stop()
 
 
 def parts(message) -> dict[str, str]:
@@ -63,14 +35,14 @@ LONG_LINE = "Een heel lange regel " * 60  # over 998 characters: quoted-printabl
 @pytest.mark.django_db
 @pytest.mark.parametrize("body", ["Beste mantelzorger,\n\n**Inloop** op dinsdag.",
                                   f"Beste mantelzorger,\n\n{LONG_LINE}"])
-def test_every_reader_gets_a_message_with_their_own_unsubscribe_link(sink, caregivers, body):
+def test_every_reader_gets_a_message_with_their_own_unsubscribe_link(smtp_sink, caregivers, body):
     people = caregivers(3)
     newsletter = NewsletterFactory(body=body)
     prepare_deliveries(newsletter)
     assert send_chunk(newsletter.pk)["sent"] == 3
-    assert sorted(rcpt for rcpt, _ in sink.messages) == [[p.email] for p in people]
+    assert sorted(rcpt for rcpt, _ in smtp_sink.envelopes) == [[p.email] for p in people]
     ids = set()
-    for rcpt, message in sink.messages:
+    for rcpt, message in smtp_sink.envelopes:
         reader = next(p for p in people if p.email == rcpt[0])
         assert message["To"] == reader.email
         assert message["Subject"] == "Nieuws van het Servicepunt"

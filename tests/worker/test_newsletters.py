@@ -2,18 +2,14 @@
 exactly once per recipient, unsubscribes respected, 4xx retried, 5xx recorded."""
 
 import datetime
-import email
-import threading
 from collections import Counter
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from core import clock
 from registrations.models import Caregiver, State
 from tests.factories import NewsletterFactory
-from tests.support import free_port
 from worker.models import Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from worker.newsletters import (
     audience_counts,
@@ -22,47 +18,6 @@ from worker.newsletters import (
     send_chunk,
     unsubscribe_url,
 )
-
-
-class Sink:
-    """An SMTP server that keeps what it receives; some addresses fail on purpose."""
-
-    def __init__(self):
-        self.messages = []
-        self.temporary_failures = Counter()  # address -> how many times to answer 451
-        self.refused = set()  # addresses answered with 550
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            if address in self.refused:
-                return "550 5.1.1 Mailbox unavailable"
-            if self.temporary_failures[address] > 0:
-                self.temporary_failures[address] -= 1
-                return "451 4.3.0 Try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-    def count_to(self) -> Counter:
-        return Counter(str(m["To"]) for m in self.messages)
-
-
-@pytest.fixture
-def smtp_sink(settings):
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield sink
-    controller.stop()
 
 
 @pytest.mark.django_db
