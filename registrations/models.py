@@ -16,9 +16,14 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core import clock
 from core.dates import add_months
+from core.names import full_name, sort_name
 from core.postcodes import format_postcode, normalise_postcode
 from core.transitions import logged_transition
 
+from .changes import (  # noqa: F401  (re-exported: the app's models live here)
+    ChangeKind,
+    RecordChange,
+)
 from .imports.models import (  # noqa: F401  (re-exported: the app's models live here)
     ImportMapping,
     ImportRow,
@@ -89,6 +94,9 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     """A mantelzorger known to the Servicepunt."""
 
     first_name = models.CharField(_("voornaam"), max_length=100)
+    # "de" of "Jan de Vries": kept apart so lists sort under the achternaam (V).
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True,
+                                      default="", db_default="")
     last_name = models.CharField(_("achternaam"), max_length=150)
     date_of_birth = models.DateField(_("geboortedatum"))
     street = models.CharField(_("straat"), max_length=150, blank=True)
@@ -140,6 +148,14 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     # Signed in with DigiD once: a keyed hash of the BSN (registrations/digid.py), never
     # the BSN itself. Empty for people who only use the e-mailed link.
     bsn_pseudonym = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Another registration has the same e-mail address, or the same date of birth and
+    # address: this one waits, not active, until a consulent says "another person" or
+    # merges it (services.register, services.resolve_as_separate_person).
+    duplicate_check = models.BooleanField(_("mogelijk dubbel, te controleren"), default=False,
+                                          db_default=False)
+    # Raised by every edit of the person's details: an edit form made from an older version
+    # is refused (two consulenten, or a consulent and the person, editing at once).
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,7 +187,7 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         if self.state == State.GEWIST:
             return f"#{self.pk} ({self.get_state_display()})"
-        return f"{self.first_name} {self.last_name}"
+        return self.full_name
 
     def save(self, *args, **kwargs):
         self.postcode = normalise_postcode(self.postcode)
@@ -180,7 +196,13 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     # --- derived facts -------------------------------------------------------------
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        """"Jan de Vries": the one way a caregiver's name is written (pages, letters)."""
+        return full_name(self.first_name, self.surname_prefix, self.last_name)
+
+    @property
+    def sort_name(self) -> str:
+        """"Vries, Jan de": the name in a list sorted by achternaam."""
+        return sort_name(self.first_name, self.surname_prefix, self.last_name)
 
     @property
     def postcode_display(self) -> str:
@@ -206,7 +228,10 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
         return bool(self.email and self.email_confirmed_at)
 
     def ready_to_activate(self) -> bool:
-        """Guardian consent where needed, and a confirmed address or a consulent's check."""
+        """Not a possible duplicate, guardian consent where needed, and a confirmed address
+        or a consulent's check."""
+        if self.duplicate_check:
+            return False
         if self.needs_guardian() and not self.guardian_confirmed():
             return False
         return bool(self.email_confirmed_at or self.checked_by_consulent_at)
@@ -249,6 +274,7 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
 def anonymise_fields(caregiver: Caregiver) -> None:
     """What erasure keeps: wijk, postcode area, birth year, dates and states."""
     caregiver.first_name = ""
+    caregiver.surname_prefix = ""
     caregiver.last_name = ""
     caregiver.street = ""
     caregiver.house_number = ""
@@ -310,17 +336,36 @@ class CareRecipient(models.Model):
     living_together = models.BooleanField(_("woont samen met de mantelzorger"))
     care_need = models.CharField(_("waarom zorg nodig is"), max_length=14, blank=True,
                                  choices=CareNeed.choices)
+    # Care ends per naaste; the caregiver becomes a former caregiver when the last one ends.
+    care_ended_on = models.DateField(_("zorg gestopt op"), null=True, blank=True)
+    care_end_reason = models.CharField(_("reden zorg gestopt"), max_length=12, blank=True,
+                                       choices=CareEndReason.choices, default="",
+                                       db_default="")
+    # Moved into a care home while the caregiver goes on caring (visits, money matters).
+    admitted_on = models.DateField(_("woont in een zorginstelling sinds"), null=True,
+                                   blank=True)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("naaste")
         verbose_name_plural = _("naasten")
+        ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(hours_per_week__lte=168),
                                    name="hours_per_week_fit_in_a_week"),
+            models.CheckConstraint(
+                condition=Q(care_ended_on__isnull=True, care_end_reason="")
+                | (Q(care_ended_on__isnull=False) & ~Q(care_end_reason="")),
+                name="recipient_end_of_care_has_date_and_reason"),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def cared_for(self) -> bool:
+        """Care for this naaste goes on (not ended)."""
+        return self.care_ended_on is None
 
 
 class GuardianRelation(models.TextChoices):

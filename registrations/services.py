@@ -12,14 +12,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.names import split_surname
 from worker.models import Letter, LetterStatus
 
+from .duplicates import running_duplicates
 from .models import (
     LINK_STATES,
     AccessToken,
     CareEndReason,
     Caregiver,
     CareRecipient,
+    ChangeKind,
     ConsentKind,
     ConsentRecord,
     EndReason,
@@ -27,6 +30,7 @@ from .models import (
     GuardianRelation,
     NotDuplicate,
     PostcodeRange,
+    RecordChange,
     RegistrationLetter,
     RegistrationRules,
     Source,
@@ -152,6 +156,9 @@ def register(data: RegistrationData, *, source: str = Source.ONLINE, by=None,
 def _register(data, source, by, submission_key):
     now = clock.now()
     values = dict(data.caregiver)
+    # "de Vries" typed in one box (e.g. the waardering form) sorts under V all the same.
+    values["surname_prefix"], values["last_name"] = split_surname(
+        values["last_name"], values.get("surname_prefix", ""))
     if not data.target_group_consent:
         values["parent_of_disabled_child"] = values["migration_background"] = False
     caregiver = Caregiver(
@@ -166,6 +173,11 @@ def _register(data, source, by, submission_key):
     caregiver.save()
     for recipient in data.care_recipients:
         CareRecipient.objects.create(caregiver=caregiver, **recipient)
+    if running_duplicates(caregiver).exists():
+        # Not activated silently: a consulent first decides whether this is someone new.
+        caregiver.duplicate_check = True
+        caregiver.save(update_fields=["duplicate_check"])
+        RecordChange.objects.create(caregiver=caregiver, kind=ChangeKind.DUPLICATE_SUSPECTED)
     given_by = "consulent" if by is not None else data.consent_given_by
     _record_consent(caregiver, ConsentKind.PROCESSING, PROCESSING_CONSENT, given_by)
     if data.target_group_consent:
@@ -254,10 +266,25 @@ def mark_checked(caregiver: Caregiver, user) -> Caregiver:
 
 @transaction.atomic
 def end_care(caregiver: Caregiver, on: datetime.date, reason: str, by=None) -> Caregiver:
-    """Care ended: the caregiver becomes a former caregiver and stays registered two years."""
+    """All care ended: the care for every naaste still cared for ends on `on`, and the
+    caregiver becomes a former caregiver, registered two years from the last end of care.
+    (One naaste at a time: services_records.end_recipient_care.)"""
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.end_care(on=on, reason=reason, by=by,
                        description=str(CareEndReason(reason).label))
+    for recipient in caregiver.care_recipients.select_for_update().filter(
+            care_ended_on__isnull=True):
+        recipient.care_ended_on, recipient.care_end_reason = on, reason
+        recipient.version += 1
+        recipient.save(update_fields=["care_ended_on", "care_end_reason", "version"])
+        RecordChange.objects.create(
+            caregiver=caregiver, recipient=recipient, kind=ChangeKind.RECIPIENT_ENDED, by=by,
+            changes=[[str(_("Naaste")), "", recipient.name],
+                     [str(_("Zorg gestopt op")), "", on.strftime("%d-%m-%Y")],
+                     [str(_("Reden")), "", str(CareEndReason(reason).label)]])
+    last = caregiver.care_recipients.exclude(care_ended_on=None).order_by(
+        "-care_ended_on").values_list("care_ended_on", flat=True).first()
+    caregiver.care_ended_on = max(on, last or on)
     caregiver.save()
     care_ended.send(sender=Caregiver, caregiver=caregiver, ended_on=on, reason=reason)
     return caregiver
@@ -298,11 +325,12 @@ def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, chan
     email_changed = normalise_email(email) != normalise_email(caregiver.email)
     caregiver.email, caregiver.phone = email, phone
     caregiver.channel, caregiver.wants_newsletter = channel, wants_newsletter
+    caregiver.version += 1  # a consulent's edit form opened before this is out of date
     if email_changed:
         caregiver.email_confirmed_at = None
         revoke_links_to_old_address(caregiver)
     caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter",
-                                  "email_confirmed_at"])
+                                  "email_confirmed_at", "version"])
     if email_changed and email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
                                 TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
@@ -365,11 +393,12 @@ def merge_duplicate(duplicate: Caregiver, keep: Caregiver, by) -> Caregiver:
     duplicate = Caregiver.objects.select_for_update().get(pk=duplicate.pk)
     CareRecipient.objects.filter(caregiver=duplicate).update(caregiver=keep)
     duplicate.merged_into = keep
+    duplicate.duplicate_check = False
     duplicate.end_registration(reason=EndReason.MERGED, by=by,
                                description=_("Samengevoegd met #%(id)s") % {"id": keep.pk})
     duplicate.save()
+    _release_if_no_duplicates_left(keep, by)
     return keep
-
 
 
 @transaction.atomic
@@ -377,3 +406,30 @@ def mark_not_duplicate(caregiver: Caregiver, other: Caregiver, by) -> None:
     """Two registrations look alike but are different people: stop suggesting a merge."""
     for first, second in ((caregiver, other), (other, caregiver)):
         NotDuplicate.objects.get_or_create(caregiver=first, other=second, defaults={"by": by})
+    for person in (caregiver, other):
+        _release_if_no_duplicates_left(person, by)
+
+
+@transaction.atomic
+def resolve_as_separate_person(caregiver: Caregiver, by) -> Caregiver:
+    """A consulent looked at a registration held back as a possible duplicate: it is
+    someone else than every look-alike. It goes on as a registration of its own."""
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    for other in running_duplicates(caregiver):
+        for first, second in ((caregiver, other), (other, caregiver)):
+            NotDuplicate.objects.get_or_create(caregiver=first, other=second,
+                                               defaults={"by": by})
+    _release_if_no_duplicates_left(caregiver, by)
+    return caregiver
+
+
+def _release_if_no_duplicates_left(caregiver: Caregiver, by) -> None:
+    """Clear the "possible duplicate" hold once no running look-alike is left, and
+    activate the registration if nothing else holds it back."""
+    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
+    if not caregiver.duplicate_check or running_duplicates(caregiver).exists():
+        return
+    caregiver.duplicate_check = False
+    caregiver.save(update_fields=["duplicate_check"])
+    RecordChange.objects.create(caregiver=caregiver, kind=ChangeKind.DUPLICATE_RESOLVED, by=by)
+    _activate_if_ready(caregiver, by=by, description=_("Gecontroleerd: een andere persoon"))

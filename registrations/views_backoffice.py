@@ -16,7 +16,7 @@ from core.staff_access import staff_required
 from . import selectors, services
 from .extensions import caregiver_page_context
 from .forms_backoffice import CaregiverFilterForm, EndCareForm, EndRegistrationForm, Intake
-from .models import Caregiver, EndReason, Source, State
+from .models import LINK_STATES, Caregiver, EndReason, Source, State
 
 
 @staff_required
@@ -57,6 +57,7 @@ def caregiver_detail(request, pk):
         "end_care_form": EndCareForm(registered_on=caregiver.registered_on),
         "end_form": EndRegistrationForm(),
         "young": caregiver.state != State.GEWIST and caregiver.is_young(),
+        "editable": caregiver.state in LINK_STATES,
         **caregiver_page_context(caregiver),
     })
 

@@ -105,7 +105,8 @@ def write(registry_import, groups: list[Group], rows: dict[int, ImportRow],
 def _new_caregiver(data, registry_import, basis, districts, now, today) -> Caregiver:
     registered_on = model_value("registered_on", data.get("registered_on")) or today
     return Caregiver(
-        first_name=data["first_name"], last_name=data["last_name"],
+        first_name=data["first_name"], surname_prefix=data.get("surname_prefix", ""),
+        last_name=data["last_name"],
         date_of_birth=model_value("date_of_birth", data["date_of_birth"]),
         street=data.get("street", ""), house_number=data["house_number"],
         postcode=data["postcode"], city=data.get("city", ""),
