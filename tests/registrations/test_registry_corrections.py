@@ -19,7 +19,7 @@ from registrations.models import (
     State,
     TokenPurpose,
 )
-from tests.factories import CareRecipientFactory, CaregiverFactory, DeskCaregiverFactory
+from tests.factories import CaregiverFactory, CareRecipientFactory, DeskCaregiverFactory
 
 D = datetime.date
 
