@@ -159,5 +159,9 @@ def intake(request):
         caregiver = services.register(intake.registration_data(), source=Source.CONSULENT,
                                       by=request.user)
         messages.success(request, _("De inschrijving is opgeslagen."))
+        if caregiver.duplicate_check:
+            messages.warning(request, _(
+                "Deze persoon lijkt al ingeschreven. De inschrijving wacht tot u kiest: "
+                "samenvoegen of een andere persoon."))
         return redirect("registrations:caregiver_detail", pk=caregiver.pk)
     return render(request, "registrations/backoffice/caregivers/intake.html", {"intake": intake})

@@ -159,7 +159,8 @@ def care_ended(request, caregiver):
             "day": updated.retention_end(rules).strftime("%d-%m-%Y")})
         return redirect("registrations:my_data")
     return render(request, "registrations/selfservice/care_ended.html", {
-        "form": form, "caregiver": caregiver, "retention": _retention_words(rules)})
+        "form": form, "caregiver": caregiver, "retention": _retention_words(rules),
+        "cared_for": caregiver.care_recipients.filter(care_ended_on__isnull=True).count()})
 
 
 @never_cache

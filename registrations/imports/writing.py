@@ -149,6 +149,9 @@ def _update_caregivers(groups: list[Group], districts) -> None:
         for key, value in group.changes.items():
             setattr(caregiver, key, value)
             fields.add(key)
+        # A consulent's edit form opened before the import is out of date.
+        caregiver.version += 1
+        fields.add("version")
         if "postcode" in group.changes:
             caregiver.district = districts(caregiver.postcode)
             fields.add("district")
