@@ -5,13 +5,15 @@ achternaam, written before it in a name ("Jan de Vries") and after the first nam
 sorted list ("Vries, Jan de"). One place builds both, so pages, letters and exports agree.
 """
 
-# The tussenvoegsels of Dutch surnames (lower case), longest first so "van der" wins from
-# "van". Enough to split a surname typed in one box; the forms also ask for it apart.
+# The common tussenvoegsels of Dutch surnames (lower case), longest first so "van der" wins
+# from "van". Enough to split a surname typed in one box; the forms also ask for it apart.
+# Particles of other languages ("El Amrani", "da Silva") are left as typed: whether they
+# count as a tussenvoegsel differs per name, so the person fills that box themselves.
 SURNAME_PREFIXES = sorted({
     "van", "de", "der", "den", "het", "ten", "ter", "te", "van de", "van der", "van den",
     "van het", "van 't", "in de", "in den", "in het", "in 't", "op de", "op den", "op het",
-    "op 't", "uit de", "uit den", "uit het", "'t", "la", "le", "du", "da", "dos", "el",
-    "von", "vande", "vander", "bij de", "aan de", "aan den", "onder de", "over de", "voor de",
+    "op 't", "uit de", "uit den", "uit het", "'t", "von", "bij de", "aan de", "aan den",
+    "onder de", "over de", "voor de",
 }, key=len, reverse=True)
 
 
