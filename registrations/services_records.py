@@ -136,7 +136,7 @@ def add_recipient(caregiver: Caregiver, values: dict, *, by) -> CareRecipient:
         caregiver=caregiver, **{name: values[name] for name in RECIPIENT_FIELDS})
     RecordChange.objects.create(
         caregiver=caregiver, recipient=recipient, kind=ChangeKind.RECIPIENT_ADDED, by=by,
-        changes=[[_label(recipient, name), "–", shown(recipient, name)]
+        changes=[[_label(recipient, name), "", shown(recipient, name)]
                  for name in RECIPIENT_FIELDS if shown(recipient, name) != "–"])
     if caregiver.state == State.VOORMALIG:
         services.resume_care(caregiver, by=by)

@@ -16,7 +16,7 @@ def test_consulent_corrects_an_address_and_adds_a_second_naaste(page, axe):
     stad, hierden = wijk("Stadsdennen", "WK024305"), wijk("Hierden", "WK024315")
     PostcodeRange.objects.create(first="3845AA", last="3845ZZ", district=stad)
     PostcodeRange.objects.create(first="3849AA", last="3849ZZ", district=hierden)
-    riet = DeskCaregiverFactory(postcode="3845AB", district=stad)
+    riet = DeskCaregiverFactory(postcode="3845AB", district=stad, channel="post")
 
     staff_login(page)
     page.get_by_role("link", name="Mantelzorgers", exact=True).click()
