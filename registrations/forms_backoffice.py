@@ -81,6 +81,16 @@ class Intake:
 
 
 
+def version_field(required=True) -> forms.IntegerField:
+    """The version of the record the form was made from (hidden): a form made from an
+    older version is refused by the service (services_records.StaleEdit)."""
+    outdated = _("Deze pagina is verouderd. Open de gegevens opnieuw en vul het nog eens in.")
+    return forms.IntegerField(
+        label=_("Versie van de gegevens"), widget=forms.HiddenInput, min_value=1,
+        required=required, error_messages={"required": outdated, "invalid": outdated,
+                                           "min_value": outdated})
+
+
 class CaregiverEditForm(AboutMeForm):
     """A consulent corrects the caregiver's details: the registration's checks and messages,
     plus how we reach them. `version` is the record's version the form was made from."""
@@ -90,7 +100,7 @@ class CaregiverEditForm(AboutMeForm):
                                 error_messages={"required": _("Kies hoe post moet komen.")})
     wants_newsletter = forms.BooleanField(label=_("Wil de nieuwsbrief krijgen"),
                                           required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
 
     field_order = AboutMeForm.field_order + ["channel", "wants_newsletter"]
 
@@ -132,7 +142,7 @@ class CaregiverEditForm(AboutMeForm):
 class RecipientForm(CareRecipientForm):
     """Add or correct a naaste: the registration's questions, asked of the consulent."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = version_field(required=False)  # not sent when a naaste is added
 
     LABELS = {
         "name": _("Naam van de naaste"),
@@ -184,7 +194,7 @@ class RecipientEndForm(forms.Form):
         required=False, empty_value=None,
         help_text=_("Bijvoorbeeld bezoeken, geldzaken regelen of de was doen. Dan gaat de "
                     "zorg door en blijft de naaste staan, met de datum van de opname."))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
 
     def __init__(self, *args, care_since=None, **kwargs):
         self.care_since = care_since

@@ -150,7 +150,7 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     bsn_pseudonym = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Another registration has the same e-mail address, or the same date of birth and
     # address: this one waits, not active, until a consulent says "another person" or
-    # merges it (services.register, services.resolve_as_separate_person).
+    # merges it (services.register, services_duplicates).
     duplicate_check = models.BooleanField(_("mogelijk dubbel, te controleren"), default=False,
                                           db_default=False)
     # Raised by every edit of the person's details: an edit form made from an older version

@@ -120,6 +120,12 @@ class TimelineEntry:
     css: str = "transition"
 
 
+def running_duplicates(caregiver: Caregiver):
+    """Look-alikes that are still registered: these hold a new registration back as
+    "te controleren" (ended and erased ones do not)."""
+    return possible_duplicates(caregiver).filter(state__in=LINK_STATES)
+
+
 def timeline(caregiver: Caregiver) -> list[TimelineEntry]:
     """Every recorded transition and every correction, newest first, with who did it."""
     content_type = ContentType.objects.get_for_model(Caregiver)

@@ -15,7 +15,6 @@ from core import clock
 from core.names import split_surname
 from worker.models import Letter, LetterStatus
 
-from .duplicates import running_duplicates
 from .models import (
     LINK_STATES,
     AccessToken,
@@ -28,7 +27,6 @@ from .models import (
     EndReason,
     Guardian,
     GuardianRelation,
-    NotDuplicate,
     PostcodeRange,
     RecordChange,
     RegistrationLetter,
@@ -39,6 +37,7 @@ from .models import (
     TokenPurpose,
     normalise_email,
 )
+from .selectors import running_duplicates
 from .signals import care_ended, care_resumed, caregiver_checked, registrations_ended
 from .tasks import send_link_mail
 
@@ -125,7 +124,7 @@ def _take_token(raw: str, purpose: str) -> AccessToken | None:
     return token
 
 
-def _activate_if_ready(caregiver: Caregiver, by=None, description="") -> None:
+def activate_if_ready(caregiver: Caregiver, by=None, description="") -> None:
     if caregiver.state == State.AANGEMELD and caregiver.ready_to_activate():
         caregiver.activate(by=by, description=description or None)
         caregiver.save()
@@ -194,7 +193,7 @@ def _register(data, source, by, submission_key):
     if caregiver.email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
                                 TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
-    _activate_if_ready(caregiver, by=by, description=_("Intake door consulent") if by else "")
+    activate_if_ready(caregiver, by=by, description=_("Intake door consulent") if by else "")
     return caregiver
 
 
@@ -209,7 +208,7 @@ def confirm_email(raw_token: str) -> Caregiver | None:
         return None
     caregiver.email_confirmed_at = clock.now()
     caregiver.save(update_fields=["email_confirmed_at"])
-    _activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
+    activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
     return caregiver
 
 
@@ -248,7 +247,7 @@ def _guardian_agreed(caregiver_id, given_by, staff, name="", relation=""):
         guardian.save(update_fields=["confirmed_at", "confirmed_by_staff", "consent_name",
                                      "consent_relation"])
         _record_consent(caregiver, ConsentKind.GUARDIAN, GUARDIAN_CONSENT, given_by)
-    _activate_if_ready(caregiver, by=staff, description=_("Toestemming ouder of voogd"))
+    activate_if_ready(caregiver, by=staff, description=_("Toestemming ouder of voogd"))
     return caregiver
 
 
@@ -259,7 +258,7 @@ def mark_checked(caregiver: Caregiver, user) -> Caregiver:
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.checked_by_consulent_at = clock.now()
     caregiver.save(update_fields=["checked_by_consulent_at"])
-    _activate_if_ready(caregiver, by=user, description=_("Gecontroleerd door consulent"))
+    activate_if_ready(caregiver, by=user, description=_("Gecontroleerd door consulent"))
     caregiver_checked.send(sender=Caregiver, caregiver=caregiver)
     return caregiver
 
@@ -377,59 +376,9 @@ def open_magic_link(raw_token: str) -> Caregiver | None:
     if not caregiver.email_confirmed_at:
         caregiver.email_confirmed_at = clock.now()
         caregiver.save(update_fields=["email_confirmed_at"])
-        _activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
+        activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
     return caregiver
 
 
 def log_staff_access(user, caregiver: Caregiver, action: str = "bekeken") -> None:
     StaffAccess.objects.create(user=user, caregiver=caregiver, action=action)
-
-
-@transaction.atomic
-def merge_duplicate(duplicate: Caregiver, keep: Caregiver, by) -> Caregiver:
-    """The same person registered twice: move care recipients to `keep`, end the other."""
-    if duplicate.pk == keep.pk:
-        raise ValueError("A registration cannot be merged with itself.")
-    duplicate = Caregiver.objects.select_for_update().get(pk=duplicate.pk)
-    CareRecipient.objects.filter(caregiver=duplicate).update(caregiver=keep)
-    duplicate.merged_into = keep
-    duplicate.duplicate_check = False
-    duplicate.end_registration(reason=EndReason.MERGED, by=by,
-                               description=_("Samengevoegd met #%(id)s") % {"id": keep.pk})
-    duplicate.save()
-    _release_if_no_duplicates_left(keep, by)
-    return keep
-
-
-@transaction.atomic
-def mark_not_duplicate(caregiver: Caregiver, other: Caregiver, by) -> None:
-    """Two registrations look alike but are different people: stop suggesting a merge."""
-    for first, second in ((caregiver, other), (other, caregiver)):
-        NotDuplicate.objects.get_or_create(caregiver=first, other=second, defaults={"by": by})
-    for person in (caregiver, other):
-        _release_if_no_duplicates_left(person, by)
-
-
-@transaction.atomic
-def resolve_as_separate_person(caregiver: Caregiver, by) -> Caregiver:
-    """A consulent looked at a registration held back as a possible duplicate: it is
-    someone else than every look-alike. It goes on as a registration of its own."""
-    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
-    for other in running_duplicates(caregiver):
-        for first, second in ((caregiver, other), (other, caregiver)):
-            NotDuplicate.objects.get_or_create(caregiver=first, other=second,
-                                               defaults={"by": by})
-    _release_if_no_duplicates_left(caregiver, by)
-    return caregiver
-
-
-def _release_if_no_duplicates_left(caregiver: Caregiver, by) -> None:
-    """Clear the "possible duplicate" hold once no running look-alike is left, and
-    activate the registration if nothing else holds it back."""
-    caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
-    if not caregiver.duplicate_check or running_duplicates(caregiver).exists():
-        return
-    caregiver.duplicate_check = False
-    caregiver.save(update_fields=["duplicate_check"])
-    RecordChange.objects.create(caregiver=caregiver, kind=ChangeKind.DUPLICATE_RESOLVED, by=by)
-    _activate_if_ready(caregiver, by=by, description=_("Gecontroleerd: een andere persoon"))

@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.staff_access import staff_required
 
-from . import selectors, services
+from . import selectors, services, services_duplicates
 from .extensions import caregiver_page_context
 from .forms_backoffice import CaregiverFilterForm, EndCareForm, EndRegistrationForm, Intake
 from .models import LINK_STATES, Caregiver, EndReason, Source, State
@@ -135,7 +135,7 @@ def merge(request, pk, other_pk):
         return redirect("registrations:caregiver_detail", pk=pk)
     if request.method == "POST":
         return _run(request, caregiver,
-                    lambda: services.merge_duplicate(caregiver, keep, by=request.user),
+                    lambda: services_duplicates.merge_duplicate(caregiver, keep, by=request.user),
                     _("Samengevoegd. De naasten staan nu bij de andere inschrijving."))
     return render(request, "registrations/backoffice/caregivers/merge.html",
                   {"caregiver": caregiver, "keep": keep})
@@ -146,7 +146,7 @@ def merge(request, pk, other_pk):
 def not_duplicate(request, pk, other_pk):
     caregiver, other = _caregiver(pk), _caregiver(other_pk)
     if caregiver.pk != other.pk:
-        services.mark_not_duplicate(caregiver, other, by=request.user)
+        services_duplicates.mark_not_duplicate(caregiver, other, by=request.user)
         messages.success(request, _("Vastgelegd: dit zijn verschillende mensen."))
     return redirect("registrations:caregiver_detail", pk=pk)
 

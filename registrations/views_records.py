@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.staff_access import staff_required
 
-from . import services, services_records
+from . import services, services_duplicates, services_records
 from .forms_backoffice import CaregiverEditForm, RecipientEndForm, RecipientForm
 from .models import LINK_STATES, Caregiver, CareRecipient
 from .services_records import NotEditable, StaleEdit, shown
@@ -176,7 +176,7 @@ def resolve_duplicate(request, pk):
     caregiver = _caregiver(pk)
     if not caregiver.duplicate_check:
         return redirect("registrations:caregiver_detail", pk=pk)
-    services.resolve_as_separate_person(caregiver, by=request.user)
+    services_duplicates.resolve_as_separate_person(caregiver, by=request.user)
     messages.success(request, _("Vastgelegd: dit is een andere persoon. De inschrijving gaat "
                                 "door als eigen inschrijving."))
     return redirect("registrations:caregiver_detail", pk=pk)
