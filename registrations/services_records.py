@@ -28,7 +28,7 @@ from .models import (
     TokenPurpose,
     normalise_email,
 )
-from .signals import care_ended
+from .signals import care_ended, recipient_care_ended
 
 CAREGIVER_FIELDS = ["first_name", "surname_prefix", "last_name", "date_of_birth", "street",
                     "house_number", "postcode", "city", "email", "phone", "channel",
@@ -201,6 +201,8 @@ def end_recipient_care(recipient: CareRecipient, *, on: datetime.date, reason: s
         changes=[[_("Naaste"), "", recipient.name],
                  [_("Zorg gestopt op"), "", on.strftime("%d-%m-%Y")],
                  [_("Reden"), "", str(CareEndReason(reason).label)]])
+    recipient_care_ended.send(sender=CareRecipient, caregiver=caregiver, recipient=recipient,
+                              ended_on=on, reason=reason)
     if caregiver.state == State.ACTIEF and not caregiver.care_recipients.filter(
             care_ended_on__isnull=True).exists():
         last = caregiver.care_recipients.order_by("-care_ended_on", "-pk").first()

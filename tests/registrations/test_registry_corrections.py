@@ -446,3 +446,17 @@ def test_erasure_clears_the_tussenvoegsel_and_the_recorded_corrections(db):
     assert bystander.surname_prefix == "van"
     assert RecordChange.objects.filter(caregiver=bystander).count() == 1
     assert Caregiver.objects.filter(pk=bystander.pk, state=State.ACTIEF).exists()
+
+
+def test_a_death_of_one_of_two_naasten_proposes_aftercare_while_care_goes_on(db):
+    from insight.models import FollowUpTask
+
+    riet = desk()
+    father = CareRecipientFactory(caregiver=riet, name="Vader", relationship="ouder")
+    services_records.end_recipient_care(father, on=clock.today(), reason="overlijden",
+                                        version=1, by=None)
+    riet.refresh_from_db()
+    assert riet.state == State.ACTIEF
+    tasks = FollowUpTask.objects.filter(caregiver=riet, kind="nazorg")
+    assert tasks.count() >= 1
+    assert min(task.due_on for task in tasks) > clock.today()
