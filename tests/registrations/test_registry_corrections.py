@@ -460,3 +460,36 @@ def test_a_death_of_one_of_two_naasten_proposes_aftercare_while_care_goes_on(db)
     tasks = FollowUpTask.objects.filter(caregiver=riet, kind="nazorg")
     assert tasks.count() >= 1
     assert min(task.due_on for task in tasks) > clock.today()
+
+
+def test_a_caregiver_with_two_naasten_says_for_whom_the_care_stopped(client):
+    from tests.support import sign_in
+
+    riet = desk(email="riet@example.nl", channel="email")
+    mother = riet.care_recipients.get()
+    father = CareRecipientFactory(caregiver=riet, name="Vader", relationship="ouder")
+    sign_in(client, riet)
+    page = client.get(reverse("registrations:care_ended")).content.decode()
+    assert "Voor wie stopt de zorg?" in page and "Voor al mijn naasten" in page
+    day = clock.today().strftime("%d-%m-%Y")
+    refused = client.post(reverse("registrations:care_ended"),
+                          {"ended_on": day, "reason": "overlijden"})
+    assert "Kies voor wie de zorg stopt." in refused.content.decode()
+
+    client.post(reverse("registrations:care_ended"),
+                {"recipient": str(father.pk), "ended_on": day, "reason": "overlijden"})
+    riet.refresh_from_db()
+    father.refresh_from_db()
+    assert riet.state == State.ACTIEF and father.care_ended_on == clock.today()
+    assert CareRecipient.objects.get(pk=mother.pk).cared_for
+    change = RecordChange.objects.get(caregiver=riet, kind="naaste_gestopt")
+    assert change.by is None  # the person, not a staff member
+
+
+def test_one_naaste_is_not_asked_for_whom(client):
+    from tests.support import sign_in
+
+    riet = desk(email="riet@example.nl", channel="email")
+    sign_in(client, riet)
+    assert "Voor wie stopt de zorg?" not in client.get(
+        reverse("registrations:care_ended")).content.decode()
