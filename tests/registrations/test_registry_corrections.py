@@ -462,7 +462,7 @@ def test_a_death_of_one_of_two_naasten_proposes_aftercare_while_care_goes_on(db)
     assert min(task.due_on for task in tasks) > clock.today()
 
 
-def test_a_caregiver_with_two_naasten_says_for_whom_the_care_stopped(client):
+def test_a_caregiver_with_two_naasten_says_for_whom_the_care_stopped(client, db):
     from tests.support import sign_in
 
     riet = desk(email="riet@example.nl", channel="email")
@@ -486,7 +486,7 @@ def test_a_caregiver_with_two_naasten_says_for_whom_the_care_stopped(client):
     assert change.by is None  # the person, not a staff member
 
 
-def test_one_naaste_is_not_asked_for_whom(client):
+def test_one_naaste_is_not_asked_for_whom(client, db):
     from tests.support import sign_in
 
     riet = desk(email="riet@example.nl", channel="email")
