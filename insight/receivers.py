@@ -11,6 +11,7 @@ from registrations.signals import (
     care_ended,
     care_resumed,
     caregivers_erased,
+    recipient_care_ended,
     registrations_ended,
 )
 
@@ -22,6 +23,12 @@ def store_burden_check(sender=None, caregiver=None, answers=(), context="", **kw
 
 
 def propose_aftercare(sender=None, caregiver=None, ended_on=None, reason="", **kwargs):
+    services.schedule_aftercare(caregiver, ended_on, reason)
+
+
+def propose_aftercare_for_one(sender=None, caregiver=None, ended_on=None, reason="",
+                              **kwargs):
+    """One of several naasten died: aftercare, even while the caregiver cares for others."""
     services.schedule_aftercare(caregiver, ended_on, reason)
 
 
@@ -50,6 +57,8 @@ def self_check_offer(caregiver) -> dict:
 def connect() -> None:
     burden_check_answered.connect(store_burden_check, dispatch_uid="insight.burden")
     care_ended.connect(propose_aftercare, dispatch_uid="insight.aftercare")
+    recipient_care_ended.connect(propose_aftercare_for_one,
+                                 dispatch_uid="insight.aftercare_one")
     care_resumed.connect(cancel_aftercare, dispatch_uid="insight.cancel_aftercare")
     registrations_ended.connect(cancel_open_tasks, dispatch_uid="insight.cancel_tasks")
     caregivers_erased.connect(erase_contact_outcomes, dispatch_uid="insight.erase")

@@ -9,6 +9,7 @@ import datetime
 import random
 
 from core import clock
+from core.names import full_name, split_surname
 
 from .models import (
     CareEndReason,
@@ -103,17 +104,19 @@ def make_caregivers(count: int, seed: int = 2023) -> list[Caregiver]:
         age = rng.randint(12, 24) if young else int(min(95, max(25, rng.gauss(62, 13))))
         born = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
         first_name = rng.choice(YOUNG_FIRST_NAMES if young else FIRST_NAMES)
-        last_name = rng.choice(LAST_NAMES)
+        surname = rng.choice(LAST_NAMES)
+        surname_prefix, last_name = split_surname(surname)
         channel = rng.choices([Channel.EMAIL, Channel.POST, Channel.NONE], [70, 25, 5])[0]
         email = ""
         if channel == Channel.EMAIL:
-            local = f"{first_name}.{last_name}".lower().replace(" ", "").replace("'", "")
+            local = f"{first_name}.{surname}".lower().replace(" ", "").replace("'", "")
             email = f"{local}{rng.randint(1, 99)}@example.nl"
         registered_on = today - datetime.timedelta(days=rng.randint(0, 8 * 365))
         state = rng.choices([State.ACTIEF, State.VOORMALIG, State.AANGEMELD], [85, 11, 4])[0]
         ended = state == State.VOORMALIG
         people.append(Caregiver(
-            first_name=first_name, last_name=last_name, date_of_birth=born,
+            first_name=first_name, surname_prefix=surname_prefix, last_name=last_name,
+            date_of_birth=born,
             street=rng.choice(STREETS), house_number=str(rng.randint(1, 180)),
             postcode=postcode, city=city, district=districts.get(wijk),
             email=email, phone=f"06{rng.randint(10000000, 99999999)}", channel=channel,
@@ -137,11 +140,14 @@ def make_care_recipients(caregivers, seed: int = 2023) -> list[CareRecipient]:
         relationship = rng.choice([Relationship.PARENT, Relationship.FAMILY] if young else
                                   list(Relationship))
         recipients.append(CareRecipient(
-            caregiver=caregiver, name=f"{rng.choice(FIRST_NAMES)} {caregiver.last_name}",
+            caregiver=caregiver,
+            name=full_name(rng.choice(FIRST_NAMES), caregiver.surname_prefix, caregiver.last_name),
             lives_in_municipality=rng.random() < 0.93, relationship=relationship,
             care_kinds=rng.sample([k.value for k in CareKind], rng.randint(1, 3)),
             hours_per_week=rng.choice([4, 6, 8, 10, 12, 16, 20, 30, 40]),
             care_since=today - datetime.timedelta(days=rng.randint(120, 10 * 365)),
             living_together=relationship == Relationship.PARTNER or rng.random() < 0.2,
+            # A former caregiver's care ended for this naaste (care ends per naaste).
+            care_ended_on=caregiver.care_ended_on, care_end_reason=caregiver.care_end_reason,
         ))
     return recipients

@@ -15,7 +15,7 @@ from core.formats import export_choice, export_value
 from worker.models import EMAIL, POST, Delivery, Letter
 
 from .extensions import data_export_parts
-from .models import Caregiver, CareKind, StaffAccess, State
+from .models import Caregiver, CareKind, RecordChange, StaffAccess, State
 
 FORMAT_VERSION = 2  # 2: everything the apps above hold, too (issue 14, item 10)
 
@@ -24,6 +24,7 @@ def _caregiver(c: Caregiver) -> dict:
     return {
         "inschrijvingsnummer": c.pk,
         "voornaam": c.first_name,
+        "tussenvoegsel": c.surname_prefix,
         "achternaam": c.last_name,
         "geboortedatum": export_value(c.date_of_birth),
         "straat": c.street,
@@ -69,6 +70,9 @@ def _care_recipients(c: Caregiver) -> list[dict]:
         "uren_per_week": r.hours_per_week,
         "zorgt_sinds": export_value(r.care_since),
         "waarom_zorg_nodig_is": export_choice(r, "care_need"),
+        "woont_in_een_zorginstelling_sinds": export_value(r.admitted_on),
+        "zorg_gestopt_op": export_value(r.care_ended_on),
+        "reden_zorg_gestopt": export_choice(r, "care_end_reason"),
     } for r in c.care_recipients.order_by("pk")]
 
 
@@ -150,6 +154,17 @@ def _links(c: Caregiver) -> list[dict]:
     } for token in c.tokens.order_by("created_at", "pk")]
 
 
+def _corrections(c: Caregiver) -> list[dict]:
+    """What staff corrected, before and after (who is not named, as in the history)."""
+    return [{
+        "op": export_value(change.at),
+        "wat": export_choice(change, "kind"),
+        "veranderingen": [{"gegeven": label, "was": before, "wordt": after}
+                          for label, before, after in change.changes],
+        "door_medewerker": change.by_id is not None,
+    } for change in RecordChange.objects.filter(caregiver=c).order_by("at", "pk")]
+
+
 def _staff_access(c: Caregiver) -> list[dict]:
     """When staff opened the record (who is not named, as in the history)."""
     return [{"op": export_value(access.at), "wat": access.action}
@@ -163,6 +178,7 @@ OWN_PARTS = [
     ("ouder_of_voogd", "Ouder of voogd"),
     ("toestemmingen", "Toestemmingen"),
     ("geschiedenis", "Wat er met uw inschrijving gebeurde"),
+    ("wijzigingen", "Wat medewerkers in uw gegevens aanpasten"),
     ("brieven", "Brieven"),
     ("nieuwsbrieven", "Nieuwsbrieven"),
     ("links", "Links die wij u mailden"),
@@ -185,6 +201,7 @@ def export_caregiver(caregiver: Caregiver) -> dict:
         "ouder_of_voogd": _guardian(caregiver),
         "toestemmingen": _consents(caregiver),
         "geschiedenis": _history(caregiver),
+        "wijzigingen": _corrections(caregiver),
         "brieven": _letters(caregiver),
         "nieuwsbrieven": _newsletters(caregiver),
         "links": _links(caregiver),
@@ -199,8 +216,9 @@ def export_caregiver(caregiver: Caregiver) -> dict:
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 # Fields holding what someone typed: never turned into dates, even if they look like one.
-_TYPED = {"voornaam", "achternaam", "straat", "huisnummer", "woonplaats", "naam", "tekst",
-          "omschrijving", "e_mailadres", "telefoonnummer"}
+_TYPED = {"voornaam", "tussenvoegsel", "achternaam", "straat", "huisnummer", "woonplaats",
+          "naam", "tekst", "omschrijving", "e_mailadres", "telefoonnummer", "gegeven", "was",
+          "wordt"}
 
 
 def for_display(data):

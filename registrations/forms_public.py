@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.fields import DutchDateField, TextField, YesNoField, clean_email_address
+from core.names import split_surname
 from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
 
@@ -33,7 +34,10 @@ class AboutMeForm(forms.Form):
 
     first_name = TextField(label=_("Voornaam"), max_length=100,
                            error_messages={"required": _("Vul uw voornaam in.")})
+    surname_prefix = TextField(label=_("Tussenvoegsel"), max_length=20, required=False,
+                               help_text=_("Als u dat heeft, bijvoorbeeld: de, van, van der."))
     last_name = TextField(label=_("Achternaam"), max_length=150,
+                          help_text=_("Zonder tussenvoegsel, bijvoorbeeld: Vries."),
                           error_messages={"required": _("Vul uw achternaam in.")})
     date_of_birth = DutchDateField(label=_("Geboortedatum"),
                                    help_text=_("Bijvoorbeeld 15-03-1958."))
@@ -52,8 +56,8 @@ class AboutMeForm(forms.Form):
     phone = TextField(label=_("Telefoonnummer"), max_length=30, required=False,
                             help_text=_("Bijvoorbeeld 0612345678."))
 
-    field_order = ["first_name", "last_name", "date_of_birth", "postcode", "house_number",
-                   "street", "city", "email", "phone"]
+    field_order = ["first_name", "surname_prefix", "last_name", "date_of_birth", "postcode",
+                   "house_number", "street", "city", "email", "phone"]
 
     def __init__(self, *args, rules: RegistrationRules | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +82,14 @@ class AboutMeForm(forms.Form):
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "last_name" in cleaned and "surname_prefix" in cleaned:
+            # "de Vries" typed in the achternaam: the "de" is the tussenvoegsel.
+            cleaned["surname_prefix"], cleaned["last_name"] = split_surname(
+                cleaned["last_name"], cleaned["surname_prefix"])
+        return cleaned
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -249,7 +261,8 @@ def registration_data_from(about: dict, recipient: dict, contact: dict, guardian
     """Turn the cleaned steps into the services' RegistrationData."""
     from .services import RegistrationData
 
-    caregiver = {key: about[key] for key in ("first_name", "last_name", "date_of_birth",
+    caregiver = {key: about[key] for key in ("first_name", "surname_prefix", "last_name",
+                                             "date_of_birth",
                                              "street", "house_number", "postcode", "city",
                                              "email", "phone")}
     caregiver.update(channel=contact["channel"], wants_newsletter=contact["wants_newsletter"],

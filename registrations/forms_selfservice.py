@@ -67,7 +67,12 @@ class ContactDetailsForm(forms.Form):
         return cleaned
 
 
+ALL_RECIPIENTS = "alle"
+
+
 class CareEndedForm(forms.Form):
+    """When and why the care stopped; with more than one naaste, also for whom."""
+
     ended_on = DutchDateField(label=gettext_lazy("Op welke dag stopte de zorg?"),
                               help_text=gettext_lazy("Bijvoorbeeld 15-03-2025."))
     reason = forms.ChoiceField(
@@ -75,9 +80,17 @@ class CareEndedForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Kies een reden.")})
 
-    def __init__(self, *args, registered_on=None, **kwargs):
+    def __init__(self, *args, registered_on=None, recipients=(), **kwargs):
         self.registered_on = registered_on
         super().__init__(*args, **kwargs)
+        if len(recipients) > 1:
+            self.fields["recipient"] = forms.ChoiceField(
+                label=gettext_lazy("Voor wie stopt de zorg?"), widget=forms.RadioSelect,
+                choices=[(str(r.pk), r.name) for r in recipients]
+                + [(ALL_RECIPIENTS, gettext_lazy("Voor al mijn naasten"))],
+                error_messages={"required": gettext_lazy("Kies voor wie de zorg stopt."),
+                                "invalid_choice": gettext_lazy("Kies voor wie de zorg stopt.")})
+            self.order_fields(["recipient", "ended_on", "reason"])
 
     def clean_ended_on(self):
         day = self.cleaned_data["ended_on"]

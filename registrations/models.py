@@ -16,9 +16,14 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core import clock
 from core.dates import add_months
+from core.names import full_name, sort_name
 from core.postcodes import format_postcode, normalise_postcode
 from core.transitions import logged_transition
 
+from .changes import (  # noqa: F401  (re-exported: the app's models live here)
+    ChangeKind,
+    RecordChange,
+)
 from .imports.models import (  # noqa: F401  (re-exported: the app's models live here)
     ImportMapping,
     ImportRow,
@@ -30,6 +35,13 @@ from .links import (  # noqa: F401  (re-exported: the app's models live here)
     AccessToken,
     TokenPurpose,
     normalise_email,
+)
+from .recipients import (  # noqa: F401  (re-exported: the app's models live here)
+    CareEndReason,
+    CareKind,
+    CareNeed,
+    CareRecipient,
+    Relationship,
 )
 from .reference import (  # noqa: F401  (re-exported: the app's models live here)
     District,
@@ -63,13 +75,6 @@ class RegistrationLetter(models.TextChoices):
     IMPORT_NOTICE = "overgenomen", _("Bericht: uw gegevens staan in ons nieuwe systeem")
 
 
-class CareEndReason(models.TextChoices):
-    OVERLIJDEN = "overlijden", _("Mijn naaste is overleden")
-    OPNAME = "opname", _("Mijn naaste woont nu in een zorginstelling")
-    HERSTELD = "hersteld", _("Mijn naaste heeft geen zorg meer nodig")
-    ANDERS = "anders", _("Een andere reden")
-
-
 class EndReason(models.TextChoices):
     OWN_REQUEST = "eigen_verzoek", _("Op eigen verzoek")
     RETENTION = "bewaartermijn", _("Bewaartermijn voorbij")
@@ -89,6 +94,9 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     """A mantelzorger known to the Servicepunt."""
 
     first_name = models.CharField(_("voornaam"), max_length=100)
+    # "de" of "Jan de Vries": kept apart so lists sort under the achternaam (V).
+    surname_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True,
+                                      default="", db_default="")
     last_name = models.CharField(_("achternaam"), max_length=150)
     date_of_birth = models.DateField(_("geboortedatum"))
     street = models.CharField(_("straat"), max_length=150, blank=True)
@@ -140,6 +148,14 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     # Signed in with DigiD once: a keyed hash of the BSN (registrations/digid.py), never
     # the BSN itself. Empty for people who only use the e-mailed link.
     bsn_pseudonym = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Another registration has the same e-mail address, or the same date of birth and
+    # address: this one waits, not active, until a consulent says "another person" or
+    # merges it (services.register, services_duplicates).
+    duplicate_check = models.BooleanField(_("mogelijk dubbel, te controleren"), default=False,
+                                          db_default=False)
+    # Raised by every edit of the person's details: an edit form made from an older version
+    # is refused (two consulenten, or a consulent and the person, editing at once).
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,7 +187,7 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         if self.state == State.GEWIST:
             return f"#{self.pk} ({self.get_state_display()})"
-        return f"{self.first_name} {self.last_name}"
+        return self.full_name
 
     def save(self, *args, **kwargs):
         self.postcode = normalise_postcode(self.postcode)
@@ -180,7 +196,13 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     # --- derived facts -------------------------------------------------------------
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        """"Jan de Vries": the one way a caregiver's name is written (pages, letters)."""
+        return full_name(self.first_name, self.surname_prefix, self.last_name)
+
+    @property
+    def sort_name(self) -> str:
+        """"Vries, Jan de": the name in a list sorted by achternaam."""
+        return sort_name(self.first_name, self.surname_prefix, self.last_name)
 
     @property
     def postcode_display(self) -> str:
@@ -206,7 +228,10 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
         return bool(self.email and self.email_confirmed_at)
 
     def ready_to_activate(self) -> bool:
-        """Guardian consent where needed, and a confirmed address or a consulent's check."""
+        """Not a possible duplicate, guardian consent where needed, and a confirmed address
+        or a consulent's check."""
+        if self.duplicate_check:
+            return False
         if self.needs_guardian() and not self.guardian_confirmed():
             return False
         return bool(self.email_confirmed_at or self.checked_by_consulent_at)
@@ -249,6 +274,7 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
 def anonymise_fields(caregiver: Caregiver) -> None:
     """What erasure keeps: wijk, postcode area, birth year, dates and states."""
     caregiver.first_name = ""
+    caregiver.surname_prefix = ""
     caregiver.last_name = ""
     caregiver.street = ""
     caregiver.house_number = ""
@@ -263,64 +289,6 @@ def anonymise_fields(caregiver: Caregiver) -> None:
     caregiver.migration_background = False
     caregiver.target_group_consent_at = None
     caregiver.erased_on = clock.today()
-
-
-class Relationship(models.TextChoices):
-    PARTNER = "partner", _("Partner")
-    PARENT = "ouder", _("Ouder")
-    CHILD = "kind", _("Kind")
-    FAMILY = "familie", _("Ander familielid")
-    FRIEND = "vriend", _("Vriend, vriendin of buur")
-    OTHER = "anders", _("Iemand anders")
-
-
-class CareKind(models.TextChoices):
-    HOUSEHOLD = "huishouden", _("Huishouden, boodschappen of koken")
-    PERSONAL = "verzorging", _("Wassen, aankleden of eten geven")
-    SUPERVISION = "toezicht", _("Gezelschap, toezicht of begeleiding")
-    TRANSPORT = "vervoer", _("Vervoer naar afspraken")
-    PAPERWORK = "administratie", _("Geldzaken of post regelen")
-    NURSING = "verpleging", _("Medicijnen of verpleging")
-    OTHER = "anders", _("Iets anders")
-
-
-class CareNeed(models.TextChoices):
-    """Coarse and optional: enough to find the right support, never a diagnosis."""
-
-    AGE = "ouderdom", _("Ouderdom")
-    DEMENTIA = "dementie", _("Dementie of geheugenproblemen")
-    PHYSICAL = "lichamelijk", _("Lichamelijke ziekte of beperking")
-    MENTAL = "psychisch", _("Psychische problemen of verslaving")
-    INTELLECTUAL = "verstandelijk", _("Verstandelijke beperking")
-    OTHER = "anders", _("Iets anders")
-
-
-class CareRecipient(models.Model):
-    """Someone the caregiver cares for, and how (the care situation)."""
-
-    caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE,
-                                  related_name="care_recipients")
-    name = models.CharField(_("naam"), max_length=150)
-    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
-    lives_in_municipality = models.BooleanField(_("woont in Harderwijk of Hierden"))
-    relationship = models.CharField(_("relatie"), max_length=10, choices=Relationship.choices)
-    care_kinds = models.JSONField(_("soort zorg"), default=list)
-    hours_per_week = models.PositiveSmallIntegerField(_("uren per week"))
-    care_since = models.DateField(_("zorgt sinds"))
-    living_together = models.BooleanField(_("woont samen met de mantelzorger"))
-    care_need = models.CharField(_("waarom zorg nodig is"), max_length=14, blank=True,
-                                 choices=CareNeed.choices)
-
-    class Meta:
-        verbose_name = _("naaste")
-        verbose_name_plural = _("naasten")
-        constraints = [
-            models.CheckConstraint(condition=Q(hours_per_week__lte=168),
-                                   name="hours_per_week_fit_in_a_week"),
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class GuardianRelation(models.TextChoices):

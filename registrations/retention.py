@@ -30,6 +30,7 @@ from .models import (
     EndReason,
     Guardian,
     ImportRow,
+    RecordChange,
     RegistrationLetter,
     RegistrationRules,
     State,
@@ -158,7 +159,9 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         ended_on__lte=today - datetime.timedelta(days=rules.erasure_grace_days),
     )
     ids = due.values("pk")
-    for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
+    # Corrections hold before and after values (names, addresses): they go first, as the
+    # naasten they point to do.
+    for model in (RecordChange, CareRecipient, Guardian, ConsentRecord, AccessToken):
         model.objects.filter(caregiver__in=ids).delete()
     # What an import's dry run kept of them (the name and the cleaned line).
     ImportRow.objects.filter(caregiver__in=ids).update(name="", data={}, reasons=[])
@@ -171,12 +174,13 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
     _log_transitions(due, State.BEEINDIGD, State.GEWIST, "erase", "Gegevens gewist")
     return due.update(
         state=State.GEWIST, erased_on=today,
-        first_name=Value(""), last_name=Value(""), street=Value(""), house_number=Value(""),
-        city=Value(""), email=Value(""), phone=Value(""), email_confirmed_at=None,
+        first_name=Value(""), surname_prefix=Value(""), last_name=Value(""),
+        street=Value(""), house_number=Value(""), city=Value(""), email=Value(""),
+        phone=Value(""), email_confirmed_at=None,
         external_id=Value(""), bsn_pseudonym=Value(""), postcode=Substr("postcode", 1, 4),
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
-        target_group_consent_at=None,
+        target_group_consent_at=None, duplicate_check=False,
     )
 
 

@@ -2,16 +2,25 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 from core import clock
 from core.dates import add_months
 from core.postcodes import CanonicalHouseNumber, canonical_house_number, normalise_postcode
 
-from .models import LINK_STATES, Caregiver, RegistrationRules, StaffAccess, State
+from .models import (
+    LINK_STATES,
+    Caregiver,
+    RecordChange,
+    RegistrationRules,
+    StaffAccess,
+    State,
+)
 
 POSTCODE_START_RE = re.compile(r"^[1-9][0-9]{3}[A-Z]{0,2}$")
 
@@ -29,6 +38,8 @@ def caregiver_counts() -> dict:
         "young": registered.filter(young_filter()).count(),
         "per_state": [(label, per_state.get(value, 0)) for value, label in State.choices],
         "to_check": waiting_for_consulent().count(),
+        "duplicates": Caregiver.objects.filter(state=State.AANGEMELD,
+                                               duplicate_check=True).count(),
         "per_district": [(row["district__name"], row["n"]) for row in per_district],
     }
 
@@ -42,11 +53,12 @@ def young_filter(today: datetime.date | None = None) -> Q:
 
 
 def waiting_for_consulent():
-    """New registrations a consulent should look at: no confirmed e-mail, or a guardian who
-    has not agreed yet."""
+    """New registrations a consulent should look at: no confirmed e-mail, a guardian who
+    has not agreed yet, or a possible duplicate held back."""
     return Caregiver.objects.filter(state=State.AANGEMELD).filter(
         Q(email_confirmed_at__isnull=True, checked_by_consulent_at__isnull=True)
         | Q(guardian__isnull=False, guardian__confirmed_at__isnull=True)
+        | Q(duplicate_check=True)
     ).distinct()
 
 
@@ -77,7 +89,7 @@ def search_caregivers(*, query="", state="", age_group="", district="", channel=
     for word in query.split()[:5]:
         caregivers = caregivers.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            | Q(email__icontains=word))
+            | Q(surname_prefix__iexact=word) | Q(email__icontains=word))
     return caregivers.order_by("last_name", "first_name", "pk")
 
 
@@ -98,11 +110,40 @@ def possible_duplicates(caregiver: Caregiver):
             .order_by("pk"))
 
 
-def timeline(caregiver: Caregiver):
-    """Every recorded transition, newest first, with who did it."""
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime
+    by: object  # a staff user, or None (the system or the person)
+    what: str
+    changes: list  # [label, before, after]
+    description: str = ""
+    css: str = "transition"
+
+
+def running_duplicates(caregiver: Caregiver):
+    """Look-alikes that are still registered: these hold a new registration back as
+    "te controleren" (ended and erased ones do not)."""
+    return possible_duplicates(caregiver).filter(state__in=LINK_STATES)
+
+
+def timeline(caregiver: Caregiver) -> list[TimelineEntry]:
+    """Every recorded transition and every correction, newest first, with who did it."""
     content_type = ContentType.objects.get_for_model(Caregiver)
-    return (StateLog.objects.filter(content_type=content_type, object_id=caregiver.pk)
-            .select_related("by").order_by("-timestamp", "-pk"))
+    labels = dict(State.choices)
+    entries = [
+        TimelineEntry(at=log.timestamp, by=log.by, description=log.description or "",
+                      what=_("Status: %(from)s → %(to)s") % {
+                          "from": labels.get(log.source_state, log.source_state or "–"),
+                          "to": labels.get(log.state, log.state)}, changes=[])
+        for log in StateLog.objects.filter(content_type=content_type, object_id=caregiver.pk)
+        .select_related("by").order_by("-timestamp", "-pk")
+    ]
+    entries += [
+        TimelineEntry(at=change.at, by=change.by, what=change.get_kind_display(),
+                      changes=change.changes, css="change")
+        for change in RecordChange.objects.filter(caregiver=caregiver).select_related("by")
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
 def recent_staff_access(caregiver: Caregiver, limit: int = 10):

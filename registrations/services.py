@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.names import split_surname
 from worker.models import Letter, LetterStatus
 
 from .models import (
@@ -20,13 +21,14 @@ from .models import (
     CareEndReason,
     Caregiver,
     CareRecipient,
+    ChangeKind,
     ConsentKind,
     ConsentRecord,
     EndReason,
     Guardian,
     GuardianRelation,
-    NotDuplicate,
     PostcodeRange,
+    RecordChange,
     RegistrationLetter,
     RegistrationRules,
     Source,
@@ -35,6 +37,7 @@ from .models import (
     TokenPurpose,
     normalise_email,
 )
+from .selectors import running_duplicates
 from .signals import care_ended, care_resumed, caregiver_checked, registrations_ended
 from .tasks import send_link_mail
 
@@ -121,7 +124,7 @@ def _take_token(raw: str, purpose: str) -> AccessToken | None:
     return token
 
 
-def _activate_if_ready(caregiver: Caregiver, by=None, description="") -> None:
+def activate_if_ready(caregiver: Caregiver, by=None, description="") -> None:
     if caregiver.state == State.AANGEMELD and caregiver.ready_to_activate():
         caregiver.activate(by=by, description=description or None)
         caregiver.save()
@@ -152,6 +155,9 @@ def register(data: RegistrationData, *, source: str = Source.ONLINE, by=None,
 def _register(data, source, by, submission_key):
     now = clock.now()
     values = dict(data.caregiver)
+    # "de Vries" typed in one box (e.g. the waardering form) sorts under V all the same.
+    values["surname_prefix"], values["last_name"] = split_surname(
+        values["last_name"], values.get("surname_prefix", ""))
     if not data.target_group_consent:
         values["parent_of_disabled_child"] = values["migration_background"] = False
     caregiver = Caregiver(
@@ -166,6 +172,11 @@ def _register(data, source, by, submission_key):
     caregiver.save()
     for recipient in data.care_recipients:
         CareRecipient.objects.create(caregiver=caregiver, **recipient)
+    if running_duplicates(caregiver).exists():
+        # Not activated silently: a consulent first decides whether this is someone new.
+        caregiver.duplicate_check = True
+        caregiver.save(update_fields=["duplicate_check"])
+        RecordChange.objects.create(caregiver=caregiver, kind=ChangeKind.DUPLICATE_SUSPECTED)
     given_by = "consulent" if by is not None else data.consent_given_by
     _record_consent(caregiver, ConsentKind.PROCESSING, PROCESSING_CONSENT, given_by)
     if data.target_group_consent:
@@ -182,7 +193,7 @@ def _register(data, source, by, submission_key):
     if caregiver.email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
                                 TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
-    _activate_if_ready(caregiver, by=by, description=_("Intake door consulent") if by else "")
+    activate_if_ready(caregiver, by=by, description=_("Intake door consulent") if by else "")
     return caregiver
 
 
@@ -197,7 +208,7 @@ def confirm_email(raw_token: str) -> Caregiver | None:
         return None
     caregiver.email_confirmed_at = clock.now()
     caregiver.save(update_fields=["email_confirmed_at"])
-    _activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
+    activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
     return caregiver
 
 
@@ -236,7 +247,7 @@ def _guardian_agreed(caregiver_id, given_by, staff, name="", relation=""):
         guardian.save(update_fields=["confirmed_at", "confirmed_by_staff", "consent_name",
                                      "consent_relation"])
         _record_consent(caregiver, ConsentKind.GUARDIAN, GUARDIAN_CONSENT, given_by)
-    _activate_if_ready(caregiver, by=staff, description=_("Toestemming ouder of voogd"))
+    activate_if_ready(caregiver, by=staff, description=_("Toestemming ouder of voogd"))
     return caregiver
 
 
@@ -247,17 +258,32 @@ def mark_checked(caregiver: Caregiver, user) -> Caregiver:
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.checked_by_consulent_at = clock.now()
     caregiver.save(update_fields=["checked_by_consulent_at"])
-    _activate_if_ready(caregiver, by=user, description=_("Gecontroleerd door consulent"))
+    activate_if_ready(caregiver, by=user, description=_("Gecontroleerd door consulent"))
     caregiver_checked.send(sender=Caregiver, caregiver=caregiver)
     return caregiver
 
 
 @transaction.atomic
 def end_care(caregiver: Caregiver, on: datetime.date, reason: str, by=None) -> Caregiver:
-    """Care ended: the caregiver becomes a former caregiver and stays registered two years."""
+    """All care ended: the care for every naaste still cared for ends on `on`, and the
+    caregiver becomes a former caregiver, registered two years from the last end of care.
+    (One naaste at a time: services_records.end_recipient_care.)"""
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     caregiver.end_care(on=on, reason=reason, by=by,
                        description=str(CareEndReason(reason).label))
+    for recipient in caregiver.care_recipients.select_for_update().filter(
+            care_ended_on__isnull=True):
+        recipient.care_ended_on, recipient.care_end_reason = on, reason
+        recipient.version += 1
+        recipient.save(update_fields=["care_ended_on", "care_end_reason", "version"])
+        RecordChange.objects.create(
+            caregiver=caregiver, recipient=recipient, kind=ChangeKind.RECIPIENT_ENDED, by=by,
+            changes=[[str(_("Naaste")), "", recipient.name],
+                     [str(_("Zorg gestopt op")), "", on.strftime("%d-%m-%Y")],
+                     [str(_("Reden")), "", str(CareEndReason(reason).label)]])
+    last = caregiver.care_recipients.exclude(care_ended_on=None).order_by(
+        "-care_ended_on").values_list("care_ended_on", flat=True).first()
+    caregiver.care_ended_on = max(on, last or on)
     caregiver.save()
     care_ended.send(sender=Caregiver, caregiver=caregiver, ended_on=on, reason=reason)
     return caregiver
@@ -298,11 +324,12 @@ def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, chan
     email_changed = normalise_email(email) != normalise_email(caregiver.email)
     caregiver.email, caregiver.phone = email, phone
     caregiver.channel, caregiver.wants_newsletter = channel, wants_newsletter
+    caregiver.version += 1  # a consulent's edit form opened before this is out of date
     if email_changed:
         caregiver.email_confirmed_at = None
         revoke_links_to_old_address(caregiver)
     caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter",
-                                  "email_confirmed_at"])
+                                  "email_confirmed_at", "version"])
     if email_changed and email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,
                                 TOKEN_LIFETIME[TokenPurpose.CONFIRM_EMAIL])
@@ -349,31 +376,9 @@ def open_magic_link(raw_token: str) -> Caregiver | None:
     if not caregiver.email_confirmed_at:
         caregiver.email_confirmed_at = clock.now()
         caregiver.save(update_fields=["email_confirmed_at"])
-        _activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
+        activate_if_ready(caregiver, description=_("E-mailadres bevestigd"))
     return caregiver
 
 
 def log_staff_access(user, caregiver: Caregiver, action: str = "bekeken") -> None:
     StaffAccess.objects.create(user=user, caregiver=caregiver, action=action)
-
-
-@transaction.atomic
-def merge_duplicate(duplicate: Caregiver, keep: Caregiver, by) -> Caregiver:
-    """The same person registered twice: move care recipients to `keep`, end the other."""
-    if duplicate.pk == keep.pk:
-        raise ValueError("A registration cannot be merged with itself.")
-    duplicate = Caregiver.objects.select_for_update().get(pk=duplicate.pk)
-    CareRecipient.objects.filter(caregiver=duplicate).update(caregiver=keep)
-    duplicate.merged_into = keep
-    duplicate.end_registration(reason=EndReason.MERGED, by=by,
-                               description=_("Samengevoegd met #%(id)s") % {"id": keep.pk})
-    duplicate.save()
-    return keep
-
-
-
-@transaction.atomic
-def mark_not_duplicate(caregiver: Caregiver, other: Caregiver, by) -> None:
-    """Two registrations look alike but are different people: stop suggesting a merge."""
-    for first, second in ((caregiver, other), (other, caregiver)):
-        NotDuplicate.objects.get_or_create(caregiver=first, other=second, defaults={"by": by})

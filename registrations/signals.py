@@ -9,6 +9,10 @@ from django.dispatch import Signal
 # A caregiver's care ended (becomes a former caregiver). Arguments: caregiver, ended_on, reason.
 care_ended = Signal()
 
+# The care for one naaste ended (the caregiver may still care for others; `care_ended`
+# follows when it was the last). Arguments: caregiver, recipient, ended_on, reason.
+recipient_care_ended = Signal()
+
 # A former caregiver cares for someone again. Arguments: caregiver.
 care_resumed = Signal()
 

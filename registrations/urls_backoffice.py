@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_backoffice as views
+from . import views_records as records
 
 urlpatterns = [
     path("", views.caregiver_list, name="caregiver_list"),
@@ -16,4 +17,12 @@ urlpatterns = [
     path("<int:pk>/samenvoegen/<int:other_pk>/", views.merge, name="caregiver_merge"),
     path("<int:pk>/geen-dubbele/<int:other_pk>/", views.not_duplicate,
          name="caregiver_not_duplicate"),
+    path("<int:pk>/andere-persoon/", records.resolve_duplicate,
+         name="caregiver_resolve_duplicate"),
+    path("<int:pk>/aanpassen/", records.edit_caregiver, name="caregiver_edit"),
+    path("<int:pk>/naasten/nieuw/", records.add_recipient, name="caregiver_add_recipient"),
+    path("<int:pk>/naasten/<int:recipient_pk>/aanpassen/", records.edit_recipient,
+         name="caregiver_edit_recipient"),
+    path("<int:pk>/naasten/<int:recipient_pk>/zorg-gestopt/", records.end_recipient,
+         name="caregiver_end_recipient"),
 ]

@@ -13,10 +13,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.staff_access import staff_required
 
-from . import selectors, services
+from . import selectors, services, services_duplicates
 from .extensions import caregiver_page_context
 from .forms_backoffice import CaregiverFilterForm, EndCareForm, EndRegistrationForm, Intake
-from .models import Caregiver, EndReason, Source, State
+from .models import LINK_STATES, Caregiver, EndReason, Source, State
 
 
 @staff_required
@@ -57,6 +57,7 @@ def caregiver_detail(request, pk):
         "end_care_form": EndCareForm(registered_on=caregiver.registered_on),
         "end_form": EndRegistrationForm(),
         "young": caregiver.state != State.GEWIST and caregiver.is_young(),
+        "editable": caregiver.state in LINK_STATES,
         **caregiver_page_context(caregiver),
     })
 
@@ -134,7 +135,7 @@ def merge(request, pk, other_pk):
         return redirect("registrations:caregiver_detail", pk=pk)
     if request.method == "POST":
         return _run(request, caregiver,
-                    lambda: services.merge_duplicate(caregiver, keep, by=request.user),
+                    lambda: services_duplicates.merge_duplicate(caregiver, keep, by=request.user),
                     _("Samengevoegd. De naasten staan nu bij de andere inschrijving."))
     return render(request, "registrations/backoffice/caregivers/merge.html",
                   {"caregiver": caregiver, "keep": keep})
@@ -145,7 +146,7 @@ def merge(request, pk, other_pk):
 def not_duplicate(request, pk, other_pk):
     caregiver, other = _caregiver(pk), _caregiver(other_pk)
     if caregiver.pk != other.pk:
-        services.mark_not_duplicate(caregiver, other, by=request.user)
+        services_duplicates.mark_not_duplicate(caregiver, other, by=request.user)
         messages.success(request, _("Vastgelegd: dit zijn verschillende mensen."))
     return redirect("registrations:caregiver_detail", pk=pk)
 
@@ -158,5 +159,9 @@ def intake(request):
         caregiver = services.register(intake.registration_data(), source=Source.CONSULENT,
                                       by=request.user)
         messages.success(request, _("De inschrijving is opgeslagen."))
+        if caregiver.duplicate_check:
+            messages.warning(request, _(
+                "Deze persoon lijkt al ingeschreven. De inschrijving wacht tot u kiest: "
+                "samenvoegen of een andere persoon."))
         return redirect("registrations:caregiver_detail", pk=caregiver.pk)
     return render(request, "registrations/backoffice/caregivers/intake.html", {"intake": intake})

@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core import clock, ratelimit
 
-from . import exports, services, views_digid
+from . import exports, services, services_records, views_digid
 from . import selfservice_session as session
 from .extensions import my_data_page_context
 from .forms_selfservice import CareEndedForm, ContactDetailsForm, RequestLinkForm
@@ -145,12 +145,25 @@ def care_ended(request, caregiver):
         messages.info(request, _("U heeft al doorgegeven dat de zorg is gestopt."))
         return redirect("registrations:my_data")
     rules = RegistrationRules.current()
-    form = CareEndedForm(_posted(request), registered_on=caregiver.registered_on)
+    cared_for = list(caregiver.care_recipients.filter(care_ended_on__isnull=True))
+    form = CareEndedForm(_posted(request), registered_on=caregiver.registered_on,
+                         recipients=cared_for)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        one = next((r for r in cared_for if str(r.pk) == data.get("recipient")), None)
         try:
-            updated = services.end_care(caregiver, form.cleaned_data["ended_on"],
-                                        form.cleaned_data["reason"])
-        except (TransitionNotAllowed, ConcurrentTransition):
+            if one is not None:
+                # One of several naasten: the caregiver goes on caring for the others.
+                services_records.end_recipient_care(
+                    one, on=data["ended_on"], reason=data["reason"], version=one.version,
+                    by=None)
+                messages.success(request, _(
+                    "Bedankt voor het doorgeven. Wij hebben genoteerd dat de zorg voor "
+                    "%(name)s is gestopt.") % {"name": one.name})
+                return redirect("registrations:my_data")
+            updated = services.end_care(caregiver, data["ended_on"], data["reason"])
+        except (TransitionNotAllowed, ConcurrentTransition, services_records.StaleEdit,
+                services_records.NotEditable):
             messages.error(request, _("Dit lukte niet. Uw gegevens zijn net veranderd. "
                                       "Kijk hieronder of alles klopt."))
             return redirect("registrations:my_data")
@@ -159,7 +172,8 @@ def care_ended(request, caregiver):
             "day": updated.retention_end(rules).strftime("%d-%m-%Y")})
         return redirect("registrations:my_data")
     return render(request, "registrations/selfservice/care_ended.html", {
-        "form": form, "caregiver": caregiver, "retention": _retention_words(rules)})
+        "form": form, "caregiver": caregiver, "retention": _retention_words(rules),
+        "cared_for": len(cared_for)})
 
 
 @never_cache

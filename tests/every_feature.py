@@ -20,7 +20,7 @@ from appreciation.waardering import services as waardering
 from core import clock
 from insight import services as insight
 from insight.models import ContactKind, FollowUpTask
-from registrations import services
+from registrations import services, services_records
 from registrations.models import Channel, State, TokenPurpose
 from tests.appreciation.waardering.wizard import SELF, post_step
 from tests.factories import AppreciationYearFactory, CampaignFactory, NewsletterFactory
@@ -99,6 +99,17 @@ def use_every_feature(traveller, consulent, coordinator, capture_on_commit):
     sign_in(Client(), caregiver)
     services.log_staff_access(consulent, caregiver)
     services.log_staff_access(coordinator, caregiver, "gewijzigd")
+    # A consulent corrects the street and adds a naaste: before and after are recorded.
+    caregiver = services_records.update_caregiver(
+        caregiver, {"street": "Klaproosplein"}, version=caregiver.version, by=consulent)
+    caregiver = services_records.update_caregiver(
+        caregiver, {"street": PERSON["street"]}, version=caregiver.version, by=consulent)
+    services_records.add_recipient(caregiver, {
+        "name": "Johanna Oostergo", "date_of_birth": datetime.date(1945, 5, 6),
+        "relationship": "ouder", "lives_in_municipality": True, "living_together": False,
+        "care_kinds": ["vervoer"], "hours_per_week": 4, "care_since": datetime.date(2020, 1, 1),
+        "care_need": ""}, by=consulent)
+    caregiver.refresh_from_db()
 
     # The waardering, approved, in a SEPA payment batch, paid; its letters by e-mail.
     with capture_on_commit(execute=True):

@@ -62,7 +62,7 @@ def _name_check(request, caregiver) -> dict | None:
     warning sign for the consulent. Not for someone registered by this very request."""
     if not request.typed_name or request.caregiver_was_unknown:
         return None
-    on_file = f"{caregiver.first_name} {caregiver.last_name}"
+    on_file = caregiver.full_name
     same = _plain_name(request.typed_name) == _plain_name(on_file)
     # No names in the stored checks (they outlive an erasure); the detail page shows both.
     return _check("name", same, _("Naam klopt met de inschrijving"),

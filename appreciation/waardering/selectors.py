@@ -21,7 +21,8 @@ from . import services
 QUEUE_COLUMNS = [
     "id", "submitted_at", "state", "age_group", "amount_cents", "checks", "checks_passed",
     "year__id", "year__year",
-    "caregiver__id", "caregiver__state", "caregiver__first_name", "caregiver__last_name",
+    "caregiver__id", "caregiver__state", "caregiver__first_name", "caregiver__surname_prefix",
+    "caregiver__last_name",
     "caregiver__district__id", "caregiver__district__name",
 ]
 

@@ -172,7 +172,8 @@ def _typed_name(details: dict | None) -> str:
     if not details:
         return ""
     return " ".join(str(details.get(part, "")).strip()
-                    for part in ("first_name", "last_name") if details.get(part))[:150]
+                    for part in ("first_name", "surname_prefix", "last_name")
+                    if details.get(part))[:150]
 
 
 def _submit(rules, data, route, caregiver, by, submission_key):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from core import clock
 from core.fields import clean_email_address, refuse_control_characters
+from core.names import split_surname
 from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
 
@@ -65,6 +66,7 @@ class CleanLine:
     @property
     def name(self) -> str:
         return " ".join(part for part in (self.data.get("first_name", ""),
+                                          self.data.get("surname_prefix", ""),
                                           self.data.get("last_name", "")) if part)
 
 
@@ -241,9 +243,10 @@ def _whole_line(result: CleanLine, labels: dict, rules) -> None:
             result.errors.append(f"Regel {line}: {labels[key].lower()} ontbreekt.")
     if not result.ok:
         return
-    prefix = data.pop("tussenvoegsel", "")
-    if prefix:
-        data["last_name"] = f"{prefix} {data['last_name']}"[:150]
+    # Kept apart, so "de Vries" sorts under V (a prefix typed in the achternaam, too).
+    data["surname_prefix"], data["last_name"] = split_surname(
+        data["last_name"], data.pop("tussenvoegsel", ""))
+    data["surname_prefix"] = data["surname_prefix"][:20]
     try:
         data["house_number"] = _house_number(data["house_number"],
                                              data.pop("house_number_addition", ""))

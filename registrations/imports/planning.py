@@ -23,10 +23,11 @@ from ..extensions import import_describers
 from ..models import Caregiver, CareRecipient, RowOutcome, State, normalise_email
 from .cleaning import CleanLine
 
-CAREGIVER_FIELDS = ["first_name", "last_name", "date_of_birth", "street", "house_number",
-                    "postcode", "city", "email", "phone", "channel", "wants_newsletter",
-                    "external_id"]
-FIELD_WORDS = {"first_name": "voornaam", "last_name": "achternaam",
+CAREGIVER_FIELDS = ["first_name", "surname_prefix", "last_name", "date_of_birth", "street",
+                    "house_number", "postcode", "city", "email", "phone", "channel",
+                    "wants_newsletter", "external_id"]
+FIELD_WORDS = {"first_name": "voornaam", "surname_prefix": "tussenvoegsel",
+               "last_name": "achternaam",
                "date_of_birth": "geboortedatum", "street": "straat", "house_number": "huisnummer",
                "postcode": "postcode", "city": "woonplaats", "email": "e-mailadres",
                "phone": "telefoonnummer", "channel": "post ontvangen",

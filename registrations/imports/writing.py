@@ -105,7 +105,8 @@ def write(registry_import, groups: list[Group], rows: dict[int, ImportRow],
 def _new_caregiver(data, registry_import, basis, districts, now, today) -> Caregiver:
     registered_on = model_value("registered_on", data.get("registered_on")) or today
     return Caregiver(
-        first_name=data["first_name"], last_name=data["last_name"],
+        first_name=data["first_name"], surname_prefix=data.get("surname_prefix", ""),
+        last_name=data["last_name"],
         date_of_birth=model_value("date_of_birth", data["date_of_birth"]),
         street=data.get("street", ""), house_number=data["house_number"],
         postcode=data["postcode"], city=data.get("city", ""),
@@ -148,6 +149,9 @@ def _update_caregivers(groups: list[Group], districts) -> None:
         for key, value in group.changes.items():
             setattr(caregiver, key, value)
             fields.add(key)
+        # A consulent's edit form opened before the import is out of date.
+        caregiver.version += 1
+        fields.add("version")
         if "postcode" in group.changes:
             caregiver.district = districts(caregiver.postcode)
             fields.add("district")

@@ -112,7 +112,7 @@ def build_world() -> dict:
                 own_ask=own_ask, others_ask=others_ask, batch=batch, newsletter=newsletter,
                 print_batch=print_batch, task=task, confirm=confirm, consent=consent,
                 colleague=colleague, invite_uid=invite_uid, invite_token=invite_token,
-                registry_import=registry_import,
+                registry_import=registry_import, naaste=riet.care_recipients.get(),
                 unsubscribe=unsubscribe_url(riet).rsplit("/", 1)[-1])
 
 
@@ -202,6 +202,14 @@ ROWS = {
         },
     ),
     "registrations:caregiver_not_duplicate": (_p(M + "geen-dubbele/{bram.pk}/"), STAFF_POST),
+    # corrections by a consulent (issue 19)
+    "registrations:caregiver_resolve_duplicate": (_p(M + "andere-persoon/"), STAFF_POST),
+    "registrations:caregiver_edit": (_p(M + "aanpassen/"), STAFF),
+    "registrations:caregiver_add_recipient": (_p(M + "naasten/nieuw/"), STAFF),
+    "registrations:caregiver_edit_recipient": (_p(M + "naasten/{naaste.pk}/aanpassen/"),
+                                               STAFF),
+    "registrations:caregiver_end_recipient": (_p(M + "naasten/{naaste.pk}/zorg-gestopt/"),
+                                              STAFF),
     # postcode→wijk table: every staff member looks, a coordinator loads a new one
     "registrations:postcodes": (_p(BO + "postcodes/"), STAFF),
     "registrations:postcodes_upload": (_p(BO + "postcodes/laden/"), COORD_POST),

@@ -54,7 +54,12 @@ def test_the_download_holds_every_kind_of_record_and_nobody_elses(wilhelmina, so
     data = json.loads(text)
 
     assert data["mantelzorger"]["voornaam"] == PERSON["first_name"]
-    assert [r["naam"] for r in data["naasten"]] == [RECIPIENT]
+    assert [r["naam"] for r in data["naasten"]] == [RECIPIENT, GUARDIAN["name"]]
+    # What a consulent corrected, before and after, without naming the consulent.
+    street = [c for change in data["wijzigingen"] for c in change["veranderingen"]
+              if c["gegeven"] == "Straat"]
+    assert {"gegeven": "Straat", "was": "Klaproosstraat", "wordt": "Klaproosplein"} in street
+    assert all(change["door_medewerker"] for change in data["wijzigingen"])
     assert data["ouder_of_voogd"]["e_mailadres"] == GUARDIAN["email"]
 
     [waardering] = data["waarderingsaanvragen"]

@@ -59,10 +59,15 @@ def run_on(day: datetime.date, hour: int = 2, minute: int = 30) -> retention.Ret
         return retention.run_daily()
 
 
-def registration(first_name="Riet", postcode="3845AB", email="riet@example.nl",
+def registration(first_name="Riet", postcode="3845AB", email=None,
                  target_group=False) -> services.RegistrationData:
+    """Each first name is another person, with an e-mail address and a birthday of their
+    own: the same ones would hold the registration back as a possible duplicate."""
+    email = f"{first_name.lower()}@example.nl" if email is None else email
+    born = datetime.date(1950, 6, 2) + datetime.timedelta(
+        days=0 if first_name == "Riet" else sum(map(ord, first_name)))
     caregiver = {
-        "first_name": first_name, "last_name": "Bakker", "date_of_birth": datetime.date(1950, 6, 2),
+        "first_name": first_name, "last_name": "Bakker", "date_of_birth": born,
         "street": "Lindenlaan", "house_number": "12a", "postcode": postcode, "city": "Harderwijk",
         "email": email, "phone": "0612345678", "channel": Channel.EMAIL if email else Channel.POST,
         "wants_newsletter": True, "parent_of_disabled_child": False,

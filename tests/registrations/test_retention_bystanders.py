@@ -71,6 +71,7 @@ CAREGIVER_KEPT = {
     "merged_into", "checked_by_consulent_at", "submission_key", "registry_import",
     "legal_basis", "created_at",
     "postcode", "date_of_birth",  # shortened: the wijk and the year of birth
+    "version",  # how many times the details were edited: a counter, nothing personal
 }
 # The same for a waardering request: year, state, amounts and references (bookkeeping).
 REQUEST_KEPT = {

@@ -224,7 +224,8 @@ def test_change_phone_channel_and_newsletter(client, riet, other, mailoutbox, si
     assert "Klik op de link" not in response.content.decode()
     after = snapshot(riet)
     changed = {k for k in after if after[k] != before[k]}
-    assert changed == {"phone", "channel", "wants_newsletter"}
+    # The version tells a consulent's open edit form that it is out of date.
+    assert changed == {"phone", "channel", "wants_newsletter", "version"}
     assert after["phone"] == "0611112222" and after["channel"] == "post"
     assert after["wants_newsletter"] is False and after["email_confirmed_at"]
     assert snapshot(other) == before_other and mailoutbox == []

@@ -40,7 +40,9 @@ def test_a_file_is_cleaned_as_the_forms_clean_and_written_with_its_provenance():
     registry_import = import_file(csv_bytes([person()]))
     assert registry_import.state == ImportState.DONE, registry_import.message
     jan = Caregiver.objects.get()
-    assert (jan.first_name, jan.last_name) == ("Jan", "de Vries")
+    # The tussenvoegsel column stays apart: sorted under V, written "Jan de Vries".
+    assert (jan.first_name, jan.surname_prefix, jan.last_name) == ("Jan", "de", "Vries")
+    assert jan.full_name == "Jan de Vries"
     assert jan.date_of_birth == datetime.date(1958, 3, 15)
     assert (jan.postcode, jan.house_number) == ("3841AB", "12a")
     assert jan.email == "jan.de.vries@example.nl"
