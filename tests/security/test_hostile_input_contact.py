@@ -18,6 +18,7 @@ VALID = {
 }
 
 
+@pytest.mark.django_db
 @EXAMPLES
 @given(data=mixed(VALID, {"version": st.one_of(st.integers(-2**70, 2**70).map(str),
                                                 st.just("1"))}))
