@@ -67,8 +67,16 @@ class YesNoField(forms.TypedChoiceField):
 
 
 def clean_email_address(value: str) -> str:
-    """Syntax only (we cannot know it exists until someone clicks our link); lower case."""
+    """Syntax only (we cannot know it exists until someone clicks our link); lower case.
+
+    The part before the @ must be plain ASCII: a mail header may not carry other letters
+    there (RFC 2047 section 5 forbids an encoded-word in an address), and we do not rely on
+    every mail server speaking SMTPUTF8. A domain with accents is fine (it becomes IDNA)."""
     email = (value or "").strip()
+    if email and not email.rpartition("@")[0].isascii():
+        raise forms.ValidationError(
+            _("Gebruik voor de @ alleen letters zonder accent, cijfers en . - _ +, zoals "
+              "naam@voorbeeld.nl."), code="email_ascii")
     if email:
         try:
             EmailValidator()(email)

@@ -7,7 +7,6 @@ score, "je" or "u", where to go on), so it shows no personal data and needs no s
 person who just registered sees it too.
 """
 
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +63,6 @@ def result(request):
         "heavy": heavy,
         "young": outcome["young"],
         "days": rules.call_back_within_days,
-        "servicepunt": settings.LETTER_SENDER,
         "mantelzorglijn": MANTELZORGLIJN,
         "next_url": reverse(url_name),
         "next_label": next_label,

@@ -1,9 +1,21 @@
-"""Values every template needs: the site's name, demo mode, the staff member's roles and
-which back-office menu item the page belongs to."""
+"""Values every template needs: the site's name, demo mode, the Servicepunt's contact
+details, the staff member's roles and which back-office menu item the page belongs to."""
 
 from django.conf import settings
+from django.db import DatabaseError
+from django.utils.functional import SimpleLazyObject
 
 from core import roles
+from worker import contact
+
+
+def _servicepunt():
+    """Read when a template uses it. Should the database be what fails, the page still
+    shows how to reach the Servicepunt (the environment's values)."""
+    try:
+        return contact.current()
+    except DatabaseError:
+        return contact.from_environment()
 
 
 def site(request):
@@ -11,6 +23,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
+        "servicepunt": SimpleLazyObject(_servicepunt),
         # "Inloggen met DigiD" buttons (templates/includes/digid_button.html)
         "DIGID_ENABLED": bool(settings.DIGID["issuer"] and settings.DIGID["client_id"]),
         "DIGID_DEMO": settings.DIGID["demo"],
@@ -39,6 +52,7 @@ SECTIONS = [
     ("worker", "system", "system"),
     ("worker", "send_test_ping", "system"),
     ("worker", "outbox", "outbox"),
+    ("worker", "contact_settings", "contact"),
 ]
 
 

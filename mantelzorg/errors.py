@@ -2,6 +2,8 @@
 
 from django.shortcuts import render
 
+from worker.contact import last_known
+
 
 def bad_request(request, exception=None):
     """A request Django refuses (a Host header not in ALLOWED_HOSTS, too many form fields, a
@@ -31,7 +33,8 @@ def server_error(request):
     from django.http import HttpResponseServerError
     from django.template import loader
 
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    return HttpResponseServerError(loader.get_template("errors/500.html").render(
+        {"servicepunt": last_known()}))
 
 
 def csrf_failure(request, reason=""):

@@ -21,6 +21,8 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
+from worker.contact import last_known
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -30,7 +32,8 @@ _MARK = "_mantelzorg_database_unavailable"
 
 def unavailable_response() -> HttpResponse:
     # A plain template without context processors: they may need the database.
-    response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+    response = HttpResponse(loader.get_template("errors/503.html").render(
+        {"servicepunt": last_known()}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

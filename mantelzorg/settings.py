@@ -9,6 +9,7 @@ shared constant; DEBUG is off unless DEBUG=1.
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -219,6 +220,13 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Servicepunt Mantelzorg <mantelzorg@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Message-IDs end in our own domain (worker/mail.py), not the machine's name (`localhost` in
+# a container); by default the domain of the sender address.
+EMAIL_MESSAGE_ID_DOMAIN = env.str(
+    "EMAIL_MESSAGE_ID_DOMAIN",
+    default=parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost.invalid")
+# The Date header in Europe/Amsterdam time with its offset, not the unknown zone -0000.
+EMAIL_USE_LOCALTIME = True
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

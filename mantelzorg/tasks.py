@@ -4,11 +4,12 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from worker.mail import email_message
 
 INVITE_TEMPLATE = "mantelzorg/emails/staff_invite"
 
@@ -32,8 +33,7 @@ def send_staff_invite(user_id: int) -> bool:
     context = {"user": user, "link": invite_link(user),
                "valid_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)}
     subject = render_to_string(f"{INVITE_TEMPLATE}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(subject, render_to_string(f"{INVITE_TEMPLATE}.txt", context),
-                                     to=[user.email])
-    message.attach_alternative(render_to_string(f"{INVITE_TEMPLATE}.html", context), "text/html")
-    message.send()
+    email_message(subject, render_to_string(f"{INVITE_TEMPLATE}.txt", context), to=[user.email],
+                  html=render_to_string(f"{INVITE_TEMPLATE}.html", context),
+                  with_contact=False).send()
     return True

@@ -37,6 +37,7 @@ urlpatterns = [
     path("toegankelijkheid", views.accessibility_statement, name="accessibility"),
     path("privacy", views.privacy_statement, name="privacy"),
     path("health", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include(mantelzorg_patterns)),
     path("", include("worker.urls")),
     path("", include("insight.urls")),

@@ -1,10 +1,11 @@
 """Public pages (home, accessibility and privacy statements), the health check, and the
 back-office dashboard shell."""
 
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from core.staff_access import staff_required
 from registrations.selectors import caregiver_counts
@@ -14,6 +15,13 @@ from .celery import app as celery_app
 
 def home(request):
     return render(request, "mantelzorg/public/home.html")
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask every site for /favicon.ico; without it every page logs a 404."""
+    return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"),
+                        content_type="image/x-icon")
 
 
 def accessibility_statement(request):

@@ -7,6 +7,7 @@ not the real map: coordinators enter the real ranges in Beheer.
 
 import datetime
 import random
+import unicodedata
 
 from core import clock
 from core.names import full_name, split_surname
@@ -55,6 +56,14 @@ LAST_NAMES = [
     "van Dijk", "Meijer", "Bos", "Vos", "Hendriks", "van Beek", "Kok", "Brouwer", "Postma",
     "Kaya", "El Amrani", "van 't Hul", "Schouten", "Hoekstra", "Dekker", "van Essen",
 ]
+
+
+def ascii_letters(text: str) -> str:
+    """'zoë' → 'zoe': the part of an e-mail address before the @ is plain ASCII
+    (core.fields.clean_email_address refuses other letters there)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 STREETS = [
     "Stationslaan", "Vijhestraat", "Bruggestraat", "Hortuslaan", "Lorentzstraat", "Parkweg",
     "Deventerweg", "Zuiderzeepad", "Kerkstraat", "Burgemeester de Meesterstraat", "Lindenlaan",
@@ -109,7 +118,8 @@ def make_caregivers(count: int, seed: int = 2023) -> list[Caregiver]:
         channel = rng.choices([Channel.EMAIL, Channel.POST, Channel.NONE], [70, 25, 5])[0]
         email = ""
         if channel == Channel.EMAIL:
-            local = f"{first_name}.{surname}".lower().replace(" ", "").replace("'", "")
+            local = ascii_letters(f"{first_name}.{surname}".lower().replace(" ", "")
+                                  .replace("'", ""))
             email = f"{local}{rng.randint(1, 99)}@example.nl"
         registered_on = today - datetime.timedelta(days=rng.randint(0, 8 * 365))
         state = rng.choices([State.ACTIEF, State.VOORMALIG, State.AANGEMELD], [85, 11, 4])[0]

@@ -3,11 +3,11 @@ their old "worker.…" prefix: messages already queued, and the beat schedule, s
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core import clock
+from worker.mail import email_message
 
 from .imports import jobs as import_jobs
 from .models import AccessToken
@@ -50,9 +50,7 @@ def send_link_mail(token_id: int, raw_token: str) -> bool:
         "young": caregiver.is_young(),
     }
     subject = render_to_string(f"{template}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context),
-                                     to=[to])
-    message.send()
+    email_message(subject, render_to_string(f"{template}.txt", context), to=[to]).send()
     return True
 
 

@@ -12,12 +12,12 @@ caller makes that message the ordinary way instead: `BulkMessage.make` returns N
 """
 
 import re
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
-from django.core.mail.utils import DNS_NAME
+
+from .mail import message_id as new_message_id
 
 PLACEHOLDER_ADDRESS = "ontvanger@plaatshouder.invalid"
 PLACEHOLDER_LINK = "https://plaatshouder.invalid/afmelden-link/"
@@ -62,7 +62,7 @@ class BulkMessage:
     def copy_for(self, address: str, link: str) -> bytes:
         data = (self.data.replace(PLACEHOLDER_LINK.encode(), link.encode())
                 .replace(PLACEHOLDER_ADDRESS.encode(), address.encode()))
-        message_id = f"Message-ID: {make_msgid(domain=DNS_NAME)}\r\n".encode()
+        message_id = f"Message-ID: {new_message_id()}\r\n".encode()
         return MESSAGE_ID.sub(lambda _: message_id, data, count=1)
 
     def send(self, connection: SMTPBackend, address: str, link: str) -> None:

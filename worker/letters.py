@@ -10,9 +10,11 @@ import functools
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import ngettext
 
 from core import clock
 
+from . import contact
 from .models import LetterKind
 from .newsletters import render_body
 from .registry import LetterType, letter_type, recipients, register_letter_type
@@ -20,7 +22,8 @@ from .static_fetcher import static_files_fetcher
 
 register_letter_type(LetterType(
     kind=LetterKind.NEWSLETTER, label=LetterKind.NEWSLETTER.label,
-    subject="Nieuwsbrief van het Servicepunt Mantelzorg", template="worker/letters/nieuwsbrief",
+    subject="Nieuwsbrief: {subject}", template="worker/letters/nieuwsbrief",
+    subject_values=lambda letter: {"subject": letter.newsletter.subject},
     context=lambda letter: {"newsletter": letter.newsletter,
                             "newsletter_html": render_body(letter.newsletter)}))
 
@@ -49,7 +52,7 @@ def letter_context(letter) -> dict:
         **recipients().letter_context(letter.caregiver),
         "letter": letter,
         "today": clock.today(),
-        "sender": settings.LETTER_SENDER,
+        "sender": contact.current(),
         "site_url": settings.SITE_URL,
     }
 
@@ -88,18 +91,25 @@ def _stylesheet():
 
 
 def render_pdf(letters) -> bytes:
-    """One PDF for one or many letters; each letter starts on a new page."""
-    return pdf_from_html([letter_html(letter) for letter in letters])
+    """One PDF for one or many letters; each letter starts on a new page. A single letter's
+    PDF carries its subject as title (what a PDF reader or screen reader names it)."""
+    letters = list(letters)
+    title = letter_subject(letters[0]) if len(letters) == 1 else ""
+    return pdf_from_html([letter_html(letter) for letter in letters], title=title)
 
 
-def pdf_from_html(letter_htmls: list[str]) -> bytes:
-    """One PDF of letters already rendered to HTML (`letter_html`)."""
+def pdf_from_html(letter_htmls: list[str], title: str = "") -> bytes:
+    """One PDF of letters already rendered to HTML (`letter_html`). Without a title (a print
+    batch), the PDF is named after the number of letters in it."""
     from weasyprint import HTML
 
     if not letter_htmls:
         return b""
     body = "\n".join(letter_htmls)
-    document = render_to_string("worker/letters/document.html", {"body": body})
+    title = title or ngettext("%(n)d brief van het Servicepunt Mantelzorg",
+                              "%(n)d brieven van het Servicepunt Mantelzorg",
+                              len(letter_htmls)) % {"n": len(letter_htmls)}
+    document = render_to_string("worker/letters/document.html", {"body": body, "title": title})
     return HTML(string=document, base_url=str(settings.BASE_DIR),
                 url_fetcher=static_files_fetcher()).write_pdf(
         stylesheets=[_stylesheet()], font_config=font_config(), pdf_variant="pdf/ua-1")

@@ -175,3 +175,34 @@ class Delivery(models.Model):
         constraints = [models.UniqueConstraint(fields=["newsletter", "caregiver", "channel"],
                                                name="one_delivery_per_channel")]
         indexes = [models.Index(fields=["newsletter", "status"])]
+
+
+class ServicepuntContact(models.Model):
+    """How people reach the Servicepunt, as a coordinator keeps it (one row, id 1). Every
+    public page footer, every letter and every e-mail shows it (worker/contact.py); until a
+    coordinator saves it, the environment's LETTER_SENDER_* values apply.
+
+    `version` goes up with every save: a form sends the version it showed, so a coordinator
+    who saves over a colleague's change in between is told, not silently overwritten."""
+
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mailadres"))
+    postal_address = models.CharField(_("postadres"), max_length=100)
+    postal_postcode_city = models.CharField(_("postcode en plaats van het postadres"),
+                                            max_length=100)
+    visiting_address = models.CharField(_("bezoekadres"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("openingstijden"), max_length=200, blank=True)
+    walk_in = models.CharField(_("inloopspreekuur"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey("auth.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1),
+                                              name="one_servicepunt_contact_row")]
+        verbose_name = _("contactgegevens van het Servicepunt")
+        verbose_name_plural = _("contactgegevens van het Servicepunt")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

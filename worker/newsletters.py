@@ -16,7 +16,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from core import clock
 
 from .bulk_mail import PLACEHOLDER_ADDRESS, PLACEHOLDER_LINK, BulkMessage
+from .mail import email_message, list_id
 from .models import EMAIL, Delivery, DeliveryStatus, Newsletter, NewsletterStatus
 from .registry import audience_email_template, audience_named, recipients
 from .smtp import DATABASE_UNAVAILABLE, SMTP_ERRORS, classify, failure_reason
@@ -160,12 +161,13 @@ def build_message(newsletter: Newsletter, caregiver, rendered, connection_, link
     text, html = (part.replace(UNSUBSCRIBE_PLACEHOLDER, link) for part in rendered)
     # A campaign's invitation is not the newsletter: leaving the newsletter would not stop
     # it, so it carries no one-click unsubscribe (its footer says how to stop all mail).
-    headers = {} if is_service_message(newsletter) else {
+    # Both are bulk mail, so both say which list they belong to (List-Id, RFC 2919).
+    headers = {"List-Id": list_id("uitnodigingen", "Uitnodigingen Servicepunt Mantelzorg")} \
+        if is_service_message(newsletter) else {
+        "List-Id": list_id("nieuwsbrief", "Nieuwsbrief Servicepunt Mantelzorg"),
         "List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    message = EmailMultiAlternatives(
-        newsletter.subject, text, to=[caregiver.email], connection=connection_,
-        headers=headers)
-    message.attach_alternative(html, "text/html")
+    message = email_message(newsletter.subject, text, to=[caregiver.email], html=html,
+                            connection=connection_, headers=headers)
     if newsletter.attachment:
         message.attach(f"{slugify(newsletter.subject) or 'bijlage'}.pdf", attachment_bytes(
             newsletter), "application/pdf")

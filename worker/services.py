@@ -3,13 +3,13 @@
 import logging
 
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 
 from core import clock
 
 from .letters import email_body, letter_html, letter_subject, pdf_from_html, render_pdf
+from .mail import email_message
 from .models import POST, Letter, LetterStatus, PrintBatch, WorkerPing
 from .registry import letter_type, recipients
 from .signals import letters_sent
@@ -65,12 +65,8 @@ def _route(letter) -> tuple[str, str]:
 
 def _email_message(letter, connection):
     spec, subject = letter_type(letter.kind), letter_subject(letter)
-    body = email_body(letter)
-    message = EmailMultiAlternatives(subject, body, to=[letter.caregiver.email],
-                                     connection=connection)
-    message.attach_alternative(
-        render_to_string("worker/emails/letter.html", {"subject": subject, "body": body}),
-        "text/html")
+    message = email_message(subject, email_body(letter), to=[letter.caregiver.email],
+                            connection=connection)
     if spec.attach_pdf:
         message.attach(f"brief-{letter.pk}.pdf", render_pdf([letter]), "application/pdf")
     return message

@@ -13,6 +13,8 @@ import smtplib
 from django.core.mail import BadHeaderError
 from django.db import InterfaceError, OperationalError
 
+from .mail import UnsendableAddress
+
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
 # The database or its connection is gone: not the letter's fault. The work stops and is
 # tried again on the next run, instead of letters being marked failed.
@@ -44,6 +46,9 @@ def failure_reason(error: Exception) -> str:
     """Why one letter or message could not be made or sent, for staff, without personal data."""
     if isinstance(error, SMTP_ERRORS):
         return classify(error)[1]
+    if isinstance(error, UnsendableAddress):
+        return ("E-mailadres met een letter met accent of teken voor de @: mailservers nemen "
+                "dat niet aan. Pas het e-mailadres aan of stuur de brief per post.")
     if isinstance(error, BadHeaderError):
         return ("Onderwerp of kopregel bevat een regelovergang (BadHeaderError): pas de tekst "
                 "aan en maak de brief opnieuw aan.")

@@ -129,9 +129,9 @@ def failed_deliveries_digest() -> int:
 
     from django.conf import settings
     from django.contrib.auth.models import User
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
+    from .mail import email_message
     from .models import Delivery, DeliveryStatus, Letter, LetterStatus
 
     now = clock.now()
@@ -162,7 +162,8 @@ def failed_deliveries_digest() -> int:
         "per_newsletter": per_newsletter, "letter_rows": letter_rows,
         "letters": sum(row["n"] for row in letter_rows),
         "site_url": settings.SITE_URL.rstrip("/")})
-    send_mail("Niet verstuurd in de afgelopen 24 uur", body, None, recipients)
+    email_message("Niet verstuurd in de afgelopen 24 uur", body, to=recipients,
+                  with_contact=False).send()
     return len(recipients)
 
 

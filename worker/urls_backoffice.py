@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_backoffice as views
+from . import views_contact as contact_views
 from . import views_newsletters as newsletter_views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("post/<int:pk>/geprint/", views.print_batch_printed, name="print_batch_printed"),
 ]
 urlpatterns.append(path("uitgaande-mail/", views.outbox, name="outbox"))
+urlpatterns.append(path("contactgegevens/", contact_views.contact_settings,
+                        name="contact_settings"))
 urlpatterns += [
     path("nieuwsbrieven/", newsletter_views.newsletter_list, name="newsletters"),
     path("nieuwsbrieven/nieuw/", newsletter_views.newsletter_edit, name="newsletter_new"),

@@ -134,6 +134,7 @@ ROWS = {
     "accessibility": (_p("/toegankelijkheid"), PUBLIC),
     "privacy": (_p("/privacy"), PUBLIC),
     "health": (_p("/health"), PUBLIC),
+    "favicon": (_p("/favicon.ico"), PUBLIC),
     "worker:unsubscribe": (_p("/afmelden/{unsubscribe}"), PUBLIC),
     # staff sign-in
     "mantelzorg:staff_login": (_p(BO + "inloggen/"), PUBLIC),
@@ -173,6 +174,7 @@ ROWS = {
     ),
     "worker:print_batch_printed": (_p(BO + "post/{print_batch.pk}/geprint/"), STAFF_POST),
     "worker:outbox": (_p(BO + "uitgaande-mail/"), COORD),
+    "worker:contact_settings": (_p(BO + "contactgegevens/"), COORD),
     "worker:newsletters": (_p(BO + "nieuwsbrieven/"), STAFF),
     "worker:newsletter_new": (_p(BO + "nieuwsbrieven/nieuw/"), STAFF),
     "worker:newsletter_detail": (_p(N), STAFF),

@@ -15,6 +15,7 @@ from registrations.demo import (
 from registrations.digid import pseudonym_of
 from registrations.models import Caregiver, CareRecipient, State
 from registrations.services_digid import link_digid
+from worker.demo import load_contact_demo
 
 DEMO_PASSWORD = "mantelzorg-demo"
 DEMO_ACCOUNTS = [
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo data is never loaded in production.")
         added_ranges = load_example_postcode_ranges()
+        if load_contact_demo():
+            self.stdout.write("Loaded the Servicepunt's made-up contact details.")
         if Caregiver.objects.exists():
             self.stdout.write("Demo data was already loaded.")
         else:
