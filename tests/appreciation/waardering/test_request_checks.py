@@ -111,7 +111,7 @@ def _twins_request(year, riet):
 
 
 def _twins_rejected_request(year, riet):
-    ask(year, _twin(), state=RequestState.AFGEWEZEN, rejection_reason="anders")
+    ask(year, _twin(), state=RequestState.AFGEWEZEN, rejection_reason="te_kort")
 
 
 def _twins_approved_request(year, riet):
