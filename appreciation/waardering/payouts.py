@@ -66,6 +66,11 @@ class PaymentFileInvalid(Exception):
     """The rendered SEPA file does not validate: nothing is stored, the batch rolls back."""
 
 
+class PaymentFileCharacters(PaymentFileInvalid):
+    """The file holds a character outside the SEPA basic Latin set; the message (Dutch)
+    names them."""
+
+
 def euro(cents: int) -> str:
     """7500 → '75,00' (Dutch decimal comma, no float arithmetic)."""
     return f"{cents // 100},{cents % 100:02d}"
@@ -263,8 +268,8 @@ def check_sepa_characters(xml: bytes) -> None:
     problems = sepa_text_problems(text for text in texts if text.strip())
     if problems:
         shown = " ".join(f"U+{ord(char):04X}" for char in problems[:10])
-        raise PaymentFileInvalid(_("Het betaalbestand bevat tekens die een bank kan "
-                                   "weigeren: %(chars)s.") % {"chars": shown})
+        raise PaymentFileCharacters(_("Het betaalbestand bevat tekens die een bank kan "
+                                      "weigeren: %(chars)s.") % {"chars": shown})
 
 
 def render_csv(requests) -> bytes:

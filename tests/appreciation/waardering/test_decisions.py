@@ -142,7 +142,7 @@ def test_a_request_is_not_set_aside_before_its_answer_date_has_passed(
         waardering_year, consulent, waardering_day):
     request = asked(consulent)
     assert request.info_due_on == DUE
-    waardering_day.move_to(datetime.datetime(2026, 10, 13, 23, 0))  # the last day still counts
+    waardering_day.move_to(datetime.datetime(2026, 10, 13, 16, 0))  # the last day still counts
     with pytest.raises(TransitionNotAllowed):
         services.set_aside(request, consulent)
     assert AppreciationRequest.objects.get(pk=request.pk).state == RequestState.AANVULLING_NODIG
