@@ -205,7 +205,9 @@ def test_after_being_set_aside_the_person_may_ask_again_that_year(
 # --- the back office ------------------------------------------------------------------------
 
 @pytest.fixture
-def signed_in(client, waardering_year, login_fully):
+def signed_in(client, waardering_year, login_fully, settings):
+    # These tests move the clock weeks on; a staff session lasts a working day.
+    settings.SESSION_COOKIE_AGE = 365 * 24 * 3600
     return login_fully(client, "consulent")
 
 
