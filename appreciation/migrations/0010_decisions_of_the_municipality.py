@@ -16,7 +16,7 @@ NEW_OBJECTION_TEXT = (
     "Bent u het niet eens met dit besluit? Dan kunt u bezwaar maken. Dan kijkt "
     "de gemeente nog een keer naar uw aanvraag.")
 # Requests rejected for "een andere reden" without an explanation: the person never read a
-# reason. The row now says so, and what to do (the constraint below needs a text).
+# reason. The row now says so, and what to do (not for people whose data were erased).
 NO_EXPLANATION = ("Wij hebben de reden toen niet opgeschreven. Bel ons, dan vertellen wij "
                   "u waarom.")
 
@@ -26,8 +26,8 @@ def forwards(apps, schema_editor):
     AppreciationRequest = apps.get_model("appreciation", "AppreciationRequest")
     AppreciationYear.objects.filter(text_objection=OLD_OBJECTION_TEXT).update(
         text_objection=NEW_OBJECTION_TEXT)
-    AppreciationRequest.objects.filter(rejection_reason="anders", rejection_text="").update(
-        rejection_text=NO_EXPLANATION)
+    AppreciationRequest.objects.filter(rejection_reason="anders", rejection_text="").exclude(
+        caregiver__state="gewist").update(rejection_text=NO_EXPLANATION)
 
 
 def backwards(apps, schema_editor):
@@ -103,9 +103,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='appreciationrequest',
             constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['ingetrokken', 'buiten_behandeling']), _negated=True), fields=('year', 'caregiver'), name='one_waardering_per_caregiver_per_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='appreciationrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('rejection_reason', 'anders'), _negated=True), models.Q(('rejection_text', ''), _negated=True), _connector='OR'), name='other_rejection_is_explained'),
         ),
     ]

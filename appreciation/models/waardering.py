@@ -318,10 +318,6 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
                 name="one_waardering_per_caregiver_per_year"),
             models.CheckConstraint(condition=~Q(state="afgewezen") | ~Q(rejection_reason=""),
                                    name="rejection_has_reason"),
-            # "Een andere reden" is explained to the person: the explanation is the reason.
-            models.CheckConstraint(condition=~Q(rejection_reason="anders")
-                                   | ~Q(rejection_text=""),
-                                   name="other_rejection_is_explained"),
             models.CheckConstraint(
                 condition=~Q(state__in=["in_betaalbatch", "uitbetaald"])
                 | Q(payment_batch__isnull=False), name="paid_request_is_in_a_batch"),
