@@ -35,8 +35,10 @@ def test_a_consulent_rejects_for_another_reason_with_the_explanation(page, axe):
         page.keyboard.press("Enter")
 
         explanation = page.get_by_label("Uitleg voor de mantelzorger")
-        expect(page.get_by_text("Schrijf de reden op. De mantelzorger leest deze uitleg in "
-                                "de brief.")).to_be_visible()
+        message = "Schrijf de reden op. De mantelzorger leest deze uitleg in de brief."
+        expect(page.get_by_text(message, exact=True)).to_be_visible()  # next to the field
+        expect(page.get_by_role("link", name=f"Uitleg voor de mantelzorger: {message}")
+               ).to_be_visible()  # and in the summary at the top, linking to it
         expect(explanation).to_have_attribute("aria-invalid", "true")
         expect(page.get_by_label("Reden (deze zin staat in de brief)")).to_have_value("anders")
         assert AppreciationRequest.objects.get().state == RequestState.INGEDIEND

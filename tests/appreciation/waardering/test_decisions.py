@@ -17,7 +17,7 @@ from appreciation.models import (
 )
 from appreciation.tasks import expire_waardering_questions
 from appreciation.waardering import selectors, services
-from tests.support import caregiver_details, pdf_text, request_data
+from tests.support import caregiver_details, pdf_text, request_data, sign_in
 from tests.support import submit as submit_one
 from worker.letters import render_pdf
 from worker.models import Letter
@@ -278,3 +278,15 @@ def test_the_form_offers_the_sentences_the_person_reads(client, signed_in):
     assert "Afgewezen" in response.content.decode()
     assert "U woont sinds juli in Zwolle." in response.content.decode()
     assert AppreciationRequest.objects.get().rejection_text == "U woont sinds juli in Zwolle."
+
+
+def test_mijn_gegevens_says_it_was_not_handled_and_offers_to_ask_again(
+        client, waardering_year, consulent, waardering_day):
+    request = asked(consulent)
+    waardering_day.move_to(datetime.datetime(2026, 10, 14, 9, 0))
+    services.set_aside(request, consulent)
+    sign_in(client, request.caregiver)
+    html = client.get(reverse("appreciation:waardering_my_requests")).content.decode()
+    assert ("Wij behandelen deze aanvraag niet verder, omdat wij geen antwoord kregen op onze "
+            "vraag. U mag opnieuw aanvragen.") in html
+    assert "Waardering 2026 aanvragen" in html  # the way to ask again
