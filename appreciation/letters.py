@@ -20,7 +20,8 @@ Kind = AppreciationLetter
 
 
 def waardering_context(letter) -> dict:
-    """What the waardering letters say: the request, the year's texts, amount and dates."""
+    """What the waardering letters say: the request, the year's texts, amount and dates,
+    and for a rejection the reason as the person reads it."""
     request = letter.about
     rules = request.year
     decided_on = request.decided_at.astimezone(clock.AMSTERDAM).date() \
@@ -30,6 +31,9 @@ def waardering_context(letter) -> dict:
         "rules": rules,
         "amount": request.amount_cents / 100,
         "expected_payment_on": decided_on + datetime.timedelta(weeks=rules.payment_within_weeks),
+        "rejection_reason": request.rejection_reason_text(young=letter.caregiver.is_young()),
+        "objection_address": [line.strip() for line in rules.objection_address.splitlines()
+                              if line.strip()],
     }
 
 
@@ -107,17 +111,23 @@ def register() -> None:
     _waardering(Kind.WAARDERING_DUPLICATE,
                 "De mantelzorgwaardering is opnieuw voor u aangevraagd",
                 "waardering_dubbel")
+    # Decisions, and the question whose answer a decision waits for, reach the person
+    # whatever their mail preference (always_delivered: by post if need be).
     _waardering(Kind.WAARDERING_APPROVED, "U krijgt de mantelzorgwaardering",
-                "waardering_goedgekeurd", attach_pdf=True)
+                "waardering_goedgekeurd", attach_pdf=True, always_delivered=True)
     _waardering(Kind.WAARDERING_REJECTED,
                 "Besluit over uw aanvraag voor de mantelzorgwaardering",
-                "waardering_afgewezen", attach_pdf=True)
+                "waardering_afgewezen", attach_pdf=True, always_delivered=True)
+    _waardering(Kind.WAARDERING_SET_ASIDE,
+                "Besluit: wij behandelen uw aanvraag voor de mantelzorgwaardering niet verder",
+                "waardering_buiten_behandeling", attach_pdf=True, always_delivered=True)
     _waardering(Kind.WAARDERING_INFO,
                 "Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
-                "waardering_vraag")
+                "waardering_vraag", always_delivered=True)
     # Campaign letters name their campaign in the subject ("{campaign}").
+    # The tickets or the gift itself: always delivered, like a decision.
     _campaign(Kind.CAMPAIGN_CODES, "{campaign}: uw codes", "campagne_codes",
-              attach_pdf=True, no_longer_applies=codes_still_granted)
+              attach_pdf=True, no_longer_applies=codes_still_granted, always_delivered=True)
     _campaign(Kind.CAMPAIGN_WAITLIST, "{campaign}: u staat op de wachtlijst",
               "campagne_wachtlijst")
     _campaign(Kind.CAMPAIGN_CANCELLED, "{campaign}: uw aanvraag is vervallen",

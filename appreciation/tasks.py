@@ -7,17 +7,18 @@ from .campaigns.invitations import send_invitations
 from .campaigns.services import close_finished_campaigns
 from .waardering.payment_files import remove_old_payment_files as remove_files
 from .waardering.payment_files import set_aside_orphan_payment_files
-from .waardering.services import expire_information_requests
+from .waardering.selectors import overdue_questions
 
 
 @shared_task(name="worker.expire_waardering_questions")
 def expire_waardering_questions() -> dict:
-    """The daily waardering upkeep. Requests whose question went unanswered in time are
-    rejected, with a letter; payment files no batch references (a batch killed before its
-    commit) are moved aside, so no second file with the same payments lies beside the real
-    one. Safe to run twice: only requests still waiting for an answer move, and a file moved
-    aside is no longer in the batch folder."""
-    return {"expired": expire_information_requests(),
+    """The daily waardering upkeep. Payment files no batch references (a batch killed
+    before its commit) are moved aside, so no second file with the same payments lies
+    beside the real one. Questions not answered in time are only counted: the queue flags
+    them ("Antwoord te laat") and a consulent decides to set each aside (art. 4:5 Awb), so
+    nothing ends a request without a person. The name is kept for the beat schedule.
+    Safe to run twice: a file moved aside is no longer in the batch folder."""
+    return {"overdue": overdue_questions().count(),
             "orphan_payment_files": set_aside_orphan_payment_files()}
 
 

@@ -17,6 +17,7 @@ from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
 
 from .models import (
+    CHANNEL_HINT,
     CareKind,
     CareNeed,
     Channel,
@@ -154,6 +155,7 @@ class ContactForm(forms.Form):
 
     channel = forms.ChoiceField(label=_("Hoe wilt u post van ons krijgen?"),
                                 choices=Channel.choices, widget=forms.RadioSelect,
+                                help_text=CHANNEL_HINT,
                                 error_messages={"required": _("Kies hoe u post wilt krijgen.")})
     wants_newsletter = forms.BooleanField(
         label=_("Ja, ik wil de nieuwsbrief krijgen (een paar keer per jaar)"), required=False)

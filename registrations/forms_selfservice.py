@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.fields import DutchDateField, TextField, clean_email_address
 from core.phones import normalise_phone
 
-from .models import CareEndReason, Channel
+from .models import CHANNEL_HINT, CareEndReason, Channel
 
 
 def _email_field(**kwargs):
@@ -40,7 +40,7 @@ class ContactDetailsForm(forms.Form):
                       help_text=gettext_lazy("Bijvoorbeeld 0612345678."))
     channel = forms.ChoiceField(
         label=gettext_lazy("Hoe wilt u post van ons krijgen?"), choices=Channel.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect, help_text=CHANNEL_HINT,
         error_messages={"required": gettext_lazy("Kies hoe u post wilt krijgen.")})
     wants_newsletter = forms.BooleanField(
         label=gettext_lazy("Ja, ik wil de nieuwsbrief krijgen (een paar keer per jaar)"),

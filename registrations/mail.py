@@ -30,15 +30,20 @@ class CaregiverDirectory:
         """Why nothing may reach this person any more, or ""."""
         return "Gegevens gewist" if caregiver.state == State.GEWIST else ""
 
-    def route(self, caregiver, *, about_own_request: bool) -> tuple[str, str]:
-        """(channel, reason it cannot be sent) by the caregiver's wishes."""
+    def route(self, caregiver, *, about_own_request: bool,
+              always_delivered: bool = False) -> tuple[str, str]:
+        """(channel, reason it cannot be sent) by the caregiver's wishes. "Geen post of
+        e-mail" stops everything but a letter that is always delivered (a decision, a
+        gift): that one goes by post, the way the person did not say no to the least."""
         email_ok = caregiver.email_confirmed_at or about_own_request
         if caregiver.channel == Channel.EMAIL and caregiver.email and email_ok:
             return Channel.EMAIL, ""
-        if caregiver.channel == Channel.NONE:
+        if caregiver.channel == Channel.NONE and not always_delivered:
             return "", "Wil geen post of e-mail"
         if caregiver.street and caregiver.postcode and caregiver.city:
             return Channel.POST, ""
+        if caregiver.channel == Channel.NONE and caregiver.email and email_ok:
+            return Channel.EMAIL, ""  # no address to post it to: the confirmed e-mail
         return "", "Geen bevestigd e-mailadres en geen volledig adres"
 
     def letter_context(self, caregiver) -> dict:

@@ -68,6 +68,13 @@ class Channel(models.TextChoices):
     NONE = "none", _("Liever geen post of e-mail")
 
 
+# Said where the channel is chosen: "geen post of e-mail" stops the newsletter and the like,
+# not a decision or a gift (LetterType.always_delivered, registrations/mail.py).
+CHANNEL_HINT = _("Kiest u 'Liever geen post of e-mail'? Dan krijgt u geen nieuwsbrief. Een "
+                 "besluit over uw aanvraag (zoals de mantelzorgwaardering) en een cadeau of "
+                 "kaartjes van ons krijgt u wel. Die sturen wij dan per post.")
+
+
 class RegistrationLetter(models.TextChoices):
     """The registrations' letter kinds (registered with the mail engine in mail.py)."""
 

@@ -44,6 +44,9 @@ class LetterType:
     # About the person's own request: may go to the address given in that request before it
     # was confirmed (the newsletter and other mail wait for confirmation).
     about_own_request: bool = False
+    # A decision (or a gift) always reaches the person: also someone who asked for "geen
+    # post of e-mail" gets it, by post. Only mail like the newsletter respects that choice.
+    always_delivered: bool = False
     context: Callable = field(default=_nothing)  # letter -> extra template context
     subject_values: Callable = field(default=_nothing)  # letter -> values for `subject`
     # letter -> "" while the letter applies, else the reason it is cancelled unsent.
@@ -98,7 +101,8 @@ class RecipientDirectory(Protocol):
     The registrations answer it with `registrations.mail.CaregiverDirectory`."""
 
     def gone(self, recipient) -> str: ...  # why nothing may reach them any more, or ""
-    def route(self, recipient, *, about_own_request: bool) -> tuple[str, str]: ...
+    def route(self, recipient, *, about_own_request: bool,
+              always_delivered: bool = False) -> tuple[str, str]: ...
     def letter_context(self, recipient) -> dict: ...  # what every letter says of them
     def print_order(self) -> list[str]: ...  # Letter ordering for print batches
     def newsletter_audience(self, filters: dict): ...  # QuerySet of recipients

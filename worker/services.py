@@ -60,7 +60,8 @@ def _route(letter) -> tuple[str, str]:
     reason = directory.gone(letter.caregiver) or spec.no_longer_applies(letter)
     if reason:
         return "", reason
-    return directory.route(letter.caregiver, about_own_request=spec.about_own_request)
+    return directory.route(letter.caregiver, about_own_request=spec.about_own_request,
+                           always_delivered=spec.always_delivered)
 
 
 def _email_message(letter, connection):

@@ -3,4 +3,5 @@ campaigns such as the summer swimming tickets and the December attentie (`campai
 
 from .campaigns import *  # noqa: F403
 from .letters import *  # noqa: F403
+from .payments import *  # noqa: F403
 from .waardering import *  # noqa: F403

@@ -12,6 +12,8 @@ class AppreciationLetter(models.TextChoices):
     WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
     WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
     WAARDERING_DUPLICATE = "waardering_dubbel", _("Waardering: al aangevraagd")
+    # (Letter.kind holds 24 characters.)
+    WAARDERING_SET_ASIDE = "waardering_buiten_beh", _("Waardering: buiten behandeling")
     CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
     CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
     CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")

@@ -20,14 +20,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from core import roles
+from core import clock, roles
 from core.transitions import logged_transition
+
+from .decisions import RejectionReason, rejection_sentence
 
 
 class PayoutForm(models.TextChoices):
     BANK = "bank", _("Geld op de bankrekening")
     VOUCHER = "bon", _("Cadeaubon of activiteit")
 
+
+# The default text above the fixed objection paragraph (the Awb's route is in the letter's
+# template, so no edit can take it out).
+OBJECTION_TEXT = ("Bent u het niet eens met dit besluit? Dan kunt u bezwaar maken. Dan kijkt "
+                  "de gemeente nog een keer naar uw aanvraag.")
 
 POSTCODE_PART_RE = re.compile(r"^([1-9][0-9]{3})(?:\s*-\s*([1-9][0-9]{3}))?$")
 
@@ -41,11 +48,11 @@ def validate_postcode_list(value: str) -> None:
 class AppreciationYear(models.Model):
     year = models.PositiveSmallIntegerField(
         _("jaar"), unique=True, validators=[MinValueValidator(2020), MaxValueValidator(2100)])
-    amount_adult_cents = models.PositiveIntegerField(_("bedrag volwassenen (centen)"),
+    amount_adult_cents = models.PositiveIntegerField(_("bedrag volwassenen"),
                                                      default=7500)
     payout_adult = models.CharField(_("uitbetaling volwassenen"), max_length=5,
                                     choices=PayoutForm.choices, default=PayoutForm.BANK)
-    amount_young_cents = models.PositiveIntegerField(_("bedrag jonge mantelzorgers (centen)"),
+    amount_young_cents = models.PositiveIntegerField(_("bedrag jonge mantelzorgers"),
                                                      default=7500)
     payout_young = models.CharField(_("uitbetaling jonge mantelzorgers"), max_length=5,
                                     choices=PayoutForm.choices, default=PayoutForm.VOUCHER)
@@ -61,7 +68,7 @@ class AppreciationYear(models.Model):
     max_per_address = models.PositiveSmallIntegerField(
         _("hoogstens zoveel per adres"), null=True, blank=True,
         help_text=_("Leeg: geen grens."))
-    budget_cents = models.PositiveBigIntegerField(_("budget (centen)"), default=10_000_000)
+    budget_cents = models.PositiveBigIntegerField(_("budget"), default=10_000_000)
     recipient_postcodes = models.CharField(
         _("postcodes waar de naaste moet wonen"), max_length=200, default="3840-3849",
         validators=[validate_postcode_list],
@@ -74,7 +81,8 @@ class AppreciationYear(models.Model):
     answer_within_weeks = models.PositiveSmallIntegerField(
         _("weken om een vraag te beantwoorden"), default=4,
         validators=[MinValueValidator(1), MaxValueValidator(26)],
-        help_text=_("Geen antwoord binnen deze tijd: de aanvraag wordt afgewezen."))
+        help_text=_("Geen antwoord binnen deze tijd: de consulent kan de aanvraag buiten "
+                    "behandeling stellen."))
     payment_within_weeks = models.PositiveSmallIntegerField(
         _("betaling binnen zoveel weken na goedkeuring"), default=4,
         validators=[MaxValueValidator(52)])
@@ -88,12 +96,22 @@ class AppreciationYear(models.Model):
         "Wij hebben uw aanvraag voor de mantelzorgwaardering bekeken. Helaas krijgt u de "
         "waardering dit jaar niet."))
     text_objection = models.TextField(_("brieftekst: bezwaar maken"), default=(
-        "Bent u het niet eens met dit besluit? Dan kunt u binnen 6 weken bezwaar maken. "
-        "Stuur ons een brief of e-mail en schrijf erin waarom u het niet eens bent. Bellen "
-        "mag ook: wij helpen u graag."))
+        OBJECTION_TEXT), help_text=_(
+        "Komt boven het vaste deel: binnen zes weken, op papier, aan wie en wat erin moet."))
     text_info_request = models.TextField(_("brieftekst: vraag om aanvulling"), default=(
         "Wij hebben uw aanvraag voor de mantelzorgwaardering bekeken. Wij hebben nog een "
         "vraag voor u. Zonder uw antwoord kunnen wij de aanvraag niet afmaken."))
+    text_set_aside = models.TextField(_("brieftekst: buiten behandeling"), default=(
+        "Zonder uw antwoord kunnen wij niet beslissen of u de mantelzorgwaardering krijgt. "
+        "Daarom behandelen wij uw aanvraag niet verder."))
+    # Decisions are the municipality's (a beschikking under the Awb), taken on its behalf.
+    decision_authority = models.CharField(
+        _("besluit namens"), max_length=200,
+        default="het college van burgemeester en wethouders van Harderwijk",
+        help_text=_("Staat in elke brief met een besluit. Bezwaar gaat naar hen."))
+    objection_address = models.TextField(
+        _("adres voor bezwaar"), max_length=300, default="Postbus 149\n3840 AC Harderwijk",
+        help_text=_("Het postadres van de gemeente, op twee of drie regels."))
     payouts_made_at = models.DateTimeField(_("uitbetaald op"), null=True, blank=True,
                                            editable=False)
 
@@ -163,10 +181,16 @@ class RequestState(models.TextChoices):
     IN_BETAALBATCH = "in_betaalbatch", _("In betaalbatch")
     UITBETAALD = "uitbetaald", _("Uitbetaald")
     INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    # Art. 4:5 Awb: the question went unanswered, so the request is not decided (it is not
+    # rejected); the person may ask again.
+    BUITEN_BEHANDELING = "buiten_behandeling", _("Buiten behandeling gesteld")
 
 
 OPEN_STATES = [RequestState.INGEDIEND, RequestState.IN_BEHANDELING,
                RequestState.AANVULLING_NODIG]
+# Requests that no longer count: withdrawn, or set aside without a decision. The caregiver
+# may ask again that year; checks and the one-per-year rule look past them.
+NOT_COUNTED_STATES = [RequestState.INGETROKKEN, RequestState.BUITEN_BEHANDELING]
 COMMITTED_STATES = [RequestState.GOEDGEKEURD, RequestState.IN_BETAALBATCH]
 
 
@@ -176,19 +200,6 @@ class Route(models.TextChoices):
     CONSULENT = "consulent", _("Door een consulent ingevoerd (papieren formulier)")
 
 
-class RejectionReason(models.TextChoices):
-    TOO_FEW_HOURS = "te_weinig_uren", _("Minder uren zorg per week dan nodig")
-    TOO_SHORT = "te_kort", _("De zorg duurt nog niet lang genoeg")
-    RECIPIENT_ELSEWHERE = "naaste_elders", _("De naaste woont niet in de gemeente")
-    ALREADY_RECEIVED = "al_ontvangen", _("Dit jaar al een waardering gekregen")
-    CAP_REACHED = "grens_bereikt", _("Al genoeg waarderingen voor deze naaste of dit adres")
-    NOT_INFORMAL_CARE = "geen_mantelzorg", _("Betaalde zorg, vrijwilligerswerk of gewone "
-                                             "zorg tussen huisgenoten")
-    NOT_CONFIRMED = "niet_bevestigd", _("De mantelzorger heeft de aanvraag niet bevestigd")
-    NO_ANSWER = "geen_antwoord", _("Geen antwoord op onze vraag")
-    OTHER = "anders", _("Een andere reden")
-
-
 def is_staff_member(instance, user) -> bool:
     """Transition permission: only consulenten and coordinators decide."""
     return roles.is_staff_member(user)
@@ -196,6 +207,12 @@ def is_staff_member(instance, user) -> bool:
 
 def is_coordinator(instance, user) -> bool:
     return roles.is_coordinator(user)
+
+
+def answer_period_over(instance) -> bool:
+    """Art. 4:5 Awb: the person had the whole period to answer before a request is set
+    aside; the day of the deadline itself still counts."""
+    return instance.info_due_on is not None and instance.info_due_on < clock.today()
 
 
 def caregiver_confirmed(instance) -> bool:
@@ -255,7 +272,7 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     account_holder = models.CharField(_("tenaamstelling"), max_length=70, blank=True)
 
-    state = FSMField(_("status"), max_length=16, choices=RequestState.choices,
+    state = FSMField(_("status"), max_length=20, choices=RequestState.choices,
                      default=RequestState.INGEDIEND, protected=True)
     checks = models.JSONField(_("controles"), default=list)
     checks_passed = models.BooleanField(_("alle controles goed"), default=False)
@@ -295,9 +312,10 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
                          name="waardering_confirm_code"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["year", "caregiver"],
-                                    condition=~Q(state="ingetrokken"),
-                                    name="one_waardering_per_caregiver_per_year"),
+            models.UniqueConstraint(
+                fields=["year", "caregiver"],
+                condition=~Q(state__in=["ingetrokken", "buiten_behandeling"]),
+                name="one_waardering_per_caregiver_per_year"),
             models.CheckConstraint(condition=~Q(state="afgewezen") | ~Q(rejection_reason=""),
                                    name="rejection_has_reason"),
             models.CheckConstraint(
@@ -327,6 +345,12 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def rejection_reason_text(self, *, young: bool = False) -> str:
+        """Why it was rejected, as the person reads it: the reason's sentence and the
+        consulent's explanation (for "een andere reden" only the explanation)."""
+        parts = [rejection_sentence(self.rejection_reason, young=young), self.rejection_text]
+        return " ".join(part.strip() for part in parts if part and part.strip())
+
     def failed_checks(self) -> list[dict]:
         return [check for check in self.checks if not check.get("ok")]
 
@@ -349,10 +373,11 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
         self.decided_by = by
 
     @logged_transition(field=state, source=RequestState.AANVULLING_NODIG,
-                       target=RequestState.AFGEWEZEN)
-    def expire(self, by=None, description=None):
-        """No answer in time (the daily job)."""
-        self.rejection_reason = RejectionReason.NO_ANSWER
+                       target=RequestState.BUITEN_BEHANDELING, permission=is_staff_member,
+                       conditions=[answer_period_over])
+    def set_aside(self, by=None, description=None):
+        """No answer in time: a consulent sets the request aside (art. 4:5 Awb)."""
+        self.decided_by = by
 
     @logged_transition(field=state, source=RequestState.IN_BEHANDELING,
                        target=RequestState.AANVULLING_NODIG, permission=is_staff_member)
@@ -377,36 +402,3 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
                        target=RequestState.UITBETAALD, permission=is_coordinator)
     def mark_paid(self, by=None, description=None):
         pass
-
-
-class PaymentBatch(models.Model):
-    """Approved requests paid together: one SEPA file (bank) or one voucher list.
-
-    The export is rendered once and stored, so downloading it twice gives the same file
-    with the same message id and end-to-end ids: a bank refuses a file it already took.
-    """
-
-    year = models.ForeignKey(AppreciationYear, on_delete=models.PROTECT,
-                             related_name="payment_batches")
-    payout_form = models.CharField(max_length=5, choices=PayoutForm.choices)
-    created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    request_count = models.PositiveIntegerField(default=0)
-    total_cents = models.PositiveBigIntegerField(default=0)
-    export = models.FileField(upload_to="payments/", blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("betaalbatch")
-        verbose_name_plural = _("betaalbatches")
-
-    def __str__(self):
-        return f"Betaalbatch {self.pk}"
-
-    @property
-    def message_id(self) -> str:
-        return f"MZW{self.year.year}B{self.pk:06d}"

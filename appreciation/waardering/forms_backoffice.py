@@ -12,7 +12,8 @@ from core.fields import TextField
 from registrations.models import District
 
 from ..models import AgeGroup, AppreciationYear, RejectionReason, RequestState
-from .selectors import OPEN
+from ..models.decisions import CHOOSABLE_REASONS
+from .selectors import OPEN, OVERDUE
 
 MAX_BULK = 500
 
@@ -23,7 +24,8 @@ class QueueFilterForm(forms.Form):
 
     year = forms.ChoiceField(label=_("Jaar"), required=False)
     state = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        (OPEN, _("Te behandelen")), ("", _("Alle statussen"))] + list(RequestState.choices))
+        (OPEN, _("Te behandelen")), (OVERDUE, _("Antwoord te laat")),
+        ("", _("Alle statussen"))] + list(RequestState.choices))
     age_group = forms.ChoiceField(label=_("Leeftijd"), required=False,
                                   choices=[("", _("Alle leeftijden"))] + list(AgeGroup.choices))
     district = forms.ChoiceField(label=_("Wijk"), required=False)
@@ -70,17 +72,30 @@ class ApproveForm(ActionForm):
 
 
 class RejectForm(ActionForm):
+    """The reasons are the sentences the person reads; "een andere reden" needs the
+    explanation, because that is all the letter can say."""
+
     prefix = "afwijzen"
     reason = forms.ChoiceField(
-        label=_("Reden"), choices=[("", _("Kies een reden"))] + list(RejectionReason.choices),
+        label=_("Reden (deze zin staat in de brief)"),
+        choices=[("", _("Kies een reden"))] + [(r.value, r.label) for r in CHOOSABLE_REASONS],
         error_messages={"required": _("Kies een reden voor de afwijzing."),
                         "invalid_choice": _("Kies een reden uit de lijst.")})
     text = TextField(
-        label=_("Toelichting voor de mantelzorger"), max_length=1000, required=False,
+        label=_("Uitleg voor de mantelzorger"), max_length=1000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Deze tekst komt in de brief. Schrijf kort en duidelijk."),
+        help_text=_("Deze tekst komt in de brief. Schrijf kort en duidelijk, met u. Bij "
+                    "'een andere reden' is de uitleg verplicht."),
         error_messages={"max_length": _("Gebruik hoogstens %(limit_value)d tekens "
                                         "(u gebruikte er %(show_value)d).")})
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == RejectionReason.OTHER and not cleaned.get("text") \
+                and "text" not in self.errors:
+            self.add_error("text", _("Schrijf de reden op. De mantelzorger leest deze uitleg "
+                                     "in de brief."))
+        return cleaned
 
 
 class AskInformationForm(ActionForm):
@@ -92,6 +107,15 @@ class AskInformationForm(ActionForm):
         error_messages={"required": _("Schrijf de vraag op."),
                         "max_length": _("Gebruik hoogstens %(limit_value)d tekens "
                                         "(u gebruikte er %(show_value)d).")})
+
+
+class SetAsideForm(ActionForm):
+    """Art. 4:5 Awb: after the deadline of an unanswered question."""
+
+    prefix = "buiten-behandeling"
+    confirm = forms.BooleanField(
+        label=_("Ik heb gekeken: er is ook geen antwoord per post, e-mail of telefoon."),
+        error_messages={"required": _("Zet een vinkje als er echt geen antwoord is.")})
 
 
 class ConfirmByPhoneForm(ActionForm):

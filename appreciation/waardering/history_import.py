@@ -19,6 +19,7 @@ from registrations.imports.cleaning import parse_date
 from registrations.imports.fields import ImportField
 
 from ..models import (
+    NOT_COUNTED_STATES,
     AgeGroup,
     AppreciationRequest,
     AppreciationYear,
@@ -90,7 +91,7 @@ def describe_history(caregiver_lines) -> dict[int, dict[int, list[str]]]:
     have = set(AppreciationRequest.objects.filter(
         year__year__in={year for _pk, year in wanted},
         caregiver_id__in={pk for pk, _year in wanted},
-    ).exclude(state=RequestState.INGETROKKEN).values_list("caregiver_id", "year__year"))
+    ).exclude(state__in=NOT_COUNTED_STATES).values_list("caregiver_id", "year__year"))
     changes: dict[int, dict[int, list[str]]] = {}
     for (pk, year), line in sorted(wanted.items()):
         if (pk, year) not in have:
@@ -111,7 +112,7 @@ def write_history(caregiver_lines, registry_import) -> int:
     years = _years({year for _pk, year in wanted})
     have = set(AppreciationRequest.objects.filter(
         year__year__in=list(years), caregiver_id__in={pk for pk, _year in wanted},
-    ).exclude(state=RequestState.INGETROKKEN).values_list("caregiver_id", "year__year"))
+    ).exclude(state__in=NOT_COUNTED_STATES).values_list("caregiver_id", "year__year"))
     batches: dict[tuple[int, datetime.date], PaymentBatch] = {}
     requests = []
     for (caregiver_pk, year_number), (caregiver, data) in wanted.items():

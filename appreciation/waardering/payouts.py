@@ -7,7 +7,10 @@ batch only and is never paid twice. The batch's file is rendered once, checked a
 - bank: a SEPA credit transfer (pain.001.001.03) validated against the XSD that comes with
   sepaxml. Message id, end-to-end ids, creation time and payment-information id all come
   from the batch and its requests, so the same batch always gives the same bytes and a bank
-  recognises a file it already took;
+  recognises a file it already took. Names and texts are converted to the SEPA basic Latin
+  set with the EPC's conversion table (core/sepa_text.py; "Çelik" is paid as "Celik") and
+  the finished file is checked for any other character before it is stored: a bank may
+  refuse a whole file for one;
 - voucher: a list of unguessable voucher codes (unique across all requests by a constraint).
 
 When the bank (or the voucher supplier) has done its work, `mark_batch_paid` moves every
@@ -41,6 +44,7 @@ from django_fsm import ConcurrentTransition
 
 from core import clock, roles
 from core.locks import lock_until_commit
+from core.sepa_text import sepa_text_problems, to_sepa_text
 from core.uploads import safe_cell
 
 from ..models import AppreciationRequest, AppreciationYear, PaymentBatch, PayoutForm, RequestState
@@ -60,6 +64,11 @@ CSV_HEADER = ["referentie", "naam", "iban_of_boncode", "bedrag", "end_to_end_id"
 
 class PaymentFileInvalid(Exception):
     """The rendered SEPA file does not validate: nothing is stored, the batch rolls back."""
+
+
+class PaymentFileCharacters(PaymentFileInvalid):
+    """The file holds a character outside the SEPA basic Latin set; the message (Dutch)
+    names them."""
 
 
 def euro(cents: int) -> str:
@@ -177,6 +186,10 @@ def _payee_name(request: AppreciationRequest) -> str:
     return request.account_holder.strip() or request.caregiver.full_name
 
 
+# The lengths pain.001 allows for a name and for the unstructured remittance text.
+SEPA_NAME_LENGTH, SEPA_TEXT_LENGTH = 70, 140
+
+
 def render_sepa(batch: PaymentBatch, requests: list[AppreciationRequest]) -> bytes:
     """The batch as a pain.001.001.03 credit transfer, XSD-validated; same input, same bytes."""
     from sepaxml import SepaTransfer
@@ -190,11 +203,13 @@ def render_sepa(batch: PaymentBatch, requests: list[AppreciationRequest]) -> byt
                 node.text = f"{batch.message_id}-{number}"
 
     account = settings.PAYOUT_ACCOUNT
-    config = {"name": account["name"], "IBAN": _compact(account["iban"]), "batch": True,
-              "currency": "EUR"}
+    config = {"name": to_sepa_text(account["name"], SEPA_NAME_LENGTH),
+              "IBAN": _compact(account["iban"]), "batch": True, "currency": "EUR"}
     if account.get("bic"):
         config["BIC"] = account["bic"].strip().upper()
-    transfer = DeterministicTransfer(config, schema=SEPA_SCHEMA)
+    # clean=False: sepaxml's own cleaning (unidecode) keeps "&", "@" and the like, which
+    # the basic Latin set does not allow; the EPC conversion below does.
+    transfer = DeterministicTransfer(config, schema=SEPA_SCHEMA, clean=False)
     created = batch.created_at.astimezone(clock.AMSTERDAM)
     # sepaxml writes the header when it is constructed, with a random id and the current
     # time: replace both with the batch's own.
@@ -203,15 +218,18 @@ def render_sepa(batch: PaymentBatch, requests: list[AppreciationRequest]) -> byt
     header.find("CreDtTm").text = created.strftime("%Y-%m-%dT%H:%M:%S")
     for request in requests:
         transfer.add_payment({
-            "name": _payee_name(request),
+            "name": to_sepa_text(_payee_name(request), SEPA_NAME_LENGTH),
             "IBAN": _compact(request.iban),
             "amount": request.amount_cents,
             "execution_date": created.date(),
-            "description": f"Mantelzorgwaardering {batch.year.year} {request.reference}",
+            "description": to_sepa_text(
+                f"Mantelzorgwaardering {batch.year.year} {request.reference}",
+                SEPA_TEXT_LENGTH),
             "endtoend_id": request.end_to_end_id,
         })
     xml = transfer.export(validate=False)
     validate_sepa(xml)
+    check_sepa_characters(xml)
     return xml
 
 
@@ -236,6 +254,22 @@ def validate_sepa(xml: bytes) -> None:
         _sepa_schema().validate(io.BytesIO(xml))
     except xmlschema.XMLSchemaValidationError as error:
         raise PaymentFileInvalid(str(error.reason or error)) from error
+
+
+def check_sepa_characters(xml: bytes) -> None:
+    """Every text and attribute value of the finished file in the basic Latin set, or
+    PaymentFileInvalid: nothing is stored and the batch rolls back."""
+    from xml.etree import ElementTree
+
+    texts = []
+    for node in ElementTree.fromstring(xml).iter():
+        texts.extend([node.text or "", node.tail or "", *node.attrib.values()])
+    # Whitespace between the elements (the file's own indentation) is not content.
+    problems = sepa_text_problems(text for text in texts if text.strip())
+    if problems:
+        shown = " ".join(f"U+{ord(char):04X}" for char in problems[:10])
+        raise PaymentFileCharacters(_("Het betaalbestand bevat tekens die een bank kan "
+                                      "weigeren: %(chars)s.") % {"chars": shown})
 
 
 def render_csv(requests) -> bytes:

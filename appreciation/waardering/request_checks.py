@@ -13,7 +13,7 @@ from core.dates import add_months
 from core.postcodes import CanonicalHouseNumber, canonical_house_number
 from registrations.models import State
 
-from ..models import AppreciationRequest, RequestState, Route
+from ..models import NOT_COUNTED_STATES, AppreciationRequest, RequestState, Route
 
 # Requests whose account the Servicepunt has checked and used (or is about to).
 PAID_OR_APPROVED = [RequestState.GOEDGEKEURD, RequestState.IN_BETAALBATCH,
@@ -28,7 +28,7 @@ def _same_year(request):
     """This year's other requests; `caregiver_house` and `recipient_house` are their house
     numbers in canonical form ('12 a' is '12a'), as every address comparison uses."""
     return (AppreciationRequest.objects.filter(year_id=request.year_id)
-            .exclude(state=RequestState.INGETROKKEN).exclude(pk=request.pk)
+            .exclude(state__in=NOT_COUNTED_STATES).exclude(pk=request.pk)
             .alias(caregiver_house=CanonicalHouseNumber("caregiver__house_number"),
                    recipient_house=CanonicalHouseNumber("recipient_house_number")))
 

@@ -20,6 +20,7 @@ from . import services
 # caregiver's state is read too: its state machine looks at it when the row is loaded.
 QUEUE_COLUMNS = [
     "id", "submitted_at", "state", "age_group", "amount_cents", "checks", "checks_passed",
+    "info_due_on",
     "year__id", "year__year",
     "caregiver__id", "caregiver__state", "caregiver__first_name", "caregiver__surname_prefix",
     "caregiver__last_name",
@@ -28,6 +29,9 @@ QUEUE_COLUMNS = [
 
 BULK_STATES = [RequestState.INGEDIEND, RequestState.IN_BEHANDELING]
 OPEN = "open"  # the queue's default state filter: everything still waiting for someone
+# The queue's filter for questions not answered by their deadline: a consulent decides
+# whether to set each request aside (art. 4:5 Awb); nothing does it on its own.
+OVERDUE = "antwoord_te_laat"
 
 
 
@@ -44,6 +48,13 @@ def current_year() -> AppreciationYear | None:
     return years.filter(year=clock.today().year).first() or years.first()
 
 
+def overdue_questions(today=None) -> QuerySet:
+    """Requests whose question was not answered by its deadline (the deadline day itself
+    still counts as in time)."""
+    return AppreciationRequest.objects.filter(state=RequestState.AANVULLING_NODIG,
+                                              info_due_on__lt=today or clock.today())
+
+
 def review_queue(*, year=None, state=OPEN, age_group="", district="",
                  failed_checks=False) -> QuerySet:
     """Requests oldest first, filtered; `district` is a wijk id or 'onbekend'."""
@@ -54,6 +65,8 @@ def review_queue(*, year=None, state=OPEN, age_group="", district="",
         requests = requests.filter(year=year)
     if state == OPEN:
         requests = requests.filter(state__in=OPEN_STATES)
+    elif state == OVERDUE:
+        requests = requests.filter(pk__in=overdue_questions().values("pk"))
     elif state:
         requests = requests.filter(state=state)
     if age_group:
@@ -69,7 +82,10 @@ def review_queue(*, year=None, state=OPEN, age_group="", district="",
 
 def queue_rows(requests) -> list[dict]:
     """What one page of the queue shows per request, formatted once here."""
+    today = clock.today()
     return [{
+        "overdue": (request.state == RequestState.AANVULLING_NODIG
+                    and request.info_due_on is not None and request.info_due_on < today),
         "request": request,
         "amount": euros(request.amount_cents),
         "failed": sum(1 for check in request.checks if not check.get("ok")),

@@ -1,6 +1,6 @@
 """Every write about a waardering request after it was submitted (see `submission.py`):
-review, decisions, the budget guard, bulk approval and the unanswered-question job. One
-function per use case, each in one transaction.
+review, decisions, the budget guard, bulk approval and setting aside a request whose
+question went unanswered. One function per use case, each in one transaction.
 
 Views and jobs call these; they never change a state or send anything themselves. Each
 decision queues its letter in the same transaction (a `Letter` row with a dedupe key) and
@@ -30,6 +30,7 @@ from ..models import (
     RejectionReason,
     RequestState,
 )
+from ..models.decisions import CHOOSABLE_REASONS, rejection_sentence
 from . import confirmation
 from .request_checks import refresh_checks
 
@@ -146,14 +147,24 @@ def _after_approval(request, by) -> None:
         registrations.mark_checked(request.caregiver, by)
 
 
+class ExplanationMissing(ValueError):
+    """"Een andere reden" without the explanation the person reads."""
+
+
 @transaction.atomic
 def reject(request, by, reason: str, text: str = "", *, expected_state=None):
-    if reason not in RejectionReason.values:
+    """The person reads the reason's sentence, or for "een andere reden" the explanation,
+    which is therefore required."""
+    if reason not in CHOOSABLE_REASONS:
         raise ValueError(f"unknown rejection reason {reason!r}")
+    text = (text or "").strip()
+    if reason == RejectionReason.OTHER and not text:
+        raise ExplanationMissing(reason)
     request = _locked(request, expected_state)
     require_transition_permission(request.reject, by)
+    sentence = rejection_sentence(reason)
     request.reject(reason=reason, text=text, by=by,
-                   description=f"{RejectionReason(reason).label}. {text}".strip())
+                   description=" ".join(part for part in (sentence, text) if part))
     request.decided_at = clock.now()
     request.save()
     queue_letter(request, AppreciationLetter.WAARDERING_REJECTED)
@@ -169,6 +180,21 @@ def ask_information(request, by, question: str, *, expected_state=None):
     request.ask_information(question=question, due_on=due, by=by, description=question)
     request.save()
     queue_letter(request, AppreciationLetter.WAARDERING_INFO)
+    return request
+
+
+@transaction.atomic
+def set_aside(request, by, *, expected_state=None) -> AppreciationRequest:
+    """Art. 4:5 Awb: the question went unanswered until after its deadline, so the
+    consulent stops handling the request (not a rejection: the person may ask again). The
+    letter is a decision too, with the objection route."""
+    request = _locked(request, expected_state)
+    require_transition_permission(request.set_aside, by)
+    request.set_aside(by=by, description=_("Buiten behandeling gesteld: geen antwoord op "
+                                           "onze vraag"))
+    request.decided_at = clock.now()
+    request.save()
+    queue_letter(request, AppreciationLetter.WAARDERING_SET_ASIDE)
     return request
 
 
@@ -311,28 +337,3 @@ def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:
             _after_approval(request, by)
     return len(candidates), len(set(request_ids)) - len(candidates)
 
-
-EXPIRE_ROUND = 200  # requests expired per transaction by the daily job
-
-
-def expire_information_requests(today: datetime.date | None = None) -> int:
-    """The daily job: questions not answered in time end in a rejection with a letter.
-
-    Safe to run twice or in parallel: rows are claimed with SKIP LOCKED and only requests
-    still waiting for an answer move.
-    """
-    today = today or clock.today()
-    expired = 0
-    while True:
-        with transaction.atomic():
-            due = list(AppreciationRequest.objects.select_for_update(skip_locked=True)
-                       .filter(state=RequestState.AANVULLING_NODIG, info_due_on__lt=today)
-                       .order_by("pk")[:EXPIRE_ROUND])
-            for request in due:
-                request.expire(description=_("Geen antwoord op onze vraag"))
-                request.decided_at = clock.now()
-                request.save()
-                queue_letter(request, AppreciationLetter.WAARDERING_REJECTED)
-        expired += len(due)
-        if len(due) < EXPIRE_ROUND:
-            return expired

@@ -24,12 +24,12 @@ from registrations.services import RegistrationData
 from worker.services import queue_letter as queue
 
 from ..models import (
+    NOT_COUNTED_STATES,
     AgeGroup,
     AppreciationLetter,
     AppreciationRequest,
     AppreciationYear,
     PayoutForm,
-    RequestState,
     Route,
 )
 from . import confirmation
@@ -165,7 +165,7 @@ def _request_of(rules, data, caregiver) -> AppreciationRequest | None:
     if caregiver is None:
         return None
     return (AppreciationRequest.objects.filter(year=rules, caregiver=caregiver)
-            .exclude(state=RequestState.INGETROKKEN).select_related("year").first())
+            .exclude(state__in=NOT_COUNTED_STATES).select_related("year").first())
 
 
 def _typed_name(details: dict | None) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/in-behandeling/", views.start_review, name="review_start"),
     path("<int:pk>/goedkeuren/", views.approve, name="review_approve"),
     path("<int:pk>/afwijzen/", views.reject, name="review_reject"),
+    path("<int:pk>/buiten-behandeling/", views.set_aside, name="review_set_aside"),
     path("<int:pk>/vraag/", views.ask_information, name="review_ask_information"),
     path("<int:pk>/bevestigd/", views.confirm_by_phone, name="review_confirm_by_phone"),
     path("<int:pk>/nieuwe-code/", views.ask_confirmation_again, name="review_ask_confirmation"),

@@ -19,7 +19,7 @@ from core.formats import euros
 from core.staff_access import coordinator_required, staff_required
 from registrations.services import log_staff_access
 
-from ..models import OPEN_STATES, AppreciationRequest, RequestState, Route
+from ..models import OPEN_STATES, AppreciationRequest, RequestState, Route, answer_period_over
 from . import selectors, services
 from .forms_backoffice import (
     ActionForm,
@@ -29,6 +29,7 @@ from .forms_backoffice import (
     ConfirmByPhoneForm,
     QueueFilterForm,
     RejectForm,
+    SetAsideForm,
     WithdrawForm,
 )
 
@@ -123,6 +124,8 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
         "forms": forms, "over_budget": over_budget,
         "is_open": state in OPEN_STATES, "undecided": undecided,
         "can_start": state == RequestState.INGEDIEND,
+        "can_set_aside": (state == RequestState.AANVULLING_NODIG
+                          and answer_period_over(appreciation_request)),
         "can_approve": undecided and appreciation_request.caregiver_confirmed_at is not None,
         "needs_confirmation": ((appreciation_request.route == Route.ON_BEHALF
                                 or appreciation_request.needs_confirmation)
@@ -206,6 +209,14 @@ def reject(request, pk):
 
 @staff_required
 @require_POST
+def set_aside(request, pk):
+    return _decide(request, pk, SetAsideForm, lambda obj, user, data: services.set_aside(
+        obj, user, expected_state=data["expected_state"]),
+        _("Buiten behandeling gesteld. De mantelzorger krijgt een brief."))
+
+
+@staff_required
+@require_POST
 def ask_information(request, pk):
     return _decide(request, pk, AskInformationForm, lambda obj, user, data: (
         services.ask_information(obj, user, data["question"],
@@ -246,4 +257,5 @@ def recheck(request, pk):
 
 
 DETAIL_FORMS = {"reject": RejectForm, "ask": AskInformationForm,
-                "confirm": ConfirmByPhoneForm, "withdraw": WithdrawForm}
+                "confirm": ConfirmByPhoneForm, "withdraw": WithdrawForm,
+                "set_aside": SetAsideForm}

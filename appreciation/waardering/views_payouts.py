@@ -39,6 +39,10 @@ def batch_create(request, year):
         return redirect("appreciation:payout_year", year=year)
     try:
         batch = payouts.create_payment_batch(rules, payout_form, request.user)
+    except payouts.PaymentFileCharacters as refused:
+        messages.error(request, _("%(reason)s Er is niets gemaakt. Meld dit aan de beheerder "
+                                  "van de website.") % {"reason": refused})
+        return redirect("appreciation:payout_year", year=year)
     except payouts.PaymentFileInvalid:
         messages.error(request, _("Het betaalbestand klopt niet met de SEPA-regels. Er is "
                                   "niets gemaakt. Controleer het rekeningnummer van het "

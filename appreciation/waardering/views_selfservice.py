@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from core.formats import euros
 from registrations.selfservice_session import caregiver_required
 
-from ..models import AppreciationRequest, RequestState, Route
+from ..models import NOT_COUNTED_STATES, AppreciationRequest, RequestState, Route
 from . import services, submission
 from .forms_public import AnswerForm, format_iban
 
@@ -36,6 +36,9 @@ STATE_WORDS = {
     RequestState.IN_BETAALBATCH: gettext_lazy("Goedgekeurd. De betaling wordt klaargezet."),
     RequestState.UITBETAALD: gettext_lazy("Uitbetaald."),
     RequestState.INGETROKKEN: gettext_lazy("U heeft deze aanvraag ingetrokken."),
+    RequestState.BUITEN_BEHANDELING: gettext_lazy(
+        "Wij behandelen deze aanvraag niet verder, omdat wij geen antwoord kregen op onze "
+        "vraag. U mag opnieuw aanvragen."),
 }
 
 
@@ -70,7 +73,7 @@ def my_requests(request, caregiver):
     open_now = submission.open_year()
     has_this_year = open_now is not None and any(
         row["request"].year_id == open_now.pk
-        and row["request"].state != RequestState.INGETROKKEN for row in rows)
+        and row["request"].state not in NOT_COUNTED_STATES for row in rows)
     return render(request, "appreciation/waardering/public/my_requests.html", {
         "caregiver": caregiver, "rows": rows, "open_year": open_now,
         "can_request": open_now is not None and not has_this_year,

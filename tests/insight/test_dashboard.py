@@ -58,7 +58,7 @@ def requests(people, year, state, *, young=False, unknown=False, batch=None):
                             age_group="jong" if young else "volwassen",
                             payout_form="bon" if young else "bank", amount_cents=7500,
                             state=state, caregiver_was_unknown=unknown,
-                            rejection_reason="anders" if state == "afgewezen" else "",
+                            rejection_reason="te_kort" if state == "afgewezen" else "",
                             payment_batch=batch if state == "uitbetaald" else None,
                             submitted_at=at(D(year.year, 9, 10)))
         for person in people)

@@ -244,6 +244,7 @@ ROWS = {
     "appreciation:review_start": (_p(W + "in-behandeling/"), STAFF_POST),
     "appreciation:review_approve": (_p(W + "goedkeuren/"), STAFF_POST),
     "appreciation:review_reject": (_p(W + "afwijzen/"), STAFF_POST),
+    "appreciation:review_set_aside": (_p(W + "buiten-behandeling/"), STAFF_POST),
     "appreciation:review_ask_information": (_p(W + "vraag/"), STAFF_POST),
     "appreciation:review_confirm_by_phone": (_p(W + "bevestigd/"), STAFF_POST),
     "appreciation:review_ask_confirmation": (_p(W + "nieuwe-code/"), STAFF_POST),

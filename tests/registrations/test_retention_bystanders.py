@@ -271,7 +271,7 @@ def test_an_unconfirmed_registration_stays_while_its_request_may_be_paid(
     batch = PaymentBatch.objects.create(year=waardering_year, payout_form=PayoutForm.BANK,
                                         created_at=clock.now(), created_by=coordinator)
     AppreciationRequest.objects.filter(pk=request.pk).update(
-        state=state, rejection_reason=RejectionReason.OTHER,
+        state=state, rejection_reason=RejectionReason.TOO_SHORT,
         payment_batch=batch if state in {"in_betaalbatch", "uitbetaald"} else None)
     plain = CaregiverFactory(first_name="Zonder", state=State.AANGEMELD,
                              registered_on=request.caregiver.registered_on)

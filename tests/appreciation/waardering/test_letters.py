@@ -108,15 +108,15 @@ def test_the_rejection_gives_the_reason_and_how_to_object(waardering_year, consu
     message = sent(AppreciationLetter.WAARDERING_REJECTED)
     body = message.body
     assert waardering_year.text_rejected in body and waardering_year.text_objection in body
-    assert "Minder uren zorg per week dan nodig." in body
+    assert "U zorgt minder uren per week voor uw naaste dan nodig is." in body
     assert "U zorgt volgens ons gesprek 4 uur per week." in body
-    assert request.reference in body and "Postbus 123" in body
+    assert request.reference in body and "Postbus 149" in body
     (_, pdf, mimetype), = message.attachments
     assert mimetype == "application/pdf"
     assert "bezwaar maken" in pdf_text(pdf, tmp_path)
 
 
-def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(
+def test_the_question_has_its_answer_date_and_no_answer_means_buiten_behandeling(
         waardering_year, consulent,
                                                                          settings):
     request = services.ask_information(submit_one(), consulent,
@@ -126,14 +126,15 @@ def test_the_question_has_its_answer_date_and_no_answer_means_a_rejection(
     assert "Sinds wanneer zorgt u voor uw naaste?" in body
     assert f"Geef uw antwoord uiterlijk op {IN_FOUR_WEEKS}." in body
     assert f"{settings.SITE_URL}/mijn-gegevens/inloggen" in body
-    assert f"Heeft u op {IN_FOUR_WEEKS} nog niet geantwoord? Dan wijzen wij uw aanvraag af" \
-        in body
+    assert (f"Heeft u op {IN_FOUR_WEEKS} nog niet geantwoord? Dan kunnen wij uw aanvraag "
+            "buiten behandeling stellen") in body
 
     with time_machine.travel(datetime.datetime(2026, 10, 14, 10, 0), tick=False):
-        assert services.expire_information_requests() == 1
-        rejection = sent(AppreciationLetter.WAARDERING_REJECTED).body
-    assert "Geen antwoord op onze vraag." in rejection
-    assert f"tot en met {IN_FOUR_WEEKS}" in rejection and request.reference in rejection
+        services.set_aside(request, consulent)
+        set_aside = sent(AppreciationLetter.WAARDERING_SET_ASIDE).body
+    assert "uw aanvraag is buiten behandeling gesteld" in set_aside
+    assert "Dit is geen afwijzing" in set_aside
+    assert f"tot en met {IN_FOUR_WEEKS}" in set_aside and request.reference in set_aside
 
 
 def test_a_caregiver_who_wants_post_gets_the_letter_in_a_print_batch(

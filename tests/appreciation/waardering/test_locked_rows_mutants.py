@@ -20,7 +20,7 @@ from appreciation.models import AppreciationRequest, PaymentBatch, PayoutForm, R
 from appreciation.waardering import payouts, services
 from registrations import services as registrations
 from registrations.models import Caregiver
-from tests.appreciation.waardering.test_services_mutants import TODAY, ready, waiting_for_an_answer
+from tests.appreciation.waardering.test_services_mutants import ready
 from tests.support import approved, caregiver_details, request_data, submit
 
 pytestmark = [pytest.mark.django_db(transaction=True),
@@ -69,19 +69,6 @@ def ready_request(n: int) -> AppreciationRequest:
 
 def state_of(request) -> str:
     return AppreciationRequest.objects.values_list("state", flat=True).get(pk=request.pk)
-
-
-def test_the_daily_job_leaves_a_request_being_decided_for_its_next_run(waardering_year):
-    held, free = (waiting_for_an_answer(TODAY - datetime.timedelta(days=1),
-                                        year=waardering_year) for _ in range(2))
-
-    with held_elsewhere(held):
-        assert services.expire_information_requests(TODAY) == 1
-
-    assert (state_of(held), state_of(free)) == (RequestState.AANVULLING_NODIG,
-                                                RequestState.AFGEWEZEN)
-    assert services.expire_information_requests(TODAY) == 1
-    assert state_of(held) == RequestState.AFGEWEZEN
 
 
 def test_bulk_approval_skips_a_request_a_consulent_is_deciding(waardering_year, coordinator):

@@ -116,7 +116,7 @@ def test_the_daily_waardering_job_sweeps_payment_files(waardering_year, media):
     from appreciation.tasks import expire_waardering_questions
 
     orphan = file_at(media / "payments" / "MZW2026B000999.xml")
-    assert expire_waardering_questions() == {"expired": 0, "orphan_payment_files": 1}
+    assert expire_waardering_questions() == {"overdue": 0, "orphan_payment_files": 1}
     assert not orphan.exists()
 
 

@@ -41,7 +41,7 @@ def test_a_batch_holds_exactly_the_approved_requests(waardering_year, consulent,
     bank = [approved(consulent, n) for n in range(3)]
     young = approved(consulent, 10, young=True)
     rejected = services.reject(submit_one(request_data(caregiver=caregiver_details(
-        date_of_birth=datetime.date(1940, 5, 5)))), consulent, RejectionReason.OTHER)
+        date_of_birth=datetime.date(1940, 5, 5)))), consulent, RejectionReason.TOO_SHORT)
     waiting = submit_one(request_data(caregiver=caregiver_details(
         date_of_birth=datetime.date(1941, 5, 5))))
     last_years = AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
@@ -166,7 +166,7 @@ def test_marking_paid_pays_every_request_logs_it_and_freezes_the_year(waardering
 
 
 def test_transitions_not_allowed_are_refused_by_the_model(waardering_year, consulent, coordinator):
-    rejected = services.reject(submit_one(), consulent, RejectionReason.OTHER)
+    rejected = services.reject(submit_one(), consulent, RejectionReason.TOO_SHORT)
     batch = PaymentBatch.objects.create(year=waardering_year, payout_form=PayoutForm.BANK,
                                         created_at=datetime.datetime.now(datetime.UTC))
     with pytest.raises(TransitionNotAllowed):

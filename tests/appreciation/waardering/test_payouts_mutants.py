@@ -83,7 +83,7 @@ def test_the_page_counts_only_this_years_approved_bank_requests_without_an_accou
     for n in (3, 4):
         approved(consulent, n, young=True)  # vouchers need no account
     refused = AppreciationRequestFactory(year=waardering_year, state=RequestState.AFGEWEZEN,
-                                         rejection_reason=RejectionReason.OTHER,
+                                         rejection_reason=RejectionReason.TOO_SHORT,
                                          payout_form=PayoutForm.BANK, iban="")
     last_year = AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
                                            state=RequestState.GOEDGEKEURD,

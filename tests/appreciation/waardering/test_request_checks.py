@@ -111,7 +111,7 @@ def _twins_request(year, riet):
 
 
 def _twins_rejected_request(year, riet):
-    ask(year, _twin(), state=RequestState.AFGEWEZEN, rejection_reason="anders")
+    ask(year, _twin(), state=RequestState.AFGEWEZEN, rejection_reason="te_kort")
 
 
 def _twins_approved_request(year, riet):
@@ -291,7 +291,7 @@ def test_a_voucher_without_account_number_has_no_account_checks(riet, waardering
 ])
 def test_a_new_account_number_is_flagged_only_against_an_approved_or_paid_one(
         riet, waardering_year, state, compared):
-    extra = {"rejection_reason": "anders"} if state == RequestState.AFGEWEZEN else {}
+    extra = {"rejection_reason": "te_kort"} if state == RequestState.AFGEWEZEN else {}
     ask(last_year(), riet, state=state, iban=OTHER_IBAN, **extra)
     request = ask(waardering_year, riet, iban=VALID_IBAN)
     shown, red = outcome(request)

@@ -19,6 +19,7 @@ from appreciation.models import (
     RequestState,
     Route,
 )
+from appreciation.tasks import expire_waardering_questions
 from appreciation.waardering import services, submission
 from registrations.models import Caregiver, Source, State
 from tests.factories import AppreciationRequestFactory, AppreciationYearFactory, CaregiverFactory
@@ -192,7 +193,7 @@ def test_rejection_needs_a_known_reason_and_records_it(waardering_year, consulen
 
 
 def test_transitions_not_allowed_are_refused_by_the_model(waardering_year, consulent, coordinator):
-    request = services.reject(submit_one(), consulent, RejectionReason.OTHER)
+    request = services.reject(submit_one(), consulent, RejectionReason.TOO_SHORT)
     with pytest.raises(TransitionNotAllowed):
         request.mark_paid()
     with pytest.raises(TransitionNotAllowed):
@@ -219,12 +220,12 @@ def test_a_colleague_who_acted_first_wins(waardering_year, consulent, make_staff
     seen_state = request.state
     services.approve(request, consulent, expected_state=seen_state)
     with pytest.raises(ConcurrentTransition):
-        services.reject(request, other, RejectionReason.OTHER, expected_state=seen_state)
+        services.reject(request, other, RejectionReason.TOO_SHORT, expected_state=seen_state)
     assert AppreciationRequest.objects.get().state == RequestState.GOEDGEKEURD
 
 
-def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
-        waardering_year, consulent):
+def test_a_question_goes_back_to_review_when_answered_and_nothing_ends_it_on_its_own(
+        waardering_year, consulent, waardering_day):
     first = services.ask_information(submit_one(), consulent, "Hoeveel uur precies?")
     assert first.state == RequestState.AANVULLING_NODIG
     assert first.info_due_on == TODAY + datetime.timedelta(weeks=4)
@@ -232,12 +233,11 @@ def test_a_question_goes_back_to_review_when_answered_and_expires_otherwise(
     assert answered.state == RequestState.IN_BEHANDELING
     services.ask_information(answered, consulent, "En sinds wanneer?")
     assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_INFO).count() == 2
-    assert services.expire_information_requests(TODAY + datetime.timedelta(weeks=4)) == 0
-    assert services.expire_information_requests(TODAY + datetime.timedelta(weeks=5)) == 1
-    expired = AppreciationRequest.objects.get()
-    assert (expired.state, expired.rejection_reason) == (RequestState.AFGEWEZEN,
-                                                         RejectionReason.NO_ANSWER)
-    assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_REJECTED).count() == 1
+    waardering_day.move_to(datetime.datetime(2026, 11, 30, 9, 0))  # long past the deadline
+    expire_waardering_questions()
+    late = AppreciationRequest.objects.get()
+    assert late.state == RequestState.AANVULLING_NODIG  # a consulent decides, not the job
+    assert not Letter.objects.filter(kind=AppreciationLetter.WAARDERING_REJECTED).exists()
 
 
 def test_a_caregiver_answers_and_confirms_only_their_own_open_request(
@@ -250,7 +250,7 @@ def test_a_caregiver_answers_and_confirms_only_their_own_open_request(
     assert AppreciationRequest.objects.get(pk=mine.pk).info_answer == ""
     on_behalf = submit_one(request_data(caregiver=caregiver_details(
         date_of_birth=datetime.date(1962, 2, 2))), route=Route.ON_BEHALF)
-    services.reject(on_behalf, consulent, RejectionReason.OTHER)
+    services.reject(on_behalf, consulent, RejectionReason.TOO_SHORT)
     with pytest.raises(TransitionNotAllowed):
         services.confirm_by_caregiver(on_behalf, caregiver=on_behalf.caregiver)
     assert AppreciationRequest.objects.get(pk=on_behalf.pk).caregiver_confirmed_at is None
@@ -301,7 +301,7 @@ def test_the_budget_counts_approved_and_batched_as_committed_and_paid_as_paid(
         AppreciationRequestFactory(
             year=waardering_year, state=state, amount_cents=cents,
             caregiver=CaregiverFactory(date_of_birth=datetime.date(1960, 1, 1 + n)),
-            rejection_reason="anders" if state == RequestState.AFGEWEZEN else "")
+            rejection_reason="te_kort" if state == RequestState.AFGEWEZEN else "")
     AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
                                state=RequestState.GOEDGEKEURD, amount_cents=25600)
     waardering_year.budget_cents = 10000

@@ -78,40 +78,6 @@ def waiting_for_an_answer(due_on, **extra):
         info_due_on=due_on, **extra)
 
 
-def test_the_daily_job_rejects_unanswered_questions_only_with_reason_and_date(
-        waardering_year, consulent):
-    late = waiting_for_an_answer(TODAY - datetime.timedelta(days=1), year=waardering_year)
-    # Answered in time: back with the consulent, the old due date still on the row.
-    answered = AppreciationRequestFactory(
-        year=waardering_year, state=RequestState.IN_BEHANDELING,
-        info_question="Hoeveel uur precies?", info_answer="Twintig uur.",
-        info_due_on=TODAY - datetime.timedelta(days=1))
-
-    assert services.expire_information_requests(TODAY) == 1
-
-    late.refresh_from_db()
-    assert (late.state, late.rejection_reason, late.decided_at) == (
-        RequestState.AFGEWEZEN, RejectionReason.NO_ANSWER, clock.now())
-    log = StateLog.objects.for_(late).latest("pk")
-    assert (log.state, log.description) == ("afgewezen", "Geen antwoord op onze vraag")
-    answered.refresh_from_db()
-    assert answered.state == RequestState.IN_BEHANDELING
-
-
-
-@pytest.mark.parametrize("late_count", [4, 5])  # rounds that end full, and one short
-def test_the_daily_job_rejects_every_late_request_round_after_round(waardering_year,
-                                                                    monkeypatch, late_count):
-    monkeypatch.setattr(services, "EXPIRE_ROUND", 2)
-    late = [waiting_for_an_answer(TODAY - datetime.timedelta(days=1), year=waardering_year)
-            for _ in range(late_count)]
-
-    assert services.expire_information_requests(TODAY) == late_count
-
-    assert set(AppreciationRequest.objects.filter(pk__in=[r.pk for r in late])
-               .values_list("state", flat=True)) == {RequestState.AFGEWEZEN}
-
-
 def ready(request) -> AppreciationRequest:
     """Registered through the request: active, and checked by a consulent."""
     Caregiver.objects.filter(pk=request.caregiver_id).update(
@@ -144,7 +110,7 @@ def test_bulk_approval_over_the_budget_asks_first(waardering_year, coordinator):
 
 def test_checking_a_registration_later_leaves_a_decided_request_as_it_was_decided(
         waardering_year, consulent):
-    rejected = services.reject(submit(), consulent, RejectionReason.OTHER)
+    rejected = services.reject(submit(), consulent, RejectionReason.TOO_SHORT)
     assert rejected.caregiver_was_unknown and not rejected.checks_passed
     checks_at_decision = rejected.checks
 
