@@ -12,6 +12,8 @@ class AppreciationLetter(models.TextChoices):
     WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
     WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
     WAARDERING_DUPLICATE = "waardering_dubbel", _("Waardering: al aangevraagd")
+    WAARDERING_VOUCHER = "waardering_bon", _("Waardering: uw cadeaubon")
+    WAARDERING_RENEWAL = "waardering_opnieuw", _("Waardering: uitnodiging opnieuw aanvragen")
     CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
     CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
     CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")

@@ -19,7 +19,7 @@ from core.formats import euros
 from core.staff_access import coordinator_required, staff_required
 from registrations.services import log_staff_access
 
-from ..models import OPEN_STATES, AppreciationRequest, RequestState, Route
+from ..models import OPEN_STATES, AppreciationRequest, RenewalInvitation, RequestState, Route
 from . import selectors, services
 from .forms_backoffice import (
     ActionForm,
@@ -121,6 +121,8 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
         "history": selectors.history(appreciation_request),
         "letters": selectors.letters(appreciation_request),
         "forms": forms, "over_budget": over_budget,
+        "renewal": RenewalInvitation.objects.filter(request=appreciation_request)
+        .select_related("previous__year").first(),
         "is_open": state in OPEN_STATES, "undecided": undecided,
         "can_start": state == RequestState.INGEDIEND,
         "can_approve": undecided and appreciation_request.caregiver_confirmed_at is not None,
