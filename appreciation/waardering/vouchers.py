@@ -121,9 +121,10 @@ def add_codes(year: AppreciationYear, codes: list[str], by=None) -> tuple[int, i
     WaarderingVoucherCode.objects.bulk_create(new)
     given = 0
     waiting = _waiting_for_code(year).select_for_update(skip_locked=True, of=("self",))
-    for request in waiting.select_related("year")[:len(new)]:
-        if assign_code(request):
-            given += 1
+    for request in waiting.select_related("year")[:free_count(year)]:
+        if not assign_code(request):
+            break  # no free code left
+        given += 1
     return len(new), given
 
 
