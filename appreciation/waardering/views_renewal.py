@@ -65,9 +65,9 @@ def renewal_page(request):
             return render(request, "appreciation/waardering/public/renewal_sent.html", {
                 "reference": made.reference, "young": facts["young"],
                 "amount": euros(made.amount_cents)})
-    return render(request, TEMPLATE, {"form": form, "code": renewal.normalise(code), "error": error,
-                                      "invitation": invitation, **facts},
-                  status=400 if confirming else 200)
+    context = {"form": form, "code": renewal.normalise(code), "error": error,
+               "invitation": invitation, **facts}
+    return render(request, TEMPLATE, context, status=400 if confirming else 200)
 
 
 def _facts(invitation) -> dict:
