@@ -21,7 +21,7 @@ from appreciation.models import (
 from appreciation.tasks import invite_waardering_renewals
 from appreciation.waardering import renewal
 from core.logredact import redact
-from registrations.models import CareEndReason, Channel, State
+from registrations.models import CareEndReason, Caregiver, Channel, State
 from tests.factories import AppreciationRequestFactory, AppreciationYearFactory, CaregiverFactory
 from tests.support import OTHER_IBAN
 from worker.letters import letter_html
@@ -265,10 +265,8 @@ def test_after_the_window_the_code_no_longer_works(client, invitation, waarderin
 
 
 def test_an_ended_registration_gets_a_page(client, invitation):
-    caregiver = invitation.caregiver
-    caregiver.state, caregiver.ended_on, caregiver.end_reason = (
-        State.BEEINDIGD, datetime.date(2026, 9, 14), "eigen_verzoek")
-    caregiver.save()
+    Caregiver.objects.filter(pk=invitation.caregiver_id).update(
+        state=State.BEEINDIGD, ended_on=datetime.date(2026, 9, 14), end_reason="eigen_verzoek")
     response = confirm(client, code_of(invitation), still_caring="on")
     assert response.status_code == 409
     assert "Uw inschrijving bij het Servicepunt Mantelzorg is gestopt." in (
@@ -277,10 +275,9 @@ def test_an_ended_registration_gets_a_page(client, invitation):
 
 
 def test_a_former_caregiver_is_sent_to_the_normal_form(client, invitation):
-    caregiver = invitation.caregiver
-    caregiver.state, caregiver.care_ended_on = State.VOORMALIG, datetime.date(2026, 8, 1)
-    caregiver.care_end_reason = CareEndReason.OVERLIJDEN
-    caregiver.save()
+    Caregiver.objects.filter(pk=invitation.caregiver_id).update(
+        state=State.VOORMALIG, care_ended_on=datetime.date(2026, 8, 1),
+        care_end_reason=CareEndReason.OVERLIJDEN)
     response = client.get(PAGE, {"code": code_of(invitation)})
     assert response.status_code == 409
     assert "Naar het gewone formulier" in response.content.decode()
