@@ -14,7 +14,7 @@ from core import clock
 from worker.registry import LetterType, register_letter_type
 
 from .models import AppreciationLetter, CampaignRequestState, RequestState
-from .waardering import confirmation
+from .waardering import confirmation, renewal
 
 Kind = AppreciationLetter
 
@@ -57,6 +57,41 @@ def confirmation_still_needed(letter) -> str:
             RequestState.INGEDIEND, RequestState.IN_BEHANDELING,
             RequestState.AANVULLING_NODIG):
         return "Niet meer van toepassing: de aanvraag is al bevestigd of afgehandeld"
+    return ""
+
+
+def voucher_subject(letter) -> dict:
+    return {"your": "Je" if letter.caregiver.is_young() else "Uw",
+            "year": letter.about.year.year}
+
+
+def voucher_still_given(letter) -> str:
+    if not letter.about.voucher_code:
+        return "Niet meer van toepassing: de aanvraag heeft geen boncode"
+    return ""
+
+
+def renewal_context(letter) -> dict:
+    """The invitation: last year's naaste and account (last 4 digits only: a letter can be
+    read by others in the house), the code, rendered only when the letter goes out."""
+    invitation = letter.about
+    previous = invitation.previous
+    code = renewal.code_for(invitation)
+    url = settings.SITE_URL + reverse("appreciation:waardering_renewal")
+    return {"invitation": invitation, "rules": invitation.year, "previous": previous,
+            "code": code, "renewal_page": url, "renewal_link": f"{url}?code={code}",
+            "iban_end": previous.iban[-4:] if previous.iban else ""}
+
+
+def renewal_subject(letter) -> dict:
+    return {"year": letter.about.year.year}
+
+
+def renewal_still_open(letter) -> str:
+    try:
+        renewal.check_usable(letter.about)
+    except renewal.RenewalRefused as refused:
+        return f"Niet meer van toepassing: {refused.code}"
     return ""
 
 
@@ -124,6 +159,14 @@ def register() -> None:
     _waardering(Kind.WAARDERING_INFO,
                 "Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
                 "waardering_vraag", always_delivered=True)
+    _waardering(Kind.WAARDERING_VOUCHER, "{your} cadeaubon: de mantelzorgwaardering {year}",
+                "waardering_bon", attach_pdf=True, subject_values=voucher_subject,
+                no_longer_applies=voucher_still_given, always_delivered=True)
+    register_letter_type(LetterType(
+        kind=Kind.WAARDERING_RENEWAL, label=Kind.WAARDERING_RENEWAL.label,
+        subject="Mantelzorgwaardering {year}: opnieuw aanvragen in één stap",
+        template=WAARDERING_LETTERS + "waardering_opnieuw", context=renewal_context,
+        subject_values=renewal_subject, no_longer_applies=renewal_still_open))
     # Campaign letters name their campaign in the subject ("{campaign}").
     # The tickets or the gift itself: always delivered, like a decision.
     _campaign(Kind.CAMPAIGN_CODES, "{campaign}: uw codes", "campagne_codes",

@@ -7,6 +7,7 @@ from .campaigns.invitations import send_invitations
 from .campaigns.services import close_finished_campaigns
 from .waardering.payment_files import remove_old_payment_files as remove_files
 from .waardering.payment_files import set_aside_orphan_payment_files
+from .waardering.renewal import send_invitations as send_renewal_invitations
 from .waardering.selectors import overdue_questions
 
 
@@ -42,3 +43,11 @@ def remove_old_payment_files() -> int:
     """Payment files (names and IBANs) of batches paid more than 90 days ago are deleted;
     the batch rows stay for the bookkeeping. Safe to run twice."""
     return remove_files()
+
+
+@shared_task(name="appreciation.invite_waardering_renewals")
+def invite_waardering_renewals() -> int:
+    """While a year's window is open, everyone who received last year's waardering is
+    invited once to ask again in one step. Safe to run twice or in parallel: one invitation
+    per person per year is a database constraint, and its letter has the invitation's key."""
+    return send_renewal_invitations()

@@ -71,6 +71,12 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "worker.send_campaign_invitations",
             "schedule": crontab(hour=5, minute=30),
         },
+        # While a waardering window is open, last year's recipients are invited once to
+        # ask again in one step; before the print batches, like the campaign invitations.
+        "waardering-renewal-invitations": {
+            "task": "appreciation.invite_waardering_renewals",
+            "schedule": crontab(hour=5, minute=40),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

@@ -4,4 +4,6 @@ campaigns such as the summer swimming tickets and the December attentie (`campai
 from .campaigns import *  # noqa: F403
 from .letters import *  # noqa: F403
 from .payments import *  # noqa: F403
+from .renewals import *  # noqa: F403
+from .vouchers import *  # noqa: F403
 from .waardering import *  # noqa: F403

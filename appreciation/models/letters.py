@@ -14,6 +14,8 @@ class AppreciationLetter(models.TextChoices):
     WAARDERING_DUPLICATE = "waardering_dubbel", _("Waardering: al aangevraagd")
     # (Letter.kind holds 24 characters.)
     WAARDERING_SET_ASIDE = "waardering_buiten_beh", _("Waardering: buiten behandeling")
+    WAARDERING_VOUCHER = "waardering_bon", _("Waardering: uw cadeaubon")
+    WAARDERING_RENEWAL = "waardering_opnieuw", _("Waardering: uitnodiging opnieuw aanvragen")
     CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
     CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
     CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")

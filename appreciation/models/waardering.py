@@ -54,12 +54,29 @@ class AppreciationYear(models.Model):
                                     choices=PayoutForm.choices, default=PayoutForm.BANK)
     amount_young_cents = models.PositiveIntegerField(_("bedrag jonge mantelzorgers"),
                                                      default=7500)
+    # Money by default, as in Harderwijk (the annual report: 155 young caregivers paid).
+    # A year that chooses vouchers gives each approved young caregiver a code from the list
+    # a coordinator uploads (`WaarderingVoucherCode`), sent by letter.
     payout_young = models.CharField(_("uitbetaling jonge mantelzorgers"), max_length=5,
-                                    choices=PayoutForm.choices, default=PayoutForm.VOUCHER)
+                                    choices=PayoutForm.choices, default=PayoutForm.BANK)
     min_hours_per_week = models.PositiveSmallIntegerField(
         _("minimaal uren zorg per week"), default=8, validators=[MaxValueValidator(168)])
     min_months_of_care = models.PositiveSmallIntegerField(
         _("minimaal maanden zorg"), default=3, validators=[MaxValueValidator(120)])
+    # Criteria of their own for young caregivers (school leaves fewer hours); empty: the same
+    # as for adults.
+    min_hours_per_week_young = models.PositiveSmallIntegerField(
+        _("minimaal uren zorg per week (jonge mantelzorgers)"), null=True, blank=True,
+        validators=[MaxValueValidator(168)],
+        help_text=_("Leeg: hetzelfde als voor volwassenen."))
+    min_months_of_care_young = models.PositiveSmallIntegerField(
+        _("minimaal maanden zorg (jonge mantelzorgers)"), null=True, blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Leeg: hetzelfde als voor volwassenen."))
+    invite_last_years_recipients = models.BooleanField(
+        _("uitnodiging aan wie de waardering vorig jaar kreeg"), default=True,
+        help_text=_("Als de aanvraagperiode begint, krijgt wie vorig jaar de waardering "
+                    "kreeg een uitnodiging om met één klik opnieuw aan te vragen."))
     window_opens = models.DateField(_("aanvragen vanaf"))
     window_closes = models.DateField(_("aanvragen tot en met"))
     max_per_recipient = models.PositiveSmallIntegerField(
@@ -148,6 +165,18 @@ class AppreciationYear(models.Model):
 
     def payout_for(self, age_group: str) -> str:
         return self.payout_young if age_group == AgeGroup.YOUNG else self.payout_adult
+
+    def min_hours_for(self, age_group: str) -> int:
+        """The minimum hours a week for this age group (young: their own, if set)."""
+        if age_group == AgeGroup.YOUNG and self.min_hours_per_week_young is not None:
+            return self.min_hours_per_week_young
+        return self.min_hours_per_week
+
+    def min_months_for(self, age_group: str) -> int:
+        """The minimum months of care for this age group (young: their own, if set)."""
+        if age_group == AgeGroup.YOUNG and self.min_months_of_care_young is not None:
+            return self.min_months_of_care_young
+        return self.min_months_of_care
 
     def postcode_ranges(self) -> list[tuple[int, int]]:
         """'3840-3849, 8000' → [(3840, 3849), (8000, 8000)]; malformed parts are skipped
@@ -287,7 +316,7 @@ class AppreciationRequest(ConcurrentTransitionMixin, models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     payment_batch = models.ForeignKey("PaymentBatch", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="requests")
-    voucher_code = models.CharField(_("boncode"), max_length=20, blank=True)
+    voucher_code = models.CharField(_("boncode"), max_length=40, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     submitted_at = models.DateTimeField(_("ingediend op"))
 

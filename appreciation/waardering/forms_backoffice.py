@@ -9,10 +9,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import TextField
+from core.uploads import LineCheckedUploadForm, csv_file_field, read_text_upload
 from registrations.models import District
 
 from ..models import AgeGroup, AppreciationYear, RejectionReason, RequestState
 from ..models.decisions import CHOOSABLE_REASONS
+from . import vouchers
 from .selectors import OPEN, OVERDUE
 
 MAX_BULK = 500
@@ -155,3 +157,30 @@ class BulkApproveForm(forms.Form):
             raise forms.ValidationError(
                 _("Kies hoogstens %(n)s aanvragen tegelijk.") % {"n": MAX_BULK})
         return ids
+
+
+class UploadVoucherCodesForm(LineCheckedUploadForm):
+    """The supplier's voucher codes for a year (coordinators). Wrong lines are listed by
+    number and then nothing is added; `cleaned_data["codes"]` holds the codes."""
+
+    prefix = "boncodes"
+    file = csv_file_field(
+        _("Bestand met boncodes (CSV)"),
+        _("Van de leverancier van de bonnen. Eén code per regel, in de eerste kolom. Een "
+          "kopregel 'code' mag. Hoogstens 1 MB."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        text = read_text_upload(upload)
+        try:
+            codes = vouchers.parse_codes(text)
+        except vouchers.CodesRefused as refused:
+            raise self.refuse_lines(refused.errors, _(
+                "%(n)s regels kloppen niet. Er is niets toegevoegd. Verbeter de regels "
+                "hieronder en laad het hele bestand opnieuw.") % {"n": len(refused.errors)}
+            ) from None
+        if not codes:
+            raise forms.ValidationError(_("Er staan geen codes in het bestand."),
+                                        code="no_codes")
+        self.cleaned_data["codes"] = codes
+        return upload

@@ -119,8 +119,11 @@ class CareForm(forms.Form):
         help_text=_("Bijvoorbeeld 01-03-2019. Weet u de dag niet? Kies dan de 1e van de "
                     "maand."))
 
-    def __init__(self, *args, year: AppreciationYear, **kwargs):
+    def __init__(self, *args, year: AppreciationYear, age_group: str = AgeGroup.ADULT,
+                 **kwargs):
         self.year = year
+        self.min_hours = year.min_hours_for(age_group)
+        self.min_months = year.min_months_for(age_group)
         super().__init__(*args, **kwargs)
         self.fields["recipient_postcode"].widget.attrs["autocomplete"] = "off"
 
@@ -137,18 +140,18 @@ class CareForm(forms.Form):
 
     def clean_hours_per_week(self):
         hours = self.cleaned_data["hours_per_week"]
-        if hours < self.year.min_hours_per_week:
+        if hours < self.min_hours:
             raise forms.ValidationError(_(
                 "De waardering is voor mantelzorgers die minstens %(n)s uur per week zorgen.")
-                % {"n": self.year.min_hours_per_week}, code="hours")
+                % {"n": self.min_hours}, code="hours")
         return hours
 
     def clean_care_since(self):
         since = self.cleaned_data["care_since"]
-        if since > add_months(clock.today(), -self.year.min_months_of_care):
+        if since > add_months(clock.today(), -self.min_months):
             raise forms.ValidationError(_(
                 "De waardering is voor mantelzorgers die al minstens %(n)s maanden zorgen.")
-                % {"n": self.year.min_months_of_care}, code="duration")
+                % {"n": self.min_months}, code="duration")
         return since
 
 
@@ -241,3 +244,45 @@ class ConfirmCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(autocomplete="one-time-code",
                                                 autocapitalize="characters", spellcheck="false")
+
+
+class RenewalCodeForm(forms.Form):
+    """The code from the invitation letter to ask again (the e-mail's link fills it in)."""
+
+    code = TextField(label=_("Uw code"), max_length=30,
+                     help_text=_("Die staat in de brief of e-mail. Bijvoorbeeld "
+                                 "ABCD-EFGH-JKLM."),
+                     error_messages={"required": _("Vul de code uit de brief of e-mail in."),
+                                     "max_length": _("Een code heeft 12 letters en cijfers, "
+                                                     "zoals ABCD-EFGH-JKLM.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(autocomplete="off",
+                                                autocapitalize="characters", spellcheck="false")
+
+
+class RenewalForm(PaymentForm):
+    """Ask again in one step: "I still care for …", and a new account only if it changed
+    (required when last year's request had none and this year pays money)."""
+
+    field_order = ["still_caring", "iban", "account_holder"]
+
+    still_caring = forms.BooleanField(label=_("Ik zorg nog steeds"))
+
+    def __init__(self, *args, recipient_name: str, iban_required: bool, **kwargs):
+        super().__init__(*args, required=iban_required, **kwargs)
+        names = {"name": recipient_name}
+        caring = self.fields["still_caring"]
+        caring.label = _("Ik zorg nog steeds voor %(name)s") % names
+        caring.error_messages["required"] = _(
+            "Zet een vinkje als u nog steeds voor %(name)s zorgt. Zorgt u niet meer voor "
+            "%(name)s, of voor iemand anders? Vraag de waardering dan aan met het gewone "
+            "formulier.") % names
+        if not iban_required:
+            self.fields["iban"].label = _("Nieuw rekeningnummer (IBAN)")
+            self.fields["iban"].help_text = _(
+                "Alleen invullen als het geld naar een andere rekening moet. Bijvoorbeeld "
+                "NL91 ABNA 0417 1643 00.")
+            self.fields["account_holder"].help_text = _(
+                "Alleen bij een nieuw rekeningnummer. Zoals het op uw bankpas staat.")

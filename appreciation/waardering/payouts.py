@@ -11,7 +11,8 @@ batch only and is never paid twice. The batch's file is rendered once, checked a
   set with the EPC's conversion table (core/sepa_text.py; "Çelik" is paid as "Celik") and
   the finished file is checked for any other character before it is stored: a bank may
   refuse a whole file for one;
-- voucher: a list of unguessable voucher codes (unique across all requests by a constraint).
+- voucher: the list of the batch's voucher codes, each given at approval from the
+  supplier's codes (`vouchers.py`; unique across all requests by a constraint).
 
 When the bank (or the voucher supplier) has done its work, `mark_batch_paid` moves every
 request to `uitbetaald` and freezes the year's rules.
@@ -31,7 +32,6 @@ import datetime
 import functools
 import io
 import logging
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -58,7 +58,6 @@ from .services import require_transition_permission
 logger = logging.getLogger(__name__)
 
 SEPA_SCHEMA = "pain.001.001.03"
-VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed over
 CSV_HEADER = ["referentie", "naam", "iban_of_boncode", "bedrag", "end_to_end_id"]
 
 
@@ -144,40 +143,20 @@ def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, b
              .update(state=RequestState.IN_BETAALBATCH, payment_batch=batch))
     if moved != len(requests):
         raise ConcurrentTransition(_("Aanvragen zijn intussen veranderd."))
-    if batch.payout_form == PayoutForm.VOUCHER:
-        for request, code in zip(requests, new_voucher_codes(len(requests)), strict=True):
-            request.voucher_code = code
-        AppreciationRequest.objects.bulk_update(requests, ["voucher_code"], batch_size=500)
 
 
 def _waiting(year, payout_form):
     """Approved requests not yet in a batch. A bank payout without an IBAN (erased, or
-    entered without one) cannot be paid by transfer and waits for a consulent."""
+    entered without one) cannot be paid by transfer and waits for a consulent; a voucher
+    without its code (none was free when it was approved) waits for the supplier's next
+    list of codes (`vouchers.add_codes`)."""
     waiting = AppreciationRequest.objects.filter(year=year, payout_form=payout_form,
                                                  state=RequestState.GOEDGEKEURD)
     if payout_form == PayoutForm.BANK:
         waiting = waiting.exclude(iban="")
+    else:
+        waiting = waiting.exclude(voucher_code="")
     return waiting
-
-
-def new_voucher_codes(count: int) -> list[str]:
-    """`count` fresh codes like MZW-K7QP-3XHD-9RTA (60 random bits each, from `secrets`).
-
-    Codes already in the table are drawn again; the unique constraint on `voucher_code`
-    stops the rare race between two batches created at the same moment.
-    """
-    codes: set[str] = set()
-    while len(codes) < count:
-        fresh = {_voucher_code() for _ in range(count - len(codes))} - codes
-        taken = set(AppreciationRequest.objects.filter(voucher_code__in=fresh)
-                    .values_list("voucher_code", flat=True))
-        codes |= fresh - taken
-    return list(codes)
-
-
-def _voucher_code() -> str:
-    chars = "".join(secrets.choice(VOUCHER_ALPHABET) for _ in range(12))
-    return f"MZW-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
 # --- the files --------------------------------------------------------------------------
@@ -336,12 +315,17 @@ def waiting_summary(year: AppreciationYear) -> list[dict]:
     rows = []
     for form in PayoutForm:
         totals = _waiting(year, form).aggregate(count=Count("pk"), total=Sum("amount_cents"))
-        no_iban = 0
+        no_iban = no_code = 0
         if form == PayoutForm.BANK:
             no_iban = AppreciationRequest.objects.filter(
                 year=year, payout_form=form, state=RequestState.GOEDGEKEURD, iban="").count()
+        else:
+            no_code = AppreciationRequest.objects.filter(
+                year=year, payout_form=form, state=RequestState.GOEDGEKEURD,
+                voucher_code="").count()
         rows.append({"form": form.value, "label": form.label, "count": totals["count"],
-                     "total": euro(totals["total"] or 0), "no_iban": no_iban})
+                     "total": euro(totals["total"] or 0), "no_iban": no_iban,
+                     "no_code": no_code})
     return rows
 
 

@@ -5,6 +5,7 @@ consulent's "check again"). A failed check never rejects anything by itself: a c
 decides. Only requests that pass every check may be approved in bulk by a coordinator.
 """
 
+import datetime
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -86,20 +87,53 @@ def _previous_iban_check(request) -> dict | None:
                   % {"year": previous.year.year, "end": previous.iban[-4:]})
 
 
+def _dmy(day: datetime.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def care_in_year(care_since: datetime.date, care_ended_on: datetime.date,
+                 year: int) -> tuple[datetime.date, datetime.date]:
+    """The part of an ended care that fell in the waardering's year: from its start (or 1
+    January) to its end. An end before the year gives an empty span (end before start)."""
+    return max(care_since, datetime.date(year, 1, 1)), care_ended_on
+
+
+def _duration_check(request, caregiver, submitted_on) -> dict:
+    """Long enough care. A former caregiver (care ended) counts only the care given within
+    the year: from its start or 1 January to the day it ended, at least the required months.
+    The consulent sees the dates."""
+    months = request.year.min_months_for(request.age_group)
+    since = _dmy(request.care_since)
+    ended_on = caregiver.care_ended_on if caregiver.state == State.VOORMALIG else None
+    if ended_on is None:
+        return _check("duration", request.care_since <= add_months(submitted_on, -months),
+                      _("Zorgt minstens %(n)s maanden") % {"n": months},
+                      _("Zorgt sinds %(d)s") % {"d": since})
+    start, end = care_in_year(request.care_since, ended_on, request.year.year)
+    label = _("Zorgde minstens %(n)s maanden in %(year)s") % {
+        "n": months, "year": request.year.year}
+    if end < start:
+        return _check("duration", False, label, _(
+            "Voormalig mantelzorger: de zorg stopte op %(end)s, voor %(year)s begon.") % {
+            "end": _dmy(end), "year": request.year.year})
+    return _check("duration", add_months(start, months) <= end, label,
+                  _("Voormalig mantelzorger: zorgde van %(start)s tot %(end)s (zorg sinds "
+                    "%(since)s, gestopt op %(end)s)") % {
+                      "start": _dmy(start), "end": _dmy(end), "since": since})
+
+
 def compute_checks(request: AppreciationRequest) -> list[dict]:
     """Every check with its outcome; the order is the order the consulent reads them."""
     rules = request.year
     caregiver = request.caregiver
     submitted_on = request.submitted_at.date()
     others = _same_year(request)
+    min_hours = rules.min_hours_for(request.age_group)
     checks = [
-        _check("hours", request.hours_per_week >= rules.min_hours_per_week,
-               _("Minstens %(n)s uur zorg per week") % {"n": rules.min_hours_per_week},
+        _check("hours", request.hours_per_week >= min_hours,
+               _("Minstens %(n)s uur zorg per week") % {"n": min_hours},
                _("Opgegeven: %(n)s uur") % {"n": request.hours_per_week}),
-        _check("duration",
-               request.care_since <= add_months(submitted_on, -rules.min_months_of_care),
-               _("Zorgt minstens %(n)s maanden") % {"n": rules.min_months_of_care},
-               _("Zorgt sinds %(d)s") % {"d": request.care_since.strftime("%d-%m-%Y")}),
+        _duration_check(request, caregiver, submitted_on),
         _check("residence", rules.recipient_postcode_ok(request.recipient_postcode),
                _("Naaste woont in de gemeente"),
                _("Postcode naaste: %(p)s") % {"p": request.recipient_postcode}),

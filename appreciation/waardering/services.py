@@ -31,7 +31,7 @@ from ..models import (
     RequestState,
 )
 from ..models.decisions import CHOOSABLE_REASONS, rejection_sentence
-from . import confirmation
+from . import confirmation, vouchers
 from .request_checks import refresh_checks
 
 
@@ -140,9 +140,11 @@ def approve(request, by, *, expected_state=None, over_budget_ok=False) -> Apprec
 
 
 def _after_approval(request, by) -> None:
-    """The approval letter; and a consulent who approved has checked the person, so a
-    registration made through the request becomes active (as after an intake)."""
+    """The approval letter, and for a voucher its code with its own letter; and a consulent
+    who approved has checked the person, so a registration made through the request becomes
+    active (as after an intake)."""
     queue_letter(request, AppreciationLetter.WAARDERING_APPROVED)
+    vouchers.assign_code(request)
     if request.caregiver.state == State.AANGEMELD:
         registrations.mark_checked(request.caregiver, by)
 

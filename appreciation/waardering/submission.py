@@ -18,7 +18,7 @@ from core.dates import add_months
 from core.locks import lock_until_commit
 from core.postcodes import canonical_house_number, normalise_postcode
 from registrations import services as registrations
-from registrations.models import Caregiver, Channel, Source
+from registrations.models import Caregiver, Channel, RegistrationRules, Source
 from registrations.selectors import find_caregiver
 from registrations.services import RegistrationData
 from worker.services import queue_letter as queue
@@ -102,16 +102,27 @@ def _lock_identity(details: dict) -> None:
         int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True))
 
 
-def _validate_care(rules: AppreciationYear, recipient: dict, today: datetime.date) -> None:
-    """The rules a person can check themselves: refused at once, with the reason."""
-    if recipient["hours_per_week"] < rules.min_hours_per_week:
+def age_group_of(date_of_birth: datetime.date | None) -> str:
+    """Young up to and including the registration rules' young_max_age, today."""
+    if date_of_birth is None:
+        return AgeGroup.ADULT
+    young = clock.age_on(date_of_birth, clock.today()) <= RegistrationRules.current().young_max_age
+    return AgeGroup.YOUNG if young else AgeGroup.ADULT
+
+
+def _validate_care(rules: AppreciationYear, recipient: dict, today: datetime.date,
+                   age_group: str) -> None:
+    """The rules a person can check themselves (those of their age group): refused at once,
+    with the reason."""
+    min_hours, min_months = rules.min_hours_for(age_group), rules.min_months_for(age_group)
+    if recipient["hours_per_week"] < min_hours:
         raise RequestRefused(_(
             "De waardering is voor mantelzorgers die minstens %(n)s uur per week zorgen.")
-            % {"n": rules.min_hours_per_week}, field="hours_per_week", code="hours")
-    if recipient["care_since"] > add_months(today, -rules.min_months_of_care):
+            % {"n": min_hours}, field="hours_per_week", code="hours")
+    if recipient["care_since"] > add_months(today, -min_months):
         raise RequestRefused(_(
             "De waardering is voor mantelzorgers die al minstens %(n)s maanden zorgen.")
-            % {"n": rules.min_months_of_care}, field="care_since", code="duration")
+            % {"n": min_months}, field="care_since", code="duration")
     if not rules.recipient_postcode_ok(recipient["recipient_postcode"]):
         raise RequestRefused(_(
             "Uw naaste moet in Harderwijk of Hierden wonen. Bel ons gerust als u twijfelt."),
@@ -140,7 +151,8 @@ def submit_request(data: RequestData, *, route: str, caregiver: Caregiver | None
     rules = open_year(today)
     if rules is None:
         raise RequestRefused(_("U kunt de waardering nu niet aanvragen."), code="closed")
-    _validate_care(rules, data.recipient, today)
+    born = caregiver.date_of_birth if caregiver else (data.caregiver or {}).get("date_of_birth")
+    _validate_care(rules, data.recipient, today, age_group_of(born))
     try:
         with transaction.atomic():
             return _submit(rules, data, route, caregiver, by, submission_key)

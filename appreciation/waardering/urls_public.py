@@ -4,7 +4,7 @@ caregiver's own requests in Mijn gegevens (no URL carries a caregiver id)."""
 from django.urls import path
 
 from ..models import Route
-from . import views_confirm, views_public, views_selfservice
+from . import views_confirm, views_public, views_renewal, views_selfservice
 
 self_wizard = views_public.AppreciationWizard.as_view(
     route=Route.SELF, url_name="appreciation:waardering_self_step", done_step_name="klaar")
@@ -16,6 +16,7 @@ urlpatterns = [
     path("waardering", views_public.start, name="waardering_start"),
     path("waardering/verstuurd", views_public.sent, name="waardering_sent"),
     path("waardering/bevestigen", views_confirm.confirm_code, name="waardering_confirm_code"),
+    path("waardering/opnieuw", views_renewal.renewal_page, name="waardering_renewal"),
     path("waardering/zelf", self_wizard, name="waardering_self"),
     path("waardering/zelf/<str:step>", self_wizard, name="waardering_self_step"),
     path("waardering/namens", on_behalf_wizard, name="waardering_on_behalf"),

@@ -19,7 +19,14 @@ from core.formats import euros
 from core.staff_access import coordinator_required, staff_required
 from registrations.services import log_staff_access
 
-from ..models import OPEN_STATES, AppreciationRequest, RequestState, Route, answer_period_over
+from ..models import (
+    OPEN_STATES,
+    AppreciationRequest,
+    RenewalInvitation,
+    RequestState,
+    Route,
+    answer_period_over,
+)
 from . import selectors, services
 from .forms_backoffice import (
     ActionForm,
@@ -122,6 +129,8 @@ def _detail(request, appreciation_request, *, bound=None, over_budget=None):
         "history": selectors.history(appreciation_request),
         "letters": selectors.letters(appreciation_request),
         "forms": forms, "over_budget": over_budget,
+        "renewal": RenewalInvitation.objects.filter(request=appreciation_request)
+        .select_related("previous__year").first(),
         "is_open": state in OPEN_STATES, "undecided": undecided,
         "can_start": state == RequestState.INGEDIEND,
         "can_set_aside": (state == RequestState.AANVULLING_NODIG

@@ -21,6 +21,7 @@ from .forms_public import (
     NewsletterForm,
     PaperSignedForm,
     PaymentForm,
+    age_group_for,
     payout_needs_bank,
 )
 from .submission import RequestData, RequestRefused, next_opening, open_year, submit_request
@@ -42,9 +43,13 @@ def paper_entry(request):
         return render(request, "appreciation/waardering/intake/closed.html",
                       {"next_opening": next_opening()})
     data = request.POST if request.method == "POST" else None
+    caregiver_form = CaregiverDetailsForm(data, prefix="mantelzorger")
+    born = caregiver_form.cleaned_data.get("date_of_birth") \
+        if data is not None and caregiver_form.is_valid() else None
     forms = {
-        "caregiver": CaregiverDetailsForm(data, prefix="mantelzorger"),
-        "care": CareForm(data, prefix="zorg", year=year),
+        "caregiver": caregiver_form,
+        # Young caregivers may have criteria of their own: known once the birth date is.
+        "care": CareForm(data, prefix="zorg", year=year, age_group=age_group_for(born)),
         "payment": PaymentForm(data, prefix="betaling", required=False),
         "newsletter": NewsletterForm(data, prefix="nieuwsbrief"),
         "signed": PaperSignedForm(data, prefix="papier"),

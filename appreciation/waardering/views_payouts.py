@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from core.staff_access import coordinator_required
 
 from ..models import AppreciationYear, PaymentBatch, PayoutForm
-from . import payouts
+from . import payouts, vouchers
+from .forms_backoffice import UploadVoucherCodesForm
 
 
 @coordinator_required
-def batch_list(request, year=None):
+def batch_list(request, year=None, upload_form=None):
     years = list(AppreciationYear.objects.order_by("-year"))
     if year is None:
         current = years[0] if years else None
@@ -25,8 +26,33 @@ def batch_list(request, year=None):
     context = {"years": years, "current": current}
     if current is not None:
         context.update(waiting=payouts.waiting_summary(current),
-                       batches=payouts.batches_of(current))
-    return render(request, "appreciation/waardering/payouts/list.html", context)
+                       batches=payouts.batches_of(current),
+                       vouchers_free=vouchers.free_count(current),
+                       vouchers_waiting=vouchers.waiting_count(current),
+                       uses_vouchers=PayoutForm.VOUCHER in (current.payout_adult,
+                                                            current.payout_young),
+                       upload_form=upload_form or UploadVoucherCodesForm())
+    status = 400 if upload_form is not None else 200
+    return render(request, "appreciation/waardering/payouts/list.html", context, status=status)
+
+
+@coordinator_required
+@require_POST
+def voucher_upload(request, year):
+    """The supplier's list of voucher codes: codes go at once to approved requests that
+    wait for one (each with its letter), the rest wait for the next approvals."""
+    rules = get_object_or_404(AppreciationYear, year=year)
+    form = UploadVoucherCodesForm(request.POST, request.FILES,
+                                  prefix=UploadVoucherCodesForm.prefix)
+    if not form.is_valid():
+        return batch_list(request, year=year, upload_form=form)
+    codes = form.cleaned_data["codes"]
+    added, given = vouchers.add_codes(rules, codes, request.user)
+    messages.success(request, _(
+        "%(added)s nieuwe boncodes toegevoegd (%(known)s stonden er al in). %(given)s "
+        "mantelzorgers kregen meteen hun bon.") % {
+        "added": added, "known": len(codes) - added, "given": given})
+    return redirect("appreciation:payout_year", year=year)
 
 
 @coordinator_required

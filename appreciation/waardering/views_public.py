@@ -86,6 +86,10 @@ def year_facts(year) -> dict:
         "adult_gets_money": year.payout_adult == PayoutForm.BANK,
         "young_gets_money": year.payout_young == PayoutForm.BANK,
         "young_max_age": RegistrationRules.current().young_max_age,
+        "young_min_hours": year.min_hours_for(AgeGroup.YOUNG),
+        "young_min_months": year.min_months_for(AgeGroup.YOUNG),
+        "young_criteria_differ": (year.min_hours_for(AgeGroup.YOUNG), year.min_months_for(
+            AgeGroup.YOUNG)) != (year.min_hours_per_week, year.min_months_of_care),
     }
 
 
@@ -168,7 +172,9 @@ class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             return {"young": age_group_for(self.caregiver_birth_date()) == AgeGroup.YOUNG}
         if step == "ouder":  # the consent mail may not go to the child's own address
             return {"child_email": self.cleaned("mantelzorger").get("email", "")}
-        return {"year": self.year} if step == "zorg" else {}
+        if step == "zorg":  # young caregivers may have criteria of their own
+            return {"year": self.year, "age_group": age_group_for(self.caregiver_birth_date())}
+        return {}
 
     def cleaned(self, step) -> dict:
         """A step's cleaned data; empty when the step is not part of this request."""
@@ -225,6 +231,9 @@ class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         context.update(year_facts(self.year))
+        group = age_group_for(self.caregiver_birth_date())
+        context.update(min_hours=self.year.min_hours_for(group),
+                       min_months=self.year.min_months_for(group))
         context.update(step_title=STEP_TITLES[self.steps.current], route=self.route,
                        on_behalf=self.route == Route.ON_BEHALF, signed_in=self.signed_in,
                        amount=self._amount(), gets_money=_needs_bank(self))

@@ -19,7 +19,7 @@ from core.formats import euros
 from registrations.selfservice_session import caregiver_required
 
 from ..models import NOT_COUNTED_STATES, AppreciationRequest, RequestState, Route
-from . import services, submission
+from . import services, submission, vouchers
 from .forms_public import AnswerForm, format_iban
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -65,6 +65,7 @@ def my_requests(request, caregiver):
         rows.append({
             "request": item, "words": STATE_WORDS[item.state],
             "amount": euros(item.amount_cents), "iban": format_iban(item.iban),
+            "voucher_owed": vouchers.owed(item), "voucher_code": vouchers.shown_code(item),
             "letters": sorted(item.letters.all(), key=lambda letter: letter.created_at),
             "needs_confirmation": _needs_confirmation(item),
             "can_answer": item.state == RequestState.AANVULLING_NODIG,

@@ -258,6 +258,10 @@ ROWS = {
         _p("/backoffice/betalingen/{year.year}/nieuwe-batch/"),
         COORD_POST,
     ),
+    "appreciation:payout_voucher_upload": (
+        _p("/backoffice/betalingen/{year.year}/boncodes/"),
+        COORD_POST,
+    ),
     "appreciation:payout_export": (
         _p("/backoffice/betalingen/batch/{batch.pk}/bestand/"),  # no file
         {**COORD, "coordinator": 404},
@@ -292,6 +296,7 @@ ROWS = {
     # public waardering
     "appreciation:waardering_start": (_p("/waardering"), PUBLIC),
     "appreciation:waardering_confirm_code": (_p("/waardering/bevestigen"), PUBLIC),
+    "appreciation:waardering_renewal": (_p("/waardering/opnieuw"), PUBLIC),
     "appreciation:waardering_sent": (
         _p("/waardering/verstuurd"),
         dict.fromkeys(ROLES, "/waardering"),
@@ -498,6 +503,7 @@ def test_a_caregiver_never_reaches_another_caregivers_requests(world, role):
 COORDINATOR_POSTS = [
     "/backoffice/systeem/testtaak/",
     "/backoffice/betalingen/{year.year}/nieuwe-batch/",
+    "/backoffice/betalingen/{year.year}/boncodes/",
     "/backoffice/betalingen/batch/{batch.pk}/betaald/",
     "/backoffice/waardering/goedkeuren/",
     "/backoffice/campagnes/{campaign.pk}/codes/laden/",

@@ -92,6 +92,8 @@ def test_the_approval_names_the_amount_the_account_end_and_the_payment_date(
 
 
 def test_a_young_caregiver_gets_a_voucher(waardering_year, consulent):
+    waardering_year.payout_young = "bon"
+    waardering_year.save()
     details = caregiver_details(first_name="Sem", date_of_birth=datetime.date(2007, 5, 1),
                                 email="sem@example.nl")
     request = services.approve(submit_one(request_data(caregiver=details, iban="")), consulent)

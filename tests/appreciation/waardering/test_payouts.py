@@ -25,7 +25,7 @@ from appreciation.models import (
     RejectionReason,
     RequestState,
 )
-from appreciation.waardering import payouts, services
+from appreciation.waardering import payouts, services, vouchers
 from tests.factories import AppreciationRequestFactory, AppreciationYearFactory
 from tests.support import approved, caregiver_details, request_data
 from tests.support import submit as submit_one
@@ -37,7 +37,16 @@ NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
 
 
+def vouchers_for_young(year, codes=()):
+    """This year young caregivers get a voucher; the supplier's `codes` are uploaded."""
+    year.payout_young = PayoutForm.VOUCHER
+    year.save()
+    if codes:
+        vouchers.add_codes(year, list(codes))
+
+
 def test_a_batch_holds_exactly_the_approved_requests(waardering_year, consulent, coordinator):
+    vouchers_for_young(waardering_year)
     bank = [approved(consulent, n) for n in range(3)]
     young = approved(consulent, 10, young=True)
     rejected = services.reject(submit_one(request_data(caregiver=caregiver_details(
@@ -194,14 +203,15 @@ def test_a_file_that_does_not_validate_is_never_stored(waardering_year, consulen
     assert not any(media.rglob("*.xml"))
 
 
-def test_vouchers_get_unique_codes_and_a_csv_list_not_sepa(waardering_year, consulent, coordinator):
+def test_vouchers_carry_the_suppliers_codes_in_a_csv_list_not_sepa(waardering_year, consulent,
+                                                                   coordinator):
+    vouchers_for_young(waardering_year, ["LEV-1", "LEV-2", "LEV-3"])
     young = [approved(consulent, n, young=True) for n in range(3)]
     approved(consulent, 9)  # a bank request stays out of the voucher batch
     batch = payouts.create_payment_batch(waardering_year, PayoutForm.VOUCHER, coordinator)
     codes = dict(batch.requests.values_list("pk", "voucher_code"))
     assert set(codes) == {r.pk for r in young}
-    assert len(set(codes.values())) == 3
-    assert all(len(code) == 18 and code.startswith("MZW-") for code in codes.values())
+    assert sorted(codes.values()) == ["LEV-1", "LEV-2", "LEV-3"]
     content = batch.export.open("rb").read()
     assert batch.export.name.endswith(".csv") and b"<?xml" not in content
     text = content.decode("utf-8-sig")
@@ -254,6 +264,7 @@ def coordinator_for_setup():
 
 def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(client, waardering_year,
                                                                          consulent, login_fully):
+    vouchers_for_young(waardering_year, ["LEV-1"])
     for n in range(2):
         approved(consulent, n)
     approved(consulent, 7, young=True)

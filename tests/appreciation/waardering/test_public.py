@@ -126,7 +126,20 @@ def test_signed_in_caregiver_skips_their_details(client, sign_in):
     assert request.reference in client.get("/mijn-gegevens/waardering/").content.decode()
 
 
-def test_young_caregiver_gets_a_voucher_and_no_account_step(client):
+def test_young_caregiver_gets_money_by_default_and_the_account_step(client):
+    """As in Harderwijk (155 young caregivers paid): money, so the account is asked."""
+    born = TODAY.replace(year=TODAY.year - 20).strftime("%d-%m-%Y")
+    fill(client, steps=[("mantelzorger", {**CAREGIVER, "mantelzorger-date_of_birth": born}),
+                        ("zorg", CARE), ("betaling", PAYMENT), ("nieuwsbrief", {})])
+    send(client)
+    request = AppreciationRequest.objects.get()
+    assert (request.age_group, request.payout_form, request.iban) == (
+        AgeGroup.YOUNG, PayoutForm.BANK, "NL91ABNA0417164300")
+
+
+def test_young_caregiver_gets_a_voucher_and_no_account_step(client, waardering_year):
+    waardering_year.payout_young = PayoutForm.VOUCHER
+    waardering_year.save()
     born = TODAY.replace(year=TODAY.year - 20).strftime("%d-%m-%Y")
     fill(client, steps=[("mantelzorger", {**CAREGIVER, "mantelzorger-date_of_birth": born}),
                         ("zorg", CARE), ("nieuwsbrief", {})])
@@ -150,7 +163,8 @@ def test_fifteen_year_old_needs_a_parent_or_guardian(client):
     assert 'value="Anja de Vries"' in html and nothing_stored()
     fill(client, steps=[("mantelzorger", young),
                         ("ouder", {"ouder-name": "Anja de Vries", "ouder-email": "a@example.nl"}),
-                        ("zorg", {**CARE, "zorg-relationship": "ouder"}), ("nieuwsbrief", {})])
+                        ("zorg", {**CARE, "zorg-relationship": "ouder"}), ("betaling", PAYMENT),
+                        ("nieuwsbrief", {})])
     assert "Anja de Vries" in client.get(f"{SELF}/controleren").content.decode()
     send(client)
     caregiver = AppreciationRequest.objects.get().caregiver

@@ -345,7 +345,8 @@ def test_without_an_earlier_year_an_approved_request_has_no_previous_account_che
 # --- registered, checked by a consulent, the typed name, confirmed -----------------------
 
 @pytest.mark.parametrize("registration, ok", [
-    ({}, True), ({"former": True}, True),
+    # A former caregiver who cared long enough this year (see test_age_groups_and_former).
+    ({}, True), ({"former": True, "care_ended_on": datetime.date(2026, 8, 1)}, True),
     ({"state": State.AANGEMELD}, False), ({"ended": True}, False),
 ], ids=["actief", "voormalig", "aangemeld", "beeindigd"])
 def test_an_active_or_former_caregiver_counts_as_registered(waardering_year, registration, ok):

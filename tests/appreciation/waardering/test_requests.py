@@ -130,6 +130,7 @@ def test_a_bank_payout_needs_an_iban_but_a_young_caregivers_voucher_does_not(waa
         submit_one(request_data(iban=""))
     assert refused.value.field == "iban" and not Caregiver.objects.exists()
     waardering_year.amount_young_cents = 5000
+    waardering_year.payout_young = PayoutForm.VOUCHER
     waardering_year.save()
     young = submit_one(request_data(
         caregiver=caregiver_details(date_of_birth=datetime.date(2008, 1, 1)), iban=""))

@@ -17,7 +17,7 @@ def test_defaults_follow_the_seed_plan():
     rules = AppreciationYearFactory()
     assert rules.amount_adult_cents == 7500 and rules.budget_cents == 10_000_000
     assert (rules.min_hours_per_week, rules.min_months_of_care) == (8, 3)
-    assert rules.payout_young == PayoutForm.VOUCHER
+    assert rules.payout_young == PayoutForm.BANK  # the annual report: 155 young paid
     assert rules.is_open(datetime.date(2026, 11, 10)) and not rules.is_open(
         datetime.date(2026, 11, 11))
 
