@@ -5,6 +5,7 @@ from celery import shared_task
 
 from .campaigns.invitations import send_invitations
 from .campaigns.services import close_finished_campaigns
+from .campaigns.stock_notice import send_stock_notice
 from .waardering.payment_files import remove_old_payment_files as remove_files
 from .waardering.payment_files import set_aside_orphan_payment_files
 from .waardering.services import expire_information_requests
@@ -41,3 +42,10 @@ def remove_old_payment_files() -> int:
     """Payment files (names and IBANs) of batches paid more than 90 days ago are deleted;
     the batch rows stay for the bookkeeping. Safe to run twice."""
     return remove_files()
+
+
+@shared_task(name="appreciation.campaign_stock_notice")
+def campaign_stock_notice() -> int:
+    """Coordinators hear once a day which campaigns ran out of stock while people wait for
+    codes. Safe to run twice: the day's claim row makes a second run send nothing."""
+    return send_stock_notice()

@@ -26,6 +26,7 @@ TASKS = {
     "worker.close_campaigns": "appreciation.tasks",
     "worker.send_campaign_invitations": "appreciation.tasks",
     "appreciation.remove_old_payment_files": "appreciation.tasks",
+    "appreciation.campaign_stock_notice": "appreciation.tasks",
     "insight.render_annual_report": "insight.tasks",
     "mantelzorg.send_staff_invite": "mantelzorg.tasks",
 }
