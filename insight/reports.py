@@ -34,9 +34,8 @@ RECEIVED_TICKETS = [CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUU
 FIGURES = [
     ("registered", _("Ingeschreven mantelzorgers op 31 december")),
     ("registered_young", _("van wie jonge mantelzorgers")),
-    ("registered_emb", _("van wie ouders van een kind met een ernstige meervoudige beperking "
-                         "(met toestemming)")),
-    ("registered_migration", _("van wie met een migratieachtergrond (met toestemming)")),
+    ("registered_emb", _("van wie ouders van een kind met EMB (met toestemming)")),
+    ("registered_migration", _("van wie met migratieachtergrond (met toestemming)")),
     ("registered_senior", _("van wie 70 jaar of ouder")),
     ("new_registrations", _("Nieuwe inschrijvingen in het jaar")),
     ("former", _("Voormalig mantelzorgers op 31 december")),
