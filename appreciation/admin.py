@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.amounts import EuroField
 from core.formats import euros
 
+from .campaigns.services import stock_changed
 from .models import AppreciationYear, Campaign
 from .waardering.services import copy_next_year
 
@@ -77,13 +78,14 @@ class CampaignAdmin(EuroAmountsAdmin):
     pages in the back office, not here."""
 
     list_display = ["name", "kind", "starts_on", "ends_on", "tickets_per_caregiver",
-                    "stock_total", "stock_free", "closed_at"]
+                    "code_source", "limited_stock", "stock_total", "stock_free", "closed_at"]
     list_filter = ["kind"]
     search_fields = ["name", "pool_name"]
     fieldsets = [
         (None, {"fields": ["kind", "name", "starts_on", "ends_on"]}),
-        (_("Kaartjes"), {"fields": ["tickets_per_caregiver", "stock_total", "pool_name",
-                                    "handout", "cancel_unclaimed_on_close"]}),
+        (_("Kaartjes"), {"fields": ["tickets_per_caregiver", "code_source", "stock_total",
+                                    "limited_stock", "pool_name", "handout",
+                                    "cancel_unclaimed_on_close"]}),
         (_("Voor wie"), {"fields": ["include_former", "requires_request"]}),
         (_("Teksten"), {"fields": ["letter_text", "invitation_subject", "invitation_text"]}),
     ]
@@ -95,6 +97,12 @@ class CampaignAdmin(EuroAmountsAdmin):
     @admin.display(description=_("codes vrij"), ordering="free_codes")
     def stock_free(self, obj):
         return obj.free_codes
+
+    def save_model(self, request, obj, form, change):
+        """More cards, or no longer limited: whoever waits is served at once."""
+        super().save_model(request, obj, form, change)
+        if change:
+            stock_changed(obj, request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.closed_at is not None:

@@ -5,6 +5,7 @@ from celery import shared_task
 
 from .campaigns.invitations import send_invitations
 from .campaigns.services import close_finished_campaigns
+from .campaigns.stock_notice import send_stock_notice
 from .waardering.payment_files import remove_old_payment_files as remove_files
 from .waardering.payment_files import set_aside_orphan_payment_files
 from .waardering.renewal import send_invitations as send_renewal_invitations
@@ -51,3 +52,10 @@ def invite_waardering_renewals() -> int:
     invited once to ask again in one step. Safe to run twice or in parallel: one invitation
     per person per year is a database constraint, and its letter has the invitation's key."""
     return send_renewal_invitations()
+
+
+@shared_task(name="appreciation.campaign_stock_notice")
+def campaign_stock_notice() -> int:
+    """Coordinators hear once a day which campaigns ran out of stock while people wait for
+    codes. Safe to run twice: the day's claim row makes a second run send nothing."""
+    return send_stock_notice()

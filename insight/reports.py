@@ -6,7 +6,9 @@ Each query covers the chosen year and the year before it at once (the dashboard 
 
 Only columns that erasure keeps are read (dates, states, wijk, birth year, request year,
 age group and amount; the kind and date of contact moments; burden scores), so the figures
-of a year stay the same after retention erased the people in it.
+of a year stay the same after retention erased the people in it. The one exception: the
+target groups EMB and migration background, which exist only with consent and are erased
+with the person (a past year's count of them can drop after retention).
 """
 
 import datetime
@@ -20,6 +22,7 @@ from appreciation.models.campaigns import CampaignKind, CampaignRequest, Campaig
 from core import clock
 from core.formats import dutch_number, euros
 from registrations.models import Caregiver, District, RegistrationRules
+from registrations.selectors import SENIOR_AGE
 from worker.models import Delivery, DeliveryStatus, Letter, LetterKind, LetterStatus
 
 from .models import BurdenCheck, ContactKind, ContactMoment
@@ -31,6 +34,9 @@ RECEIVED_TICKETS = [CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUU
 FIGURES = [
     ("registered", _("Ingeschreven mantelzorgers op 31 december")),
     ("registered_young", _("van wie jonge mantelzorgers")),
+    ("registered_emb", _("van wie ouders van een kind met EMB (met toestemming)")),
+    ("registered_migration", _("van wie met migratieachtergrond (met toestemming)")),
+    ("registered_senior", _("van wie 70 jaar of ouder")),
     ("new_registrations", _("Nieuwe inschrijvingen in het jaar")),
     ("former", _("Voormalig mantelzorgers op 31 december")),
     ("paid_adult", _("Waarderingen uitbetaald: volwassenen")),
@@ -70,6 +76,17 @@ def young_at(day: datetime.date, young_max_age: int) -> Q:
     return Q(date_of_birth__gt=day.replace(year=day.year - young_max_age - 1))
 
 
+def senior_at(day: datetime.date) -> Q:
+    """Aged 70 or older on `day`: born on or before the same day 70 years earlier (29
+    February counts from 28 February). Exact also for erased rows: they keep 1 January
+    of the birth year, and whoever was born in that year is 70 by 31 December."""
+    try:
+        cutoff = day.replace(year=day.year - SENIOR_AGE)
+    except ValueError:  # 29 February
+        cutoff = day.replace(year=day.year - SENIOR_AGE, day=28)
+    return Q(date_of_birth__lte=cutoff)
+
+
 def available_years() -> list[int]:
     """Years with registrations, newest first, always including this year."""
     this_year = clock.today().year
@@ -102,7 +119,11 @@ def annual_figures(year: int) -> dict:
 
 
 def _caregiver_counts(years) -> dict:
+    """Registered caregivers at each year's end, with the policy's target groups among
+    them. EMB and migration background are what people consented to record and still
+    have on file: erasure removes them, so a past year's count can drop after retention."""
     young_max_age = RegistrationRules.current().young_max_age
+    consented = Q(target_group_consent_at__isnull=False)
     aggregates = {}
     for y in years:
         end = datetime.date(y, 12, 31)
@@ -112,6 +133,11 @@ def _caregiver_counts(years) -> dict:
             f"registered_young_{y}": Count("pk", filter=registered & young_at(end,
                                                                                young_max_age)),
             f"new_registrations_{y}": Count("pk", filter=Q(registered_on__year=y)),
+            f"registered_emb_{y}": Count("pk", filter=registered & consented & Q(
+                parent_of_disabled_child=True)),
+            f"registered_migration_{y}": Count("pk", filter=registered & consented & Q(
+                migration_background=True)),
+            f"registered_senior_{y}": Count("pk", filter=registered & senior_at(end)),
             f"former_{y}": Count("pk", filter=registered & Q(care_ended_on__lte=end)),
             f"new_unknown_district_{y}": Count("pk", filter=Q(registered_on__year=y,
                                                               district__isnull=True)),

@@ -77,6 +77,11 @@ def beat_schedule(heartbeat_seconds: float = 60.0) -> dict:
             "task": "appreciation.invite_waardering_renewals",
             "schedule": crontab(hour=5, minute=40),
         },
+        # Campaigns whose stock ran out while people wait for codes: coordinators hear it.
+        "campaigns-stock-notice": {
+            "task": "appreciation.campaign_stock_notice",
+            "schedule": crontab(hour=7, minute=35),
+        },
         "letters-print-batches": {
             "task": "worker.make_print_batches",
             "schedule": crontab(hour=6, minute=0),

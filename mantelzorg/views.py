@@ -7,6 +7,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 
+from appreciation.campaigns.selectors import stock_warnings
 from core.staff_access import staff_required
 from registrations.selectors import caregiver_counts
 
@@ -62,4 +63,5 @@ def health(request):
 
 @staff_required
 def dashboard(request):
-    return render(request, "mantelzorg/backoffice/dashboard.html", {"counts": caregiver_counts()})
+    return render(request, "mantelzorg/backoffice/dashboard.html", {
+        "counts": caregiver_counts(), "campaign_warnings": stock_warnings()})

@@ -15,6 +15,7 @@ from .forms_public import (
 )
 from .forms_selfservice import CareEndedForm
 from .models import CareEndReason, CareNeed, Channel, District, RegistrationRules, State
+from .selectors import TARGET_GROUPS
 
 
 class CaregiverFilterForm(forms.Form):
@@ -26,6 +27,11 @@ class CaregiverFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Post"), required=False,
                                 choices=[("", _("Alle"))] + list(Channel.choices))
     to_check = forms.BooleanField(label=_("Alleen 'te controleren'"), required=False)
+    target_group = forms.ChoiceField(
+        label=_("Doelgroep"), required=False,
+        choices=[("", _("Alle mantelzorgers"))] + TARGET_GROUPS,
+        help_text=_("EMB en migratieachtergrond: alleen wie toestemming gaf om dit vast te "
+                    "leggen."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

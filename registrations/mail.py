@@ -15,7 +15,7 @@ from core.dates import add_months
 from worker.registry import LetterType, register_letter_type, register_recipients
 
 from .models import Caregiver, Channel, District, RegistrationLetter, State
-from .selectors import young_filter
+from .selectors import TARGET_GROUPS, in_target_groups, young_filter
 from .services import unsubscribe_newsletter
 
 NEWSLETTER_STATES = [State.ACTIEF, State.VOORMALIG]
@@ -69,13 +69,17 @@ class CaregiverDirectory:
             if "onbekend" in districts:
                 wanted |= Q(district__isnull=True)
             people = people.filter(wanted)
+        groups = filters.get("target_groups", [])
+        if groups:
+            people = people.filter(in_target_groups(groups))
         return people
 
     def audience_choices(self) -> dict:
         """Choices for the newsletter form's filters."""
         districts = [(str(d.pk), d.name) for d in District.objects.all()]
         return {"states": NEWSLETTER_STATE_CHOICES,
-                "districts": districts + [("onbekend", _("Onbekend"))]}
+                "districts": districts + [("onbekend", _("Onbekend"))],
+                "target_groups": TARGET_GROUPS}
 
     def by_email(self, people):
         """Only addresses their owner confirmed (double opt-in)."""

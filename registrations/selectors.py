@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
 from core import clock
@@ -52,6 +52,48 @@ def young_filter(today: datetime.date | None = None) -> Q:
     return Q(date_of_birth__gt=add_months(today, -12 * (max_age + 1)))
 
 
+# The groups the policy plan names for specific attention (DOMAIN.md). EMB and migration
+# background are stored only with the caregiver's explicit consent; 70+ comes from the date
+# of birth, young caregivers from the registration rules' age.
+TARGET_GROUPS = [
+    ("jong", _("Jonge mantelzorgers")),
+    ("emb", _("Ouders van een kind met een ernstige meervoudige beperking (EMB)")),
+    ("migratie", _("Mantelzorgers met een migratieachtergrond")),
+    ("70plus", _("Mantelzorgers van 70 jaar of ouder")),
+]
+SENIOR_AGE = 70
+
+
+def senior_filter(today: datetime.date | None = None) -> Q:
+    """70 or older today: born on or before the same day 70 years ago."""
+    today = today or clock.today()
+    return Q(date_of_birth__lte=add_months(today, -12 * SENIOR_AGE))
+
+
+def target_group_filter(group: str, today: datetime.date | None = None) -> Q:
+    """Who belongs to a target group. EMB and migration background count only with the
+    consent to record them (the database also refuses the flags without it)."""
+    consented = Q(target_group_consent_at__isnull=False)
+    if group == "jong":
+        return young_filter(today)
+    if group == "emb":
+        return consented & Q(parent_of_disabled_child=True)
+    if group == "migratie":
+        return consented & Q(migration_background=True)
+    if group == "70plus":
+        return senior_filter(today)
+    raise ValueError(f"unknown target group {group!r}")
+
+
+def in_target_groups(groups) -> Q:
+    """Anyone in at least one of the known groups named (unknown names are ignored)."""
+    wanted = Q(pk__in=[])
+    for group in groups:
+        if group in dict(TARGET_GROUPS):
+            wanted |= target_group_filter(group)
+    return wanted
+
+
 def waiting_for_consulent():
     """New registrations a consulent should look at: no confirmed e-mail, a guardian who
     has not agreed yet, or a possible duplicate held back."""
@@ -63,7 +105,7 @@ def waiting_for_consulent():
 
 
 def search_caregivers(*, query="", state="", age_group="", district="", channel="",
-                      to_check=False):
+                      to_check=False, target_group=""):
     """The back-office list. Erased registrations only when asked for by state."""
     caregivers = Caregiver.objects.select_related("district")
     if state:
@@ -82,6 +124,8 @@ def search_caregivers(*, query="", state="", age_group="", district="", channel=
         caregivers = caregivers.filter(district_id=district)
     if channel:
         caregivers = caregivers.filter(channel=channel)
+    if target_group:
+        caregivers = caregivers.filter(target_group_filter(target_group))
     compact = query.replace(" ", "").upper()
     if POSTCODE_START_RE.match(compact):
         return caregivers.filter(postcode__startswith=compact).order_by(

@@ -26,7 +26,8 @@ def caregiver_list(request):
     caregivers = selectors.search_caregivers(
         query=filters.get("q", ""), state=filters.get("state", ""),
         age_group=filters.get("age_group", ""), district=filters.get("district", ""),
-        channel=filters.get("channel", ""), to_check=filters.get("to_check", False))
+        channel=filters.get("channel", ""), to_check=filters.get("to_check", False),
+        target_group=filters.get("target_group", ""))
     page = Paginator(caregivers, 50).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)

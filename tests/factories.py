@@ -27,6 +27,7 @@ from appreciation.models import (
     AppreciationRequest,
     AppreciationYear,
     Campaign,
+    CodeSource,
     PaymentBatch,
     PayoutForm,
     RequestState,
@@ -222,16 +223,28 @@ class CampaignFactory(DjangoModelFactory):
     """This summer's swimming tickets at Zwembad De Sypel (June to August 2026).
 
     `codes=4` loads four codes Z0000…Z0003 from stock; `codes=["A", "B"]` loads those.
+
+    Set up as the older tests know campaigns: limited stock (a waiting list), active
+    caregivers only, and the product may make its own codes. The trait `usual=True` gives
+    the product's defaults instead (a new campaign in Beheer): no waiting list (people wait
+    for codes), former caregivers included, codes only from the supplier's list.
     """
 
     class Meta:
         model = Campaign
         skip_postgeneration_save = True
 
+    class Params:
+        usual = factory.Trait(limited_stock=False, include_former=True,
+                              code_source=CodeSource.SUPPLIER)
+
     name = "Zwemkaartjes zomer 2026"
     starts_on = datetime.date(2026, 6, 1)
     ends_on = datetime.date(2026, 8, 31)
     pool_name = "Zwembad De Sypel"
+    limited_stock = True
+    include_former = False
+    code_source = CodeSource.OWN
 
     @factory.post_generation
     def codes(obj, create, extracted, **kwargs):

@@ -12,6 +12,7 @@ from .models import Newsletter
 from .registry import recipients
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+AUDIENCE_FIELDS = ("states", "age_group", "districts", "target_groups")
 AGE_CHOICES = [("", _("Alle leeftijden")), ("jong", _("Alleen jonge mantelzorgers")),
                ("volwassen", _("Alleen volwassenen"))]
 
@@ -31,6 +32,10 @@ class NewsletterForm(forms.ModelForm):
     districts = forms.MultipleChoiceField(
         label=_("Wijken"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Niets aangevinkt: alle wijken."))
+    target_groups = forms.MultipleChoiceField(
+        label=_("Doelgroepen"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Iedereen die in minstens één aangevinkte groep hoort. Niets aangevinkt: "
+                    "iedereen. EMB en migratieachtergrond: alleen wie toestemming gaf."))
 
     attachment = forms.FileField(
         label=_("Bijlage (PDF, niet verplicht)"), required=False,
@@ -59,14 +64,15 @@ class NewsletterForm(forms.ModelForm):
         choices = recipients().audience_choices()
         self.fields["states"].choices = choices["states"]
         self.fields["districts"].choices = choices["districts"]
+        self.fields["target_groups"].choices = choices.get("target_groups", [])
         audience = self.instance.audience or {}
-        for name in ("states", "age_group", "districts"):
+        for name in AUDIENCE_FIELDS:
             self.fields[name].initial = audience.get(name)
 
     def save(self, commit=True):
         self.instance.preview_pdf = ""  # the text changed: an old postal preview is wrong
         self.instance.audience = {name: self.cleaned_data[name]
-                                  for name in ("states", "age_group", "districts")
+                                  for name in AUDIENCE_FIELDS
                                   if self.cleaned_data.get(name)}
         return super().save(commit)
 

@@ -4,25 +4,30 @@ state, a small pick-up campaign, and the December attentie not yet sent.
 Requests are made through the services (appreciation/campaigns/services.py) with the demo staff as
 actors, so codes come from stock under the campaign's lock, each request has its history
 and its letters are queued as in real use. Loaded once: a campaign that already has
-requests gets nothing more, and codes are only generated for a campaign without codes.
+requests gets nothing more, and codes are only added to a campaign without codes.
+
+The swimming tickets and the attentie use a (made-up) list from the supplier, as in real
+use; the swimming tickets run out on purpose, so the warning "de voorraad is op" and people
+waiting for codes show. The pick-up campaign makes its own pick-up numbers.
 """
 
 import datetime
+import random
 
 from core import clock
 from registrations.models import Caregiver, State
 
-from ..models import Campaign, CampaignKind, CampaignRoute, Handout
+from ..models import Campaign, CampaignKind, CampaignRoute, CodeSource, Handout
 from . import services as campaigns
 from .invitations import send_invitations
 
-SWIM_REQUESTS = 25  # 40 codes, 2 each: 20 get their codes, 5 wait
+SWIM_REQUESTS = 25  # 40 codes, 2 each: 20 get their codes, 5 wait for codes
 PICKUP_REQUESTS = 3
 INVITATION = (
     "Zorgt u voor iemand? Dan kunt u deze zomer **2 gratis zwemkaartjes** krijgen. Even "
     "ontspannen in het water, dat heeft u verdiend.\n\n"
     "- U krijgt 2 codes per brief of e-mail.\n"
-    "- Op = op. Zijn de kaartjes op? Dan komt u op de wachtlijst.")
+    "- Zijn de kaartjes even op? Dan krijgt u ze zodra er nieuwe zijn.")
 ATTENTIE_TEXT = (
     "De bon kunt u gebruiken in veel winkels in Harderwijk en Hierden. De bon is 1 jaar "
     "geldig.")
@@ -33,10 +38,14 @@ def load_campaign_demo(consulent, coordinator) -> int:
     today = clock.today()
     swim = _swim_campaign(today)
     pickup = _pickup_campaign(today)
-    _attentie(today)
+    attentie = _attentie(today)
     made = 0
+    if not attentie.codes.exists():
+        allowed = Caregiver.objects.filter(state__in=attentie.allowed_states()).count()
+        campaigns.add_codes(attentie, _supplier_codes("HCK", allowed + 20), coordinator)
     if not swim.requests.exists():
-        _codes(swim, 40, coordinator)
+        if not swim.codes.exists():
+            campaigns.add_codes(swim, _supplier_codes("ZH", 40), coordinator)
         send_invitations(today)
         made += _swim_requests(swim, consulent)
     if not pickup.requests.exists():
@@ -71,7 +80,8 @@ def _pickup_campaign(today) -> Campaign:
         name=f"Zwemkaartjes ophalen {today.year} (demo)", defaults=dict(
             kind=CampaignKind.SWIM_TICKETS, starts_on=starts_on, ends_on=ends_on,
             tickets_per_caregiver=2, stock_total=10, pool_name="Zwembad Harderwijk",
-            handout=Handout.PICKUP, cancel_unclaimed_on_close=True))
+            handout=Handout.PICKUP, cancel_unclaimed_on_close=True,
+            code_source=CodeSource.OWN))
     return campaign
 
 
@@ -84,6 +94,12 @@ def _attentie(today) -> Campaign:
             requires_request=False, pool_name="Harderwijk Cadeaukaart",
             handout=Handout.CODE_ON_LETTER, letter_text=ATTENTIE_TEXT))
     return campaign
+
+
+def _supplier_codes(prefix: str, count: int) -> list[str]:
+    """A made-up list as a supplier sends it (the same list every time)."""
+    rng = random.Random(prefix)  # noqa: S311 - demo data, not a secret
+    return [f"{prefix}{rng.randrange(10**9):09d}{n:04d}" for n in range(count)]
 
 
 def _codes(campaign: Campaign, count: int, by) -> None:
@@ -99,7 +115,7 @@ def _people(count: int, skip: int = 0) -> list[Caregiver]:
 
 def _swim_requests(campaign: Campaign, consulent) -> int:
     """Most ask in Mijn gegevens, some on the public form, every fifth at the desk. The
-    first 20 get their codes, the rest wait; the last one in line cancels. (Not one with
+    first 20 get their codes, the rest wait for codes; the last one in line cancels. (Not one with
     codes: the letter with the codes is already queued and would go out without them.)"""
     routes = [CampaignRoute.SELF_SERVICE, CampaignRoute.SELF_SERVICE,
               CampaignRoute.PUBLIC_FORM, CampaignRoute.SELF_SERVICE, CampaignRoute.DESK]

@@ -50,17 +50,32 @@ class CancelForm(forms.Form):
 
 
 class UploadCodesForm(LineCheckedUploadForm):
+    """The supplier's list of codes for one campaign. Refused whole, with the wrong lines
+    named: a code twice, a code another campaign already has, a wrong character; empty
+    lines are skipped. A campaign of physical cards takes no codes."""
+
     prefix = "laden"
     file = csv_file_field(
         _("Bestand met codes (CSV)"),
         _("Eén code per regel, in de eerste kolom. Een kopregel 'code' mag. Hoogstens 1 MB."))
 
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
     def clean_file(self):
         """The codes in the file, or a message; `cleaned_data["codes"]` holds the codes."""
         upload = self.cleaned_data["file"]
+        if self.campaign is not None and self.campaign.physical:
+            raise forms.ValidationError(_(
+                "Deze campagne werkt met fysieke kaarten. Daar horen geen codes bij."),
+                code="physical")
         text = read_text_upload(upload)
         try:
             codes = campaigns.parse_codes(text)
+            taken = campaigns.codes_elsewhere(self.campaign, codes) if self.campaign else {}
+            if taken:
+                campaigns.parse_codes(text, taken=taken)  # raises, with the lines named
         except campaigns.CodesRefused as refused:
             raise self.refuse_lines(refused.errors, _(
                 "%(n)s regels kloppen niet. Er is niets toegevoegd. Verbeter de regels "
@@ -74,6 +89,9 @@ class UploadCodesForm(LineCheckedUploadForm):
 
 
 class GenerateCodesForm(forms.Form):
+    """Only for a campaign with "eigen codes" (the view shows the service's refusal next
+    to the field otherwise)."""
+
     prefix = "maken"
     count = forms.IntegerField(
         label=_("Aantal codes"), min_value=1, max_value=MAX_GENERATE,

@@ -11,18 +11,26 @@ import io
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import clock
 from core.uploads import safe_cell
 from registrations.models import Caregiver, Channel
 from registrations.selectors import search_caregivers
 
-from ..models import Campaign, CampaignRequest, CampaignRequestState, Handout, TicketCode
+from ..models import (
+    Campaign,
+    CampaignRequest,
+    CampaignRequestState,
+    CodeSource,
+    Handout,
+    TicketCode,
+)
 
 HANDED_OUT = [CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD,
               CampaignRequestState.OPGEHAALD]
 CANCELLABLE = [CampaignRequestState.AANGEVRAAGD, CampaignRequestState.WACHTLIJST,
-               CampaignRequestState.TOEGEKEND]
+               CampaignRequestState.WACHT_OP_CODES, CampaignRequestState.TOEGEKEND]
 DESK_RESULTS = 20
 
 EXPORT_HEADER = ["Campagne", "Naam", "Adres", "Postcode", "Woonplaats", "Verstuurd via",
@@ -64,7 +72,8 @@ def overview() -> list[dict]:
     """Every campaign, newest first, with its period, stock and requests per state."""
     today = clock.today()
     return [{"campaign": campaign, "status": period_status(campaign, today),
-             "states": _state_rows(campaign)}
+             "states": _state_rows(campaign),
+             "cards_left": cards_left(campaign) if campaign.physical else None}
             for campaign in _with_counts(Campaign.objects.order_by("-starts_on", "-pk"))]
 
 
@@ -78,13 +87,55 @@ def summary(campaign: Campaign) -> dict:
     `campaign_with_counts`."""
     return {"status": period_status(campaign), "states": _state_rows(campaign),
             "is_pickup": campaign.handout == Handout.PICKUP,
-            "closed": campaign.closed_at is not None}
+            "closed": campaign.closed_at is not None,
+            "cards_left": cards_left(campaign) if campaign.physical else None}
 
 
 def waiting_list(campaign: Campaign) -> QuerySet:
-    """The waiting list in the order it is served: who asked first goes first."""
-    return (campaign.requests.filter(state=CampaignRequestState.WACHTLIJST)
+    """Who waits, in the order they are served (who asked first goes first): the waiting
+    list, and requests waiting for codes."""
+    return (campaign.requests.filter(state__in=[CampaignRequestState.WACHTLIJST,
+                                                CampaignRequestState.WACHT_OP_CODES])
             .select_related("caregiver").order_by("requested_at", "pk"))
+
+
+def cards_left(campaign: Campaign) -> int:
+    """Physical cards not yet set aside for someone (the number of cards minus the ones
+    granted); `campaign` comes from `campaign_with_counts`."""
+    granted = sum(getattr(campaign, f"n_{state}") for state in HANDED_OUT)
+    return max(campaign.stock_total - granted * campaign.tickets_per_caregiver, 0)
+
+
+def stock_warning(campaign: Campaign) -> str:
+    """The coordinator's warning for a campaign without a waiting list whose stock ran out
+    (people wait for codes), or "" when all is well. `campaign` from `campaign_with_counts`."""
+    waiting = getattr(campaign, f"n_{CampaignRequestState.WACHT_OP_CODES}")
+    if waiting:
+        what = (_("Verhoog het aantal kaarten in de instellingen.") if campaign.physical
+                else _("Laad nieuwe codes van de leverancier.")
+                if campaign.code_source == CodeSource.SUPPLIER
+                else _("Laad of maak nieuwe codes."))
+        return ngettext(
+            "%(name)s: de voorraad is op. %(n)s mantelzorger wacht op codes. %(what)s",
+            "%(name)s: de voorraad is op. %(n)s mantelzorgers wachten op codes. %(what)s",
+            waiting) % {"name": campaign.name, "n": waiting, "what": what}
+    free = cards_left(campaign) if campaign.physical else campaign.stock_free
+    if (not campaign.limited_stock and campaign.requires_request
+            and campaign.is_open(clock.today()) and free < campaign.tickets_per_caregiver):
+        return _("%(name)s: de voorraad is op. Nieuwe aanvragen wachten tot er codes bij "
+                 "komen.") % {"name": campaign.name}
+    return ""
+
+
+def stock_warnings() -> list[dict]:
+    """Every campaign that needs the coordinator because its stock ran out (dashboard,
+    campaign overview, the daily message to coordinators)."""
+    rows = []
+    for campaign in _with_counts(Campaign.objects.order_by("ends_on", "pk")):
+        message = stock_warning(campaign)
+        if message:
+            rows.append({"campaign": campaign, "message": message})
+    return rows
 
 
 def handed_out(campaign: Campaign) -> QuerySet:

@@ -6,11 +6,16 @@ Handing out codes always happens with the campaign's row locked (SELECT … FOR 
 requests of one campaign take turns: stock can never go below zero, a code is never given
 twice, and the waiting list is served in the order people asked. Letters are queued in the
 same transaction and sent by a worker after commit.
+
+When stock runs out, the campaign's "beperkte voorraad" decides: on, the request goes on the
+waiting list (with a letter); off (the default, as the annual report has it: every registered
+caregiver gets them), the request stands as "wacht op codes", the coordinator is warned, and
+it is served, in the order people asked, as soon as codes or cards are added. Codes are only
+made by the product when the campaign's code source is "eigen codes"; physical cards have no
+codes: a request gets a card, which staff post or hand out and mark.
 """
 
-import csv
 import datetime
-import io
 import secrets
 
 from django.core.exceptions import PermissionDenied
@@ -30,12 +35,20 @@ from ..models import (
     CampaignRequest,
     CampaignRequestState,
     CampaignRoute,
+    CodeSource,
     Handout,
     TicketCode,
 )
+from .codes import (  # noqa: F401  (re-exported: the forms and tests use them from here)
+    CODE_ALPHABET,
+    MAX_CODE_LENGTH,
+    CodesRefused,
+    codes_elsewhere,
+    parse_codes,
+)
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a desk
-MAX_CODE_LENGTH = 40
+GRANTED_STATES = [CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD,
+                  CampaignRequestState.OPGEHAALD]
 
 
 class CampaignRefused(Exception):
@@ -44,15 +57,6 @@ class CampaignRefused(Exception):
     def __init__(self, message: str, code: str):
         super().__init__(message)
         self.message, self.code = message, code
-
-
-class CodesRefused(Exception):
-    """An uploaded list of codes with mistakes: nothing was added. `errors` holds
-    (line number, message) for each wrong line."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 # --- asking ----------------------------------------------------------------------------
@@ -70,9 +74,7 @@ def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None,
     if not campaign.is_open(today):
         raise CampaignRefused(_period_message(campaign, today), "closed")
     if caregiver.state not in campaign.allowed_states():
-        raise CampaignRefused(_(
-            "Uw inschrijving bij het Servicepunt is nu niet actief. Daarom kunt u dit niet "
-            "aanvragen. Bel ons gerust, dan kijken we samen wat kan."), "not_active")
+        raise CampaignRefused(not_allowed_message(caregiver), "not_active")
     try:
         with transaction.atomic():
             campaign = _lock(campaign)
@@ -88,6 +90,16 @@ def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None,
             "U heeft dit al aangevraagd. U kunt het één keer per keer aanvragen. In Mijn "
             "gegevens ziet u hoe het ervoor staat."), "duplicate") from None
     return request
+
+
+def not_allowed_message(caregiver: Caregiver) -> str:
+    """Why this person may not ask. A former caregiver is still registered: they hear that
+    this offer is for people who care for someone now, never that they are "not active"."""
+    if caregiver.state == State.VOORMALIG:
+        return _("Dit is alleen voor mensen die nu voor iemand zorgen. Bel ons gerust, dan "
+                 "kijken we samen wat kan.")
+    return _("Uw inschrijving bij het Servicepunt is nu niet actief. Daarom kunt u dit niet "
+             "aanvragen. Bel ons gerust, dan kijken we samen wat kan.")
 
 
 def ask_by_details(campaign: Campaign, details: dict) -> None:
@@ -131,21 +143,48 @@ def _lock(campaign: Campaign) -> Campaign:
     return Campaign.objects.select_for_update().get(pk=campaign.pk)
 
 
+WAITING_STATES = [CampaignRequestState.WACHTLIJST, CampaignRequestState.WACHT_OP_CODES]
+
+
 def _hand_out(campaign: Campaign, request: CampaignRequest, by) -> bool:
-    """Give a new request its codes, or put it on the waiting list. Someone already
-    waiting goes first, so a new request never jumps the line."""
+    """Give a new request its codes, or let it wait: on the waiting list when the campaign
+    has limited stock, else as "wacht op codes". Someone already waiting goes first, so a
+    new request never jumps the line."""
     someone_waiting = campaign.requests.filter(
-        state=CampaignRequestState.WACHTLIJST).exclude(pk=request.pk).exists()
+        state__in=WAITING_STATES).exclude(pk=request.pk).exists()
     if not someone_waiting and _reserve_codes(campaign, request, by):
         return True
+    if not campaign.limited_stock:
+        request.await_codes(by=by, description=_("Geen codes meer: wacht op nieuwe codes"))
+        request.save()
+        return False
     request.wait(by=by, description=_("Geen kaartjes meer: op de wachtlijst"))
     request.save()
     _queue_letter(request, AppreciationLetter.CAMPAIGN_WAITLIST)
     return False
 
 
+def _granted_tickets(campaign: Campaign) -> int:
+    return campaign.tickets_per_caregiver * campaign.requests.filter(
+        state__in=GRANTED_STATES).count()
+
+
+def _grant_card(campaign: Campaign, request: CampaignRequest, by) -> bool:
+    """Physical cards: no codes, the card is set aside for the person while cards last
+    (the campaign's number of cards); staff post or hand it out and mark it."""
+    needed = campaign.tickets_per_caregiver
+    if campaign.stock_total - _granted_tickets(campaign) < needed:
+        return False
+    request.grant(by=by, description=_("%(n)s kaarten klaarleggen") % {"n": needed})
+    request.granted_at = clock.now()
+    request.save()
+    return True
+
+
 def _reserve_codes(campaign: Campaign, request: CampaignRequest, by) -> bool:
     """Take the oldest free codes for the request and grant it; False if too few."""
+    if campaign.code_source == CodeSource.PHYSICAL:
+        return _grant_card(campaign, request, by)
     needed = campaign.tickets_per_caregiver
     free = list(TicketCode.objects.filter(campaign=campaign, request__isnull=True)
                 .order_by("pk").values_list("pk", flat=True)[:needed])
@@ -172,7 +211,7 @@ def serve_waiting_list(campaign: Campaign, by=None) -> int:
     campaign = _lock(campaign)
     served = 0
     waiting = (campaign.requests.select_for_update().select_related("caregiver")
-               .filter(state=CampaignRequestState.WACHTLIJST).order_by("requested_at", "pk"))
+               .filter(state__in=WAITING_STATES).order_by("requested_at", "pk"))
     for request in waiting:
         if request.caregiver.state not in campaign.allowed_states():
             request.reject(by=by, description=_("Niet meer actief ingeschreven"))
@@ -187,38 +226,15 @@ def serve_waiting_list(campaign: Campaign, by=None) -> int:
 
 # --- stock ------------------------------------------------------------------------------
 
-def parse_codes(text: str) -> list[str]:
-    """Codes from the pool's CSV: the first column of each line (a header line 'code' is
-    skipped). Every wrong line is reported with its number; then nothing is added."""
-    errors, codes, seen = [], [], set()
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        value = row[0].strip() if row else ""
-        if number == 1 and value.lower() in ("code", "codes"):
-            continue
-        if not value:
-            if any(cell.strip() for cell in row):
-                errors.append((number, _("De eerste kolom is leeg.")))
-            continue
-        if len(value) > MAX_CODE_LENGTH:
-            errors.append((number, _("De code is langer dan %(n)s tekens.")
-                           % {"n": MAX_CODE_LENGTH}))
-        elif not all(ch.isalnum() or ch in "-_./" for ch in value):
-            errors.append((number, _("Gebruik alleen letters, cijfers en - _ . /")))
-        elif value in seen:
-            errors.append((number, _("Deze code staat er twee keer in.")))
-        else:
-            seen.add(value)
-            codes.append(value)
-    if errors:
-        raise CodesRefused(errors)
-    return codes
-
-
 @transaction.atomic
 def add_codes(campaign: Campaign, codes: list[str], by=None, *, generated=False) -> int:
     """Add codes to the stock (codes the campaign already has are left out), then serve the
-    waiting list. Returns how many were new."""
+    waiting list and whoever waits for codes. Returns how many were new. A campaign of
+    physical cards takes no codes (CampaignRefused)."""
     campaign = _lock(campaign)
+    if campaign.code_source == CodeSource.PHYSICAL:
+        raise CampaignRefused(_("Deze campagne werkt met fysieke kaarten, zonder codes."),
+                              "physical")
     known = set(TicketCode.objects.filter(campaign=campaign, code__in=codes)
                 .values_list("code", flat=True))
     now = clock.now()
@@ -230,7 +246,14 @@ def add_codes(campaign: Campaign, codes: list[str], by=None, *, generated=False)
 
 
 def generate_codes(campaign: Campaign, count: int, by=None) -> int:
-    """Make `count` new random codes (for pick-up numbers, or a shop's gift codes)."""
+    """Make `count` new random codes (pick-up numbers, or gift codes a shop accepts). Only
+    when the coordinator chose "eigen codes": a shop does not accept codes it did not issue
+    (CampaignRefused otherwise)."""
+    if campaign.code_source != CodeSource.OWN:
+        raise CampaignRefused(_(
+            "Deze campagne gebruikt geen eigen codes. Laad de codes van de leverancier, of "
+            "kies in de instellingen voor eigen codes als de winkel die accepteert."),
+            "not_own_codes")
     prefix = {"zwemkaartjes": "ZWEM", "attentie": "BON"}.get(campaign.kind, "CODE")
     codes = ["-".join([prefix] + ["".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
                                   for _ in range(3)]) for _ in range(count)]
@@ -238,7 +261,17 @@ def generate_codes(campaign: Campaign, count: int, by=None) -> int:
 
 
 def stock_left(campaign: Campaign) -> int:
+    """Tickets still to give: free codes, or for physical cards the cards not set aside."""
+    if campaign.code_source == CodeSource.PHYSICAL:
+        return max(campaign.stock_total - _granted_tickets(campaign), 0)
     return TicketCode.objects.filter(campaign=campaign, request__isnull=True).count()
+
+
+@transaction.atomic
+def stock_changed(campaign: Campaign, by=None) -> int:
+    """The coordinator changed the campaign's settings (more cards, no longer limited):
+    whoever waits is served while stock lasts. Returns how many were served."""
+    return serve_waiting_list(campaign, by)
 
 
 # --- after the hand-out ------------------------------------------------------------------
@@ -278,6 +311,38 @@ def _codes_on_their_way(request: CampaignRequest) -> bool:
 
 
 @transaction.atomic
+def mark_posted(request: CampaignRequest, by) -> CampaignRequest:
+    """Staff posted the physical card (a campaign of physical cards sent by post)."""
+    request = _locked_request(request)
+    if not roles.is_staff_member(by):
+        raise PermissionDenied
+    campaign = request.campaign
+    if campaign.code_source != CodeSource.PHYSICAL or campaign.handout != Handout.CODE_ON_LETTER:
+        raise TransitionNotAllowed(_("Alleen bij fysieke kaarten die per post gaan."))
+    request.mark_sent(by=by, description=_("Kaart op de post gedaan"))
+    request.save()
+    return request
+
+
+@transaction.atomic
+def mark_all_posted(campaign: Campaign, by) -> int:
+    """Staff posted every card set aside (the attentie's envelopes went out in one go).
+    Returns how many were marked; a request a colleague changed meanwhile is skipped."""
+    if not roles.is_staff_member(by):
+        raise PermissionDenied
+    campaign = _lock(campaign)
+    if campaign.code_source != CodeSource.PHYSICAL or campaign.handout != Handout.CODE_ON_LETTER:
+        raise TransitionNotAllowed(_("Alleen bij fysieke kaarten die per post gaan."))
+    marked = 0
+    for request in campaign.requests.select_for_update(skip_locked=True).filter(
+            state=CampaignRequestState.TOEGEKEND):
+        request.mark_sent(by=by, description=_("Kaart op de post gedaan"))
+        request.save()
+        marked += 1
+    return marked
+
+
+@transaction.atomic
 def mark_picked_up(request: CampaignRequest, by) -> CampaignRequest:
     """The caregiver collected the tickets at the Servicepunt."""
     request = _locked_request(request)
@@ -311,11 +376,15 @@ def letters_sent(letter_ids) -> int:
 # --- a campaign for everyone (the December attentie) ------------------------------------
 
 def grant_to_everyone(campaign: Campaign, by) -> int:
-    """Everyone who may have it gets it, without asking: codes are generated as needed and
-    a letter goes out by each person's channel. Running it again adds only newcomers.
+    """Everyone who may have it gets it, without asking, and a letter goes out by each
+    person's channel (physical cards: staff post or hand them out). Running it again adds
+    only newcomers. Codes are made only for a campaign with "eigen codes"; otherwise who
+    is left when the stock runs out waits for codes (the coordinator is warned), or goes on
+    the waiting list when the campaign has limited stock. Returns how many people it is
+    for, the ones who wait included.
 
-    People still on the waiting list (a campaign switched from asking to everyone in the
-    admin) are served first: they get codes too, and count in the number returned."""
+    People still waiting (a campaign switched from asking to everyone in the admin) are
+    served first, and count in the number returned."""
     if not roles.is_coordinator(by):
         raise PermissionDenied
     with transaction.atomic():
@@ -323,20 +392,20 @@ def grant_to_everyone(campaign: Campaign, by) -> int:
         people = list(Caregiver.objects.filter(state__in=campaign.allowed_states())
                       .exclude(campaign_requests__campaign=campaign).values_list("pk", flat=True))
         waiting = campaign.requests.filter(
-            state=CampaignRequestState.WACHTLIJST,
+            state__in=WAITING_STATES,
             caregiver__state__in=campaign.allowed_states()).count()
-        needed = (len(people) + waiting) * campaign.tickets_per_caregiver
-        missing = needed - stock_left(campaign)
-        if missing > 0:
-            generate_codes(campaign, missing, by)
-        serve_waiting_list(campaign, by)  # after generating: nobody is left waiting
+        if campaign.code_source == CodeSource.OWN:
+            needed = (len(people) + waiting) * campaign.tickets_per_caregiver
+            missing = needed - stock_left(campaign)
+            if missing > 0:
+                generate_codes(campaign, missing, by)
+        serve_waiting_list(campaign, by)  # the first in line go first
         now = clock.now()
         requests = CampaignRequest.objects.bulk_create(
             CampaignRequest(campaign=campaign, caregiver_id=pk, route=CampaignRoute.EVERYONE,
                             requested_at=now, handled_by=by) for pk in people)
         for request in requests:
-            if not _reserve_codes(campaign, request, by):
-                raise IntegrityError("not enough codes after generating them")
+            _hand_out(campaign, request, by)
     return len(people) + waiting
 
 
@@ -345,7 +414,8 @@ def grant_to_everyone(campaign: Campaign, by) -> int:
 def close_finished_campaigns(today: datetime.date | None = None) -> int:
     """The daily job: a campaign whose period is over closes once. The waiting list (and
     requests never handled) lapse with a letter; tickets not picked up lapse if the campaign
-    says so and go back into stock. Safe to run twice: a closed campaign is skipped."""
+    says so and go back into stock. Requests waiting for codes stay (they are owed). Safe
+    to run twice: a closed campaign is skipped."""
     today = today or clock.today()
     closed = 0
     for campaign_id in Campaign.objects.filter(ends_on__lt=today, closed_at__isnull=True) \
@@ -354,6 +424,7 @@ def close_finished_campaigns(today: datetime.date | None = None) -> int:
             campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
             if campaign.closed_at is not None:
                 continue
+            # Requests waiting for codes stay: they are owed, and get codes when added.
             lapse = [CampaignRequestState.AANGEVRAAGD, CampaignRequestState.WACHTLIJST]
             if campaign.handout == Handout.PICKUP and campaign.cancel_unclaimed_on_close:
                 lapse.append(CampaignRequestState.TOEGEKEND)

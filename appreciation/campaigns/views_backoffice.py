@@ -19,7 +19,14 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from core.staff_access import coordinator_required, staff_required
 from registrations.models import Caregiver, State
 
-from ..models import Campaign, CampaignRequest, CampaignRequestState, CampaignRoute, Handout
+from ..models import (
+    Campaign,
+    CampaignRequest,
+    CampaignRequestState,
+    CampaignRoute,
+    CodeSource,
+    Handout,
+)
 from . import selectors
 from . import services as campaigns
 from .forms_backoffice import (
@@ -36,7 +43,8 @@ TEMPLATES = "appreciation/campaigns/backoffice/"
 
 @staff_required
 def overview(request):
-    return render(request, TEMPLATES + "overview.html", {"rows": selectors.overview()})
+    return render(request, TEMPLATES + "overview.html", {
+        "rows": selectors.overview(), "warnings": selectors.stock_warnings()})
 
 
 def _campaign(pk) -> Campaign:
@@ -61,8 +69,12 @@ def _detail(request, campaign, *, upload_form=None, generate_form=None):
         "campaign": campaign, **selectors.summary(campaign),
         "waiting": selectors.waiting_list(campaign), "page": page,
         "cancellable": selectors.CANCELLABLE,
-        "upload_form": upload_form or UploadCodesForm(),
+        "upload_form": upload_form or UploadCodesForm(campaign=campaign),
         "generate_form": generate_form or GenerateCodesForm(),
+        "warning": selectors.stock_warning(campaign),
+        "is_physical": campaign.physical,
+        "own_codes": campaign.code_source == CodeSource.OWN,
+        "posts_cards": campaign.physical and campaign.handout == Handout.CODE_ON_LETTER,
     })
 
 
@@ -105,6 +117,34 @@ def cancel_request(request, pk, request_pk):
     return render(request, TEMPLATES + "cancel.html", {
         "campaign": campaign, "req": campaign_request, "form": form,
         "can_cancel": campaign_request.state in selectors.CANCELLABLE})
+
+
+@staff_required
+@require_POST
+def mark_posted(request, pk, request_pk):
+    """A physical card went into the post."""
+    campaign = _campaign(pk)
+    campaign_request = _request_of(campaign, request_pk)
+    return _run(request, campaign, lambda: campaigns.mark_posted(
+        campaign_request, request.user), _("Vastgelegd: de kaart voor %(name)s is op de "
+                                           "post gedaan.") % {
+        "name": campaign_request.caregiver.full_name})
+
+
+@staff_required
+@require_POST
+def mark_all_posted(request, pk):
+    """Every card set aside went into the post."""
+    campaign = _campaign(pk)
+    try:
+        count = campaigns.mark_all_posted(campaign, request.user)
+    except TransitionNotAllowed:
+        messages.error(request, _("Dit kan alleen bij fysieke kaarten die per post gaan."))
+    else:
+        messages.success(request, ngettext(
+            "Vastgelegd: %(n)s kaart is op de post gedaan.",
+            "Vastgelegd: %(n)s kaarten zijn op de post gedaan.", count) % {"n": count})
+    return redirect("appreciation:campaign_detail", pk=campaign.pk)
 
 
 @staff_required
@@ -161,7 +201,11 @@ def desk_ask(request, pk):
             "name": caregiver.full_name, "reason": refused.message})
         return redirect("appreciation:campaign_desk", pk=campaign.pk)
     name = caregiver.full_name
-    if new.state == CampaignRequestState.WACHTLIJST:
+    if new.state == CampaignRequestState.WACHT_OP_CODES:
+        messages.warning(request, _(
+            "Aangevraagd. De codes zijn op: %(name)s krijgt ze zodra er nieuwe codes zijn "
+            "geladen. Zeg het even tegen de coördinator.") % {"name": name})
+    elif new.state == CampaignRequestState.WACHTLIJST:
         messages.warning(request, _(
             "Er zijn geen kaartjes meer. %(name)s staat op de wachtlijst, plaats "
             "%(place)s. Komen er codes bij, dan gaat het vanzelf.") % {
@@ -181,11 +225,16 @@ def desk_ask(request, pk):
 @require_POST
 def upload_codes(request, pk):
     campaign = _campaign(pk)
-    form = UploadCodesForm(request.POST, request.FILES, prefix=UploadCodesForm.prefix)
+    form = UploadCodesForm(request.POST, request.FILES, prefix=UploadCodesForm.prefix,
+                           campaign=campaign)
     if not form.is_valid():
         return _detail(request, campaign, upload_form=form)
     codes = form.cleaned_data["codes"]
-    added = campaigns.add_codes(campaign, codes, request.user)
+    try:
+        added = campaigns.add_codes(campaign, codes, request.user)
+    except campaigns.CampaignRefused as refused:  # the settings changed meanwhile
+        form.add_error("file", refused.message)
+        return _detail(request, campaign, upload_form=form)
     _stock_message(request, campaign, _(
         "%(added)s nieuwe codes toegevoegd (%(known)s stonden er al in).") % {
         "added": added, "known": len(codes) - added})
@@ -199,16 +248,20 @@ def generate_codes(request, pk):
     form = GenerateCodesForm(request.POST, prefix=GenerateCodesForm.prefix)
     if not form.is_valid():
         return _detail(request, campaign, generate_form=form)
-    added = campaigns.generate_codes(campaign, form.cleaned_data["count"], request.user)
+    try:
+        added = campaigns.generate_codes(campaign, form.cleaned_data["count"], request.user)
+    except campaigns.CampaignRefused as refused:
+        form.add_error("count", refused.message)
+        return _detail(request, campaign, generate_form=form)
     _stock_message(request, campaign, _("%(added)s codes gemaakt.") % {"added": added})
     return redirect("appreciation:campaign_detail", pk=campaign.pk)
 
 
 def _stock_message(request, campaign, done: str) -> None:
-    waiting = campaign.requests.filter(state=CampaignRequestState.WACHTLIJST).count()
+    waiting = campaign.requests.filter(state__in=campaigns.WAITING_STATES).count()
     messages.success(request, done + " " + _(
-        "Wie op de wachtlijst stond, heeft kaartjes gekregen zolang er codes waren. Nog op "
-        "de wachtlijst: %(n)s.") % {"n": waiting})
+        "Wie wachtte, heeft kaartjes gekregen zolang er codes waren. Wacht nog: %(n)s.")
+        % {"n": waiting})
 
 
 @coordinator_required
@@ -226,9 +279,13 @@ def send_to_everyone(request, pk):
             "Klaar: %(n)s mantelzorger krijgt het nu. De brief of e-mail gaat vandaag weg.",
             "Klaar: %(n)s mantelzorgers krijgen het nu. De brieven en e-mails gaan vandaag "
             "weg.", count) % {"n": count})
+        warning = selectors.stock_warning(_campaign(pk))
+        if warning:
+            messages.warning(request, warning)
         return redirect("appreciation:campaign_detail", pk=campaign.pk)
     return render(request, TEMPLATES + "everyone_confirm.html", {
-        "campaign": campaign, "count": selectors.everyone_count(campaign)})
+        "campaign": campaign, "count": selectors.everyone_count(campaign),
+        "stock": campaigns.stock_left(campaign)})
 
 
 @coordinator_required

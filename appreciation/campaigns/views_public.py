@@ -38,6 +38,7 @@ from ..models import (
     CampaignRequest,
     CampaignRequestState,
     CampaignRoute,
+    CodeSource,
     Handout,
 )
 from . import services as campaigns
@@ -59,7 +60,11 @@ STATE_WORDS = {
     CampaignRequestState.GEANNULEERD: gettext_lazy("Deze aanvraag is geannuleerd. U krijgt "
                                                    "hiervoor geen kaartjes."),
     CampaignRequestState.AFGEWEZEN: gettext_lazy(
-        "Afgewezen. Uw inschrijving was niet actief toen u aan de beurt was."),
+        "Toen u aan de beurt was, kon u dit niet meer krijgen. Bel ons gerust, dan kijken "
+        "we samen wat kan."),
+    CampaignRequestState.WACHT_OP_CODES: gettext_lazy(
+        "U krijgt het. De codes zijn nu even op. Zodra er nieuwe zijn, sturen wij ze u. U "
+        "hoeft niets te doen."),
 }
 
 
@@ -94,6 +99,10 @@ def state_words(request: CampaignRequest) -> str:
         return _("Er zijn nu geen kaartjes meer. U staat op de wachtlijst, nummer %(n)s. "
                  "Komen er kaartjes bij? Dan krijgt u bericht.") % {"n": waiting_place(request)}
     if request.state == CampaignRequestState.TOEGEKEND:
+        if request.campaign.code_source == CodeSource.PHYSICAL:
+            if request.campaign.handout == Handout.PICKUP:
+                return _("Toegekend. U kunt de kaart ophalen bij het Servicepunt.")
+            return _("Toegekend. Wij sturen de kaart per post.")
         if request.campaign.handout == Handout.PICKUP:
             return _("Toegekend. U kunt de kaartjes ophalen bij het Servicepunt. Noem dan "
                      "het nummer hieronder.")
@@ -104,7 +113,8 @@ def state_words(request: CampaignRequest) -> str:
 def can_cancel(request: CampaignRequest) -> bool:
     """Not yet sent or picked up. Codes printed on a letter are on their way as soon as
     they are granted, so only pick-up numbers can be given back after that."""
-    if request.state in (CampaignRequestState.AANGEVRAAGD, CampaignRequestState.WACHTLIJST):
+    if request.state in (CampaignRequestState.AANGEVRAAGD, CampaignRequestState.WACHTLIJST,
+                         CampaignRequestState.WACHT_OP_CODES):
         return True
     return (request.state == CampaignRequestState.TOEGEKEND
             and request.campaign.handout == Handout.PICKUP)
@@ -214,6 +224,7 @@ def my_campaigns(request, caregiver):
         "can_ask": [{"campaign": c, "label": ask_label(c)} for c in still_open
                     if caregiver.state in c.allowed_states()],
         "not_active": [c for c in still_open if caregiver.state not in c.allowed_states()],
+        "not_allowed_message": campaigns.not_allowed_message(caregiver),
         "upcoming": next_campaign(today)})
 
 
@@ -232,6 +243,12 @@ def ask(request, caregiver, pk):
             messages.success(request, _("Uw aanvraag is binnen. Er zijn nu geen kaartjes "
                                         "meer. U staat op de wachtlijst, nummer %(n)s.")
                              % {"n": waiting_place(item)})
+        elif item.state == CampaignRequestState.WACHT_OP_CODES:
+            messages.success(request, _("Uw aanvraag is binnen. U krijgt het. De codes zijn "
+                                        "nu even op: zodra er nieuwe zijn, sturen wij ze u."))
+        elif campaign.code_source == CodeSource.PHYSICAL:
+            messages.success(request, _("Uw aanvraag is binnen. Wij leggen de kaart voor u "
+                                        "klaar."))
         else:
             messages.success(request, _("Uw aanvraag is binnen. U krijgt een brief of e-mail "
                                         "met de codes."))

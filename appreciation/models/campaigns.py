@@ -37,6 +37,15 @@ class Handout(models.TextChoices):
     PICKUP = "ophalen", _("Ophalen bij het Servicepunt")
 
 
+class CodeSource(models.TextChoices):
+    """Where the tickets or gift cards come from. Only "eigen codes" lets the product make
+    codes: a shop or pool accepts only the codes it issued itself."""
+
+    SUPPLIER = "leverancier", _("Lijst van de leverancier (bestand laden)")
+    PHYSICAL = "fysiek", _("Fysieke kaarten (versturen of uitdelen en afvinken)")
+    OWN = "eigen", _("Eigen codes (het systeem maakt ze)")
+
+
 class Campaign(models.Model):
     """One season's campaign, edited by coordinators."""
 
@@ -54,7 +63,19 @@ class Campaign(models.Model):
         help_text=_("Hoeveel kaartjes het zwembad geeft. De voorraad zijn de codes die "
                     "geladen of gemaakt zijn."))
     include_former = models.BooleanField(
-        _("ook voormalig mantelzorgers"), default=False)
+        _("ook voormalig mantelzorgers"), default=True,
+        help_text=_("Voormalig mantelzorgers blijven na het einde van de zorg twee jaar "
+                    "ingeschreven. Zet dit alleen uit als de actie echt alleen voor wie nu "
+                    "zorgt is."))
+    limited_stock = models.BooleanField(
+        _("beperkte voorraad"), default=False,
+        help_text=_("Uit: iedereen die het mag, krijgt het. Is de voorraad op, dan blijft de "
+                    "aanvraag staan tot er nieuwe codes zijn, en krijgt u een waarschuwing. "
+                    "Aan: is de voorraad op, dan komen aanvragen op een wachtlijst."))
+    code_source = models.CharField(
+        _("waar de codes vandaan komen"), max_length=12, choices=CodeSource.choices,
+        default=CodeSource.SUPPLIER,
+        help_text=_("Kies eigen codes alleen als de winkel of het zwembad die accepteert."))
     requires_request = models.BooleanField(
         _("mantelzorgers moeten het aanvragen"), default=True,
         help_text=_("Uit: iedereen die het mag krijgen, krijgt het (zoals de attentie)."))
@@ -92,9 +113,22 @@ class Campaign(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         if self.starts_on and self.ends_on and self.starts_on > self.ends_on:
-            raise ValidationError({"ends_on": _(
-                "De einddatum moet na de begindatum liggen.")})
+            errors["ends_on"] = _("De einddatum moet na de begindatum liggen.")
+        if self.code_source == CodeSource.PHYSICAL and not self.stock_total:
+            errors["stock_total"] = _("Bij fysieke kaarten: vul in hoeveel kaarten er zijn.")
+        if (self.pk and self.code_source == CodeSource.PHYSICAL
+                and self.codes.exists()):
+            errors["code_source"] = _(
+                "Er zijn al codes geladen of gemaakt. Kies 'lijst van de leverancier' of "
+                "'eigen codes', of maak een nieuwe campagne voor fysieke kaarten.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def physical(self) -> bool:
+        return self.code_source == CodeSource.PHYSICAL
 
     def is_open(self, day) -> bool:
         return self.closed_at is None and self.starts_on <= day <= self.ends_on
@@ -110,6 +144,9 @@ class CampaignRequestState(models.TextChoices):
     VERSTUURD = "verstuurd", _("Verstuurd")
     OPGEHAALD = "opgehaald", _("Opgehaald")
     WACHTLIJST = "wachtlijst", _("Op de wachtlijst")
+    # No stock left in a campaign without a waiting list: the request stands and is served
+    # as soon as codes (or cards) are added.
+    WACHT_OP_CODES = "wacht_codes", _("Wacht op codes")
     GEANNULEERD = "geannuleerd", _("Geannuleerd")
     AFGEWEZEN = "afgewezen", _("Afgewezen")
 
@@ -162,7 +199,8 @@ class CampaignRequest(ConcurrentTransitionMixin, models.Model):
 
     # --- the state machine (only appreciation/campaigns/services.py calls these) -----------------
     @logged_transition(field=state, source=[CampaignRequestState.AANGEVRAAGD,
-                                            CampaignRequestState.WACHTLIJST],
+                                            CampaignRequestState.WACHTLIJST,
+                                            CampaignRequestState.WACHT_OP_CODES],
                        target=CampaignRequestState.TOEGEKEND)
     def grant(self, by=None, description=None):
         """Codes were reserved for this request (by the caller, in the same transaction)."""
@@ -172,10 +210,16 @@ class CampaignRequest(ConcurrentTransitionMixin, models.Model):
     def wait(self, by=None, description=None):
         pass
 
+    @logged_transition(field=state, source=CampaignRequestState.AANGEVRAAGD,
+                       target=CampaignRequestState.WACHT_OP_CODES)
+    def await_codes(self, by=None, description=None):
+        """Stock ran out in a campaign without a waiting list (the coordinator is warned)."""
+
     @logged_transition(field=state, source=CampaignRequestState.TOEGEKEND,
                        target=CampaignRequestState.VERSTUURD)
     def mark_sent(self, by=None, description=None):
-        """The letter with the codes went out (e-mail sent or print batch printed)."""
+        """The letter with the codes went out (e-mail sent or print batch printed), or staff
+        posted the physical card."""
 
     @logged_transition(field=state, source=CampaignRequestState.TOEGEKEND,
                        target=CampaignRequestState.OPGEHAALD, permission=is_staff_member)
@@ -184,13 +228,15 @@ class CampaignRequest(ConcurrentTransitionMixin, models.Model):
 
     @logged_transition(field=state, source=[CampaignRequestState.AANGEVRAAGD,
                                             CampaignRequestState.WACHTLIJST,
+                                            CampaignRequestState.WACHT_OP_CODES,
                                             CampaignRequestState.TOEGEKEND],
                        target=CampaignRequestState.GEANNULEERD)
     def cancel(self, by=None, description=None):
         """Codes not yet sent or picked up go back into stock (the caller frees them)."""
 
     @logged_transition(field=state, source=[CampaignRequestState.AANGEVRAAGD,
-                                            CampaignRequestState.WACHTLIJST],
+                                            CampaignRequestState.WACHTLIJST,
+                                            CampaignRequestState.WACHT_OP_CODES],
                        target=CampaignRequestState.AFGEWEZEN)
     def reject(self, by=None, description=None):
         """No longer registered or active when it was their turn."""

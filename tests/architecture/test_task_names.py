@@ -27,6 +27,7 @@ TASKS = {
     "worker.send_campaign_invitations": "appreciation.tasks",
     "appreciation.remove_old_payment_files": "appreciation.tasks",
     "appreciation.invite_waardering_renewals": "appreciation.tasks",
+    "appreciation.campaign_stock_notice": "appreciation.tasks",
     "insight.render_annual_report": "insight.tasks",
     "mantelzorg.send_staff_invite": "mantelzorg.tasks",
 }

@@ -278,6 +278,8 @@ ROWS = {
     "appreciation:campaign_desk_ask": (_p(C + "balie/aanvragen/"), STAFF_POST),
     "appreciation:campaign_cancel": (_p(C + "aanvraag/{own_ask.pk}/annuleren/"), STAFF),
     "appreciation:campaign_picked_up": (_p(C + "aanvraag/{own_ask.pk}/opgehaald/"), STAFF_POST),
+    "appreciation:campaign_posted": (_p(C + "aanvraag/{own_ask.pk}/verstuurd/"), STAFF_POST),
+    "appreciation:campaign_posted_all": (_p(C + "verstuurd/"), STAFF_POST),
     "appreciation:campaign_upload_codes": (_p(C + "codes/laden/"), COORD_POST),
     "appreciation:campaign_generate_codes": (_p(C + "codes/maken/"), COORD_POST),
     "appreciation:campaign_everyone": (

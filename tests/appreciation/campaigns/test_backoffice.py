@@ -78,7 +78,7 @@ def test_a_consulent_works_with_requests_but_stock_and_export_are_for_coordinato
     campaign = make_campaign(codes=4)
     attentie = make_campaign(name="Attentie", requires_request=False)
     page = page_text(as_consulent.get(url("detail", campaign)))
-    assert "Zwemkaartjes zomer 2026" in page and "Codes van het zwembad laden" not in page
+    assert "Zwemkaartjes zomer 2026" in page and "Codes van de leverancier laden" not in page
     menu = f'<a href="{OVERVIEW}" aria-current="page">Campagnes</a>'
     assert menu in page_text(as_consulent.get(OVERVIEW))
     assert as_consulent.get(url("desk", campaign)).status_code == 200
