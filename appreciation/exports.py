@@ -62,7 +62,7 @@ def waardering_requests(caregiver) -> list[dict]:
         "antwoord_uiterlijk": export_value(request.info_due_on),
         "besloten_op": export_value(request.decided_at),
         "boncode": request.voucher_code,
-        "betaalbatch": request.payment_batch.message_id if request.payment_batch else "",
+        "betaalronde": request.payment_batch.message_id if request.payment_batch else "",
         "uitbetaald_op": export_value(request.payment_batch.paid_at if request.payment_batch
                               else None),
         "geschiedenis": _history(request),

@@ -82,16 +82,19 @@ WAARDERING_LETTERS = "appreciation/waardering/letters/"
 CAMPAIGN_LETTERS = "appreciation/campaigns/letters/"
 
 
-def _waardering(kind, subject, name, **extra):
+def _waardering(kind, subject, name, young, **extra):
+    """`subject` says "u", `young` is the same subject with "je" (young caregivers)."""
     extra.setdefault("context", waardering_context)
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
+                                    subject_young=young,
                                     template=WAARDERING_LETTERS + name, about_own_request=True,
                                     **extra))
 
 
-def _campaign(kind, subject, name, **extra):
+def _campaign(kind, subject, name, young, **extra):
     extra.setdefault("context", campaign_context)
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
+                                    subject_young=young,
                                     template=CAMPAIGN_LETTERS + name,
                                     subject_values=campaign_subject, **extra))
 
@@ -99,31 +102,37 @@ def _campaign(kind, subject, name, **extra):
 def register() -> None:
     _waardering(Kind.WAARDERING_RECEIPT,
                 "Wij hebben uw aanvraag voor de mantelzorgwaardering ontvangen",
-                "waardering_ontvangen")
+                "waardering_ontvangen",
+                young="Wij hebben je aanvraag voor de mantelzorgwaardering ontvangen")
     _waardering(Kind.WAARDERING_CONFIRM,
                 "Iemand heeft de mantelzorgwaardering voor u aangevraagd",
                 "waardering_bevestigen", context=confirm_context,
+                young="Iemand heeft de mantelzorgwaardering voor je aangevraagd",
                 no_longer_applies=confirmation_still_needed)
     _waardering(Kind.WAARDERING_DUPLICATE,
                 "De mantelzorgwaardering is opnieuw voor u aangevraagd",
-                "waardering_dubbel")
+                "waardering_dubbel",
+                young="De mantelzorgwaardering is opnieuw voor je aangevraagd")
     _waardering(Kind.WAARDERING_APPROVED, "U krijgt de mantelzorgwaardering",
-                "waardering_goedgekeurd", attach_pdf=True)
+                "waardering_goedgekeurd", attach_pdf=True,
+                young="Je krijgt de mantelzorgwaardering")
     _waardering(Kind.WAARDERING_REJECTED,
                 "Besluit over uw aanvraag voor de mantelzorgwaardering",
-                "waardering_afgewezen", attach_pdf=True)
+                "waardering_afgewezen", attach_pdf=True,
+                young="Besluit over je aanvraag voor de mantelzorgwaardering")
     _waardering(Kind.WAARDERING_INFO,
                 "Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
-                "waardering_vraag")
+                "waardering_vraag",
+                young="Wij hebben een vraag over je aanvraag voor de mantelzorgwaardering")
     # Campaign letters name their campaign in the subject ("{campaign}").
     _campaign(Kind.CAMPAIGN_CODES, "{campaign}: uw codes", "campagne_codes",
-              attach_pdf=True, no_longer_applies=codes_still_granted)
+              "{campaign}: je codes", attach_pdf=True, no_longer_applies=codes_still_granted)
     _campaign(Kind.CAMPAIGN_WAITLIST, "{campaign}: u staat op de wachtlijst",
-              "campagne_wachtlijst")
+              "campagne_wachtlijst", "{campaign}: je staat op de wachtlijst")
     _campaign(Kind.CAMPAIGN_CANCELLED, "{campaign}: uw aanvraag is vervallen",
-              "campagne_vervallen")
+              "campagne_vervallen", "{campaign}: je aanvraag is vervallen")
     # Outcomes of the public form that its page does not show (it answers everyone alike).
     _campaign(Kind.CAMPAIGN_DUPLICATE, "{campaign}: u had het al aangevraagd",
-              "campagne_dubbel")
+              "campagne_dubbel", "{campaign}: je had het al aangevraagd")
     _campaign(Kind.CAMPAIGN_NOT_ACTIVE, "{campaign}: uw aanvraag", "campagne_niet_actief",
-              context=campaign_only_context)
+              "{campaign}: je aanvraag", context=campaign_only_context)

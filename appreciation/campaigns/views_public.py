@@ -52,14 +52,21 @@ GRANTED_STATES = {CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD
                   CampaignRequestState.OPGEHAALD}
 TEMPLATES = "appreciation/campaigns/public/"
 
+# What a caregiver reads after the status ("Verstuurd."), without saying the status again:
+# (for adults, with "u"; for young caregivers, with "je").
 STATE_WORDS = {
-    CampaignRequestState.AANGEVRAAGD: gettext_lazy("Wij hebben uw aanvraag ontvangen."),
-    CampaignRequestState.VERSTUURD: gettext_lazy("De brief met uw codes is verstuurd."),
-    CampaignRequestState.OPGEHAALD: gettext_lazy("U heeft de kaartjes opgehaald."),
-    CampaignRequestState.GEANNULEERD: gettext_lazy("Deze aanvraag is geannuleerd. U krijgt "
-                                                   "hiervoor geen kaartjes."),
-    CampaignRequestState.AFGEWEZEN: gettext_lazy(
-        "Afgewezen. Uw inschrijving was niet actief toen u aan de beurt was."),
+    CampaignRequestState.AANGEVRAAGD: (gettext_lazy("Wij hebben uw aanvraag ontvangen."),
+                                       gettext_lazy("Wij hebben je aanvraag ontvangen.")),
+    CampaignRequestState.VERSTUURD: (gettext_lazy("De brief met uw codes is verstuurd."),
+                                     gettext_lazy("De brief met je codes is verstuurd.")),
+    CampaignRequestState.OPGEHAALD: (gettext_lazy("U heeft de kaartjes opgehaald."),
+                                     gettext_lazy("Je hebt de kaartjes opgehaald.")),
+    CampaignRequestState.GEANNULEERD: (
+        gettext_lazy("U krijgt hiervoor geen kaartjes."),
+        gettext_lazy("Je krijgt hiervoor geen kaartjes.")),
+    CampaignRequestState.AFGEWEZEN: (
+        gettext_lazy("Uw inschrijving was niet actief toen u aan de beurt was."),
+        gettext_lazy("Je inschrijving was niet actief toen je aan de beurt was.")),
 }
 
 
@@ -89,16 +96,24 @@ def waiting_place(request: CampaignRequest) -> int:
     return ahead + 1
 
 
-def state_words(request: CampaignRequest) -> str:
+def state_words(request: CampaignRequest, young: bool) -> str:
+    """What the status means for the caregiver; the status itself is shown before it."""
     if request.state == CampaignRequestState.WACHTLIJST:
-        return _("Er zijn nu geen kaartjes meer. U staat op de wachtlijst, nummer %(n)s. "
-                 "Komen er kaartjes bij? Dan krijgt u bericht.") % {"n": waiting_place(request)}
+        words = (_("Er zijn nu geen kaartjes meer. Je bent nummer %(n)s. Komen er kaartjes "
+                   "bij? Dan krijg je bericht.") if young else
+                 _("Er zijn nu geen kaartjes meer. U bent nummer %(n)s. Komen er kaartjes "
+                   "bij? Dan krijgt u bericht."))
+        return words % {"n": waiting_place(request)}
     if request.state == CampaignRequestState.TOEGEKEND:
         if request.campaign.handout == Handout.PICKUP:
-            return _("Toegekend. U kunt de kaartjes ophalen bij het Servicepunt. Noem dan "
-                     "het nummer hieronder.")
-        return _("Toegekend. De brief met uw codes is onderweg.")
-    return str(STATE_WORDS[request.state])
+            return (_("Je kunt de kaartjes ophalen bij het Servicepunt. Noem dan het nummer "
+                      "hieronder.") if young else
+                    _("U kunt de kaartjes ophalen bij het Servicepunt. Noem dan het nummer "
+                      "hieronder."))
+        return (_("De brief met je codes is onderweg.") if young
+                else _("De brief met uw codes is onderweg."))
+    words_u, words_je = STATE_WORDS[request.state]
+    return str(words_je if young else words_u)
 
 
 def can_cancel(request: CampaignRequest) -> bool:
@@ -206,7 +221,9 @@ def my_campaigns(request, caregiver):
                 .order_by("-requested_at", "-pk"))
     asked_ids = {item.campaign_id for item in mine}
     still_open = [c for c in open_campaigns(today) if c.pk not in asked_ids]
-    rows = [{"request": item, "words": state_words(item), "can_cancel": can_cancel(item),
+    young = caregiver.is_young()
+    rows = [{"request": item, "status": item.get_state_display(),
+             "words": state_words(item, young), "can_cancel": can_cancel(item),
              "codes": [code.code for code in item.codes.all()]
              if item.state in GRANTED_STATES else []} for item in mine]
     return render(request, TEMPLATES + "my_campaigns.html", {
@@ -229,11 +246,15 @@ def ask(request, caregiver, pk):
         messages.error(request, refused.message)
     else:
         if item.state == CampaignRequestState.WACHTLIJST:
-            messages.success(request, _("Uw aanvraag is binnen. Er zijn nu geen kaartjes "
-                                        "meer. U staat op de wachtlijst, nummer %(n)s.")
-                             % {"n": waiting_place(item)})
+            words = (_("Je aanvraag is binnen. Er zijn nu geen kaartjes meer. Je staat op de "
+                       "wachtlijst, nummer %(n)s.") if caregiver.is_young() else
+                     _("Uw aanvraag is binnen. Er zijn nu geen kaartjes meer. U staat op de "
+                       "wachtlijst, nummer %(n)s."))
+            messages.success(request, words % {"n": waiting_place(item)})
         else:
-            messages.success(request, _("Uw aanvraag is binnen. U krijgt een brief of e-mail "
+            messages.success(request, _("Je aanvraag is binnen. Je krijgt een brief of e-mail "
+                                        "met de codes.") if caregiver.is_young() else
+                             _("Uw aanvraag is binnen. U krijgt een brief of e-mail "
                                         "met de codes."))
     return redirect("appreciation:my_campaigns")
 
@@ -250,7 +271,9 @@ def cancel(request, caregiver, pk):
     """A confirmation page first; the POST cancels through the service."""
     item = _own_request(caregiver, pk)
     if not can_cancel(item):
-        messages.info(request, _("Deze aanvraag kunt u niet meer annuleren. Kijk hieronder "
+        messages.info(request, _("Deze aanvraag kun je niet meer annuleren. Kijk hieronder "
+                                 "hoe het nu staat.") if caregiver.is_young() else
+                      _("Deze aanvraag kunt u niet meer annuleren. Kijk hieronder "
                                  "hoe het nu staat."))
         return redirect("appreciation:my_campaigns")
     if request.method == "POST":
@@ -260,6 +283,7 @@ def cancel(request, caregiver, pk):
             messages.error(request, _("Annuleren lukte niet: de aanvraag is net veranderd. "
                                       "Kijk hieronder hoe het nu staat."))
         else:
-            messages.success(request, _("Uw aanvraag is geannuleerd."))
+            messages.success(request, _("Je aanvraag is geannuleerd.") if caregiver.is_young()
+                             else _("Uw aanvraag is geannuleerd."))
         return redirect("appreciation:my_campaigns")
     return render(request, TEMPLATES + "cancel.html", {"item": item})

@@ -12,7 +12,7 @@ class AppreciationLetter(models.TextChoices):
     WAARDERING_REJECTED = "waardering_afgewezen", _("Waardering: afgewezen")
     WAARDERING_INFO = "waardering_vraag", _("Waardering: vraag om aanvulling")
     WAARDERING_DUPLICATE = "waardering_dubbel", _("Waardering: al aangevraagd")
-    CAMPAIGN_CODES = "campagne_codes", _("Campagne: uw kaartjes of codes")
+    CAMPAIGN_CODES = "campagne_codes", _("Campagne: kaartjes of codes")
     CAMPAIGN_WAITLIST = "campagne_wachtlijst", _("Campagne: op de wachtlijst")
     CAMPAIGN_CANCELLED = "campagne_vervallen", _("Campagne: aanvraag vervallen")
     CAMPAIGN_DUPLICATE = "campagne_dubbel", _("Campagne: al aangevraagd")

@@ -94,6 +94,28 @@ class AppreciationYear(models.Model):
     text_info_request = models.TextField(_("brieftekst: vraag om aanvulling"), default=(
         "Wij hebben uw aanvraag voor de mantelzorgwaardering bekeken. Wij hebben nog een "
         "vraag voor u. Zonder uw antwoord kunnen wij de aanvraag niet afmaken."))
+    # The same texts for young caregivers, addressed with "je" (docs/DOMAIN-DECISIONS.md).
+    text_receipt_young = models.TextField(
+        _("brieftekst: ontvangstbevestiging (jonge mantelzorgers, je)"), default=(
+            "Wij hebben je aanvraag voor de mantelzorgwaardering goed ontvangen. Een "
+            "consulent kijkt ernaar. Je krijgt binnen een paar weken bericht van ons."))
+    text_approved_young = models.TextField(
+        _("brieftekst: goedgekeurd (jonge mantelzorgers, je)"), default=(
+            "Goed nieuws: je krijgt de mantelzorgwaardering. Zo laat de gemeente Harderwijk "
+            "zien dat zij je zorg belangrijk vindt. Dank je wel voor alles wat je doet."))
+    text_rejected_young = models.TextField(
+        _("brieftekst: afgewezen (jonge mantelzorgers, je)"), default=(
+            "Wij hebben je aanvraag voor de mantelzorgwaardering bekeken. Helaas krijg je de "
+            "waardering dit jaar niet."))
+    text_objection_young = models.TextField(
+        _("brieftekst: bezwaar maken (jonge mantelzorgers, je)"), default=(
+            "Ben je het niet eens met dit besluit? Dan kun je binnen 6 weken bezwaar maken. "
+            "Stuur ons een brief of e-mail en schrijf erin waarom je het niet eens bent. "
+            "Bellen mag ook: wij helpen je graag."))
+    text_info_request_young = models.TextField(
+        _("brieftekst: vraag om aanvulling (jonge mantelzorgers, je)"), default=(
+            "Wij hebben je aanvraag voor de mantelzorgwaardering bekeken. Wij hebben nog een "
+            "vraag voor je. Zonder je antwoord kunnen wij de aanvraag niet afmaken."))
     payouts_made_at = models.DateTimeField(_("uitbetaald op"), null=True, blank=True,
                                            editable=False)
 
@@ -160,7 +182,7 @@ class RequestState(models.TextChoices):
     AANVULLING_NODIG = "aanvulling_nodig", _("Aanvulling nodig")
     GOEDGEKEURD = "goedgekeurd", _("Goedgekeurd")
     AFGEWEZEN = "afgewezen", _("Afgewezen")
-    IN_BETAALBATCH = "in_betaalbatch", _("In betaalbatch")
+    IN_BETAALBATCH = "in_betaalbatch", _("In betaalronde")
     UITBETAALD = "uitbetaald", _("Uitbetaald")
     INGETROKKEN = "ingetrokken", _("Ingetrokken")
 
@@ -401,11 +423,11 @@ class PaymentBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("betaalbatch")
-        verbose_name_plural = _("betaalbatches")
+        verbose_name = _("betaalronde")
+        verbose_name_plural = _("betaalrondes")
 
     def __str__(self):
-        return f"Betaalbatch {self.pk}"
+        return f"Betaalronde {self.pk}"
 
     @property
     def message_id(self) -> str:

@@ -64,7 +64,7 @@ def test_the_download_holds_every_kind_of_record_and_nobody_elses(wilhelmina, so
     assert waardering["tenaamstelling"] == "W. Zandvliet-Oostergo"
     assert waardering["naam_naaste"] == RECIPIENT
     assert waardering["status"]["code"] == "uitbetaald"
-    assert waardering["betaalbatch"] == batch.message_id and waardering["uitbetaald_op"]
+    assert waardering["betaalronde"] == batch.message_id and waardering["uitbetaald_op"]
     assert waardering["controles"] and all("goed" in check for check in waardering["controles"])
     assert [h["naar"]["code"] for h in waardering["geschiedenis"]][-1] == "uitbetaald"
 
