@@ -70,6 +70,28 @@ STATE_WORDS = {
 }
 
 
+# A refusal (campaigns.ask) in "je" for a young caregiver in Mijn gegevens, by its code; the
+# service words it with "u", as the desk and the public form show it.
+YOUNG_REFUSALS = {
+    "no_request": gettext_lazy("Dit hoef je niet aan te vragen: je krijgt het vanzelf als je "
+                               "ingeschreven bent."),
+    "not_active": gettext_lazy("Je inschrijving bij het Servicepunt is nu niet actief. Daarom "
+                               "kun je dit niet aanvragen. Bel ons gerust, dan kijken we "
+                               "samen wat kan."),
+    "duplicate": gettext_lazy("Je hebt dit al aangevraagd. Je kunt het één keer aanvragen. "
+                              "Hieronder zie je hoe het ervoor staat."),
+}
+
+
+def refusal_words(refused: CampaignRefused, young: bool, campaign: Campaign) -> str:
+    if not young:
+        return refused.message
+    if refused.code == "closed" and clock.today() < campaign.starts_on:
+        return _("Je kunt dit aanvragen vanaf %(day)s.") % {
+            "day": campaign.starts_on.strftime("%d-%m-%Y")}
+    return str(YOUNG_REFUSALS.get(refused.code, refused.message))
+
+
 # --- reads ------------------------------------------------------------------------------
 def open_campaigns(today):
     """Campaigns people can ask for today, the one that ends first on top."""
@@ -243,7 +265,7 @@ def ask(request, caregiver, pk):
         item = campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE,
                              mandate_representative=representative(request))
     except CampaignRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refusal_words(refused, caregiver.is_young(), campaign))
     else:
         if item.state == CampaignRequestState.WACHTLIJST:
             words = (_("Je aanvraag is binnen. Er zijn nu geen kaartjes meer. Je staat op de "

@@ -136,7 +136,8 @@ def answer(request, caregiver, pk):
     if item.state != RequestState.AANVULLING_NODIG:
         messages.info(request, _("Er staat geen vraag meer open bij deze aanvraag."))
         return redirect("appreciation:waardering_my_requests")
-    form = AnswerForm(request.POST if request.method == "POST" else None)
+    form = AnswerForm(request.POST if request.method == "POST" else None,
+                      young=caregiver.is_young())
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_information(item, caregiver, form.cleaned_data["answer"])

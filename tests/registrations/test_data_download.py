@@ -111,8 +111,8 @@ def test_the_printable_page_shows_the_same_parts(wilhelmina, someone_else):
     page = client.get("/mijn-gegevens/overzicht").content.decode()
     for heading in ("Mantelzorgwaardering", "Zwemkaartjes en andere campagnes",
                     "Zelftest: hoe zwaar is de zorg?", "Contact met een consulent",
-                    "Afspraken om u te bellen of te bezoeken", "Nieuwsbrieven",
-                    "Wanneer medewerkers uw gegevens bekeken"):
+                    "Afspraken om te bellen of langs te komen", "Nieuwsbrieven",
+                    "Wanneer medewerkers de gegevens bekeken"):
         assert f">{heading}</h2>" in page, heading
     for value in (IBAN, wilhelmina.request.reference, "Z0001", "gaat goed", "Vaak"):
         assert value in page, value
