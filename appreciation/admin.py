@@ -87,7 +87,8 @@ class CampaignAdmin(EuroAmountsAdmin):
                                     "limited_stock", "pool_name", "handout",
                                     "cancel_unclaimed_on_close"]}),
         (_("Voor wie"), {"fields": ["include_former", "requires_request"]}),
-        (_("Teksten"), {"fields": ["letter_text", "invitation_subject", "invitation_text"]}),
+        (_("Teksten"), {"fields": ["letter_text", "letter_text_young", "invitation_subject",
+                                    "invitation_text"]}),
     ]
 
     def get_queryset(self, request):

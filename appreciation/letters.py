@@ -121,16 +121,19 @@ WAARDERING_LETTERS = "appreciation/waardering/letters/"
 CAMPAIGN_LETTERS = "appreciation/campaigns/letters/"
 
 
-def _waardering(kind, subject, name, **extra):
+def _waardering(kind, subject, name, young, **extra):
+    """`subject` says "u", `young` is the same subject with "je" (young caregivers)."""
     extra.setdefault("context", waardering_context)
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
+                                    subject_young=young,
                                     template=WAARDERING_LETTERS + name, about_own_request=True,
                                     **extra))
 
 
-def _campaign(kind, subject, name, **extra):
+def _campaign(kind, subject, name, young, **extra):
     extra.setdefault("context", campaign_context)
     register_letter_type(LetterType(kind=kind, label=kind.label, subject=subject,
+                                    subject_young=young,
                                     template=CAMPAIGN_LETTERS + name,
                                     subject_values=campaign_subject, **extra))
 
@@ -138,30 +141,40 @@ def _campaign(kind, subject, name, **extra):
 def register() -> None:
     _waardering(Kind.WAARDERING_RECEIPT,
                 "Wij hebben uw aanvraag voor de mantelzorgwaardering ontvangen",
-                "waardering_ontvangen")
+                "waardering_ontvangen",
+                young="Wij hebben je aanvraag voor de mantelzorgwaardering ontvangen")
     _waardering(Kind.WAARDERING_CONFIRM,
                 "Iemand heeft de mantelzorgwaardering voor u aangevraagd",
                 "waardering_bevestigen", context=confirm_context,
+                young="Iemand heeft de mantelzorgwaardering voor je aangevraagd",
                 no_longer_applies=confirmation_still_needed)
     _waardering(Kind.WAARDERING_DUPLICATE,
                 "De mantelzorgwaardering is opnieuw voor u aangevraagd",
-                "waardering_dubbel")
+                "waardering_dubbel",
+                young="De mantelzorgwaardering is opnieuw voor je aangevraagd")
     # Decisions, and the question whose answer a decision waits for, reach the person
     # whatever their mail preference (always_delivered: by post if need be).
     _waardering(Kind.WAARDERING_APPROVED, "U krijgt de mantelzorgwaardering",
-                "waardering_goedgekeurd", attach_pdf=True, always_delivered=True)
+                "waardering_goedgekeurd", attach_pdf=True, always_delivered=True,
+                young="Je krijgt de mantelzorgwaardering")
     _waardering(Kind.WAARDERING_REJECTED,
                 "Besluit over uw aanvraag voor de mantelzorgwaardering",
-                "waardering_afgewezen", attach_pdf=True, always_delivered=True)
+                "waardering_afgewezen", attach_pdf=True, always_delivered=True,
+                young="Besluit over je aanvraag voor de mantelzorgwaardering")
     _waardering(Kind.WAARDERING_SET_ASIDE,
                 "Besluit: wij behandelen uw aanvraag voor de mantelzorgwaardering niet verder",
-                "waardering_buiten_behandeling", attach_pdf=True, always_delivered=True)
+                "waardering_buiten_behandeling", attach_pdf=True, always_delivered=True,
+                young="Besluit: wij behandelen je aanvraag voor de mantelzorgwaardering niet "
+                      "verder")
     _waardering(Kind.WAARDERING_INFO,
                 "Wij hebben een vraag over uw aanvraag voor de mantelzorgwaardering",
-                "waardering_vraag", always_delivered=True)
+                "waardering_vraag", always_delivered=True,
+                young="Wij hebben een vraag over je aanvraag voor de mantelzorgwaardering")
+    # The gift itself: always delivered, like a decision ("{your}" is Je or Uw).
     _waardering(Kind.WAARDERING_VOUCHER, "{your} cadeaubon: de mantelzorgwaardering {year}",
                 "waardering_bon", attach_pdf=True, subject_values=voucher_subject,
-                no_longer_applies=voucher_still_given, always_delivered=True)
+                no_longer_applies=voucher_still_given, always_delivered=True,
+                young="{your} cadeaubon: de mantelzorgwaardering {year}")
     register_letter_type(LetterType(
         kind=Kind.WAARDERING_RENEWAL, label=Kind.WAARDERING_RENEWAL.label,
         subject="Mantelzorgwaardering {year}: opnieuw aanvragen in één stap",
@@ -170,13 +183,14 @@ def register() -> None:
     # Campaign letters name their campaign in the subject ("{campaign}").
     # The tickets or the gift itself: always delivered, like a decision.
     _campaign(Kind.CAMPAIGN_CODES, "{campaign}: uw codes", "campagne_codes",
-              attach_pdf=True, no_longer_applies=codes_still_granted, always_delivered=True)
+              "{campaign}: je codes", attach_pdf=True, no_longer_applies=codes_still_granted,
+              always_delivered=True)
     _campaign(Kind.CAMPAIGN_WAITLIST, "{campaign}: u staat op de wachtlijst",
-              "campagne_wachtlijst")
+              "campagne_wachtlijst", "{campaign}: je staat op de wachtlijst")
     _campaign(Kind.CAMPAIGN_CANCELLED, "{campaign}: uw aanvraag is vervallen",
-              "campagne_vervallen")
+              "campagne_vervallen", "{campaign}: je aanvraag is vervallen")
     # Outcomes of the public form that its page does not show (it answers everyone alike).
     _campaign(Kind.CAMPAIGN_DUPLICATE, "{campaign}: u had het al aangevraagd",
-              "campagne_dubbel")
+              "campagne_dubbel", "{campaign}: je had het al aangevraagd")
     _campaign(Kind.CAMPAIGN_NOT_ACTIVE, "{campaign}: uw aanvraag", "campagne_niet_actief",
-              context=campaign_only_context)
+              "{campaign}: je aanvraag", context=campaign_only_context)

@@ -112,7 +112,7 @@ def naive_move_into_batch(requests, batch, by) -> None:
 
     from appreciation.waardering.services import require_transition_permission
 
-    description = _("In betaalbatch %(id)s") % {"id": batch.message_id}
+    description = _("In betaalronde %(id)s") % {"id": batch.message_id}
     for request in requests:
         require_transition_permission(request.add_to_batch, by)
         request.add_to_batch(batch, by=by, description=description)

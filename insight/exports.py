@@ -49,4 +49,4 @@ def follow_up(caregiver) -> list[dict]:
 def register() -> None:
     add_to_data_export("zelftests", _("Zelftest: hoe zwaar is de zorg?"), self_checks)
     add_to_data_export("contactmomenten", _("Contact met een consulent"), contact_moments)
-    add_to_data_export("opvolging", _("Afspraken om u te bellen of te bezoeken"), follow_up)
+    add_to_data_export("opvolging", _("Afspraken om te bellen of langs te komen"), follow_up)

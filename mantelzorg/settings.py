@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mantelzorg.context_processors.site",
+                "registrations.context_processors.form_of_address",
             ],
         },
     },

@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from appreciation.campaigns.selectors import stock_warnings
 from core.staff_access import staff_required
+from registrations.models import CareNeed
 from registrations.selectors import caregiver_counts
 
 from .celery import app as celery_app
@@ -30,7 +31,10 @@ def accessibility_statement(request):
 
 
 def privacy_statement(request):
-    return render(request, "mantelzorg/public/privacy.html")
+    """The care-need answers are read from the registration form's own choices, so the page
+    names exactly what is asked."""
+    return render(request, "mantelzorg/public/privacy.html",
+                  {"care_needs": [label for _value, label in CareNeed.choices]})
 
 
 def _database_ok() -> bool:

@@ -174,15 +174,15 @@ def _staff_access(c: Caregiver) -> list[dict]:
 # The download's own parts after the caregiver's details, with their headings; the apps
 # above add theirs (registrations/extensions.py).
 OWN_PARTS = [
-    ("naasten", "Voor wie u zorgt"),
+    ("naasten", "Naasten: voor wie de zorg is"),
     ("ouder_of_voogd", "Ouder of voogd"),
     ("toestemmingen", "Toestemmingen"),
-    ("geschiedenis", "Wat er met uw inschrijving gebeurde"),
-    ("wijzigingen", "Wat medewerkers in uw gegevens aanpasten"),
+    ("geschiedenis", "Wat er met de inschrijving gebeurde"),
+    ("wijzigingen", "Wat medewerkers in de gegevens aanpasten"),
     ("brieven", "Brieven"),
     ("nieuwsbrieven", "Nieuwsbrieven"),
-    ("links", "Links die wij u mailden"),
-    ("ingezien_door_medewerkers", "Wanneer medewerkers uw gegevens bekeken"),
+    ("links", "Links die wij mailden"),
+    ("ingezien_door_medewerkers", "Wanneer medewerkers de gegevens bekeken"),
 ]
 
 

@@ -105,6 +105,34 @@ class AboutMeForm(forms.Form):
         return born
 
 
+def speak_to_young(form: forms.Form, words: dict) -> None:
+    """The registration's young path says "je": field -> (label, help text or None)."""
+    for name, (label, help_text) in words.items():
+        form.fields[name].label = label
+        if help_text is not None:
+            form.fields[name].help_text = help_text
+
+
+YOUNG_RECIPIENT_WORDS = {
+    "name": (_("Naam van je naaste"), _("De persoon voor wie je zorgt.")),
+    "date_of_birth": (_("Geboortedatum van je naaste"), None),
+    "relationship": (_("Wie is deze persoon voor jou?"), None),
+    "lives_in_municipality": (_("Woont je naaste in Harderwijk of Hierden?"), None),
+    "living_together": (_("Woon je samen met je naaste?"), None),
+    "care_kinds": (_("Wat doe je voor je naaste?"), None),
+    "hours_per_week": (_("Hoeveel uur per week zorg je ongeveer?"), None),
+    "care_since": (_("Sinds wanneer zorg je?"),
+                   _("Weet je de dag niet? Kies dan de 1e van de maand.")),
+    "care_need": (_("Waarom heeft je naaste zorg nodig?"),
+                  _("Dit helpt ons om je goed te helpen.")),
+}
+YOUNG_CONTACT_WORDS = {
+    "channel": (_("Hoe wil je post van ons krijgen?"), None),
+    "target_group_consent": (_("Ik geef toestemming om dit vast te leggen"),
+                             _("Alleen nodig als je hierboven iets aankruist.")),
+}
+
+
 class CareRecipientForm(forms.Form):
     """Step 2: the person cared for, and the care."""
 
@@ -136,15 +164,20 @@ class CareRecipientForm(forms.Form):
         choices=[("", _("Zeg ik liever niet"))] + list(CareNeed.choices), required=False,
         help_text=_("Dit helpt ons om u goed te helpen."))
 
-    def __init__(self, *args, caregiver_postcode: str = "", **kwargs):
-        self.caregiver_postcode = caregiver_postcode
+    def __init__(self, *args, caregiver_postcode: str = "", young: bool = False, **kwargs):
+        self.caregiver_postcode, self.young = caregiver_postcode, young
         super().__init__(*args, **kwargs)
+        if young:
+            speak_to_young(self, YOUNG_RECIPIENT_WORDS)
 
     def clean(self):
         cleaned = super().clean()
         elsewhere = cleaned.get("lives_in_municipality") is False
         if elsewhere and not MUNICIPALITY_POSTCODE_RE.match(self.caregiver_postcode or ""):
             self.add_error("lives_in_municipality", _(
+                "Het Servicepunt helpt mantelzorgers die in Harderwijk of Hierden wonen, of "
+                "die zorgen voor iemand die daar woont. Bel ons gerust als je twijfelt.")
+                if self.young else _(
                 "Het Servicepunt helpt mantelzorgers die in Harderwijk of Hierden wonen, of "
                 "die zorgen voor iemand die daar woont. Bel ons gerust als u twijfelt."))
         return cleaned
@@ -168,14 +201,20 @@ class ContactForm(forms.Form):
         label=_("Ik geef toestemming om dit vast te leggen"), required=False,
         help_text=_("Alleen nodig als u hierboven iets aankruist."))
 
-    def __init__(self, *args, email: str = "", **kwargs):
-        self.email = email
+    def __init__(self, *args, email: str = "", young: bool = False, **kwargs):
+        self.email, self.young = email, young
         super().__init__(*args, **kwargs)
+        if young:
+            speak_to_young(self, YOUNG_CONTACT_WORDS)
+            self.fields["channel"].error_messages["required"] = _(
+                "Kies hoe je post wilt krijgen.")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("channel") == Channel.EMAIL and not self.email:
             self.add_error("channel", _(
+                "Je hebt geen e-mailadres ingevuld. Kies 'Per post', of ga terug en vul je "
+                "e-mailadres in.") if self.young else _(
                 "U heeft geen e-mailadres ingevuld. Kies 'Per post', of ga terug en vul uw "
                 "e-mailadres in."))
         flags = cleaned.get("parent_of_disabled_child") or cleaned.get("migration_background")
@@ -257,6 +296,12 @@ class CheckForm(forms.Form):
         label=_("Ik geef het Servicepunt Mantelzorg toestemming om deze gegevens te bewaren "
                 "en te gebruiken om mij te helpen en te informeren."),
         error_messages={"required": _("Zonder uw toestemming kunnen wij u niet inschrijven.")})
+
+    def __init__(self, *args, young: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if young:
+            self.fields["consent"].error_messages["required"] = _(
+                "Zonder je toestemming kunnen wij je niet inschrijven.")
 
 
 def registration_data_from(about: dict, recipient: dict, contact: dict, guardian: dict | None):

@@ -46,10 +46,18 @@ class ContactDetailsForm(forms.Form):
         label=gettext_lazy("Ja, ik wil de nieuwsbrief krijgen (een paar keer per jaar)"),
         required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, young=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.young = young
         self.fields["phone"].widget.input_type = "tel"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        if young:  # a young caregiver reads "je" (registrations/context_processors.py)
+            self.fields["email"].help_text = _(
+                "Verander je je e-mailadres? Dan sturen wij een mail naar het nieuwe adres. "
+                "Klik op de link in die mail.")
+            self.fields["channel"].label = _("Hoe wil je post van ons krijgen?")
+            self.fields["channel"].error_messages["required"] = _(
+                "Kies hoe je post wilt krijgen.")
 
     def clean_email(self):
         return clean_email_address(self.cleaned_data["email"])
@@ -62,6 +70,8 @@ class ContactDetailsForm(forms.Form):
         if (cleaned.get("channel") == Channel.EMAIL and "email" in cleaned
                 and not cleaned["email"]):
             self.add_error("channel", _(
+                "Je hebt geen e-mailadres ingevuld. Kies 'Per post', of vul je "
+                "e-mailadres in.") if self.young else _(
                 "U heeft geen e-mailadres ingevuld. Kies 'Per post', of vul uw "
                 "e-mailadres in."))
         return cleaned
@@ -80,8 +90,8 @@ class CareEndedForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Kies een reden.")})
 
-    def __init__(self, *args, registered_on=None, recipients=(), **kwargs):
-        self.registered_on = registered_on
+    def __init__(self, *args, registered_on=None, recipients=(), young=False, **kwargs):
+        self.registered_on, self.young = registered_on, young
         super().__init__(*args, **kwargs)
         if len(recipients) > 1:
             self.fields["recipient"] = forms.ChoiceField(
@@ -95,8 +105,11 @@ class CareEndedForm(forms.Form):
     def clean_ended_on(self):
         day = self.cleaned_data["ended_on"]
         if self.registered_on and day < self.registered_on:
+            words = (_("Deze datum ligt voor je inschrijving op %(day)s. Klopt dit niet? "
+                       "Bel ons dan.") if self.young else
+                     _("Deze datum ligt voor uw inschrijving op %(day)s. Klopt dit niet? "
+                       "Bel ons dan."))
             raise forms.ValidationError(
-                _("Deze datum ligt voor uw inschrijving op %(day)s. Klopt dit niet? "
-                  "Bel ons dan.") % {"day": self.registered_on.strftime("%d-%m-%Y")},
+                words % {"day": self.registered_on.strftime("%d-%m-%Y")},
                 code="before_registration")
         return day

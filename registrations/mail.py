@@ -132,6 +132,7 @@ def register() -> None:
     register_letter_type(LetterType(
         kind=RegistrationLetter.RETENTION_NOTICE, label=RegistrationLetter.RETENTION_NOTICE.label,
         subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
+        subject_young="Je inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
         template="registrations/letters/einde_inschrijving",
         no_longer_applies=_retention_notice_applies))
     # AVG art. 14: someone whose data we took over from the old system hears it from us. The
@@ -140,5 +141,6 @@ def register() -> None:
     register_letter_type(LetterType(
         kind=RegistrationLetter.IMPORT_NOTICE, label=RegistrationLetter.IMPORT_NOTICE.label,
         subject="Uw gegevens bij het Servicepunt Mantelzorg staan in ons nieuwe systeem",
+        subject_young="Je gegevens bij het Servicepunt Mantelzorg staan in ons nieuwe systeem",
         template="registrations/letters/overgenomen", about_own_request=True,
         context=_import_notice_context, no_longer_applies=_import_notice_applies))

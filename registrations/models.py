@@ -79,7 +79,7 @@ class RegistrationLetter(models.TextChoices):
     """The registrations' letter kinds (registered with the mail engine in mail.py)."""
 
     RETENTION_NOTICE = "einde_inschrijving", _("Bericht: inschrijving stopt over een maand")
-    IMPORT_NOTICE = "overgenomen", _("Bericht: uw gegevens staan in ons nieuwe systeem")
+    IMPORT_NOTICE = "overgenomen", _("Bericht: gegevens overgezet naar ons nieuwe systeem")
 
 
 class EndReason(models.TextChoices):

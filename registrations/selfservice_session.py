@@ -118,6 +118,8 @@ def caregiver_required(view):
                     "U was een tijd niet actief. Daarom bent u uitgelogd. "
                     "Vraag een nieuwe link aan om verder te gaan."))
             return redirect("registrations:request_link")
+        # The form of address of every page this person sees (context_processors.py).
+        request.caregiver_is_young = caregiver.is_young()
         return view(request, caregiver, *args, **kwargs)
 
     return wrapper

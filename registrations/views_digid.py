@@ -117,11 +117,14 @@ def digid_link(request, caregiver):
                 caregiver, session.take_digid_to_link(request)):
             session.login(request, caregiver, digid=True)
             oidc.remember_provider(request.session, digid.provider())
-            messages.success(request, _("Uw DigiD is gekoppeld. Voortaan kunt u ook met "
-                                        "DigiD inloggen."))
+            messages.success(request, _("Je DigiD is gekoppeld. Voortaan kun je ook met "
+                                        "DigiD inloggen.") if caregiver.is_young() else
+                             _("Uw DigiD is gekoppeld. Voortaan kunt u ook met "
+                               "DigiD inloggen."))
         else:
             session.take_digid_to_link(request)
-            messages.info(request, _("Uw DigiD is niet gekoppeld."))
+            messages.info(request, _("Je DigiD is niet gekoppeld.") if caregiver.is_young()
+                          else _("Uw DigiD is niet gekoppeld."))
         return redirect("registrations:my_data")
     return render(request, "registrations/selfservice/digid_link.html",
                   {"caregiver": caregiver})

@@ -45,6 +45,8 @@ STEP_TITLES = {
     "belasting": "Hoe zwaar is de zorg?",
     "controleren": "Controleren en versturen",
 }
+# After step 1 the wizard knows the age: the young path says "je" (docs/DOMAIN-DECISIONS.md).
+YOUNG_STEP_TITLES = {**STEP_TITLES, "naaste": "Voor wie zorg je?"}
 DONE_SESSION_KEY = "registration_sent"
 
 
@@ -92,30 +94,30 @@ class RegistrationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
             return redirect(self.get_step_url(self.steps.current))
         return super().post(*args, **kwargs)
 
+    def _young(self) -> bool:
+        """Young by the date of birth of step 1: the steps after it say "je"."""
+        born = _about(self).get("date_of_birth")
+        return bool(born and clock.age_on(born, clock.today()) <= self.rules.young_max_age)
+
     def get_form_kwargs(self, step=None):
         about = _about(self) if step in ("naaste", "contact") else {}
         if step == "over-mij":
             return {"rules": self.rules}
         if step == "naaste":
-            return {"caregiver_postcode": about.get("postcode", "")}
+            return {"caregiver_postcode": about.get("postcode", ""), "young": self._young()}
         if step == "contact":
-            return {"email": about.get("email", "")}
+            return {"email": about.get("email", ""), "young": self._young()}
         if step == "ouder":
             return {"child_email": _about(self).get("email", "")}
-        if step == "belasting":
-            born = _about(self).get("date_of_birth")
-            young_max = self.rules.young_max_age
-            return {"young": bool(born and clock.age_on(born, clock.today()) <= young_max)}
+        if step in ("belasting", "controleren"):
+            return {"young": self._young()}
         return {}
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        about = _about(self)
-        born = about.get("date_of_birth")
-        context.update(
-            step_title=STEP_TITLES[self.steps.current],
-            young=bool(born and clock.age_on(born, clock.today()) <= self.rules.young_max_age),
-        )
+        young = self._young()
+        titles = YOUNG_STEP_TITLES if young else STEP_TITLES
+        context.update(step_title=titles[self.steps.current], young=young)
         if self.steps.current == "controleren":
             context["summary"] = self._summary()
         return context

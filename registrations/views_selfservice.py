@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -81,7 +82,7 @@ def _retention_words(rules) -> str:
     if months % 12 == 0:
         years = months // 12
         return _("%(n)s jaar") % {"n": years}
-    return _("%(n)s maanden") % {"n": months}
+    return ngettext("%(n)s maand", "%(n)s maanden", months) % {"n": months}
 
 
 @never_cache
@@ -107,14 +108,16 @@ def my_data(request, caregiver):
 def edit_contact(request, caregiver):
     initial = {"email": caregiver.email, "phone": caregiver.phone,
                "channel": caregiver.channel, "wants_newsletter": caregiver.wants_newsletter}
-    form = ContactDetailsForm(_posted(request), initial=initial)
+    young = caregiver.is_young()
+    form = ContactDetailsForm(_posted(request), initial=initial, young=young)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new_email = data["email"] and data["email"] != caregiver.email.lower()
         services.update_contact_details(
             caregiver, email=data["email"], phone=data["phone"], channel=data["channel"],
             wants_newsletter=data["wants_newsletter"])
-        messages.success(request, _("Uw gegevens zijn opgeslagen."))
+        messages.success(request, _("Je gegevens zijn opgeslagen.") if young
+                         else _("Uw gegevens zijn opgeslagen."))
         if new_email:
             messages.info(request, _(
                 "Wij hebben een e-mail gestuurd naar %(email)s. Klik op de link in die "
@@ -130,8 +133,9 @@ def edit_contact(request, caregiver):
 def newsletter_stop(request, caregiver):
     if request.method == "POST":
         services.unsubscribe_newsletter(caregiver)
-        messages.success(request, _("U krijgt de nieuwsbrief niet meer. U blijft wel "
-                                    "ingeschreven."))
+        messages.success(request, _("Je krijgt de nieuwsbrief niet meer. Je blijft wel "
+                                    "ingeschreven.") if caregiver.is_young() else
+                         _("U krijgt de nieuwsbrief niet meer. U blijft wel ingeschreven."))
         return redirect("registrations:my_data")
     return render(request, "registrations/selfservice/newsletter_stop.html",
                   {"caregiver": caregiver})
@@ -142,12 +146,14 @@ def newsletter_stop(request, caregiver):
 @caregiver_required
 def care_ended(request, caregiver):
     if caregiver.state != State.ACTIEF:
-        messages.info(request, _("U heeft al doorgegeven dat de zorg is gestopt."))
+        messages.info(request, _("Je hebt al doorgegeven dat de zorg is gestopt.")
+                      if caregiver.is_young() else
+                      _("U heeft al doorgegeven dat de zorg is gestopt."))
         return redirect("registrations:my_data")
-    rules = RegistrationRules.current()
+    rules, young = RegistrationRules.current(), caregiver.is_young()
     cared_for = list(caregiver.care_recipients.filter(care_ended_on__isnull=True))
     form = CareEndedForm(_posted(request), registered_on=caregiver.registered_on,
-                         recipients=cared_for)
+                         recipients=cared_for, young=young)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         one = next((r for r in cared_for if str(r.pk) == data.get("recipient")), None)
@@ -164,11 +170,15 @@ def care_ended(request, caregiver):
             updated = services.end_care(caregiver, data["ended_on"], data["reason"])
         except (TransitionNotAllowed, ConcurrentTransition, services_records.StaleEdit,
                 services_records.NotEditable):
-            messages.error(request, _("Dit lukte niet. Uw gegevens zijn net veranderd. "
-                                      "Kijk hieronder of alles klopt."))
+            messages.error(request, _("Dit lukte niet. Je gegevens zijn net veranderd. "
+                                      "Kijk hieronder of alles klopt.") if young else
+                           _("Dit lukte niet. Uw gegevens zijn net veranderd. "
+                             "Kijk hieronder of alles klopt."))
             return redirect("registrations:my_data")
-        messages.success(request, _(
-            "Bedankt voor het doorgeven. U blijft ingeschreven tot en met %(day)s.") % {
+        words = (_("Bedankt voor het doorgeven. Je blijft ingeschreven tot en met %(day)s.")
+                 if young else
+                 _("Bedankt voor het doorgeven. U blijft ingeschreven tot en met %(day)s."))
+        messages.success(request, words % {
             "day": updated.retention_end(rules).strftime("%d-%m-%Y")})
         return redirect("registrations:my_data")
     return render(request, "registrations/selfservice/care_ended.html", {

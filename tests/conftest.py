@@ -1,14 +1,18 @@
 """Shared fixtures. The suite runs against real PostgreSQL and Redis (see `make test`)."""
 
 import datetime
+import email
 import os
 import subprocess
 import sys
+import threading
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 
 from tests import mutation_slots, support
 from tests import oidc_provider as oidc_support
@@ -18,7 +22,7 @@ from tests.factories import (
     CampaignFactory,
     StaffUserFactory,
 )
-from tests.support import ROOT, test_database_url
+from tests.support import ROOT, free_port, test_database_url
 
 
 def pytest_configure(config):
@@ -313,6 +317,54 @@ def real_worker(transactional_db, empty_queue, worker_loglevel):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
                       **options) as worker:
         yield worker
+
+
+# --- a real SMTP server --------------------------------------------------------------------
+
+class Sink:
+    """An SMTP server that keeps what it receives; some addresses fail on purpose."""
+
+    def __init__(self):
+        self.messages = []
+        self.envelopes = []  # (the envelope's recipients, the message)
+        self.temporary_failures = Counter()  # address -> how many times to answer 451
+        self.refused = set()  # addresses answered with 550
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            if address in self.refused:
+                return "550 5.1.1 Mailbox unavailable"
+            if self.temporary_failures[address] > 0:
+                self.temporary_failures[address] -= 1
+                return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            message = email.message_from_bytes(envelope.content)
+            self.messages.append(message)
+            self.envelopes.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+    def count_to(self) -> Counter:
+        return Counter(str(m["To"]) for m in self.messages)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on localhost that Django's SMTP backend sends to (the worker tests,
+    and browser tests that read the e-mail a person gets)."""
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    controller.stop()
 
 
 # --- the demo OpenID Connect provider (tools/oidc-provider), a real process -----------------

@@ -58,8 +58,11 @@ def letter_context(letter) -> dict:
 
 
 def letter_subject(letter) -> str:
+    """The subject in the form of address the body uses ("je" for a young caregiver)."""
     spec = letter_type(letter.kind)
-    return spec.subject.format(**spec.subject_values(letter))
+    young = recipients().letter_context(letter.caregiver).get("young")
+    subject = spec.subject_young if young and spec.subject_young else spec.subject
+    return subject.format(**spec.subject_values(letter))
 
 
 def email_body(letter) -> str:

@@ -45,7 +45,7 @@ EMAIL, POST = "email", "post"
 
 class LetterStatus(models.TextChoices):
     QUEUED = "klaar", _("Klaar om te versturen")
-    TO_PRINT = "te_printen", _("In een printbatch")
+    TO_PRINT = "te_printen", _("Bij het drukwerk")
     SENT = "verstuurd", _("Verstuurd")
     FAILED = "mislukt", _("Mislukt")
     CANCELLED = "vervallen", _("Vervallen")
@@ -63,11 +63,11 @@ class PrintBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("printbatch")
-        verbose_name_plural = _("printbatches")
+        verbose_name = _("drukwerk")
+        verbose_name_plural = _("drukwerk")
 
     def __str__(self):
-        return f"Printbatch {self.pk} ({self.letter_count})"
+        return f"Drukwerk {self.pk} ({self.letter_count})"
 
 
 class Letter(models.Model):

@@ -34,12 +34,14 @@ class LetterType:
     """One kind of letter. `template` is a path below templates/ without extension, in the
     registering app's letters folder (`registrations/letters/einde_inschrijving`): `.html` is
     the paper letter, `.txt` the e-mail body. `subject` may hold `{placeholders}` from
-    `subject_values`."""
+    `subject_values`. `subject_young` is the same subject for a young caregiver, who is
+    addressed with "je" (the recipient directory's `young`); empty: `subject` for everyone."""
 
     kind: str
     label: str
     subject: str
     template: str
+    subject_young: str = ""
     attach_pdf: bool = False  # decisions go by e-mail with the letter attached
     # About the person's own request: may go to the address given in that request before it
     # was confirmed (the newsletter and other mail wait for confirmation).

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.staff_access import coordinator_required, staff_required
@@ -46,14 +47,15 @@ def print_batch_pdf(request, pk):
     if not batch.pdf:
         raise Http404
     return FileResponse(batch.pdf.open("rb"), content_type="application/pdf",
-                        filename=f"printbatch-{batch.pk}.pdf")
+                        filename=f"drukwerk-{batch.pk}.pdf")
 
 
 @staff_required
 @require_POST
 def print_batch_printed(request, pk):
     batch = mark_batch_printed(get_object_or_404(PrintBatch, pk=pk), request.user)
-    messages.success(request, f"Printbatch {batch.pk} staat op geprint en verstuurd.")
+    messages.success(request, _("Drukwerk %(id)s staat op geprint en verstuurd.")
+                     % {"id": batch.pk})
     return redirect("worker:print_batches")
 
 

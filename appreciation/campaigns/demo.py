@@ -31,6 +31,9 @@ INVITATION = (
 ATTENTIE_TEXT = (
     "De bon kunt u gebruiken in veel winkels in Harderwijk en Hierden. De bon is 1 jaar "
     "geldig.")
+ATTENTIE_TEXT_YOUNG = (
+    "De bon kun je gebruiken in veel winkels in Harderwijk en Hierden. De bon is 1 jaar "
+    "geldig.")
 
 
 def load_campaign_demo(consulent, coordinator) -> int:
@@ -92,7 +95,8 @@ def _attentie(today) -> Campaign:
             kind=CampaignKind.ATTENTIE, starts_on=datetime.date(today.year, 12, 1),
             ends_on=datetime.date(today.year, 12, 31), tickets_per_caregiver=1,
             requires_request=False, pool_name="Harderwijk Cadeaukaart",
-            handout=Handout.CODE_ON_LETTER, letter_text=ATTENTIE_TEXT))
+            handout=Handout.CODE_ON_LETTER, letter_text=ATTENTIE_TEXT,
+            letter_text_young=ATTENTIE_TEXT_YOUNG))
     return campaign
 
 

@@ -8,6 +8,7 @@ nothing is added.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.fields import DutchDateField, TextField
 from core.uploads import LineCheckedUploadForm, csv_file_field, read_text_upload
@@ -77,10 +78,12 @@ class UploadCodesForm(LineCheckedUploadForm):
             if taken:
                 campaigns.parse_codes(text, taken=taken)  # raises, with the lines named
         except campaigns.CodesRefused as refused:
-            raise self.refuse_lines(refused.errors, _(
+            n = len(refused.errors)
+            raise self.refuse_lines(refused.errors, ngettext(
+                "%(n)s regel klopt niet. Er is niets toegevoegd. Verbeter de regel hieronder "
+                "en laad het hele bestand opnieuw.",
                 "%(n)s regels kloppen niet. Er is niets toegevoegd. Verbeter de regels "
-                "hieronder en laad het hele bestand opnieuw.") % {"n": len(refused.errors)}
-            ) from None
+                "hieronder en laad het hele bestand opnieuw.", n) % {"n": n}) from None
         if not codes:
             raise forms.ValidationError(_("Er staan geen codes in het bestand."),
                                         code="no_codes")

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_fsm import TransitionNotAllowed
 
 from core import clock, roles
@@ -195,7 +196,9 @@ def _reserve_codes(campaign: Campaign, request: CampaignRequest, by) -> bool:
         request=request, assigned_at=now)
     if taken != needed:  # cannot happen under the campaign lock; never hand out half
         raise IntegrityError("codes changed while the campaign was locked")
-    request.grant(by=by, description=_("%(n)s codes gereserveerd") % {"n": needed})
+    request.grant(by=by, description=ngettext("%(n)s code gereserveerd",
+                                              "%(n)s codes gereserveerd", needed)
+                  % {"n": needed})
     request.granted_at = now
     request.save()
     _queue_letter(request, AppreciationLetter.CAMPAIGN_CODES)

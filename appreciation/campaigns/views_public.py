@@ -53,19 +53,51 @@ GRANTED_STATES = {CampaignRequestState.TOEGEKEND, CampaignRequestState.VERSTUURD
                   CampaignRequestState.OPGEHAALD}
 TEMPLATES = "appreciation/campaigns/public/"
 
+# What a caregiver reads after the status ("Verstuurd."), without saying the status again:
+# (for adults, with "u"; for young caregivers, with "je").
 STATE_WORDS = {
-    CampaignRequestState.AANGEVRAAGD: gettext_lazy("Wij hebben uw aanvraag ontvangen."),
-    CampaignRequestState.VERSTUURD: gettext_lazy("De brief met uw codes is verstuurd."),
-    CampaignRequestState.OPGEHAALD: gettext_lazy("U heeft de kaartjes opgehaald."),
-    CampaignRequestState.GEANNULEERD: gettext_lazy("Deze aanvraag is geannuleerd. U krijgt "
-                                                   "hiervoor geen kaartjes."),
-    CampaignRequestState.AFGEWEZEN: gettext_lazy(
-        "Toen u aan de beurt was, kon u dit niet meer krijgen. Bel ons gerust, dan kijken "
-        "we samen wat kan."),
-    CampaignRequestState.WACHT_OP_CODES: gettext_lazy(
-        "U krijgt het. De codes zijn nu even op. Zodra er nieuwe zijn, sturen wij ze u. U "
-        "hoeft niets te doen."),
+    CampaignRequestState.AANGEVRAAGD: (gettext_lazy("Wij hebben uw aanvraag ontvangen."),
+                                       gettext_lazy("Wij hebben je aanvraag ontvangen.")),
+    CampaignRequestState.VERSTUURD: (gettext_lazy("De brief met uw codes is verstuurd."),
+                                     gettext_lazy("De brief met je codes is verstuurd.")),
+    CampaignRequestState.OPGEHAALD: (gettext_lazy("U heeft de kaartjes opgehaald."),
+                                     gettext_lazy("Je hebt de kaartjes opgehaald.")),
+    CampaignRequestState.GEANNULEERD: (
+        gettext_lazy("U krijgt hiervoor geen kaartjes."),
+        gettext_lazy("Je krijgt hiervoor geen kaartjes.")),
+    CampaignRequestState.AFGEWEZEN: (
+        gettext_lazy("Toen u aan de beurt was, kon u dit niet meer krijgen. Bel ons gerust, "
+                     "dan kijken we samen wat kan."),
+        gettext_lazy("Toen je aan de beurt was, kon je dit niet meer krijgen. Bel ons gerust, "
+                     "dan kijken we samen wat kan.")),
+    CampaignRequestState.WACHT_OP_CODES: (
+        gettext_lazy("U krijgt het. De codes zijn nu even op. Zodra er nieuwe zijn, sturen wij "
+                     "ze u. U hoeft niets te doen."),
+        gettext_lazy("Je krijgt het. De codes zijn nu even op. Zodra er nieuwe zijn, sturen "
+                     "wij ze je. Je hoeft niets te doen.")),
 }
+
+
+# A refusal (campaigns.ask) in "je" for a young caregiver in Mijn gegevens, by its code; the
+# service words it with "u", as the desk and the public form show it.
+YOUNG_REFUSALS = {
+    "no_request": gettext_lazy("Dit hoef je niet aan te vragen: je krijgt het vanzelf als je "
+                               "ingeschreven bent."),
+    "not_active": gettext_lazy("Je inschrijving bij het Servicepunt is nu niet actief. Daarom "
+                               "kun je dit niet aanvragen. Bel ons gerust, dan kijken we "
+                               "samen wat kan."),
+    "duplicate": gettext_lazy("Je hebt dit al aangevraagd. Je kunt het één keer aanvragen. "
+                              "Hieronder zie je hoe het ervoor staat."),
+}
+
+
+def refusal_words(refused: CampaignRefused, young: bool, campaign: Campaign) -> str:
+    if not young:
+        return refused.message
+    if refused.code == "closed" and clock.today() < campaign.starts_on:
+        return _("Je kunt dit aanvragen vanaf %(day)s.") % {
+            "day": campaign.starts_on.strftime("%d-%m-%Y")}
+    return str(YOUNG_REFUSALS.get(refused.code, refused.message))
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -94,20 +126,28 @@ def waiting_place(request: CampaignRequest) -> int:
     return ahead + 1
 
 
-def state_words(request: CampaignRequest) -> str:
+def state_words(request: CampaignRequest, young: bool) -> str:
+    """What the status means for the caregiver; the status itself is shown before it."""
     if request.state == CampaignRequestState.WACHTLIJST:
-        return _("Er zijn nu geen kaartjes meer. U staat op de wachtlijst, nummer %(n)s. "
-                 "Komen er kaartjes bij? Dan krijgt u bericht.") % {"n": waiting_place(request)}
+        words = (_("Er zijn nu geen kaartjes meer. Je bent nummer %(n)s. Komen er kaartjes "
+                   "bij? Dan krijg je bericht.") if young else
+                 _("Er zijn nu geen kaartjes meer. U bent nummer %(n)s. Komen er kaartjes "
+                   "bij? Dan krijgt u bericht."))
+        return words % {"n": waiting_place(request)}
     if request.state == CampaignRequestState.TOEGEKEND:
         if request.campaign.code_source == CodeSource.PHYSICAL:
             if request.campaign.handout == Handout.PICKUP:
                 return _("Toegekend. U kunt de kaart ophalen bij het Servicepunt.")
             return _("Toegekend. Wij sturen de kaart per post.")
         if request.campaign.handout == Handout.PICKUP:
-            return _("Toegekend. U kunt de kaartjes ophalen bij het Servicepunt. Noem dan "
-                     "het nummer hieronder.")
-        return _("Toegekend. De brief met uw codes is onderweg.")
-    return str(STATE_WORDS[request.state])
+            return (_("Je kunt de kaartjes ophalen bij het Servicepunt. Noem dan het nummer "
+                      "hieronder.") if young else
+                    _("U kunt de kaartjes ophalen bij het Servicepunt. Noem dan het nummer "
+                      "hieronder."))
+        return (_("De brief met je codes is onderweg.") if young
+                else _("De brief met uw codes is onderweg."))
+    words_u, words_je = STATE_WORDS[request.state]
+    return str(words_je if young else words_u)
 
 
 def can_cancel(request: CampaignRequest) -> bool:
@@ -216,7 +256,9 @@ def my_campaigns(request, caregiver):
                 .order_by("-requested_at", "-pk"))
     asked_ids = {item.campaign_id for item in mine}
     still_open = [c for c in open_campaigns(today) if c.pk not in asked_ids]
-    rows = [{"request": item, "words": state_words(item), "can_cancel": can_cancel(item),
+    young = caregiver.is_young()
+    rows = [{"request": item, "status": item.get_state_display(),
+             "words": state_words(item, young), "can_cancel": can_cancel(item),
              "codes": [code.code for code in item.codes.all()]
              if item.state in GRANTED_STATES else []} for item in mine]
     return render(request, TEMPLATES + "my_campaigns.html", {
@@ -237,20 +279,28 @@ def ask(request, caregiver, pk):
         item = campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE,
                              mandate_representative=representative(request))
     except CampaignRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refusal_words(refused, caregiver.is_young(), campaign))
     else:
         if item.state == CampaignRequestState.WACHTLIJST:
-            messages.success(request, _("Uw aanvraag is binnen. Er zijn nu geen kaartjes "
-                                        "meer. U staat op de wachtlijst, nummer %(n)s.")
-                             % {"n": waiting_place(item)})
+            words = (_("Je aanvraag is binnen. Er zijn nu geen kaartjes meer. Je staat op de "
+                       "wachtlijst, nummer %(n)s.") if caregiver.is_young() else
+                     _("Uw aanvraag is binnen. Er zijn nu geen kaartjes meer. U staat op de "
+                       "wachtlijst, nummer %(n)s."))
+            messages.success(request, words % {"n": waiting_place(item)})
         elif item.state == CampaignRequestState.WACHT_OP_CODES:
-            messages.success(request, _("Uw aanvraag is binnen. U krijgt het. De codes zijn "
-                                        "nu even op: zodra er nieuwe zijn, sturen wij ze u."))
+            messages.success(request, _("Je aanvraag is binnen. Je krijgt het. De codes zijn "
+                                        "nu even op: zodra er nieuwe zijn, sturen wij ze je.")
+                             if caregiver.is_young() else
+                             _("Uw aanvraag is binnen. U krijgt het. De codes zijn "
+                               "nu even op: zodra er nieuwe zijn, sturen wij ze u."))
         elif campaign.code_source == CodeSource.PHYSICAL:
-            messages.success(request, _("Uw aanvraag is binnen. Wij leggen de kaart voor u "
-                                        "klaar."))
+            messages.success(request, _("Je aanvraag is binnen. Wij leggen de kaart voor je "
+                                        "klaar.") if caregiver.is_young() else
+                             _("Uw aanvraag is binnen. Wij leggen de kaart voor u klaar."))
         else:
-            messages.success(request, _("Uw aanvraag is binnen. U krijgt een brief of e-mail "
+            messages.success(request, _("Je aanvraag is binnen. Je krijgt een brief of e-mail "
+                                        "met de codes.") if caregiver.is_young() else
+                             _("Uw aanvraag is binnen. U krijgt een brief of e-mail "
                                         "met de codes."))
     return redirect("appreciation:my_campaigns")
 
@@ -267,7 +317,9 @@ def cancel(request, caregiver, pk):
     """A confirmation page first; the POST cancels through the service."""
     item = _own_request(caregiver, pk)
     if not can_cancel(item):
-        messages.info(request, _("Deze aanvraag kunt u niet meer annuleren. Kijk hieronder "
+        messages.info(request, _("Deze aanvraag kun je niet meer annuleren. Kijk hieronder "
+                                 "hoe het nu staat.") if caregiver.is_young() else
+                      _("Deze aanvraag kunt u niet meer annuleren. Kijk hieronder "
                                  "hoe het nu staat."))
         return redirect("appreciation:my_campaigns")
     if request.method == "POST":
@@ -277,6 +329,7 @@ def cancel(request, caregiver, pk):
             messages.error(request, _("Annuleren lukte niet: de aanvraag is net veranderd. "
                                       "Kijk hieronder hoe het nu staat."))
         else:
-            messages.success(request, _("Uw aanvraag is geannuleerd."))
+            messages.success(request, _("Je aanvraag is geannuleerd.") if caregiver.is_young()
+                             else _("Uw aanvraag is geannuleerd."))
         return redirect("appreciation:my_campaigns")
     return render(request, TEMPLATES + "cancel.html", {"item": item})

@@ -88,6 +88,10 @@ class Campaign(models.Model):
     letter_text = models.TextField(_("brieftekst bij de codes"), default=(
         "Fijn dat u zich ontspant. Met deze kaartjes kunt u gratis zwemmen. Laat de code "
         "zien bij de kassa."))
+    letter_text_young = models.TextField(
+        _("brieftekst bij de codes (jonge mantelzorgers, je)"), default=(
+            "Fijn dat je je ontspant. Met deze kaartjes kun je gratis zwemmen. Laat de code "
+            "zien bij de kassa."))
     invitation_subject = models.CharField(_("onderwerp uitnodiging"), max_length=150,
                                           blank=True)
     invitation_text = models.TextField(

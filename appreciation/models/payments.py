@@ -29,11 +29,11 @@ class PaymentBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("betaalbatch")
-        verbose_name_plural = _("betaalbatches")
+        verbose_name = _("betaalronde")
+        verbose_name_plural = _("betaalrondes")
 
     def __str__(self):
-        return f"Betaalbatch {self.pk}"
+        return f"Betaalronde {self.pk}"
 
     @property
     def message_id(self) -> str:

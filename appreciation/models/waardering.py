@@ -129,6 +129,31 @@ class AppreciationYear(models.Model):
     objection_address = models.TextField(
         _("adres voor bezwaar"), max_length=300, default="Postbus 149\n3840 AC Harderwijk",
         help_text=_("Het postadres van de gemeente, op twee of drie regels."))
+    # The same texts for young caregivers, addressed with "je" (docs/DOMAIN-DECISIONS.md).
+    text_receipt_young = models.TextField(
+        _("brieftekst: ontvangstbevestiging (jonge mantelzorgers, je)"), default=(
+            "Wij hebben je aanvraag voor de mantelzorgwaardering goed ontvangen. Een "
+            "consulent kijkt ernaar. Je krijgt binnen een paar weken bericht van ons."))
+    text_approved_young = models.TextField(
+        _("brieftekst: goedgekeurd (jonge mantelzorgers, je)"), default=(
+            "Goed nieuws: je krijgt de mantelzorgwaardering. Zo laat de gemeente Harderwijk "
+            "zien dat zij je zorg belangrijk vindt. Dank je wel voor alles wat je doet."))
+    text_rejected_young = models.TextField(
+        _("brieftekst: afgewezen (jonge mantelzorgers, je)"), default=(
+            "Wij hebben je aanvraag voor de mantelzorgwaardering bekeken. Helaas krijg je de "
+            "waardering dit jaar niet."))
+    text_objection_young = models.TextField(
+        _("brieftekst: bezwaar maken (jonge mantelzorgers, je)"), default=(
+            "Ben je het niet eens met dit besluit? Dan kun je bezwaar maken. Dan kijkt de "
+            "gemeente nog een keer naar je aanvraag."))
+    text_set_aside_young = models.TextField(
+        _("brieftekst: buiten behandeling (jonge mantelzorgers, je)"), default=(
+            "Zonder je antwoord kunnen wij niet beslissen of je de mantelzorgwaardering krijgt. "
+            "Daarom behandelen wij je aanvraag niet verder."))
+    text_info_request_young = models.TextField(
+        _("brieftekst: vraag om aanvulling (jonge mantelzorgers, je)"), default=(
+            "Wij hebben je aanvraag voor de mantelzorgwaardering bekeken. Wij hebben nog een "
+            "vraag voor je. Zonder je antwoord kunnen wij de aanvraag niet afmaken."))
     payouts_made_at = models.DateTimeField(_("uitbetaald op"), null=True, blank=True,
                                            editable=False)
 
@@ -207,7 +232,7 @@ class RequestState(models.TextChoices):
     AANVULLING_NODIG = "aanvulling_nodig", _("Aanvulling nodig")
     GOEDGEKEURD = "goedgekeurd", _("Goedgekeurd")
     AFGEWEZEN = "afgewezen", _("Afgewezen")
-    IN_BETAALBATCH = "in_betaalbatch", _("In betaalbatch")
+    IN_BETAALBATCH = "in_betaalbatch", _("In betaalronde")
     UITBETAALD = "uitbetaald", _("Uitbetaald")
     INGETROKKEN = "ingetrokken", _("Ingetrokken")
     # Art. 4:5 Awb: the question went unanswered, so the request is not decided (it is not

@@ -230,6 +230,12 @@ class AnswerForm(forms.Form):
     answer = TextField(label=_("Uw antwoord"), max_length=2000, widget=forms.Textarea(
         attrs={"rows": 6}), error_messages={"required": _("Schrijf uw antwoord op.")})
 
+    def __init__(self, *args, young: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if young:  # a young caregiver reads "je" (registrations/context_processors.py)
+            self.fields["answer"].label = _("Je antwoord")
+            self.fields["answer"].error_messages["required"] = _("Schrijf je antwoord op.")
+
 
 class ConfirmCodeForm(forms.Form):
     """The code from the e-mail or letter that confirms a request (see `confirmation`)."""

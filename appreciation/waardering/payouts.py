@@ -134,7 +134,7 @@ def _move_into_batch(requests: list[AppreciationRequest], batch: PaymentBatch, b
     state filter (what ConcurrentTransitionMixin checks per save) always matches."""
     # The transition's permission depends on the person only: one check covers the batch.
     require_transition_permission(requests[0].add_to_batch, by)
-    description = _("In betaalbatch %(id)s") % {"id": batch.message_id}
+    description = _("In betaalronde %(id)s") % {"id": batch.message_id}
     for request in requests:
         request.add_to_batch(batch, by=by, description=description)
     moved = (AppreciationRequest.objects
@@ -291,7 +291,7 @@ def mark_batch_paid(batch: PaymentBatch, by) -> PaymentBatch:
                         .order_by("submitted_at", "pk"))
         if requests:
             require_transition_permission(requests[0].mark_paid, by)  # depends on the person only
-        description = _("Uitbetaald met betaalbatch %(id)s") % {"id": batch.message_id}
+        description = _("Uitbetaald met betaalronde %(id)s") % {"id": batch.message_id}
         for request in requests:
             request.mark_paid(by=by, description=description)  # checked and logged
         # One UPDATE for all (see _move_into_batch); the rows are locked.

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.staff_access import coordinator_required
@@ -78,8 +79,10 @@ def batch_create(request, year):
         messages.info(request, _("Er wachten geen goedgekeurde aanvragen voor deze "
                                  "uitbetaling."))
     else:
-        messages.success(request, _("Betaalbatch %(id)s is gemaakt met %(n)s aanvragen.")
-                         % {"id": batch.message_id, "n": batch.request_count})
+        messages.success(request, ngettext(
+            "Betaalronde %(id)s is gemaakt met %(n)s aanvraag.",
+            "Betaalronde %(id)s is gemaakt met %(n)s aanvragen.", batch.request_count)
+            % {"id": batch.message_id, "n": batch.request_count})
     return redirect("appreciation:payout_year", year=year)
 
 
@@ -111,7 +114,7 @@ def batch_mark_paid(request, pk):
     batch = get_object_or_404(PaymentBatch.objects.select_related("year"), pk=pk)
     if request.method == "POST":
         payouts.mark_batch_paid(batch, request.user)
-        messages.success(request, _("Betaalbatch %(id)s staat op uitbetaald.")
+        messages.success(request, _("Betaalronde %(id)s staat op uitbetaald.")
                          % {"id": batch.message_id})
         return redirect("appreciation:payout_year", year=batch.year.year)
     batch.total_display = payouts.euro(batch.total_cents)

@@ -23,15 +23,19 @@ def fill_about_me(page, born: datetime.date, email="riet@example.nl"):
     page.get_by_label("Telefoonnummer (niet verplicht)", exact=True).fill("0612345678")
 
 
-def fill_person_cared_for(page, relationship="Partner"):
-    page.get_by_label("Naam van uw naaste").fill("Henk Bakker")
+def fill_person_cared_for(page, relationship="Partner", young=False):
+    """By the labels the person reads: "je" on the young path, "u" for adults."""
+    your, you = ("je", "je") if young else ("uw", "u")
+    page.get_by_label(f"Naam van {your} naaste").fill("Henk Bakker")
     page.get_by_label(relationship, exact=True).check()
-    page.get_by_role("group", name="Woont uw naaste in Harderwijk of Hierden?") \
+    page.get_by_role("group", name=f"Woont {your} naaste in Harderwijk of Hierden?") \
         .get_by_label("Ja").check()
-    page.get_by_role("group", name="Woont u samen met uw naaste?").get_by_label("Ja").check()
+    together = "Woon je samen met je naaste?" if young else "Woont u samen met uw naaste?"
+    page.get_by_role("group", name=together).get_by_label("Ja").check()
     page.get_by_label("Huishouden, boodschappen of koken").check()
-    page.get_by_label("Hoeveel uur per week zorgt u ongeveer?").fill("20")
-    page.get_by_label("Sinds wanneer zorgt u?").fill("01-03-2019")
+    hours = "zorg je" if young else "zorgt u"
+    page.get_by_label(f"Hoeveel uur per week {hours} ongeveer?").fill("20")
+    page.get_by_label(f"Sinds wanneer {hours}?").fill("01-03-2019")
 
 
 def next_step(page):
@@ -112,7 +116,8 @@ def test_fifteen_year_old_waits_for_the_guardian(page, axe, inline_tasks):
     page.goto("/aanmelden")
     fill_about_me(page, born, email="sem@example.nl")
     next_step(page)
-    fill_person_cared_for(page, relationship="Ouder")
+    assert page.get_by_role("heading", level=1).inner_text() == "Voor wie zorg je?"
+    fill_person_cared_for(page, relationship="Ouder", young=True)
     next_step(page)
     page.get_by_label("Per e-mail").check()
     next_step(page)

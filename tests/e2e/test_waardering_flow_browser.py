@@ -53,7 +53,7 @@ def test_request_approve_letter_batch_pay(page, axe, inline_tasks, settings, tmp
         assert "€ 75,00" in body and request.reference in body
 
         page.get_by_role("link", name="Betalingen", exact=True).click()
-        page.get_by_role("button", name="Batch voor de bank maken").click()
+        page.get_by_role("button", name="Betaalronde voor de bank maken").click()
         assert_no_axe_violations(axe, page)
         with page.expect_download() as download_info:
             page.get_by_role("link", name="SEPA-bestand").click()
@@ -64,7 +64,7 @@ def test_request_approve_letter_batch_pay(page, axe, inline_tasks, settings, tmp
         assert request.end_to_end_id in xml and "<InstdAmt Ccy=\"EUR\">75.00</InstdAmt>" in xml
 
         page.get_by_role("link", name="is uitbetaald").click()
-        page.get_by_role("button", name="Ja, deze batch is uitbetaald").click()
+        page.get_by_role("button", name="Ja, deze betaalronde is uitbetaald").click()
         expect(page.get_by_text("Uitbetaald", exact=False).first).to_be_visible()
 
     request = AppreciationRequest.objects.select_related("caregiver").get()

@@ -69,7 +69,7 @@ def test_the_download_holds_every_kind_of_record_and_nobody_elses(wilhelmina, so
     assert waardering["tenaamstelling"] == "W. Zandvliet-Oostergo"
     assert waardering["naam_naaste"] == RECIPIENT
     assert waardering["status"]["code"] == "uitbetaald"
-    assert waardering["betaalbatch"] == batch.message_id and waardering["uitbetaald_op"]
+    assert waardering["betaalronde"] == batch.message_id and waardering["uitbetaald_op"]
     assert waardering["controles"] and all("goed" in check for check in waardering["controles"])
     assert [h["naar"]["code"] for h in waardering["geschiedenis"]][-1] == "uitbetaald"
 
@@ -116,8 +116,8 @@ def test_the_printable_page_shows_the_same_parts(wilhelmina, someone_else):
     page = client.get("/mijn-gegevens/overzicht").content.decode()
     for heading in ("Mantelzorgwaardering", "Zwemkaartjes en andere campagnes",
                     "Zelftest: hoe zwaar is de zorg?", "Contact met een consulent",
-                    "Afspraken om u te bellen of te bezoeken", "Nieuwsbrieven",
-                    "Wanneer medewerkers uw gegevens bekeken"):
+                    "Afspraken om te bellen of langs te komen", "Nieuwsbrieven",
+                    "Wanneer medewerkers de gegevens bekeken"):
         assert f">{heading}</h2>" in page, heading
     for value in (IBAN, wilhelmina.request.reference, "Z0001", "gaat goed", "Vaak"):
         assert value in page, value

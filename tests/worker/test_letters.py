@@ -99,7 +99,7 @@ def test_print_batches_collect_postal_letters_and_staff_mark_them_printed(client
     assert client.get(reverse("worker:print_batch_pdf", args=[batch.pk])).status_code == 302
     user = login_fully(client, "consulent")
     page = client.get(reverse("worker:print_batches")).content.decode()
-    assert f"PDF van batch {batch.pk}" in page
+    assert f"PDF van drukwerk {batch.pk}" in page
     pdf = client.get(reverse("worker:print_batch_pdf", args=[batch.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")

@@ -110,14 +110,14 @@ def test_a_young_caregiver_reads_je(make_campaign):
     young = CaregiverFactory(first_name="Sem", date_of_birth=datetime.date(2010, 5, 6))
     campaign = make_campaign()
     request = ask(campaign, young)
-    body = sent_mail("Zwemkaartjes zomer 2026: uw codes").body
+    body = sent_mail("Zwemkaartjes zomer 2026: je codes").body
     assert body.startswith("Hoi Sem,")
     assert "Je codes voor Zwembad De Sypel" in body and "Heb je een vraag?" in body
     assert "Je hebt de code nodig." in body
     html = letter_html(Letter.objects.get(campaign_request=request))
     assert "Hier zijn je zwemkaartjes" in html and "Heeft u" not in html
     ask(campaign, CaregiverFactory(first_name="Noor", date_of_birth=datetime.date(2009, 1, 1)))
-    body = sent_mail("Zwemkaartjes zomer 2026: u staat op de wachtlijst").body
+    body = sent_mail("Zwemkaartjes zomer 2026: je staat op de wachtlijst").body
     assert "Daarom sta je op de wachtlijst." in body and "Je hoeft niets te doen." in body
 
 

@@ -53,7 +53,7 @@ def test_each_request_in_a_batch_says_on_its_timeline_which_batch(waardering_yea
     for request in requests:
         log = StateLog.objects.for_(request).latest("pk")
         assert (log.state, log.by, log.description) == (
-            RequestState.IN_BETAALBATCH, coordinator, f"In betaalbatch {batch.message_id}")
+            RequestState.IN_BETAALBATCH, coordinator, f"In betaalronde {batch.message_id}")
 
 
 @override_settings(PAYOUT_ACCOUNT={"name": "Servicepunt Mantelzorg",

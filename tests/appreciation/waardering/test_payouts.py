@@ -274,13 +274,13 @@ def test_a_coordinator_makes_downloads_and_pays_a_batch_in_the_back_office(clien
     page = client.get(reverse("appreciation:payout_list")).content.decode()
     assert "Betalingen waardering 2026" in page and "€ 150,00" in page
     assert "1 aanvraag heeft geen rekeningnummer en kan niet mee." in page
-    assert "Batch voor de bank maken" in page and "Batch met cadeaubonnen maken" in page
+    assert "Betaalronde voor de bank maken" in page and "Betaalronde met cadeaubonnen maken" in page
 
     response = client.post(
         reverse("appreciation:payout_create", args=[2026]), {"payout_form": "bank"}, follow=True
     )
     batch = PaymentBatch.objects.get()
-    assert f"Betaalbatch {batch.message_id} is gemaakt met 2 aanvragen." in (
+    assert f"Betaalronde {batch.message_id} is gemaakt met 2 aanvragen." in (
         response.content.decode()
     )
     response = client.post(

@@ -56,7 +56,7 @@ def test_paid_is_logged_with_the_batch_it_was_paid_in(waardering_year, consulent
     for request in requests:
         log = StateLog.objects.for_(request).latest("pk")
         assert (log.state, log.description) == (
-            "uitbetaald", f"Uitbetaald met betaalbatch {batch.message_id}")
+            "uitbetaald", f"Uitbetaald met betaalronde {batch.message_id}")
 
 
 def test_the_page_counts_only_this_years_approved_bank_requests_without_an_account(

@@ -385,8 +385,8 @@ def test_caregiver_sees_withdraws_and_cannot_withdraw_twice(client, sign_in):
     sign_in(client, riet)
     assert 'href="/mijn-gegevens/waardering/"' in client.get("/mijn-gegevens/").content.decode()
     page = client.get("/mijn-gegevens/waardering/").content.decode()
-    for text in [request.reference, "Ingediend", "€ 75,00", "Waardering: aanvraag ontvangen",
-                 "NL91 ABNA 0417 1643 00"]:
+    for text in [request.reference, "<strong>Ontvangen.</strong>", "€ 75,00",
+                 "Waardering: aanvraag ontvangen", "NL91 ABNA 0417 1643 00"]:
         assert text in page
     url = f"/mijn-gegevens/waardering/{request.pk}/intrekken"
     assert "Ja, trek mijn aanvraag in" in client.get(url).content.decode()
