@@ -20,6 +20,7 @@ from appreciation.models import (
     Handout,
     PayoutForm,
     RejectionReason,
+    RenewalInvitation,
     RequestState,
     Route,
 )
@@ -66,6 +67,14 @@ def _campaign_request(caregiver, state=CampaignRequestState.TOEGEKEND, granted=T
         requested_at=clock.now(), granted_at=clock.now() if granted else None, state=state)
 
 
+def _renewal(caregiver, year):
+    """An invitation to ask again, after a request that was paid."""
+    previous = _request(caregiver, year, state=RequestState.UITBETAALD, decided_at=clock.now())
+    return RenewalInvitation.objects.create(
+        year=year, caregiver=caregiver, previous=previous, nonce=f"nonce-{caregiver.pk}",
+        code_hash=f"hash-{caregiver.pk}", created_at=clock.now())
+
+
 # kind: [(variant, builds what the letter is about from (caregiver, year))]
 VARIANTS = {
     K.WAARDERING_RECEIPT: [
@@ -97,6 +106,17 @@ VARIANTS = {
         ("question", lambda c, y: _request(c, y, state=RequestState.AANVULLING_NODIG,
                                            info_question="Sinds wanneer zorgt de mantelzorger?",
                                            info_due_on=datetime.date(2026, 10, 13)))],
+    K.WAARDERING_SET_ASIDE: [
+        ("no answer", lambda c, y: _request(c, y, state=RequestState.BUITEN_BEHANDELING,
+                                            decided_at=clock.now(),
+                                            info_question="Sinds wanneer is de zorg begonnen?",
+                                            info_due_on=datetime.date(2026, 9, 1)))],
+    K.WAARDERING_VOUCHER: [
+        ("voucher", lambda c, y: _request(c, y, state=RequestState.GOEDGEKEURD,
+                                          decided_at=clock.now(),
+                                          payout_form=PayoutForm.VOUCHER, iban="",
+                                          voucher_code="BON-1234"))],
+    K.WAARDERING_RENEWAL: [("invited", _renewal)],
     K.CAMPAIGN_CODES: [
         ("codes", lambda c, y: _campaign_request(c)),
         ("pick-up", lambda c, y: _campaign_request(c, handout=Handout.PICKUP)),
