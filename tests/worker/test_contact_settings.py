@@ -241,3 +241,15 @@ def test_two_saves_at_the_same_moment_one_wins_and_the_other_is_told():
     [winner] = [phone for outcome, phone in outcomes if outcome == "saved"]
     row = ServicepuntContact.objects.get()
     assert row.phone == winner and row.version == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_made_up_details_and_keeps_a_coordinators_change(client):
+    from worker.demo import load_contact_demo
+
+    assert load_contact_demo()
+    home = client.get("/").content.decode()
+    assert "0341 123 456" in home and "De Aanleg, Stationsplein 5, 3844 KR Harderwijk" in home
+    contact.save_contact(version=1, user=None, **CLEANED)
+    assert not load_contact_demo()  # loading the demo again changes nothing
+    assert "0341 445 566" in client.get("/").content.decode()
