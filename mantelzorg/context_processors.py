@@ -1,15 +1,19 @@
-"""Values every template needs: the site's name, demo mode, the staff member's roles and
+"""Values every template needs: the site's name and theme, demo mode, the staff member's roles and
 which back-office menu item the page belongs to."""
 
 from django.conf import settings
 
 from core import roles
+from core.theme import THEME_CLASS, current_theme
 
 
 def site(request):
     user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,
+        # The municipality's theme (core/theme.py): its logo text and the class its tokens use.
+        "THEME_LOGO_TEXT": current_theme().logo_text,
+        "THEME_CLASS": THEME_CLASS,
         "DEMO_MODE": settings.DEMO_MODE,
         # "Inloggen met DigiD" buttons (templates/includes/digid_button.html)
         "DIGID_ENABLED": bool(settings.DIGID["issuer"] and settings.DIGID["client_id"]),
