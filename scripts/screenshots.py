@@ -144,10 +144,13 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="mantelzorg-screenshots-") as var_dir:
             port = free_port()
-            env = {**os.environ, "DATABASE_URL": db_url, "MANTELZORG_DEMO": "1",
-                   "MANTELZORG_VAR_DIR": var_dir, "REDIS_URL": "", "CELERY_BROKER_URL": "",
-                   "DEBUG": "0", "DJANGO_ENV": "development", "STAFF_SSO_ISSUER": "",
-                   "DIGID_ISSUER": "", "SITE_URL": f"http://127.0.0.1:{port}"}
+            # No Redis and no broker server: the cache in memory, tasks in the var dir.
+            env = {key: value for key, value in os.environ.items()
+                   if key not in ("REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL")}
+            env.update({"DATABASE_URL": db_url, "MANTELZORG_DEMO": "1",
+                        "MANTELZORG_VAR_DIR": var_dir, "DEBUG": "0",
+                        "DJANGO_ENV": "development", "STAFF_SSO_ISSUER": "",
+                        "DIGID_ISSUER": "", "SITE_URL": f"http://127.0.0.1:{port}"})
             manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
             manage(env, "load_demo_data", stdout=subprocess.DEVNULL)
             request_pk = first_request_pk(env)
