@@ -1,4 +1,11 @@
 # The production image: one image for web, worker, beat and the migrate step.
+
+# The NL Design System CSS (tools/frontend), exactly as locked; only the CSS goes on.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /frontend
+COPY tools/frontend/package.json tools/frontend/package-lock.json tools/frontend/copy-static.sh ./
+RUN npm ci --no-audit --no-fund --loglevel=error && ./copy-static.sh /nlds
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -15,6 +22,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock .python-version ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
+COPY --from=frontend /nlds static/nlds
 RUN DJANGO_ENV=production SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     ALLOWED_HOSTS=build EMAIL_URL=smtp://build:25 MANTELZORG_VAR_DIR=/tmp/var \
     /app/.venv/bin/python manage.py collectstatic --noinput \

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load bench-mixed bench-median3 chaos-mailing chaos mutate fuzz
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load bench-mixed bench-median3 chaos-mailing chaos mutate fuzz screenshots
 
 run:
 	scripts/bootstrap.sh
@@ -45,6 +45,13 @@ fuzz:
 mutate:
 	scripts/bootstrap.sh --test
 	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen python scripts/mutate.py $(MUTANTS)
+
+# Pictures of the main pages (public and back office, every language of the script's
+# LANGUAGES) in docs/screenshots/, taken by the tests' Chromium from the demo data on a
+# throwaway database of the tests' PostgreSQL (scripts/screenshots.py).
+screenshots:
+	scripts/bootstrap.sh --test
+	eval "$$(scripts/test-services.sh env)" && uv run --frozen python scripts/screenshots.py
 
 test-services-stop:
 	scripts/test-services.sh stop

@@ -11,6 +11,8 @@ class MantelzorgConfig(AppConfig):
     def ready(self):
         from core import roles
 
+        from . import checks  # noqa: F401  (registers the theme check)
+
         post_migrate.connect(roles.ensure_roles, dispatch_uid="mantelzorg.ensure_roles")
 
 

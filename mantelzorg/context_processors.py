@@ -1,11 +1,13 @@
-"""Values every template needs: the site's name, demo mode, the Servicepunt's contact
-details, the staff member's roles and which back-office menu item the page belongs to."""
+"""Values every template needs: the site's name and theme, demo mode, the Servicepunt's
+contact details, the staff member's roles and which back-office menu item the page
+belongs to."""
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
 from core import roles
+from core.theme import THEME_CLASS, current_theme
 from worker import contact
 
 
@@ -22,6 +24,9 @@ def site(request):
     user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,
+        # The municipality's theme (core/theme.py): its logo text and the class its tokens use.
+        "THEME_LOGO_TEXT": current_theme().logo_text,
+        "THEME_CLASS": THEME_CLASS,
         "DEMO_MODE": settings.DEMO_MODE,
         "servicepunt": SimpleLazyObject(_servicepunt),
         # "Inloggen met DigiD" buttons (templates/includes/digid_button.html)

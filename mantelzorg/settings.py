@@ -188,6 +188,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# static/nlds/ holds the NL Design System CSS (scripts/bootstrap.sh copies it from npm);
+# core.theme.ThemeFinder adds nlds/theme.css, made from the municipality's theme file.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.theme.ThemeFinder",
+]
+# The look: a theme's name in themes/ or the path of a theme file (docs/THEME.md).
+MANTELZORG_THEME = env.str("MANTELZORG_THEME", default="harderwijk")
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing

@@ -40,6 +40,17 @@ if [ "$(cat "$provider_dir/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_su
   echo "$lock_sum" > "$provider_dir/node_modules/.lock-sha256"
 fi
 
+# NL Design System CSS (tools/frontend: Utrecht's components and design tokens), exactly as
+# locked, copied into static/nlds/ (not committed) where Django's static files find it.
+frontend_dir=tools/frontend
+lock_sum=$(sha256sum "$frontend_dir/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$frontend_dir/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
+  echo "==> Installing the NL Design System CSS (npm ci)"
+  (cd "$frontend_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$frontend_dir/node_modules/.lock-sha256"
+fi
+"$frontend_dir/copy-static.sh"
+
 if ! command -v uv >/dev/null; then
   echo "==> Installing uv"
   if ! python3 -m pip --version >/dev/null 2>&1; then apt_install python3-pip python3-venv; fi

@@ -2,6 +2,8 @@
 the site's own Dutch 400, 403, 404, 500 and CSRF-failure pages, never Django's English ones
 (which, in debug mode, list every URL pattern and setting). Issue 14 item 13."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -18,7 +20,7 @@ def assert_dutch_page(response, status, heading):
     html = response.content.decode()
     assert response.status_code == status
     assert heading in html
-    assert '<html lang="nl">' in html
+    assert re.search(r'<html lang="nl"[ >]', html)
     for english in ENGLISH:
         assert english not in html, english
     return html
@@ -28,7 +30,7 @@ def assert_dutch_page(response, status, heading):
 def test_a_mistyped_address_gets_the_dutch_404(client, settings):
     settings.DEBUG = False
     html = assert_dutch_page(client.get("/bestaat-niet"), 404, "Pagina niet gevonden")
-    assert 'class="site-header"' in html  # in the site's layout
+    assert 'class="site-header' in html  # in the site's layout
     assert "mantelzorg.urls" not in html and "beheer/" not in html  # no list of URL patterns
 
 
@@ -56,7 +58,7 @@ def test_a_form_without_its_security_cookie_gets_the_dutch_csrf_page(settings):
                            HTTP_REFERER=f"http://testserver{form}")
     html = assert_dutch_page(response, 403, "Formulier niet verstuurd")
     assert f'href="http://testserver{form}"' in html
-    assert 'class="site-header"' in html
+    assert 'class="site-header' in html
 
 
 @pytest.mark.django_db
@@ -82,7 +84,7 @@ def test_a_disallowed_host_gets_the_dutch_400(settings):
     for path in ("/", "/waardering/", "/bestaat-niet"):
         response = client.get(path, HTTP_HOST="evil.example.com")
         html = assert_dutch_page(response, 400, "Verzoek niet begrepen")
-        assert 'class="site-header"' in html
+        assert 'class="site-header' in html
         assert "evil.example.com" not in html
 
 
@@ -93,7 +95,7 @@ def test_a_form_with_too_many_fields_gets_the_dutch_400(settings):
     fields = {f"veld{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
     response = client.post(reverse("registrations:request_link"), fields)
     html = assert_dutch_page(response, 400, "Verzoek niet begrepen")
-    assert 'class="site-header"' in html
+    assert 'class="site-header' in html
 
 
 @pytest.mark.django_db
@@ -105,7 +107,7 @@ def test_permission_denied_gets_the_dutch_403(settings, monkeypatch):
 
     monkeypatch.setattr("mantelzorg.views.render", refused)
     html = assert_dutch_page(Client().get(reverse("privacy")), 403, "Geen toegang")
-    assert 'class="site-header"' in html
+    assert 'class="site-header' in html
     consulent = Client()
     login_fully(consulent, "consulent")
     assert_dutch_page(consulent.get("/backoffice/medewerkers/"), 403, "Geen toegang")

@@ -7,6 +7,7 @@ are right here, they are right in the compose file, which calls the same script.
 
 import json
 import os
+import re
 import signal
 import subprocess
 import urllib.error
@@ -138,10 +139,15 @@ def test_make_run_shows_the_dutch_404_and_serves_static_files(process_env, start
         assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
         status, html = get(f"http://127.0.0.1:{port}/bestaat-niet")
         assert status == 404
-        assert "Pagina niet gevonden" in html and '<html lang="nl">' in html
+        assert "Pagina niet gevonden" in html and re.search(r'<html lang="nl"[ >]', html)
         assert "URLconf" not in html and "Page not found" not in html
         status, css = get(f"http://127.0.0.1:{port}/static/css/site.css")
         assert status == 200 and css.strip()
+        # The NL Design System CSS from npm and the theme made from its JSON (issue 16).
+        for path in ("nlds/utrecht-components.css", "nlds/utrecht-html.css",
+                     "nlds/utrecht-design-tokens.css", "nlds/theme.css"):
+            status, css = get(f"http://127.0.0.1:{port}/static/{path}")
+            assert status == 200 and "{" in css, path
         # make run's demo provider (issue 15): "Inloggen met DigiD (demo)" signs a demo
         # caregiver in to Mijn gegevens.
         site = f"http://127.0.0.1:{port}"
