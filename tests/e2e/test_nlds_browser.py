@@ -59,6 +59,7 @@ def world(transactional_db):
                              email="noor@example.nl", role="consulent")
     return {
         "riet": riet,
+        "naaste": riet.care_recipients.filter(care_ended_on__isnull=True).order_by("pk").first(),
         "request": AppreciationRequest.objects.filter(state="ingediend").order_by("pk").first(),
         "year": AppreciationYear.objects.order_by("-year").first(),
         "batch": PaymentBatch.objects.order_by("pk").first(),
@@ -82,7 +83,7 @@ def public_pages(w):
         "/", "/toegankelijkheid", "/privacy", "/bestaat-niet",
         "/aanmelden/over-mij", "/waardering", "/waardering/zelf/mantelzorger",
         "/waardering/bevestigen", "/zwemkaartjes", f"/campagne/{w['campaign'].pk}",
-        "/mijn-gegevens/inloggen", "/mijn-gegevens/link/onbekend",
+        "/waardering/opnieuw", "/mijn-gegevens/inloggen", "/mijn-gegevens/link/onbekend",
         "/mijn-gegevens/digid/onbekend", "/mijn-gegevens/uitgeschreven",
         f"/bevestigen/{w['confirm']}", f"/toestemming/{w['consent']}",
         f"/afmelden/{w['unsubscribe']}", "/backoffice/inloggen/",
@@ -106,7 +107,9 @@ def back_office_pages(w):
         f"{bo}uitgaande-mail/", f"{bo}nieuwsbrieven/", f"{bo}nieuwsbrieven/nieuw/",
         newsletter, f"{newsletter}wijzigen/",
         f"{bo}mantelzorgers/", f"{bo}mantelzorgers/nieuw/", caregiver,
-        f"{caregiver}zorg-gestopt/", f"{caregiver}beeindigen/",
+        f"{caregiver}zorg-gestopt/", f"{caregiver}beeindigen/", f"{caregiver}aanpassen/",
+        f"{caregiver}naasten/nieuw/", f"{caregiver}naasten/{w['naaste'].pk}/aanpassen/",
+        f"{caregiver}naasten/{w['naaste'].pk}/zorg-gestopt/", f"{bo}contactgegevens/",
         f"{bo}postcodes/", f"{bo}import/", f"{bo}import/nieuw/",
         f"{bo}import/{w['import'].pk}/", f"{bo}import/{w['import'].pk}/kolommen/",
         f"{bo}opvolging/", f"{bo}opvolging/mantelzorger/{task.caregiver_id}/taak/{task.pk}/",
@@ -114,6 +117,7 @@ def back_office_pages(w):
         f"{bo}opvolging/mantelzorger/{riet}/contact/",
         f"{bo}waardering/", f"{bo}waardering/{w['request'].pk}/", f"{bo}waardering-invoer/",
         f"{bo}betalingen/", f"{bo}betalingen/{w['year'].year}/",
+        f"{bo}betalingen/{w['year'].year}/boncodes/",
         f"{bo}campagnes/", campaign, f"{campaign}balie/", f"{bo}inzicht/",
         "/beheer/", "/beheer/registrations/district/",
     ]
