@@ -118,7 +118,8 @@ class ThemeFinder(BaseFinder):
 
     def find(self, path, find_all=False, **kwargs):
         if path != THEME_CSS:
-            return [] if find_all else None
+            return []  # as Django's own finders: [] also when find_all is False (None is
+            # taken for a match by finders.find, and a missing file then gives a 500)
         target = str(self._write())
         return [target] if find_all else target
 
