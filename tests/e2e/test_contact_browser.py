@@ -56,7 +56,7 @@ def test_contact_details_on_the_home_page_and_in_a_printed_letter(page, axe, rea
 
     page.goto("/backoffice/post/")
     batch = PrintBatch.objects.get()
-    link = page.get_by_role("link", name=f"PDF van batch {batch.pk}")
+    link = page.get_by_role("link", name=f"PDF van drukwerk {batch.pk}")
     # The browser would show the PDF inline; fetch what the link gives, signed in as Kees.
     response = page.request.get(link.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"

@@ -117,7 +117,6 @@ def back_office_pages(w):
         f"{bo}opvolging/mantelzorger/{riet}/contact/",
         f"{bo}waardering/", f"{bo}waardering/{w['request'].pk}/", f"{bo}waardering-invoer/",
         f"{bo}betalingen/", f"{bo}betalingen/{w['year'].year}/",
-        f"{bo}betalingen/{w['year'].year}/boncodes/",
         f"{bo}campagnes/", campaign, f"{campaign}balie/", f"{bo}inzicht/",
         "/beheer/", "/beheer/registrations/district/",
     ]
