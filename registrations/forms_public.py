@@ -18,6 +18,7 @@ from core.postcodes import clean_house_number, clean_postcode
 
 from .models import (
     CHANNEL_HINT,
+    CHANNEL_HINT_YOUNG,
     CareKind,
     CareNeed,
     Channel,
@@ -127,7 +128,7 @@ YOUNG_RECIPIENT_WORDS = {
                   _("Dit helpt ons om je goed te helpen.")),
 }
 YOUNG_CONTACT_WORDS = {
-    "channel": (_("Hoe wil je post van ons krijgen?"), None),
+    "channel": (_("Hoe wil je post van ons krijgen?"), CHANNEL_HINT_YOUNG),
     "target_group_consent": (_("Ik geef toestemming om dit vast te leggen"),
                              _("Alleen nodig als je hierboven iets aankruist.")),
 }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.fields import DutchDateField, TextField, clean_email_address
 from core.phones import normalise_phone
 
-from .models import CHANNEL_HINT, CareEndReason, Channel
+from .models import CHANNEL_HINT, CHANNEL_HINT_YOUNG, CareEndReason, Channel
 
 
 def _email_field(**kwargs):
@@ -56,6 +56,7 @@ class ContactDetailsForm(forms.Form):
                 "Verander je je e-mailadres? Dan sturen wij een mail naar het nieuwe adres. "
                 "Klik op de link in die mail.")
             self.fields["channel"].label = _("Hoe wil je post van ons krijgen?")
+            self.fields["channel"].help_text = CHANNEL_HINT_YOUNG
             self.fields["channel"].error_messages["required"] = _(
                 "Kies hoe je post wilt krijgen.")
 

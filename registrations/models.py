@@ -73,6 +73,9 @@ class Channel(models.TextChoices):
 CHANNEL_HINT = _("Kiest u 'Liever geen post of e-mail'? Dan krijgt u geen nieuwsbrief. Een "
                  "besluit over uw aanvraag (zoals de mantelzorgwaardering) en een cadeau of "
                  "kaartjes van ons krijgt u wel. Die sturen wij dan per post.")
+CHANNEL_HINT_YOUNG = _("Kies je 'Liever geen post of e-mail'? Dan krijg je geen nieuwsbrief. "
+                       "Een besluit over je aanvraag (zoals de mantelzorgwaardering) en een "
+                       "cadeau of kaartjes van ons krijg je wel. Die sturen wij dan per post.")
 
 
 class RegistrationLetter(models.TextChoices):

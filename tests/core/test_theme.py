@@ -55,6 +55,7 @@ def test_a_changed_theme_file_is_read_again(ermelo):
     assert current_theme().logo_text == "Servicepunt Ermelo"
 
 
+@pytest.mark.django_db  # the e-mail's foot carries the Servicepunt's contact details
 def test_e_mails_take_the_theme_resolved(ermelo):
     html = render_to_string("worker/emails/letter.html",
                             {"subject": "Uw aanvraag", "body": "Hallo"})

@@ -45,7 +45,7 @@ def test_codes_of_another_campaign_are_named_by_line_and_nothing_is_added(as_coo
     assert response.status_code == 200
     html = response.content.decode()
     assert "Regel 3: Deze code hoort al bij de campagne Attentie 2025." in html
-    assert field_errors(response)[0].startswith("1 regels kloppen niet")
+    assert field_errors(response)[0].startswith("1 regel klopt niet")
     assert not campaign.codes.exists()
 
 
@@ -61,7 +61,7 @@ def test_duplicates_and_empty_lines(as_coordinator, make_campaign):
 
 @pytest.mark.parametrize("content, message", [
     (b"A1\rA2\r\nA3\n", None),
-    (b'"' + b"A" * 200_000 + b'"\n', "1 regels kloppen niet"),
+    (b'"' + b"A" * 200_000 + b'"\n', "1 regel klopt niet"),
     (b"A" * (1024 * 1024 + 1), "Het bestand is te groot: hoogstens 1 MB."),
     ("Bon-één\n".encode("latin-1"), "Het bestand is niet als UTF-8 opgeslagen."),
     (b"A1\x00\n", "Dit is geen tekstbestand."),
@@ -135,7 +135,8 @@ SETTINGS = {
     "kind": "attentie", "name": "Attentie december 2026", "starts_on": "01-12-2026",
     "ends_on": "31-12-2026", "tickets_per_caregiver": "1", "code_source": "fysiek",
     "stock_total": "0", "pool_name": "Harderwijk Cadeaukaart", "handout": "code",
-    "letter_text": "Een bon als dank.", "invitation_subject": "", "invitation_text": "",
+    "letter_text": "Een bon als dank.", "letter_text_young": "Een bon als dank je wel.",
+    "invitation_subject": "", "invitation_text": "",
     "include_former": "on", "cancel_unclaimed_on_close": "on",
 }
 

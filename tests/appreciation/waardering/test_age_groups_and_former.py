@@ -33,7 +33,7 @@ from tests.support import caregiver_details, recipient_details, request_data, su
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day")]
 
 MIGRATION = importlib.import_module(
-    "appreciation.migrations.0010_young_money_vouchers_renewals")
+    "appreciation.migrations.0011_young_money_vouchers_renewals")
 
 
 # --- money by default ------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_a_young_caregiver_reads_the_reason_and_the_route_with_je(waardering_yea
                                                                  tmp_path):
     details = caregiver_details(first_name="Sem", date_of_birth=datetime.date(2008, 5, 1),
                                 email="sem@example.nl")
-    request = services.reject(submit_one(request_data(caregiver=details, iban="")), consulent,
+    request = services.reject(submit_one(request_data(caregiver=details)), consulent,
                               RejectionReason.TOO_SHORT)
     text = letter_text(request, AppreciationLetter.WAARDERING_REJECTED, tmp_path)
     assert "Je zorgt nog niet lang genoeg voor je naaste." in text
@@ -287,6 +287,6 @@ def test_mijn_gegevens_says_it_was_not_handled_and_offers_to_ask_again(
     services.set_aside(request, consulent)
     sign_in(client, request.caregiver)
     html = client.get(reverse("appreciation:waardering_my_requests")).content.decode()
-    assert ("Wij behandelen deze aanvraag niet verder, omdat wij geen antwoord kregen op onze "
-            "vraag. U mag opnieuw aanvragen.") in html
+    assert ("Wij kregen geen antwoord op onze vraag. Daarom behandelen wij deze aanvraag niet "
+            "verder. U mag opnieuw aanvragen.") in html
     assert "Waardering 2026 aanvragen" in html  # the way to ask again
