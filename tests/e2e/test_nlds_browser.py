@@ -97,6 +97,11 @@ MY_PAGES = ["/mijn-gegevens/", "/mijn-gegevens/waardering/", "/mijn-gegevens/cam
             "/mijn-gegevens/overzicht", "/mijn-gegevens/uitschrijven"]
 
 
+NARROW_BACK_OFFICE = {"/backoffice/", "/backoffice/mantelzorgers/", "/backoffice/waardering/",
+                      "/backoffice/nieuwsbrieven/nieuw/", "/backoffice/contactgegevens/",
+                      "/beheer/"}
+
+
 def back_office_pages(w):
     bo, riet, task = "/backoffice/", w["riet"].pk, w["task"]
     caregiver = f"{bo}mantelzorgers/{riet}/"
@@ -164,7 +169,13 @@ def test_every_page_has_no_axe_violations_at_320_1280_and_200_percent(sized_page
     page.context.clear_cookies()
 
     staff_login(page, "kees-axe", "coordinator")
-    check_pages(page, axe, back_office_pages(world))
+    pages = back_office_pages(world)
+    if page.viewport_size["width"] < 1280:
+        # Every back-office page at 1280 px; at 320 px and 200 % one page of each layout (a
+        # list, a detail, a form, Beheer), which keeps `make test` within its six minutes.
+        pages = [path for path in pages if path in NARROW_BACK_OFFICE or path.endswith(
+            ("/aanpassen/", "/naasten/nieuw/"))]
+    check_pages(page, axe, pages)
 
 
 @pytest.fixture
