@@ -5,10 +5,7 @@ Kept apart from the hand-out (services.py) because it decides nothing about peop
 says which codes in a file are usable.
 """
 
-import csv
-import io
-
-from django.utils.translation import gettext as _
+from core.code_lists import CodesRefused, parse_code_list  # noqa: F401 (CodesRefused: re-exported)
 
 from ..models import Campaign, TicketCode
 
@@ -16,50 +13,10 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at
 MAX_CODE_LENGTH = 40
 
 
-class CodesRefused(Exception):
-    """An uploaded list of codes with mistakes: nothing was added. `errors` holds
-    (line number, message) for each wrong line."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def parse_codes(text: str, taken: dict | None = None) -> list[str]:
-    """Codes from the pool's CSV: the first column of each line (a header line 'code' is
-    skipped, empty lines too). Every wrong line is reported with its number; then nothing
-    is added. `taken` ({code: campaign name}): codes another campaign already has, refused
-    too (a supplier's code is valid once)."""
-    errors, codes, seen = [], [], set()
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=None)))  # "\r" alone ends a line too
-    except csv.Error:  # a quoted field past the csv module's size limit
-        raise CodesRefused([(1, _("Dit bestand kan niet als lijst met codes gelezen "
-                                  "worden."))]) from None
-    for number, row in enumerate(rows, start=1):
-        value = row[0].strip() if row else ""
-        if number == 1 and value.lower() in ("code", "codes"):
-            continue
-        if not value:
-            if any(cell.strip() for cell in row):
-                errors.append((number, _("De eerste kolom is leeg.")))
-            continue
-        if len(value) > MAX_CODE_LENGTH:
-            errors.append((number, _("De code is langer dan %(n)s tekens.")
-                           % {"n": MAX_CODE_LENGTH}))
-        elif not all(ch.isalnum() or ch in "-_./" for ch in value):
-            errors.append((number, _("Gebruik alleen letters, cijfers en - _ . /")))
-        elif value in seen:
-            errors.append((number, _("Deze code staat er twee keer in.")))
-        elif taken and value in taken:
-            errors.append((number, _("Deze code hoort al bij de campagne %(name)s.")
-                           % {"name": taken[value]}))
-        else:
-            seen.add(value)
-            codes.append(value)
-    if errors:
-        raise CodesRefused(errors)
-    return codes
+    """Codes from the pool's CSV (core/code_lists.py). `taken` ({code: campaign name}):
+    codes another campaign already has, refused too (a supplier's code is valid once)."""
+    return parse_code_list(text, max_length=MAX_CODE_LENGTH, taken=taken)
 
 
 def codes_elsewhere(campaign: Campaign, codes: list[str]) -> dict[str, str]:

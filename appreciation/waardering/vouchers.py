@@ -11,13 +11,10 @@ Free codes are taken with SKIP LOCKED under the request's lock, so two approvals
 never take the same code; the code is unique in the table and on the requests.
 """
 
-import csv
-import io
-
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from core import clock
+from core.code_lists import CodesRefused, parse_code_list  # noqa: F401 (CodesRefused: re-exported)
 from worker.services import queue_letter as queue
 
 from ..models import (
@@ -34,40 +31,10 @@ from ..models import (
 GRANTED = [RequestState.GOEDGEKEURD, RequestState.IN_BETAALBATCH, RequestState.UITBETAALD]
 
 
-class CodesRefused(Exception):
-    """Wrong lines in an uploaded list: (line number, Dutch message) each; nothing added."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def parse_codes(text: str) -> list[str]:
-    """Codes from the supplier's CSV: the first column of each line (a header line 'code' is
-    skipped). Every wrong line is reported with its number; then nothing is added. (The same
-    rules as the campaigns' codes; the two packages do not import each other.)"""
-    errors, codes, seen = [], [], set()
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        value = row[0].strip() if row else ""
-        if number == 1 and value.lower() in ("code", "codes", "boncode", "boncodes"):
-            continue
-        if not value:
-            if any(cell.strip() for cell in row):
-                errors.append((number, _("De eerste kolom is leeg.")))
-            continue
-        if len(value) > MAX_VOUCHER_CODE_LENGTH:
-            errors.append((number, _("De code is langer dan %(n)s tekens.")
-                           % {"n": MAX_VOUCHER_CODE_LENGTH}))
-        elif not all(ch.isalnum() or ch in "-_./" for ch in value):
-            errors.append((number, _("Gebruik alleen letters, cijfers en - _ . /")))
-        elif value in seen:
-            errors.append((number, _("Deze code staat er twee keer in.")))
-        else:
-            seen.add(value)
-            codes.append(value)
-    if errors:
-        raise CodesRefused(errors)
-    return codes
+    """Codes from the supplier's CSV (core/code_lists.py); a header 'boncode' is skipped too."""
+    return parse_code_list(text, max_length=MAX_VOUCHER_CODE_LENGTH,
+                           headers=("code", "codes", "boncode", "boncodes"))
 
 
 def _waiting_for_code(year: AppreciationYear):

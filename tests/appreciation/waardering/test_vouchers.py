@@ -184,6 +184,18 @@ def test_wrong_lines_are_listed_and_nothing_is_added(as_coordinator, voucher_yea
     assert not WaarderingVoucherCode.objects.exists()
 
 
+def test_old_mac_line_ends_are_read_and_an_endless_field_is_refused(as_coordinator,
+                                                                    voucher_year):
+    """Regression: a quoted field past the csv module's limit gave a 500 here (the
+    campaigns' reader already knew it; both now read with core/code_lists.py)."""
+    response = upload(as_coordinator, voucher_year, b'"' + b"A" * 200_000 + b'"\n')
+    assert response.status_code == 400
+    assert "Regel 1: Dit bestand kan niet als lijst met codes gelezen worden." in (
+        response.content.decode())
+    assert upload(as_coordinator, voucher_year, b"BON-1\rBON-2\r\nBON-3\n").status_code == 302
+    assert WaarderingVoucherCode.objects.count() == 3
+
+
 @pytest.mark.parametrize("content, message", [
     (b"", "Het bestand is leeg."),
     (b"\x00\x01binary", "Dit is geen tekstbestand."),
