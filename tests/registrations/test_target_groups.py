@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from registrations.models import Caregiver, State
 from registrations.selectors import search_caregivers
 from tests.factories import CaregiverFactory
-from tests.security.hostile import EXAMPLES, check_answer, hostile
+from tests.security.hostile import PAGE_EXAMPLES, check_answer, hostile
 from worker.models import Newsletter
 from worker.newsletters import audience_counts
 
@@ -142,7 +142,7 @@ def test_the_newsletter_form_refuses_an_unknown_group_and_keeps_the_text(client,
     assert not Newsletter.objects.exists()
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(group=st.one_of(hostile, st.sampled_from(["jong", "emb", "migratie", "70plus"])),
        groups=st.lists(st.one_of(hostile, st.sampled_from(["emb", "70plus"])), max_size=4))
 def test_hostile_target_groups_never_break_the_list_or_the_newsletter(consulent_client,

@@ -4,10 +4,10 @@ reflected raw, and whatever is stored is whole and valid, or nothing is stored."
 
 import pytest
 from django.db import transaction
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.security.hostile import EXAMPLES, check_answer, mixed
+from tests.security.hostile import PAGE_EXAMPLES, check_answer, mixed
 from worker.models import ServicepuntContact
 
 URL = "/backoffice/contactgegevens/"
@@ -17,13 +17,8 @@ VALID = {
     "opening_hours": "maandag van 9.00 tot 12.00 uur", "walk_in": "dinsdag", "version": "0",
 }
 
-# A third of the examples in `make test` (`make fuzz` runs them all): these forms post a
-# whole page per example, and the suite has six minutes.
-FEWER = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 3, 20))
-
-
 @pytest.mark.django_db
-@FEWER
+@PAGE_EXAMPLES
 @given(data=mixed(VALID, {"version": st.one_of(st.integers(-2**70, 2**70).map(str),
                                                 st.just("1"))}))
 def test_contact_form_survives_hostile_input(as_coordinator, data):

@@ -7,13 +7,20 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from appreciation.models import AppreciationRequest, AppreciationYear, RequestState
 from core.amounts import AmountError, format_for_input, parse_euros
 from tests.factories import AppreciationYearFactory
-from tests.security.hostile import EXAMPLES, example, hostile, mixed, post_all, prefixed
+from tests.security.hostile import (
+    PAGE_EXAMPLES,
+    example,
+    hostile,
+    mixed,
+    post_all,
+    prefixed,
+)
 from tests.support import submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
@@ -24,12 +31,7 @@ AMOUNTS = ["75,00", "75.5", "€ 75", "-1", "1e9", "", "abc", "75,555", "1.000.0
 amount = st.one_of(st.sampled_from(AMOUNTS), hostile,
                    st.builds("{},{}".format, st.integers(-10**6, 10**12), st.integers(0, 999)))
 
-# A third of the examples in `make test` (`make fuzz` runs them all): these forms post a
-# whole page per example, and the suite has six minutes.
-FEWER = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 3, 20))
-
-
-@FEWER
+@PAGE_EXAMPLES
 @given(typed=amount)
 def test_an_amount_is_read_or_refused_with_a_reason(typed):
     try:
@@ -57,7 +59,7 @@ def rules_page(client, login_fully, waardering_day):
     return year, f"/beheer/appreciation/appreciationyear/{year.pk}/change/", valid
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(data=mixed({"amount_adult_cents": "75", "amount_young_cents": "75,00",
                    "budget_cents": "100.000"},
                   {"amount_adult_cents": amount, "amount_young_cents": amount,
@@ -82,7 +84,7 @@ def request_to_decide(client, login_fully, waardering_year):
     return submit()
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(data=mixed({"expected_state": "ingediend", "reason": "anders",
                    "text": "U woont sinds juli in Zwolle."},
                   {"reason": st.sampled_from(["anders", "te_kort", "geen_antwoord", "",

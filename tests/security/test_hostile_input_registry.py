@@ -7,13 +7,13 @@ the naasten and the recorded changes are exactly as before."""
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from registrations.models import Caregiver, CareRecipient, RecordChange
 from tests.factories import DeskCaregiverFactory
 from tests.security.hostile import (
-    EXAMPLES,
+    PAGE_EXAMPLES,
     check_answer,
     example,
     hostile,
@@ -40,11 +40,6 @@ ODD = {"date_of_birth": odd_date, "care_since": odd_date, "ended_on": odd_date,
        "hours_per_week": st.one_of(st.integers(-10**12, 10**12).map(str), hostile),
        "care_kinds": st.lists(st.one_of(st.sampled_from(["huishouden", "vervoer"]), hostile),
                               max_size=4)}
-
-# A third of the examples in `make test` (`make fuzz` runs them all): these forms post a
-# whole page per example, and the suite has six minutes.
-FEWER = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 3, 20))
-
 
 @pytest.fixture
 def staff_client(client, db):
@@ -78,14 +73,14 @@ def post_and_check(client, url, data, caregiver):
     return response
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(data=mixed(CAREGIVER_VALID, ODD))
 def test_caregiver_edit_form_survives_hostile_input(staff_client, riet, data):
     post_and_check(staff_client, reverse("registrations:caregiver_edit", args=[riet.pk]),
                    data, riet)
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(data=mixed(RECIPIENT_VALID, ODD))
 def test_naaste_forms_survive_hostile_input(staff_client, riet, data):
     naaste = riet.care_recipients.get()
@@ -95,7 +90,7 @@ def test_naaste_forms_survive_hostile_input(staff_client, riet, data):
                                          args=[riet.pk, naaste.pk]), data, riet)
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(data=mixed(END_VALID, ODD))
 def test_end_of_care_form_survives_hostile_input(staff_client, riet, data):
     naaste = riet.care_recipients.get()

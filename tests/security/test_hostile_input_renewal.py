@@ -11,23 +11,18 @@ import functools
 
 import pytest
 from django.test import Client
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from appreciation.models import AppreciationRequest, RenewalInvitation, RequestState
 from appreciation.waardering import renewal
 from tests.factories import AppreciationRequestFactory, AppreciationYearFactory, CaregiverFactory
-from tests.security.hostile import EXAMPLES, check_answer, example, hostile, mixed
+from tests.security.hostile import PAGE_EXAMPLES, check_answer, example, hostile, mixed
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.usefixtures("no_rate_limits", "waardering_day")]
 
 PAGE = "/waardering/opnieuw"
-
-# A third of the examples in `make test` (`make fuzz` runs them all): these forms post a
-# whole page per example, and the suite has six minutes.
-FEWER = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 3, 20))
-
 
 @pytest.fixture
 def invitations(waardering_year):
@@ -61,7 +56,7 @@ def tampered(real: str, other: str):
     )
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(data=st.data())
 def test_only_the_real_code_makes_a_request(invitations, data):
     riet, ans = invitations
@@ -88,7 +83,7 @@ ANSWERS = {"stap": "bevestigen", "still_caring": "on", "iban": "NL20 INGB 0001 2
            "account_holder": "R. Bakker-Jansen"}
 
 
-@FEWER
+@PAGE_EXAMPLES
 @given(answers=mixed(ANSWERS))
 def test_hostile_answers_with_the_real_code_are_explained(invitations, answers):
     riet, _ans = invitations

@@ -15,7 +15,7 @@ from appreciation.campaigns import services as campaigns
 from appreciation.campaigns.forms_backoffice import UploadCodesForm
 from appreciation.models import Campaign, CampaignRoute, CodeSource, TicketCode
 from tests.factories import CaregiverFactory
-from tests.security.hostile import EXAMPLES, hostile
+from tests.security.hostile import PAGE_EXAMPLES, hostile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("summer")]
 
@@ -185,7 +185,7 @@ def test_raising_the_number_of_cards_in_beheer_serves_who_waits(as_coordinator, 
 
 # --- hostile input --------------------------------------------------------------------------
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(lines=st.lists(st.one_of(hostile, st.just(""), st.just("OUD1"), st.just("A1")),
                       max_size=30),
        encoding=st.sampled_from(["utf-8", "utf-16", "latin-1", "cp1252"]))
@@ -211,7 +211,7 @@ def test_any_uploaded_text_is_refused_or_added_whole_never_half(make_campaign, l
     assert list(old.codes.values_list("code", flat=True)) == ["OUD1"]
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(values=st.fixed_dictionaries({}, optional={
     name: st.one_of(hostile, st.just(value)) for name, value in SETTINGS.items()}))
 def test_the_settings_form_survives_hostile_input(as_coordinator, values):
