@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-      libharfbuzz-subset0 fonts-dejavu-core \
+      libharfbuzz-subset0 fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/* \
  && pip install --no-cache-dir uv \
  && useradd --create-home --uid 10001 app
@@ -26,6 +26,7 @@ COPY --from=frontend /nlds static/nlds
 RUN DJANGO_ENV=production SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     ALLOWED_HOSTS=build EMAIL_URL=smtp://build:25 MANTELZORG_VAR_DIR=/tmp/var \
     /app/.venv/bin/python manage.py collectstatic --noinput \
+ && for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done \
  && mkdir -p /app/var && chown -R app /app/var
 
 ENV PATH="/app/.venv/bin:$PATH"

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load bench-mixed bench-median3 chaos-mailing chaos mutate fuzz screenshots
+.PHONY: run test test-fast bootstrap test-services-stop lint bench-retention bench-letters bench-newsletter bench-sepa bench-queue bench-dashboard bench-import bench-load bench-mixed bench-median3 chaos-mailing chaos mutate fuzz screenshots messages
 
 run:
 	scripts/bootstrap.sh
@@ -52,6 +52,13 @@ mutate:
 screenshots:
 	scripts/bootstrap.sh --test
 	eval "$$(scripts/test-services.sh env)" && uv run --frozen python scripts/screenshots.py
+
+# The translation catalogues (locale/): gather the Dutch texts from the code and templates
+# into every language's django.po, then say per language what is still to translate.
+messages:
+	scripts/bootstrap.sh
+	uv run --frozen python scripts/messages.py make
+	uv run --frozen python scripts/messages.py status
 
 test-services-stop:
 	scripts/test-services.sh stop

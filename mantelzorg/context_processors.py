@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
-from core import roles
+from core import languages, roles
+from core.middleware_language import DUTCH_ONLY_PREFIXES
 from core.theme import THEME_CLASS, current_theme
 from worker import contact
 
@@ -34,6 +35,10 @@ def site(request):
         "DIGID_DEMO": settings.DIGID["demo"],
         "is_coordinator": bool(user and roles.is_coordinator(user)),
         "backoffice_section": backoffice_section(getattr(request, "resolver_match", None)),
+        # The language choice (templates/includes/language_choice.html): public pages only,
+        # the back office is always Dutch.
+        "LANGUAGE_CHOICES": languages.CHOICES,
+        "LANGUAGE_CHOICE_SHOWN": not request.path.startswith(DUTCH_ONLY_PREFIXES),
     }
 
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("privacy", views.privacy_statement, name="privacy"),
     path("health", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("taal", views.choose_language, name="choose_language"),
     path("", include(mantelzorg_patterns)),
     path("", include("worker.urls")),
     path("", include("insight.urls")),

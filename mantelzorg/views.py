@@ -4,7 +4,8 @@ back-office dashboard shell."""
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 
 from appreciation.campaigns.selectors import stock_warnings
@@ -20,6 +21,17 @@ def home(request):
 
 
 @cache_control(max_age=86400, public=True)
+def choose_language(request):
+    """The language choice of a page without a form: the middleware has switched the
+    language and remembers it (core/middleware_language.py); back to the same page. A
+    `next` that points elsewhere goes to the home page."""
+    target = request.POST.get("next", "") if request.method == "POST" else ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "home"
+    return redirect(target)
+
+
 def favicon(request):
     """Browsers ask every site for /favicon.ico; without it every page logs a 404."""
     return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"),

@@ -11,6 +11,8 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.forms_language import KeepsInputOnLanguageSwitch
+
 from . import burden
 
 PREFIX = "belasting"  # the wizards' step name doubles as the form prefix
@@ -28,7 +30,7 @@ def field_name(index: int) -> str:
     return f"statement_{index + 1}"
 
 
-class BurdenCheckForm(forms.Form):
+class BurdenCheckForm(KeepsInputOnLanguageSwitch, forms.Form):
     """`answers` after validation: five numbers 0–3, or None when skipped or left empty."""
 
     def __init__(self, *args, young: bool = False, **kwargs):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.fields import DutchDateField, TextField, YesNoField, clean_email_address
+from core.forms_language import KeepsInputOnLanguageSwitch
 from core.names import split_surname
 from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
@@ -31,7 +32,7 @@ from .models import (
 MUNICIPALITY_POSTCODE_RE = re.compile(r"^384[0-9]")
 
 
-class AboutMeForm(forms.Form):
+class AboutMeForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Step 1: about the caregiver."""
 
     first_name = TextField(label=_("Voornaam"), max_length=100,
@@ -134,7 +135,7 @@ YOUNG_CONTACT_WORDS = {
 }
 
 
-class CareRecipientForm(forms.Form):
+class CareRecipientForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Step 2: the person cared for, and the care."""
 
     name = TextField(label=_("Naam van uw naaste"), max_length=150,
@@ -184,7 +185,7 @@ class CareRecipientForm(forms.Form):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Step 3: how we keep in touch, and (only with consent) target groups."""
 
     channel = forms.ChoiceField(label=_("Hoe wilt u post van ons krijgen?"),
@@ -225,7 +226,7 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class GuardianForm(forms.Form):
+class GuardianForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Step for caregivers under 16: a parent or guardian must agree (art. 5 UAVG)."""
 
     name = TextField(label=_("Naam van je ouder of voogd"), max_length=150,
@@ -263,7 +264,7 @@ class GuardianForm(forms.Form):
         return cleaned
 
 
-class GuardianConsentForm(forms.Form):
+class GuardianConsentForm(KeepsInputOnLanguageSwitch, forms.Form):
     """On the consent page: who gives the consent, and how they are related to the child."""
 
     NOT_ALLOWED = "anders"
@@ -290,7 +291,7 @@ class GuardianConsentForm(forms.Form):
         return relation
 
 
-class CheckForm(forms.Form):
+class CheckForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Last step: check everything and agree to the processing of the data."""
 
     consent = forms.BooleanField(

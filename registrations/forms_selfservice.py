@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.fields import DutchDateField, TextField, clean_email_address
+from core.forms_language import KeepsInputOnLanguageSwitch
 from core.phones import normalise_phone
 
 from .models import CHANNEL_HINT, CHANNEL_HINT_YOUNG, CareEndReason, Channel
@@ -21,7 +22,7 @@ def _email_field(**kwargs):
     return field
 
 
-class RequestLinkForm(forms.Form):
+class RequestLinkForm(KeepsInputOnLanguageSwitch, forms.Form):
     email = _email_field(
         help_text=gettext_lazy("Het e-mailadres dat u aan ons heeft gegeven."),
         error_messages={"required": gettext_lazy("Vul uw e-mailadres in.")})
@@ -30,7 +31,7 @@ class RequestLinkForm(forms.Form):
         return clean_email_address(self.cleaned_data["email"])
 
 
-class ContactDetailsForm(forms.Form):
+class ContactDetailsForm(KeepsInputOnLanguageSwitch, forms.Form):
     """How we reach someone: the registration's contact step, without the target groups."""
 
     email = _email_field(required=False, help_text=gettext_lazy(
@@ -81,7 +82,7 @@ class ContactDetailsForm(forms.Form):
 ALL_RECIPIENTS = "alle"
 
 
-class CareEndedForm(forms.Form):
+class CareEndedForm(KeepsInputOnLanguageSwitch, forms.Form):
     """When and why the care stopped; with more than one naaste, also for whom."""
 
     ended_on = DutchDateField(label=gettext_lazy("Op welke dag stopte de zorg?"),

@@ -28,6 +28,7 @@ if [ "$want_test" = 1 ]; then
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 fi
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+command -v msgfmt >/dev/null || missing+=(gettext)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # The demo OpenID Connect provider (tools/oidc-provider) for make run and the tests: its npm
@@ -66,3 +67,14 @@ echo "==> Syncing the Python environment (uv sync)"
 # environment has PYTHONDONTWRITEBYTECODE set, and the tests start many (xdist workers,
 # gunicorn, Celery, manage.py).
 uv sync --frozen --quiet --compile-bytecode
+
+# The translations (locale/*/LC_MESSAGES/django.po, Dutch being the source): compiled to the
+# .mo files Django reads, again only when a catalogue changed. --check refuses a translation
+# whose placeholders differ from the Dutch text's.
+for po in locale/*/LC_MESSAGES/django.po; do
+  mo="${po%.po}.mo"
+  if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
+    echo "==> Compiling the translations: $po"
+    msgfmt --check -o "$mo" "$po"
+  fi
+done

@@ -7,10 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import DutchDateField, TextField
+from core.forms_language import KeepsInputOnLanguageSwitch
 from registrations.forms_public import AboutMeForm
 
 
-class CampaignLookupForm(forms.Form):
+class CampaignLookupForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Date of birth + postcode + house number, cleaned exactly as at registration."""
 
     date_of_birth = DutchDateField(label=_("Uw geboortedatum"),

@@ -16,6 +16,7 @@ from schwifty.exceptions import SchwiftyException
 from core import clock
 from core.dates import add_months
 from core.fields import DutchDateField, TextField, YesNoField, clean_email_address
+from core.forms_language import KeepsInputOnLanguageSwitch
 from core.phones import normalise_phone
 from core.postcodes import clean_house_number, clean_postcode
 from registrations.forms_public import AboutMeForm
@@ -47,7 +48,7 @@ class CaregiverDetailsForm(AboutMeForm):
     """The caregiver: the registration's 'about me', so we match or register them."""
 
 
-class RequesterForm(forms.Form):
+class RequesterForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Someone asks on the caregiver's behalf: who they are, so a consulent can call back."""
 
     RELATIONS = [
@@ -90,7 +91,7 @@ class RequesterForm(forms.Form):
         return {"name": data["name"], "relation": data["relation"], "contact": contact}
 
 
-class CareForm(forms.Form):
+class CareForm(KeepsInputOnLanguageSwitch, forms.Form):
     """The naaste and the care, checked against this year's rules."""
 
     recipient_name = TextField(label=_("Naam van de naaste"), max_length=150,
@@ -155,7 +156,7 @@ class CareForm(forms.Form):
         return since
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Where the money goes: an IBAN in the SEPA area and the name on the account."""
 
     iban = TextField(label=_("Rekeningnummer (IBAN)"), max_length=50,
@@ -196,13 +197,13 @@ class PaymentForm(forms.Form):
         return cleaned
 
 
-class NewsletterForm(forms.Form):
+class NewsletterForm(KeepsInputOnLanguageSwitch, forms.Form):
     wants_newsletter = forms.BooleanField(
         label=_("Ja, ik wil ook de nieuwsbrief krijgen (een paar keer per jaar)"),
         required=False)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(KeepsInputOnLanguageSwitch, forms.Form):
     """Last step: check everything and agree to the use of the data."""
 
     consent = forms.BooleanField(
@@ -212,7 +213,7 @@ class ConsentForm(forms.Form):
             "Zonder deze toestemming kunnen wij de aanvraag niet behandelen. Zet een vinkje.")})
 
 
-class PaperSignedForm(forms.Form):
+class PaperSignedForm(KeepsInputOnLanguageSwitch, forms.Form):
     """The consulent confirms the paper form carries the caregiver's signature."""
 
     signed = forms.BooleanField(
@@ -224,7 +225,7 @@ def payout_needs_bank(year: AppreciationYear, date_of_birth) -> bool:
     return year.payout_for(age_group_for(date_of_birth)) == PayoutForm.BANK
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(KeepsInputOnLanguageSwitch, forms.Form):
     """The caregiver answers the consulent's question in Mijn gegevens."""
 
     answer = TextField(label=_("Uw antwoord"), max_length=2000, widget=forms.Textarea(
@@ -237,7 +238,7 @@ class AnswerForm(forms.Form):
             self.fields["answer"].error_messages["required"] = _("Schrijf je antwoord op.")
 
 
-class ConfirmCodeForm(forms.Form):
+class ConfirmCodeForm(KeepsInputOnLanguageSwitch, forms.Form):
     """The code from the e-mail or letter that confirms a request (see `confirmation`)."""
 
     code = TextField(label=_("Uw code"), max_length=20,
@@ -252,7 +253,7 @@ class ConfirmCodeForm(forms.Form):
                                                 autocapitalize="characters", spellcheck="false")
 
 
-class RenewalCodeForm(forms.Form):
+class RenewalCodeForm(KeepsInputOnLanguageSwitch, forms.Form):
     """The code from the invitation letter to ask again (the e-mail's link fills it in)."""
 
     code = TextField(label=_("Uw code"), max_length=30,

@@ -1,0 +1,55 @@
+"""Reading the translation catalogues, for the completeness test and scripts/messages.py.
+
+Which texts must a shipped language translate? Every text a caregiver can meet. A text used
+only in the back office, the admin, the reports or the letters (which stay Dutch, the legal
+version) may stay untranslated: those pages are always Dutch.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+# Where a text is used, by the path in its "#:" reference. A text used in any other file is
+# one a caregiver can meet.
+STAFF_ONLY_PATHS = (
+    "/backoffice/", "backoffice.py", "forms_backoffice", "views_backoffice", "/admin",
+    "admin.py", "admin_site.py", "/staff/", "_staff", "staff_", "/letters/", "/payouts/",
+    "payouts.py", "/imports/", "/reports/", "/dashboard/", "insight/reports",
+    "insight/charts", "insight/selectors", "insight/views_dashboard",
+)
+
+
+@dataclass
+class Entry:
+    msgid: str
+    references: list[str]
+    translated: bool
+    fuzzy: bool
+
+
+def read_catalogue(code: str) -> list[Entry]:
+    path = LOCALE_DIR / code / "LC_MESSAGES" / "django.po"
+    if not path.exists():
+        return []
+    return [
+        Entry(
+            msgid=item.msgid,
+            references=[file for file, _line in item.occurrences],
+            translated=item.translated(),
+            fuzzy="fuzzy" in item.flags,
+        )
+        for item in polib.pofile(str(path))
+        if not item.obsolete
+    ]
+
+
+def staff_only(entry: Entry) -> bool:
+    return bool(entry.references) and all(
+        any(part in ref for part in STAFF_ONLY_PATHS) for ref in entry.references)
+
+
+def caregiver_entries(entries: list[Entry]) -> list[Entry]:
+    return [entry for entry in entries if not staff_only(entry)]
