@@ -15,7 +15,8 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 # Where a text is used, by the path in its "#:" reference. A text used in any other file is
 # one a caregiver can meet.
 STAFF_ONLY_PATHS = (
-    "/backoffice/", "backoffice.py", "forms_backoffice", "views_backoffice", "/admin",
+    "/backoffice/", "backoffice.py", "base_backoffice", "forms_contact", "views_contact",
+    "forms_newsletters", "views_newsletters", "forms_backoffice", "views_backoffice", "/admin",
     "admin.py", "admin_site.py", "/staff/", "_staff", "staff_", "/letters/", "/payouts/",
     "payouts.py", "/imports/", "/reports/", "/dashboard/", "insight/reports",
     "insight/charts", "insight/selectors", "insight/views_dashboard",

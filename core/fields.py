@@ -85,3 +85,13 @@ def clean_email_address(value: str) -> str:
                 _("Vul een e-mailadres in zoals naam@voorbeeld.nl."), code="email") from None
     return email.lower()
 
+
+
+class LanguageRadioSelect(forms.RadioSelect):
+    """Languages named in their own language ("Türkçe"), each with its lang attribute, so a
+    screen reader pronounces it right (WCAG 3.1.2)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["lang"] = value
+        return option

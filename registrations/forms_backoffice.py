@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
-from core.fields import DutchDateField, TextField, YesNoField
+from core import clock, languages
+from core.fields import DutchDateField, LanguageRadioSelect, TextField, YesNoField
 
 from .forms_public import (
     AboutMeForm,
@@ -106,6 +106,12 @@ class CaregiverEditForm(AboutMeForm):
                                 error_messages={"required": _("Kies hoe post moet komen.")})
     wants_newsletter = forms.BooleanField(label=_("Wil de nieuwsbrief krijgen"),
                                           required=False)
+    language = forms.ChoiceField(
+        label=_("Taal van e-mails"), choices=languages.CHOICES, required=False,
+        widget=LanguageRadioSelect,
+        help_text=_("E-mails komen in deze taal. Brieven zijn in het Nederlands, met een korte "
+                    "samenvatting in deze taal erboven."),
+        error_messages={"invalid_choice": _("Kies een taal uit de lijst.")})
     version = version_field()
 
     field_order = AboutMeForm.field_order + ["channel", "wants_newsletter"]
@@ -137,12 +143,14 @@ class CaregiverEditForm(AboutMeForm):
         initial = {name: getattr(caregiver, name) for name in (
             "first_name", "surname_prefix", "last_name", "date_of_birth", "street",
             "house_number", "city", "email", "phone", "channel", "wants_newsletter",
-            "version")}
+            "language", "version")}
         initial["postcode"] = caregiver.postcode_display
         return initial
 
     def values(self) -> dict:
-        return {key: value for key, value in self.cleaned_data.items() if key != "version"}
+        """What to save; a language left out (an older form) keeps the one stored."""
+        return {key: value for key, value in self.cleaned_data.items()
+                if key != "version" and not (key == "language" and not value)}
 
 
 class RecipientForm(CareRecipientForm):

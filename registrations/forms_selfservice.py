@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.fields import DutchDateField, TextField, clean_email_address
+from core import languages
+from core.fields import DutchDateField, LanguageRadioSelect, TextField, clean_email_address
 from core.forms_language import KeepsInputOnLanguageSwitch
 from core.phones import normalise_phone
 
@@ -46,6 +47,12 @@ class ContactDetailsForm(KeepsInputOnLanguageSwitch, forms.Form):
     wants_newsletter = forms.BooleanField(
         label=gettext_lazy("Ja, ik wil de nieuwsbrief krijgen (een paar keer per jaar)"),
         required=False)
+    language = forms.ChoiceField(
+        label=gettext_lazy("In welke taal wilt u onze e-mails krijgen?"),
+        choices=languages.CHOICES, widget=LanguageRadioSelect, required=False,
+        help_text=gettext_lazy("Brieven zijn altijd in het Nederlands. Daarboven staat een "
+                               "korte samenvatting in uw taal."),
+        error_messages={"invalid_choice": gettext_lazy("Kies een taal uit de lijst.")})
 
     def __init__(self, *args, young=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +67,10 @@ class ContactDetailsForm(KeepsInputOnLanguageSwitch, forms.Form):
             self.fields["channel"].help_text = CHANNEL_HINT_YOUNG
             self.fields["channel"].error_messages["required"] = _(
                 "Kies hoe je post wilt krijgen.")
+            self.fields["language"].label = _("In welke taal wil je onze e-mails krijgen?")
+            self.fields["language"].help_text = _(
+                "Brieven zijn altijd in het Nederlands. Daarboven staat een korte samenvatting "
+                "in jouw taal.")
 
     def clean_email(self):
         return clean_email_address(self.cleaned_data["email"])

@@ -47,7 +47,8 @@ class CaregiverDirectory:
         return "", "Geen bevestigd e-mailadres en geen volledig adres"
 
     def letter_context(self, caregiver) -> dict:
-        return {"caregiver": caregiver, "young": caregiver.is_young()}
+        return {"caregiver": caregiver, "young": caregiver.is_young(),
+                "language": caregiver.language}
 
     def print_order(self) -> list[str]:
         """Print batches are sorted by postcode, as the post office likes it."""
@@ -133,6 +134,11 @@ def register() -> None:
         kind=RegistrationLetter.RETENTION_NOTICE, label=RegistrationLetter.RETENTION_NOTICE.label,
         subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
         subject_young="Je inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
+        summary=_("Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand. Daarna "
+                  "wissen wij uw gegevens. Zorgt u weer voor iemand? Laat het ons dan weten."),
+        summary_young=_("Je inschrijving bij het Servicepunt Mantelzorg stopt over een maand. "
+                        "Daarna wissen wij je gegevens. Zorg je weer voor iemand? Laat het ons "
+                        "dan weten."),
         template="registrations/letters/einde_inschrijving",
         no_longer_applies=_retention_notice_applies))
     # AVG art. 14: someone whose data we took over from the old system hears it from us. The
@@ -142,5 +148,10 @@ def register() -> None:
         kind=RegistrationLetter.IMPORT_NOTICE, label=RegistrationLetter.IMPORT_NOTICE.label,
         subject="Uw gegevens bij het Servicepunt Mantelzorg staan in ons nieuwe systeem",
         subject_young="Je gegevens bij het Servicepunt Mantelzorg staan in ons nieuwe systeem",
+        summary=_("Uw gegevens staan nu in het nieuwe systeem van het Servicepunt Mantelzorg. "
+                  "In de brief staat welke gegevens dat zijn en wat u kunt doen."),
+        summary_young=_("Je gegevens staan nu in het nieuwe systeem van het Servicepunt "
+                        "Mantelzorg. In de brief staat welke gegevens dat zijn en wat je kunt "
+                        "doen."),
         template="registrations/letters/overgenomen", about_own_request=True,
         context=_import_notice_context, no_longer_applies=_import_notice_applies))

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from core import clock
+from core import clock, languages
 from core.dates import add_months
 from core.names import full_name, sort_name
 from core.postcodes import format_postcode, normalise_postcode
@@ -121,6 +121,10 @@ class Caregiver(ConcurrentTransitionMixin, models.Model):
     channel = models.CharField(_("post ontvangen"), max_length=8, choices=Channel.choices,
                                default=Channel.EMAIL)
     wants_newsletter = models.BooleanField(_("wil de nieuwsbrief"), default=True)
+    # The language the person chose on our pages when registering (or told a consulent):
+    # their e-mails come in it, and a letter gets a summary in it above the Dutch text.
+    language = models.CharField(_("taal"), max_length=5, choices=languages.CHOICES,
+                                default=languages.SOURCE, db_default=languages.SOURCE)
 
     # Target groups needing specific attention; stored only with explicit consent.
     parent_of_disabled_child = models.BooleanField(

@@ -9,9 +9,10 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core import clock
+from core import clock, languages
 from core.names import split_surname
 from worker.models import Letter, LetterStatus
 
@@ -160,6 +161,9 @@ def _register(data, source, by, submission_key):
         values["last_name"], values.get("surname_prefix", ""))
     if not data.target_group_consent:
         values["parent_of_disabled_child"] = values["migration_background"] = False
+    # The language of the page the person registered on (Dutch in the back office), unless
+    # the form asked: their e-mails come in it (core/languages.py).
+    values["language"] = languages.known(values.get("language") or translation.get_language())
     caregiver = Caregiver(
         **values,
         district=PostcodeRange.objects.district_for(values["postcode"]),
@@ -318,17 +322,19 @@ def end_registration(caregiver: Caregiver, reason: str = EndReason.OWN_REQUEST,
 
 @transaction.atomic
 def update_contact_details(caregiver: Caregiver, *, email: str, phone: str, channel: str,
-                           wants_newsletter: bool) -> Caregiver:
-    """Change how we reach someone. A new e-mail address must be confirmed again."""
+                           wants_newsletter: bool, language: str | None = None) -> Caregiver:
+    """Change how we reach someone, and in which language. A new e-mail address must be
+    confirmed again."""
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
     email_changed = normalise_email(email) != normalise_email(caregiver.email)
     caregiver.email, caregiver.phone = email, phone
     caregiver.channel, caregiver.wants_newsletter = channel, wants_newsletter
+    caregiver.language = languages.known(language or caregiver.language)
     caregiver.version += 1  # a consulent's edit form opened before this is out of date
     if email_changed:
         caregiver.email_confirmed_at = None
         revoke_links_to_old_address(caregiver)
-    caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter",
+    caregiver.save(update_fields=["email", "phone", "channel", "wants_newsletter", "language",
                                   "email_confirmed_at", "version"])
     if email_changed and email:
         _mail_link_after_commit(caregiver, TokenPurpose.CONFIRM_EMAIL,

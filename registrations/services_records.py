@@ -32,7 +32,7 @@ from .signals import care_ended, recipient_care_ended
 
 CAREGIVER_FIELDS = ["first_name", "surname_prefix", "last_name", "date_of_birth", "street",
                     "house_number", "postcode", "city", "email", "phone", "channel",
-                    "wants_newsletter"]
+                    "wants_newsletter", "language"]
 RECIPIENT_FIELDS = ["name", "date_of_birth", "relationship", "lives_in_municipality",
                     "living_together", "care_kinds", "hours_per_week", "care_since",
                     "care_need"]

@@ -5,8 +5,9 @@ from celery import shared_task
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
-from core import clock
+from core import clock, languages
 from worker.mail import email_message
 
 from .imports import jobs as import_jobs
@@ -49,8 +50,10 @@ def send_link_mail(token_id: int, raw_token: str) -> bool:
         "expires_at": token.expires_at,
         "young": caregiver.is_young(),
     }
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    email_message(subject, render_to_string(f"{template}.txt", context), to=[to]).send()
+    # In the language the person chose on our pages when registering.
+    with translation.override(languages.known(caregiver.language)):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        email_message(subject, render_to_string(f"{template}.txt", context), to=[to]).send()
     return True
 
 

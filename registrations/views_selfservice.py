@@ -107,7 +107,8 @@ def my_data(request, caregiver):
 @caregiver_required
 def edit_contact(request, caregiver):
     initial = {"email": caregiver.email, "phone": caregiver.phone,
-               "channel": caregiver.channel, "wants_newsletter": caregiver.wants_newsletter}
+               "channel": caregiver.channel, "wants_newsletter": caregiver.wants_newsletter,
+               "language": caregiver.language}
     young = caregiver.is_young()
     form = ContactDetailsForm(_posted(request), initial=initial, young=young)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +116,7 @@ def edit_contact(request, caregiver):
         new_email = data["email"] and data["email"] != caregiver.email.lower()
         services.update_contact_details(
             caregiver, email=data["email"], phone=data["phone"], channel=data["channel"],
-            wants_newsletter=data["wants_newsletter"])
+            wants_newsletter=data["wants_newsletter"], language=data["language"])
         messages.success(request, _("Je gegevens zijn opgeslagen.") if young
                          else _("Uw gegevens zijn opgeslagen."))
         if new_email:

@@ -10,9 +10,11 @@ import functools
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.translation import ngettext
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from core import clock
+from core import clock, languages
 
 from . import contact
 from .models import LetterKind
@@ -23,6 +25,7 @@ from .static_fetcher import static_files_fetcher
 register_letter_type(LetterType(
     kind=LetterKind.NEWSLETTER, label=LetterKind.NEWSLETTER.label,
     subject="Nieuwsbrief: {subject}", template="worker/letters/nieuwsbrief",
+    summary=_("Dit is de nieuwsbrief van het Servicepunt Mantelzorg."),
     subject_values=lambda letter: {"subject": letter.newsletter.subject},
     context=lambda letter: {"newsletter": letter.newsletter,
                             "newsletter_html": render_body(letter.newsletter)}))
@@ -46,15 +49,40 @@ def _css_context() -> dict:
 
 
 def letter_context(letter) -> dict:
-    """What every letter's template gets, plus what its registered type adds."""
-    return {
-        **letter_type(letter.kind).context(letter),
-        **recipients().letter_context(letter.caregiver),
-        "letter": letter,
-        "today": clock.today(),
-        "sender": contact.current(),
-        "site_url": settings.SITE_URL,
-    }
+    """What every letter's template gets, plus what its registered type adds. Letters are
+    Dutch, whatever language is active: only `summary` speaks the person's language."""
+    with translation.override(languages.SOURCE):
+        person = recipients().letter_context(letter.caregiver)
+        return {
+            **letter_type(letter.kind).context(letter),
+            **person,
+            "letter": letter,
+            "today": clock.today(),
+            "sender": contact.current(),
+            "site_url": settings.SITE_URL,
+            "summary": letter_summary(letter, person),
+        }
+
+
+def letter_summary(letter, person: dict | None = None) -> dict | None:
+    """What the letter means, in the language the person chose, for the top of the letter
+    and of its e-mail; None for Dutch (the letter itself says it) or a type without one."""
+    person = person or recipients().letter_context(letter.caregiver)
+    code = languages.known(person.get("language"))
+    spec = letter_type(letter.kind)
+    text = spec.summary_young if person.get("young") and spec.summary_young else spec.summary
+    if code == languages.SOURCE or not text:
+        return None
+    with translation.override(code):
+        return {
+            "lang": code,
+            "dir": "rtl" if code in languages.RIGHT_TO_LEFT else "ltr",
+            "text": str(text).format(**spec.subject_values(letter)),
+            "note": gettext("Dit is een korte samenvatting in uw taal. De Nederlandse brief "
+                            "hieronder is de officiële tekst.") if not person.get("young") else
+            gettext("Dit is een korte samenvatting in jouw taal. De Nederlandse brief "
+                    "hieronder is de officiële tekst."),
+        }
 
 
 def letter_subject(letter) -> str:
@@ -65,11 +93,22 @@ def letter_subject(letter) -> str:
     return subject.format(**spec.subject_values(letter))
 
 
-def email_body(letter) -> str:
-    """Plain text, so not marked safe: the e-mail's HTML part must escape what a person typed
-    (a requester's name, a rejection's explanation). str.__str__ drops the SafeString mark."""
+def email_texts(letter) -> tuple[str, dict | None]:
+    """(the Dutch e-mail body, the summary in the person's language or None). Plain text,
+    so not marked safe: the e-mail's HTML part must escape what a person typed (a
+    requester's name, a rejection's explanation). str.__str__ drops the SafeString mark."""
     spec = letter_type(letter.kind)
-    return str.__str__(render_to_string(f"{spec.template}.txt", letter_context(letter)))
+    context = letter_context(letter)
+    return str.__str__(render_to_string(f"{spec.template}.txt", context)), context["summary"]
+
+
+def email_body(letter) -> str:
+    """The e-mail's plain text: the summary in the person's own language first, above a
+    line, then the Dutch letter."""
+    body, summary = email_texts(letter)
+    if summary:
+        body = f"{summary['text']}\n{summary['note']}\n\n----------\n\n{body}"
+    return body
 
 
 def letter_html(letter) -> str:

@@ -46,9 +46,12 @@ def contact_text() -> str:
     return render_to_string("worker/emails/contact.txt", {"contact": contact.current()})
 
 
-def html_from_text(subject: str, text: str) -> str:
-    """The HTML part of a message written as plain text: the same words, links clickable."""
-    return render_to_string("worker/emails/letter.html", {"subject": subject, "body": text})
+def html_from_text(subject: str, text: str, summary: dict | None = None) -> str:
+    """The HTML part of a message written as plain text: the same words, links clickable.
+    A letter's `summary` in the person's language (worker/letters.letter_summary) comes
+    first, marked with its language and direction."""
+    return render_to_string("worker/emails/letter.html",
+                            {"subject": subject, "body": text, "summary": summary})
 
 
 def email_message(subject: str, text: str, *, to: list[str], html: str = "",

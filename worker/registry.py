@@ -35,13 +35,18 @@ class LetterType:
     registering app's letters folder (`registrations/letters/einde_inschrijving`): `.html` is
     the paper letter, `.txt` the e-mail body. `subject` may hold `{placeholders}` from
     `subject_values`. `subject_young` is the same subject for a young caregiver, who is
-    addressed with "je" (the recipient directory's `young`); empty: `subject` for everyone."""
+    addressed with "je" (the recipient directory's `young`); empty: `subject` for everyone.
+    `summary` (and `summary_young`) is one or two sentences of what the letter means for the
+    person, a translatable Dutch text: someone who chose another language gets it in that
+    language above the Dutch letter, which stays the legal version (worker/letters.py)."""
 
     kind: str
     label: str
     subject: str
     template: str
     subject_young: str = ""
+    summary: str = ""
+    summary_young: str = ""
     attach_pdf: bool = False  # decisions go by e-mail with the letter attached
     # About the person's own request: may go to the address given in that request before it
     # was confirmed (the newsletter and other mail wait for confirmation).

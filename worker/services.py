@@ -8,8 +8,8 @@ from django.db import transaction
 
 from core import clock
 
-from .letters import email_body, letter_html, letter_subject, pdf_from_html, render_pdf
-from .mail import email_message
+from .letters import email_body, email_texts, letter_html, letter_subject, pdf_from_html, render_pdf
+from .mail import email_message, html_from_text
 from .models import POST, Letter, LetterStatus, PrintBatch, WorkerPing
 from .registry import letter_type, recipients
 from .signals import letters_sent
@@ -66,7 +66,9 @@ def _route(letter) -> tuple[str, str]:
 
 def _email_message(letter, connection):
     spec, subject = letter_type(letter.kind), letter_subject(letter)
+    dutch, summary = email_texts(letter)
     message = email_message(subject, email_body(letter), to=[letter.caregiver.email],
+                            html=html_from_text(subject, dutch, summary=summary),
                             connection=connection)
     if spec.attach_pdf:
         message.attach(f"brief-{letter.pk}.pdf", render_pdf([letter]), "application/pdf")
