@@ -20,7 +20,7 @@ def home(request):
     return render(request, "mantelzorg/public/home.html")
 
 
-@cache_control(max_age=86400, public=True)
+@never_cache
 def choose_language(request):
     """The language choice of a page without a form: the middleware has switched the
     language and remembers it (core/middleware_language.py); back to the same page. A
@@ -32,6 +32,7 @@ def choose_language(request):
     return redirect(target)
 
 
+@cache_control(max_age=86400, public=True)
 def favicon(request):
     """Browsers ask every site for /favicon.ico; without it every page logs a 404."""
     return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"),

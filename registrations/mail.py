@@ -128,14 +128,18 @@ def _import_notice_applies(letter) -> str:
     return ""
 
 
+RETENTION_SUMMARY = _("Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand. "
+                      "Daarna wissen wij uw gegevens. Zorgt u weer voor iemand? Laat het ons "
+                      "dan weten.")
+
+
 def register() -> None:
     register_recipients(CaregiverDirectory())
     register_letter_type(LetterType(
         kind=RegistrationLetter.RETENTION_NOTICE, label=RegistrationLetter.RETENTION_NOTICE.label,
         subject="Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
         subject_young="Je inschrijving bij het Servicepunt Mantelzorg stopt over een maand",
-        summary=_("Uw inschrijving bij het Servicepunt Mantelzorg stopt over een maand. Daarna "
-                  "wissen wij uw gegevens. Zorgt u weer voor iemand? Laat het ons dan weten."),
+        summary=RETENTION_SUMMARY,
         summary_young=_("Je inschrijving bij het Servicepunt Mantelzorg stopt over een maand. "
                         "Daarna wissen wij je gegevens. Zorg je weer voor iemand? Laat het ons "
                         "dan weten."),

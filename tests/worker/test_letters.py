@@ -147,3 +147,36 @@ def test_the_local_outbox_shows_what_was_sent(client, settings, tmp_path, login_
 def test_consulenten_cannot_read_the_outbox(client, login_fully):
     login_fully(client, "consulent")
     assert client.get(reverse("worker:outbox")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_letter_stays_dutch_with_a_summary_in_the_persons_language(tmp_path):
+    """Decisions stay in Dutch, the legal version; above them a summary in the language the
+    person chose, marked with that language and its direction (Arabic: right to left)."""
+    from django.utils import translation
+
+    from registrations.mail import RETENTION_SUMMARY
+
+    letter = RetentionNoticeFactory(caregiver__first_name="Samira", caregiver__language="ar")
+    dutch = RetentionNoticeFactory(caregiver__first_name="Gerrit")
+    with translation.override("ar"):
+        summary = str(RETENTION_SUMMARY)
+    assert summary != str(RETENTION_SUMMARY)  # translated, not the Dutch text again
+    dispatch_queued_letters()
+    arabic = next(m for m in mail.outbox if m.to == ["samira@example.nl"])
+    assert arabic.subject.startswith("Uw inschrijving")  # the subject stays Dutch
+    assert arabic.body.startswith(summary)
+    assert "U blijft ingeschreven tot en met" in arabic.body  # the Dutch letter follows
+    html = arabic.alternatives[0][0]
+    assert f'<div lang="ar" dir="rtl"><p><strong>{summary}</strong>' in html
+    gerrit = next(m for m in mail.outbox if m.to == ["gerrit@example.nl"])
+    assert gerrit.body.startswith("Beste") and 'lang="ar"' not in gerrit.alternatives[0][0]
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_pdf([letter, dutch]))
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
+                           capture_output=True, text=True).stdout
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"],
+                            capture_output=True, text=True).stdout
+    assert "Beste Samira" in first and "Beste Gerrit" in second
+    assert any("\u0600" <= char <= "\u06ff" for char in first)  # Arabic glyphs in the PDF
+    assert not any("\u0600" <= char <= "\u06ff" for char in second)
