@@ -9,6 +9,7 @@ import uuid
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from formtools.wizard.views import NamedUrlSessionWizardView
 
@@ -38,15 +39,15 @@ STEPS = [
     ("controleren", CheckForm),
 ]
 STEP_TITLES = {
-    "over-mij": "Over u",
-    "naaste": "Voor wie zorgt u?",
-    "contact": "Hoe houden wij contact?",
-    "ouder": "Toestemming van je ouder of voogd",
-    "belasting": "Hoe zwaar is de zorg?",
-    "controleren": "Controleren en versturen",
+    "over-mij": gettext_lazy("Over u"),
+    "naaste": gettext_lazy("Voor wie zorgt u?"),
+    "contact": gettext_lazy("Hoe houden wij contact?"),
+    "ouder": gettext_lazy("Toestemming van je ouder of voogd"),
+    "belasting": gettext_lazy("Hoe zwaar is de zorg?"),
+    "controleren": gettext_lazy("Controleren en versturen"),
 }
 # After step 1 the wizard knows the age: the young path says "je" (docs/DOMAIN-DECISIONS.md).
-YOUNG_STEP_TITLES = {**STEP_TITLES, "naaste": "Voor wie zorg je?"}
+YOUNG_STEP_TITLES = {**STEP_TITLES, "naaste": gettext_lazy("Voor wie zorg je?")}
 DONE_SESSION_KEY = "registration_sent"
 
 

@@ -81,7 +81,7 @@ def _retention_words(rules) -> str:
     months = rules.former_retention_months
     if months % 12 == 0:
         years = months // 12
-        return _("%(n)s jaar") % {"n": years}
+        return ngettext("%(n)s jaar", "%(n)s jaar", years) % {"n": years}
     return ngettext("%(n)s maand", "%(n)s maanden", months) % {"n": months}
 
 

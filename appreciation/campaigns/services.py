@@ -88,7 +88,7 @@ def ask(campaign: Campaign, caregiver: Caregiver, *, route: str, by=None,
             _hand_out(campaign, request, by)
     except IntegrityError:
         raise CampaignRefused(_(
-            "U heeft dit al aangevraagd. U kunt het één keer per keer aanvragen. In Mijn "
+            "U heeft dit al aangevraagd. U kunt het één keer aanvragen. In Mijn "
             "gegevens ziet u hoe het ervoor staat."), "duplicate") from None
     return request
 

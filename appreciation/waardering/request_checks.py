@@ -9,6 +9,7 @@ import datetime
 import unicodedata
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import add_months
 from core.postcodes import CanonicalHouseNumber, canonical_house_number
@@ -143,8 +144,10 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
         caregiver__postcode=caregiver.postcode,
         caregiver_house=canonical_house_number(caregiver.house_number)).count()
     checks.append(_check("duplicate", duplicates == 0, _("Geen andere aanvraag dit jaar"),
-                         _("%(n)s aanvraag of aanvragen van iemand met dezelfde "
-                           "geboortedatum en hetzelfde adres") % {"n": duplicates}
+                         ngettext("%(n)s aanvraag van iemand met dezelfde geboortedatum "
+                                  "en hetzelfde adres",
+                                  "%(n)s aanvragen van iemand met dezelfde geboortedatum "
+                                  "en hetzelfde adres", duplicates) % {"n": duplicates}
                          if duplicates else ""))
     if rules.max_per_recipient:
         same_recipient = others.filter(
@@ -154,7 +157,9 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
         checks.append(_check(
             "per_recipient", same_recipient < rules.max_per_recipient,
             _("Hoogstens %(n)s per naaste") % {"n": rules.max_per_recipient},
-            _("Al %(n)s andere aanvraag of aanvragen voor deze naaste") % {"n": same_recipient}))
+            ngettext("Al %(n)s andere aanvraag voor deze naaste",
+                     "Al %(n)s andere aanvragen voor deze naaste",
+                     same_recipient) % {"n": same_recipient}))
     if rules.max_per_address:
         same_address = others.filter(
             caregiver__postcode=caregiver.postcode,
@@ -162,7 +167,9 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
         checks.append(_check(
             "per_address", same_address < rules.max_per_address,
             _("Hoogstens %(n)s per adres") % {"n": rules.max_per_address},
-            _("Al %(n)s andere aanvraag of aanvragen op dit adres") % {"n": same_address}))
+            ngettext("Al %(n)s andere aanvraag op dit adres",
+                     "Al %(n)s andere aanvragen op dit adres",
+                     same_address) % {"n": same_address}))
     name = _name_check(request, caregiver)
     if name:
         checks.append(name)

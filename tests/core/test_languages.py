@@ -46,7 +46,8 @@ def test_the_choice_switches_the_page_and_is_remembered(client, code, direction,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tampered", ["xx", "", "../../etc/passwd", "EN-gb", "<script>", "ar" * 500])
+@pytest.mark.parametrize("tampered", ["xx", "", "../../etc/passwd", "EN-gb", "<script>",
+                                      "ar" * 500])
 def test_an_unknown_or_tampered_choice_falls_back_to_dutch(client, tampered):
     response = choose(client, tampered)
     assert response.status_code == 302
@@ -57,7 +58,8 @@ def test_an_unknown_or_tampered_choice_falls_back_to_dutch(client, tampered):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
+                                    "javascript:alert(1)"])
 def test_the_choice_never_sends_someone_elsewhere(client, target):
     response = choose(client, "en", target)
     assert response["Location"] == "/"

@@ -46,7 +46,7 @@ def test_asking_twice_says_where_to_see_the_first_request(make_campaign):
     refused = refusal(campaign, caregiver)
 
     assert (refused.code, refused.message) == ("duplicate", (
-        "U heeft dit al aangevraagd. U kunt het één keer per keer aanvragen. In Mijn "
+        "U heeft dit al aangevraagd. U kunt het één keer aanvragen. In Mijn "
         "gegevens ziet u hoe het ervoor staat."))
 
 

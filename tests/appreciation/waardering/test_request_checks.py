@@ -175,7 +175,7 @@ def test_another_request_this_year_by_the_same_birth_date_and_address(
     check = shown["duplicate"]
     assert check["ok"] is not flagged
     assert check["label"] == "Geen andere aanvraag dit jaar"
-    assert check["detail"] == ("1 aanvraag of aanvragen van iemand met dezelfde geboortedatum "
+    assert check["detail"] == ("1 aanvraag van iemand met dezelfde geboortedatum "
                                "en hetzelfde adres" if flagged else "")
     assert ("duplicate" in red) is flagged
 
@@ -184,7 +184,7 @@ def test_two_other_requests_are_counted_in_the_detail(riet, waardering_year):
     request = ask(waardering_year, riet)
     ask(waardering_year, _twin(1))
     ask(waardering_year, _twin(2))
-    assert outcome(request)[0]["duplicate"]["detail"].startswith("2 aanvraag of aanvragen")
+    assert outcome(request)[0]["duplicate"]["detail"].startswith("2 aanvragen van iemand")
 
 
 # --- caps: per naaste, per address, per IBAN, at and one above --------------------------
@@ -213,7 +213,8 @@ def test_at_most_two_requests_per_naaste(riet, waardering_year, others, flagged)
     assert check["ok"] is not flagged and check["label"] == "Hoogstens 2 per naaste"
     counted = len(others) if flagged else None
     if counted:
-        assert check["detail"] == f"Al {counted} andere aanvraag of aanvragen voor deze naaste"
+        words = "aanvraag" if counted == 1 else "aanvragen"
+        assert check["detail"] == f"Al {counted} andere {words} voor deze naaste"
     assert ("per_recipient" in red) is flagged
 
 
@@ -235,7 +236,8 @@ def test_at_most_two_requests_per_address(riet, waardering_year, others, flagged
     check = shown["per_address"]
     assert check["ok"] is not flagged and check["label"] == "Hoogstens 2 per adres"
     if flagged:
-        assert check["detail"] == f"Al {len(others)} andere aanvraag of aanvragen op dit adres"
+        words = "aanvraag" if len(others) == 1 else "aanvragen"
+        assert check["detail"] == f"Al {len(others)} andere {words} op dit adres"
     assert ("per_address" in red) is flagged
 
 
