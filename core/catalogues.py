@@ -23,21 +23,38 @@ STAFF_ONLY_PATHS = (
 )
 
 
+# What `manage.py makemessages` reads: the apps and templates, not the tests, benchmarks,
+# scripts, docs, tools or copies (mutants/, staticfiles/, var/). Shared by
+# scripts/messages.py and the test that the catalogues are up to date.
+IGNORED = [".venv/*", "node_modules/*", "tools/*", "mutants/*", "tests/*", "benchmarks/*",
+           "staticfiles/*", "var/*", "static/*", "docs/*", "scripts/*"]
+
+
+def makemessages_args(codes: list[str]) -> list[str]:
+    """--no-obsolete: a text removed from the code leaves the catalogue, not a #~ line that
+    would be mistaken for a translation still in use."""
+    ignore = [arg for pattern in IGNORED for arg in ("--ignore", pattern)]
+    languages = [arg for code in codes for arg in ("-l", code)]
+    return ["makemessages", *languages, "--no-obsolete", "--extension", "html,txt,py", *ignore]
+
+
 @dataclass
 class Entry:
     msgid: str
+    msgctxt: str | None
     references: list[str]
     translated: bool
     fuzzy: bool
 
 
-def read_catalogue(code: str) -> list[Entry]:
-    path = LOCALE_DIR / code / "LC_MESSAGES" / "django.po"
+def read_catalogue(code: str, locale_dir: Path = LOCALE_DIR) -> list[Entry]:
+    path = locale_dir / code / "LC_MESSAGES" / "django.po"
     if not path.exists():
         return []
     return [
         Entry(
             msgid=item.msgid,
+            msgctxt=item.msgctxt,
             references=[file for file, _line in item.occurrences],
             translated=item.translated(),
             fuzzy="fuzzy" in item.flags,

@@ -17,11 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.catalogues import LOCALE_DIR, caregiver_entries, read_catalogue  # noqa: E402
+from core.catalogues import LOCALE_DIR, caregiver_entries, makemessages_args  # noqa: E402
+from core.catalogues import read_catalogue  # noqa: E402
 from core.languages import SHIPPED  # noqa: E402
-
-IGNORED = [".venv/*", "node_modules/*", "tools/*", "mutants/*", "tests/*", "benchmarks/*",
-           "staticfiles/*", "var/*", "static/*", "docs/*", "scripts/*"]
 
 
 def manage(*args: str) -> None:
@@ -30,11 +28,7 @@ def manage(*args: str) -> None:
 
 def make() -> None:
     LOCALE_DIR.mkdir(exist_ok=True)
-    ignore = [arg for pattern in IGNORED for arg in ("--ignore", pattern)]
-    languages = [arg for code in SHIPPED for arg in ("-l", code)]
-    # --no-obsolete: a text removed from the code leaves the catalogue, not a #~ line that
-    # would be mistaken for a translation still in use.
-    manage("makemessages", *languages, "--no-obsolete", "--extension", "html,txt,py", *ignore)
+    manage(*makemessages_args(SHIPPED))
 
 
 def status() -> int:
