@@ -6,9 +6,9 @@ Makefile gives the tests' server) and a free port, then lets Debian's Chromium, 
 the tests drive, take each page at 1280 × 800 (and the home page at 320 px, as on a phone).
 The PNGs go to docs/screenshots/<language>/<name>.png; the database is dropped at the end.
 
-LANGUAGES is the one setting for languages: each code is sent as the browser's language
-(Accept-Language) and as Django's language cookie. Only Dutch exists today; when a
-translation is added (issue 16), add its code here and run `make screenshots` again.
+LANGUAGES is the one setting for languages: each code is set as the language choice's
+cookie (core/middleware_language.py; the browser's own language is not followed). The back
+office is Dutch only, so the other languages take the public pages.
 """
 
 import os
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 DB_NAME = "mantelzorg_screenshots"
-LANGUAGES = ["nl"]
+LANGUAGES = ["nl", "tr", "ar"]  # Turkish, and Arabic for a right-to-left page
 DEMO_PASSWORD = "mantelzorg-demo"  # mantelzorg/management/commands/load_demo_data.py
 WIDE = {"width": 1280, "height": 800}
 PHONE = {"width": 320, "height": 640}
@@ -113,13 +113,14 @@ def shoot(browser, base_url: str, language: str, request_pk: int) -> list[Path]:
     contexts = {}
     try:
         for name, path, who, viewport in PAGES:
+            if who and language != "nl":
+                continue  # the back office is always Dutch
             key = (who, viewport["width"])
             if key not in contexts:
                 context = browser.new_context(
                     base_url=base_url, viewport=viewport, locale=language,
                     extra_http_headers={"Accept-Language": language})
-                context.add_cookies([{"name": "django_language", "value": language,
-                                      "url": base_url}])
+                context.add_cookies([{"name": "taal", "value": language, "url": base_url}])
                 page = context.new_page()
                 if who:
                     log_in(page, who)
