@@ -119,3 +119,25 @@ def test_register_in_another_language(page, axe, inline_tasks, code):
     page.get_by_role("button", name=t(code, "Ja, dit is mijn e-mailadres")).click()
     wait_for_text(page, t(code, "U bent nu ingeschreven bij het Servicepunt Mantelzorg."))
     assert Caregiver.objects.get().state == State.ACTIEF
+
+
+RIGHT_TO_LEFT_SAMPLE = ["/", "/aanmelden/over-mij", "/waardering/zelf/mantelzorger",
+                        "/zwemkaartjes", "/mijn-gegevens/inloggen", "/privacy"]
+
+
+def test_arabic_pages_fit_a_phone_and_pass_axe(browser, live_server, axe, transactional_db):
+    """Right to left at 320 px: no sideways scrolling and no axe violations, on one page of
+    each kind (text, wizard step, form, sign-in)."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320,
+                                                                       "height": 640})
+    context.add_cookies([{"name": "taal", "value": "ar", "url": live_server.url}])
+    page = context.new_page()
+    try:
+        for path in RIGHT_TO_LEFT_SAMPLE:
+            page.goto(path)
+            assert_page_language(page, "ar")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
+                path
+            assert_no_axe_violations(axe, page)
+    finally:
+        context.close()
