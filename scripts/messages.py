@@ -17,8 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.catalogues import LOCALE_DIR, caregiver_entries, makemessages_args  # noqa: E402
-from core.catalogues import read_catalogue  # noqa: E402
+from core.catalogues import (  # noqa: E402
+    LOCALE_DIR,
+    caregiver_entries,
+    makemessages_args,
+    read_catalogue,  # noqa: E402
+)
 from core.languages import SHIPPED  # noqa: E402
 
 
