@@ -16,7 +16,7 @@ from django.db.models import DateField, F, Value
 from django.db.models.functions import Substr, Trunc
 from django_fsm_log.models import StateLog
 
-from core import clock
+from core import clock, languages
 from core.dates import last_day_reaching
 from worker.models import Letter, LetterStatus
 from worker.retention import forget_recipients
@@ -181,6 +181,8 @@ def erase_ended_registrations(today: datetime.date, rules: RegistrationRules) ->
         date_of_birth=Trunc("date_of_birth", "year", output_field=DateField()),
         parent_of_disabled_child=False, migration_background=False,
         target_group_consent_at=None, duplicate_check=False,
+        # The language someone chose can say where they come from: back to the default.
+        language=Value(languages.SOURCE),
     )
 
 

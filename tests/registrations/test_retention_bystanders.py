@@ -72,6 +72,7 @@ CAREGIVER_KEPT = {
     "legal_basis", "created_at",
     "postcode", "date_of_birth",  # shortened: the wijk and the year of birth
     "version",  # how many times the details were edited: a counter, nothing personal
+    "language",  # back to Dutch, the default: checked apart below
 }
 # The same for a waardering request: year, state, amounts and references (bookkeeping).
 REQUEST_KEPT = {
@@ -101,7 +102,7 @@ def someone(pk: int, name: str, year, campaign, consulent, campaign_request_id: 
     caregiver = CaregiverFactory(
         pk=pk, first_name=name, last_name=f"{name}sma", complete=True,
         email=f"{name.lower()}@example.nl", external_id=f"K-{name}",
-        parent_of_disabled_child=True, migration_background=True,
+        parent_of_disabled_child=True, migration_background=True, language="tr",
         target_group_consent_at=datetime.datetime(2023, 5, 1, tzinfo=AMS))
     GuardianFactory(caregiver=caregiver, name=f"Voogd van {name}", email="voogd@example.nl")
     link_token(caregiver)
@@ -218,6 +219,7 @@ def test_the_job_ends_and_erases_only_its_own_people(consulent):
     gone = Caregiver.objects.get(pk=gone.pk)
     assert gone.state == State.GEWIST and gone.erased_on == datetime.date(2026, 2, 9)
     assert personal_fields_left(gone, CAREGIVER_KEPT) == {}
+    assert gone.language == "nl"  # the language chosen can say where someone comes from
     assert (gone.postcode, gone.date_of_birth) == ("3845", datetime.date(1950, 1, 1))
     for model in (CareRecipient, Guardian, ConsentRecord, AccessToken):
         assert not model.objects.filter(caregiver=gone).exists(), model
