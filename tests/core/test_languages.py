@@ -2,12 +2,15 @@
 keeps and what it never does (save, fail, follow the browser, reach the back office).
 Needs the compiled catalogues (scripts/bootstrap.sh compiles them)."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 
+from core import clock
 from registrations.models import Caregiver
+from tests.factories import CaregiverFactory
 from tests.registrations.wizard import ABOUT, fill, post_step, submit
 
 COOKIE = "taal"
@@ -134,3 +137,30 @@ def test_a_dutch_registration_stays_dutch(client, inline_tasks,
         submit(client)
     assert Caregiver.objects.get().language == "nl"
     assert '<html lang="nl" dir="ltr"' in mail.outbox[0].alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_switching_on_the_sign_in_page_keeps_the_address_and_mails_nothing(client):
+    response = client.post("/mijn-gegevens/inloggen",
+                           {"email": "riet@example", "_language": "pl"})
+    page = response.content.decode()
+    assert response.status_code == 200 and '<html lang="pl" dir="ltr"' in page
+    assert 'value="riet@example"' in page and 'form="page-form" name="_language"' in page
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_switching_in_mijn_gegevens_changes_nothing(client, sign_in):
+    riet = CaregiverFactory(complete=True)
+    sign_in(client, riet)
+    before = Caregiver.objects.filter(pk=riet.pk).values().get()
+    contact = client.post("/mijn-gegevens/contact", {
+        "email": "riet@example.nl", "phone": "0699999999", "channel": "post", "language": "ar",
+        "_language": "ar"})
+    assert '<html lang="ar" dir="rtl"' in contact.content.decode()
+    assert 'value="0699999999"' in contact.content.decode()
+    day = clock.today() - datetime.timedelta(days=10)
+    ended = client.post("/mijn-gegevens/zorg-gestopt", {
+        "ended_on": day.strftime("%d-%m-%Y"), "reason": "overlijden", "_language": "en"})
+    assert ended.status_code == 200
+    assert Caregiver.objects.filter(pk=riet.pk).values().get() == before
