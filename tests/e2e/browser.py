@@ -4,9 +4,9 @@ staff member's and a caregiver's sign-in, and the waardering request as a person
 import datetime
 import re
 
+from axe_playwright_python.base import AxeResults
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from axe_playwright_python.base import AxeResults
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
