@@ -135,6 +135,8 @@ ROWS = {
     "privacy": (_p("/privacy"), PUBLIC),
     "health": (_p("/health"), PUBLIC),
     "favicon": (_p("/favicon.ico"), PUBLIC),
+    # The language choice of a page without a form posts here; a GET goes home.
+    "choose_language": (_p("/taal"), dict.fromkeys(ROLES, "/")),
     "worker:unsubscribe": (_p("/afmelden/{unsubscribe}"), PUBLIC),
     # staff sign-in
     "mantelzorg:staff_login": (_p(BO + "inloggen/"), PUBLIC),
