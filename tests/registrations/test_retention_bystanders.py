@@ -102,7 +102,7 @@ def someone(pk: int, name: str, year, campaign, consulent, campaign_request_id: 
     caregiver = CaregiverFactory(
         pk=pk, first_name=name, last_name=f"{name}sma", complete=True,
         email=f"{name.lower()}@example.nl", external_id=f"K-{name}",
-        parent_of_disabled_child=True, migration_background=True,
+        parent_of_disabled_child=True, migration_background=True, duplicate_check=True,
         target_group_consent_at=datetime.datetime(2023, 5, 1, tzinfo=AMS))
     GuardianFactory(caregiver=caregiver, name=f"Voogd van {name}", email="voogd@example.nl")
     link_token(caregiver)
@@ -157,7 +157,8 @@ def open_tasks(caregiver) -> int:
 def everything_of(caregiver) -> dict:
     """All that is stored about `caregiver`, for 'untouched' checks."""
     fields = ["pk", "first_name", "email", "phone", "parent_of_disabled_child",
-              "email_confirmed_at", "external_id", "postcode", "date_of_birth", "state"]
+              "email_confirmed_at", "external_id", "postcode", "date_of_birth", "state",
+              "duplicate_check"]
     request = AppreciationRequest.objects.get(caregiver=caregiver)
     campaign_request = CampaignRequest.objects.get(caregiver=caregiver)
     return {
@@ -251,8 +252,9 @@ def test_the_job_ends_and_erases_only_its_own_people(consulent):
     # Who asked under a DigiD mandate, and for whom, goes; the request itself stays.
     assert (campaign_request.mandate_representee, campaign_request.mandate_representative,
             campaign_request.state) == ("", "", "geannuleerd")
-    # Blijft's pseudonyms were not touched (everything_of above).
+    # Blijft's pseudonyms and "mogelijk dubbel" were not touched (everything_of above).
     assert stays_before["mandate"] == ("pseudoniem-Blijft", "gemachtigde-Blijft")
+    assert stays_before["caregiver"]["duplicate_check"] is True
 
 
 def fresh_state(caregiver) -> str:
