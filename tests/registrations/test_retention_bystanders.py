@@ -2,10 +2,11 @@
 
 Two people with the same kinds of data everywhere (care recipient, guardian, consents, a
 sign-in token, an import line, letters with error texts, follow-up tasks, a contact
-moment, a self-check, a waardering request and a campaign request with texts staff typed in
-their logs): Gone, whose registration ends and is erased, and Blijft, who stays. Gone's
-caregiver id equals the id of Blijft's campaign request and the other way round, as ids of
-different tables do in production: a log entry is known by its model *and* its id.
+moment, a self-check, a waardering request and a campaign request asked under a DigiD
+mandate, with texts staff typed in their logs): Gone, whose registration ends and is
+erased, and Blijft, who stays. Gone's caregiver id equals the id of Blijft's campaign
+request and the other way round, as ids of different tables do in production: a log entry
+is known by its model *and* its id.
 
 And: an unconfirmed registration made through a waardering request stays while the request
 may still be paid, in every such state of the request, and expires in the others.
@@ -102,7 +103,8 @@ def someone(pk: int, name: str, year, campaign, consulent, campaign_request_id: 
     caregiver = CaregiverFactory(
         pk=pk, first_name=name, last_name=f"{name}sma", complete=True,
         email=f"{name.lower()}@example.nl", external_id=f"K-{name}",
-        parent_of_disabled_child=True, migration_background=True, language="tr",
+        parent_of_disabled_child=True, migration_background=True, duplicate_check=True,
+        language="tr",
         target_group_consent_at=datetime.datetime(2023, 5, 1, tzinfo=AMS))
     GuardianFactory(caregiver=caregiver, name=f"Voogd van {name}", email="voogd@example.nl")
     link_token(caregiver)
@@ -137,7 +139,9 @@ def someone(pk: int, name: str, year, campaign, consulent, campaign_request_id: 
     waardering.reject(request, consulent, RejectionReason.OTHER, f"{name} is verhuisd")
     campaign_request = CampaignRequest.objects.create(
         pk=campaign_request_id, campaign=campaign, caregiver=caregiver,
-        route=CampaignRoute.DESK, requested_at=datetime.datetime(2023, 6, 1, tzinfo=AMS))
+        route=CampaignRoute.DESK, requested_at=datetime.datetime(2023, 6, 1, tzinfo=AMS),
+        # Asked with DigiD Machtigen: the pseudonyms of the person and of who acted.
+        mandate_representee=f"pseudoniem-{name}", mandate_representative=f"gemachtigde-{name}")
     campaigns.cancel(campaign_request, by=consulent, reason=f"{name} wil niet meer")
     return caregiver
 
@@ -155,7 +159,8 @@ def open_tasks(caregiver) -> int:
 def everything_of(caregiver) -> dict:
     """All that is stored about `caregiver`, for 'untouched' checks."""
     fields = ["pk", "first_name", "email", "phone", "parent_of_disabled_child",
-              "email_confirmed_at", "external_id", "postcode", "date_of_birth", "state"]
+              "email_confirmed_at", "external_id", "postcode", "date_of_birth", "state",
+              "duplicate_check"]
     request = AppreciationRequest.objects.get(caregiver=caregiver)
     campaign_request = CampaignRequest.objects.get(caregiver=caregiver)
     return {
@@ -179,6 +184,8 @@ def everything_of(caregiver) -> dict:
                     for f in request._meta.concrete_fields},
         "request log": log_texts(request),
         "campaign log": log_texts(campaign_request),
+        "mandate": (campaign_request.mandate_representee,
+                    campaign_request.mandate_representative),
     }
 
 
@@ -243,7 +250,14 @@ def test_the_job_ends_and_erases_only_its_own_people(consulent):
         RequestState.AFGEWEZEN, 7500, "3845")
     assert log_texts(gone) == [("erase", "Gegevens gewist")]
     assert log_texts(request) == []
-    assert log_texts(CampaignRequest.objects.get(caregiver=gone)) == []
+    campaign_request = CampaignRequest.objects.get(caregiver=gone)
+    assert log_texts(campaign_request) == []
+    # Who asked under a DigiD mandate, and for whom, goes; the request itself stays.
+    assert (campaign_request.mandate_representee, campaign_request.mandate_representative,
+            campaign_request.state) == ("", "", "geannuleerd")
+    # Blijft's pseudonyms and "mogelijk dubbel" were not touched (everything_of above).
+    assert stays_before["mandate"] == ("pseudoniem-Blijft", "gemachtigde-Blijft")
+    assert stays_before["caregiver"]["duplicate_check"] is True
 
 
 def fresh_state(caregiver) -> str:

@@ -1,6 +1,7 @@
 """Asking for tickets, the details `make mutate` found untested: the whole sentence a
-refused caregiver reads, who the timeline says handed out or queued a request, and that
-serving the waiting list goes by the moment people asked, not by row number."""
+refused caregiver (or coordinator) reads, who the timeline says handed out or queued a
+request and what it says to set aside, and that serving the waiting list goes by the moment
+people asked, not by row number."""
 
 import datetime
 
@@ -9,9 +10,11 @@ from django_fsm_log.models import StateLog
 
 from appreciation.campaigns import services as campaigns
 from appreciation.models import (
+    Campaign,
     CampaignRequest,
     CampaignRequestState,
     CampaignRoute,
+    CodeSource,
     TicketCode,
 )
 from registrations.models import State
@@ -103,3 +106,35 @@ def test_serving_the_waiting_list_returns_how_many_got_their_codes(make_campaign
 
     assert campaigns.serve_waiting_list(campaign, coordinator) == 2
     assert campaigns.serve_waiting_list(campaign, coordinator) == 0
+
+
+def test_the_timeline_says_how_many_cards_to_set_aside_and_who_did(make_campaign, consulent,
+                                                                   coordinator):
+    cards = make_campaign(usual=True, code_source=CodeSource.PHYSICAL, stock_total=2,
+                          tickets_per_caregiver=2)
+    at_the_desk = campaigns.ask(cards, CaregiverFactory(), route=CampaignRoute.DESK,
+                                by=consulent)
+    waiting = campaigns.ask(cards, CaregiverFactory(first_name="Bert"),
+                            route=CampaignRoute.SELF_SERVICE)
+    assert waiting.state == CampaignRequestState.WACHT_OP_CODES
+    Campaign.objects.filter(pk=cards.pk).update(stock_total=4)
+
+    assert campaigns.stock_changed(Campaign.objects.get(pk=cards.pk), coordinator) == 1
+
+    # What staff read on each request: the cards to put in an envelope, and who said so.
+    assert latest_log(at_the_desk) == (CampaignRequestState.TOEGEKEND, consulent,
+                                       "2 kaarten klaarleggen")
+    assert latest_log(waiting) == (CampaignRequestState.TOEGEKEND, coordinator,
+                                   "2 kaarten klaarleggen")
+
+
+def test_making_codes_for_a_supplier_campaign_is_refused_with_the_way_out(make_campaign,
+                                                                          coordinator):
+    supplier = make_campaign(usual=True, name="Zwemkaartjes van het zwembad")
+    with pytest.raises(campaigns.CampaignRefused) as refused:
+        campaigns.generate_codes(supplier, 5, coordinator)
+    # The whole sentence the coordinator reads next to the field: what to do instead.
+    assert (refused.value.code, refused.value.message) == ("not_own_codes", (
+        "Deze campagne gebruikt geen eigen codes. Laad de codes van de leverancier, of kies "
+        "in de instellingen voor eigen codes als de winkel die accepteert."))
+    assert not TicketCode.objects.filter(campaign=supplier).exists()

@@ -142,3 +142,52 @@ def test_the_sepa_file_carries_our_bic_payment_id_and_dutch_time(waardering_year
     info = root.find("p:CstmrCdtTrfInitn/p:PmtInf", NS)
     assert info.findtext("p:PmtInfId", namespaces=NS) == f"{batch.message_id}-1"
     assert info.findtext("p:DbtrAgt/p:FinInstnId/p:BIC", namespaces=NS) == "ABNANL2A"
+
+
+def test_the_page_counts_only_this_years_approved_vouchers_still_without_a_code(
+        client, waardering_year, consulent, login_fully):
+    waardering_year.payout_young = PayoutForm.VOUCHER
+    waardering_year.save()
+    vouchers.add_codes(waardering_year, ["LEV-1"])
+    approved(consulent, 1, young=True)  # got the one code
+    approved(consulent, 2, young=True)  # waits for the next list
+    approved(consulent, 3)  # an adult: money, no code needed
+    not_yet = AppreciationRequestFactory(year=waardering_year, state=RequestState.INGEDIEND,
+                                         payout_form=PayoutForm.VOUCHER, voucher_code="")
+    last_year = AppreciationRequestFactory(year=AppreciationYearFactory(year=2025),
+                                           state=RequestState.GOEDGEKEURD,
+                                           payout_form=PayoutForm.VOUCHER, voucher_code="")
+    assert not_yet.pk and last_year.pk
+    login_fully(client, "coordinator")
+
+    page = client.get(reverse("appreciation:payout_list")).content.decode()
+
+    assert page.count("1 aanvraag wacht op een boncode en kan niet mee.") == 1
+    assert "wachten op een boncode en kunnen niet mee" not in page
+
+
+def test_a_character_a_bank_may_refuse_is_named_in_the_message_ten_at_most():
+    # Eleven characters outside the basic Latin set, in a text and in an attribute.
+    xml = ('<Document x="Ç"><Nm>Ayşe Wąs ł</Nm><Nm>ßéèêëñ</Nm><Ustrd>Hof &amp; Zn Ö</Ustrd>'
+           '</Document>').encode()
+    with pytest.raises(payouts.PaymentFileCharacters) as refused:
+        payouts.check_sepa_characters(xml)
+    # What the coordinator reads (the first ten, as code points: the names are not shown).
+    assert str(refused.value) == (
+        "Het betaalbestand bevat tekens die een bank kan weigeren: U+00C7 U+015F U+0105 "
+        "U+0142 U+00DF U+00E9 U+00E8 U+00EA U+00EB U+00F1.")
+
+
+def test_a_long_name_of_our_account_is_cut_to_what_the_bank_file_holds(
+        waardering_year, consulent, coordinator, settings):
+    name = "Stichting Servicepunt Mantelzorg en Vrijwilligerswerk van de Gemeente Ons Dorp"
+    assert len(name) > payouts.SEPA_NAME_LENGTH == 70
+    settings.PAYOUT_ACCOUNT = {**settings.PAYOUT_ACCOUNT, "name": name}
+    approved(consulent, 1)
+
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    root = ET.fromstring(batch.export.open("rb").read())
+    for path in ("p:CstmrCdtTrfInitn/p:GrpHdr/p:InitgPty/p:Nm",
+                 "p:CstmrCdtTrfInitn/p:PmtInf/p:Dbtr/p:Nm"):
+        assert root.findtext(path, namespaces=NS) == name[:70].rstrip()

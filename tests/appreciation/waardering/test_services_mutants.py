@@ -1,7 +1,8 @@
 """Waardering services, the details `make mutate` found untested: each confirmation code
 confirms its own request only and no longer once the request is withdrawn, a decided
 request says why it cannot be confirmed, an over-budget refusal names its amounts, and the
-daily job rejects only unanswered questions, with its reason and date."""
+daily job rejects only unanswered questions, with its reason and date, and bulk approval
+gives the last voucher code to whoever sent first."""
 
 import datetime
 
@@ -9,8 +10,8 @@ import pytest
 from django_fsm import TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
-from appreciation.models import AppreciationRequest, RejectionReason, RequestState
-from appreciation.waardering import confirmation, services
+from appreciation.models import AppreciationRequest, PayoutForm, RejectionReason, RequestState
+from appreciation.waardering import confirmation, services, vouchers
 from core import clock
 from registrations import services as registrations
 from registrations.models import Caregiver, State
@@ -118,3 +119,22 @@ def test_checking_a_registration_later_leaves_a_decided_request_as_it_was_decide
 
     rejected.refresh_from_db()
     assert (rejected.checks, rejected.checks_passed) == (checks_at_decision, False)
+
+
+def test_bulk_approval_gives_the_last_voucher_code_to_who_sent_first(waardering_year,
+                                                                     coordinator):
+    waardering_year.payout_young = PayoutForm.VOUCHER
+    waardering_year.save()
+    vouchers.add_codes(waardering_year, ["BON-LAATSTE"], coordinator)
+    later, earlier = (ready(submit(request_data(caregiver=caregiver_details(
+        first_name=name, date_of_birth=datetime.date(2008, 1, day)))))
+        for name, day in (("Later", 2), ("Eerder", 3)))
+    assert (later.payout_form, earlier.payout_form) == (PayoutForm.VOUCHER,) * 2
+    # The newer row was sent first (typed in later from a paper form, say).
+    AppreciationRequest.objects.filter(pk=earlier.pk).update(
+        submitted_at=later.submitted_at - datetime.timedelta(days=1))
+
+    assert services.bulk_approve([later.pk, earlier.pk], coordinator) == (2, 0)
+
+    codes = dict(AppreciationRequest.objects.values_list("pk", "voucher_code"))
+    assert codes == {earlier.pk: "BON-LAATSTE", later.pk: ""}  # later waits for a list
