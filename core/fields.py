@@ -37,7 +37,8 @@ class DutchDateField(forms.DateField):
 
     widget = forms.DateInput(format="%d-%m-%Y",
                              attrs={"inputmode": "numeric", "autocomplete": "off",
-                                    "placeholder": "dd-mm-jjjj"})
+                                    # Translators: day-month-year, as letters
+                                    "placeholder": _("dd-mm-jjjj")})
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
