@@ -13,13 +13,13 @@ from appreciation.models import AppreciationRequest, CampaignRequest
 from insight.models import BurdenCheck
 from registrations.models import Caregiver, CareRecipient
 
-# `make test` runs 300 examples per test (derandomized: the same 300 each run), which keeps the
-# suite within its six minutes; `make fuzz` runs 3,000 each. FUZZ_EXAMPLES sets the count.
+# FUZZ_EXAMPLES sets the count: 300 by default (derandomized: the same ones each run); `make
+# fuzz` runs 3,000 each.
 EXAMPLES = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None,
                     derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
-# Forms that post a whole page per example run a third as many in `make test` (`make fuzz`
-# runs them all too), which keeps the suite within its six minutes.
+# Tests that post a whole page (or a wizard's steps) per example run a third as many: 100 in
+# `make test`, which keeps the suite within its six minutes, 1,000 in `make fuzz`.
 PAGE_EXAMPLES = settings(EXAMPLES, max_examples=max(EXAMPLES.max_examples // 3, 20))
 
 # --- strategies ----------------------------------------------------------------------------

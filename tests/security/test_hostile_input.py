@@ -27,7 +27,7 @@ from appreciation.waardering import confirmation
 from insight.models import BurdenCheck
 from tests.factories import CaregiverFactory
 from tests.security.hostile import (
-    EXAMPLES,
+    PAGE_EXAMPLES,
     check_answer,
     example,
     hostile,
@@ -108,7 +108,7 @@ def past_registration_steps(db):
 REG_STEPS_OF_AN_ADULT = {k: v for k, v in REG_VALID.items() if k != "ouder"}
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(posts=wizard_posts(REG_PREFIX, REG_STEPS_OF_AN_ADULT, tampered_steps=False),
        url_step=st.one_of(st.sampled_from(list(REG_VALID)), st.just("klaar"), hostile))
 def test_registration_wizard_survives_hostile_input(past_registration_steps, posts, url_step):
@@ -184,14 +184,14 @@ def _waardering_property(client, route, posts, url_step):
                    for row in stored)
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(posts=wizard_posts("waardering_zelf", WAARDERING_VALID),
        url_step=st.one_of(st.sampled_from(list(WAARDERING_VALID)), hostile))
 def test_waardering_self_wizard_survives_hostile_input(past_self_steps, posts, url_step):
     _waardering_property(past_self_steps, "zelf", posts, url_step)
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(posts=wizard_posts("waardering_namens", WAARDERING_VALID),
        url_step=st.one_of(st.sampled_from(list(WAARDERING_VALID)), hostile))
 def test_waardering_on_behalf_wizard_survives_hostile_input(past_on_behalf_steps, posts,
@@ -211,7 +211,7 @@ def open_campaign(db, make_campaign):
         yield make_campaign(codes=6)
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=mixed(CAMPAIGN_VALID, {"date_of_birth": odd_date}),
        target=st.one_of(st.just("zwemkaartjes"), st.just("own"),
                         st.integers(-2**63, 2**63).map(str), hostile))
@@ -238,7 +238,7 @@ def request_waiting_for_its_code(db, waardering_year):
     return request
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=mixed({"code": "ABCD-EFGH"}), query=hostile)
 def test_confirmation_code_page_survives_hostile_input(request_waiting_for_its_code, data,
                                                        query):
@@ -262,7 +262,7 @@ def signed_in(db, sign_in):
     return sign_in(Client(), caregiver), caregiver
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=mixed(BURDEN_VALID, {key: st.sampled_from(["-1", "4", "1.5", "", "0x2", "३"])
                                  for key in BURDEN_VALID}),
        skip=st.sampled_from([None, "1", "", "<script>alert(1)</script>"]),

@@ -22,7 +22,7 @@ from registrations import services
 from registrations.models import Caregiver, Guardian, TokenPurpose
 from registrations.selfservice_session import CAREGIVER_KEY
 from tests.factories import CaregiverFactory
-from tests.security.hostile import EXAMPLES, HUGE, check_answer, example, hostile, mixed
+from tests.security.hostile import PAGE_EXAMPLES, HUGE, check_answer, example, hostile, mixed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
@@ -87,7 +87,7 @@ def _token_property(client, caregiver, url, post_data=None):
     assert not stored
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=st.data())
 def test_magic_link_never_signs_in_with_a_wrong_token(riet, data):
     caregiver, tokens = riet
@@ -95,7 +95,7 @@ def test_magic_link_never_signs_in_with_a_wrong_token(riet, data):
     _token_property(Client(), caregiver, link_url("/mijn-gegevens/link/", token))
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=st.data(), one_click=st.sampled_from([None, "One-Click", "<script>alert(1)"]))
 def test_unsubscribe_never_works_with_a_wrong_token(riet, data, one_click):
     caregiver, tokens = riet
@@ -105,7 +105,7 @@ def test_unsubscribe_never_works_with_a_wrong_token(riet, data, one_click):
     _token_property(Client(), caregiver, link_url("/afmelden/", token), post)
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=st.data())
 def test_email_confirmation_never_works_with_a_wrong_token(riet, data):
     caregiver, tokens = riet
@@ -115,7 +115,7 @@ def test_email_confirmation_never_works_with_a_wrong_token(riet, data):
     _token_property(Client(), caregiver, link_url("/bevestigen/", token))
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(data=st.data())
 def test_guardian_consent_never_works_with_a_wrong_token(riet, data):
     caregiver, tokens = riet
@@ -129,7 +129,7 @@ def test_guardian_consent_never_works_with_a_wrong_token(riet, data):
 CONSENT_ANSWERS = {"consent_name": "Piet Bakker", "consent_relation": "ouder"}
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(answers=mixed(CONSENT_ANSWERS))
 def test_guardian_consent_page_survives_hostile_answers(riet, answers):
     """With the real link: hostile answers are explained, never a 5xx; consent is stored
@@ -148,7 +148,7 @@ def test_guardian_consent_page_survives_hostile_answers(riet, answers):
             assert response.status_code == 200 and guardian.consent_name == ""
 
 
-@EXAMPLES
+@PAGE_EXAMPLES
 @given(email=st.one_of(hostile, HUGE, st.builds("{}@{}".format, hostile, hostile),
                        st.sampled_from(["riet@example.nl", "RIET@EXAMPLE.NL ",
                                         "riet@example.nl\x00", "riet@example.nl\r\nBcc: x@y.nl",
