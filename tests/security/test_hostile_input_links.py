@@ -22,7 +22,7 @@ from registrations import services
 from registrations.models import Caregiver, Guardian, TokenPurpose
 from registrations.selfservice_session import CAREGIVER_KEY
 from tests.factories import CaregiverFactory
-from tests.security.hostile import PAGE_EXAMPLES, HUGE, check_answer, example, hostile, mixed
+from tests.security.hostile import HUGE, PAGE_EXAMPLES, check_answer, example, hostile, mixed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_rate_limits")]
 
