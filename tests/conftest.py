@@ -74,8 +74,15 @@ def django_db_keepdb(request):
     return mutation_slots.mutant_slot() is not None or request.config.getvalue("reuse_db")
 
 
+# The longest browser tests (20-40 s each: axe on every page at three sizes), run first of
+# the browser tests: at the end the two workers then finish with short tests, instead of one
+# core waiting half a minute for the other (make test took 346-360 s with them in file order).
+LONGEST_BROWSER_TESTS = ("test_nlds_browser.py::test_every_page_has_no_axe_violations",)
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests are marked `e2e` and run last (see tests/e2e/conftest.py for why).
+    """Browser tests are marked `e2e` and run last (see tests/e2e/conftest.py for why), the
+    longest of them first.
 
     Under pytest-xdist `--dist load` (make test) hands the tests out in this order, so in
     every worker too the browser tests come after all others; pytest_runtest_setup below
@@ -83,7 +90,13 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+    def order(item):
+        browser = "/e2e/" in str(item.fspath)
+        longest = browser and any(name in item.nodeid for name in LONGEST_BROWSER_TESTS)
+        return (browser, not longest)
+
+    items.sort(key=order)
 
 
 BROWSER_STARTED = pytest.StashKey[bool]()  # set by tests/e2e/conftest.py's browser fixture
