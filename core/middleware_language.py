@@ -42,7 +42,9 @@ class LanguageMiddleware:
         translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
-        if request.switching_language:
+        # Only a switch that passed the CSRF check is remembered: another site could
+        # otherwise post one and fix someone's language (and so their e-mails') for a year.
+        if request.switching_language and getattr(request, "csrf_processing_done", False):
             remember_language(response, code)
         response.headers.setdefault("Content-Language", code)
         patch_vary_headers(response, ("Cookie",))

@@ -202,6 +202,7 @@ def _register(data, source, by, submission_key):
 
 
 @transaction.atomic
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def confirm_email(raw_token: str) -> Caregiver | None:
     """The link in the confirmation e-mail was opened: the address is the caregiver's."""
     token = _take_token(raw_token, TokenPurpose.CONFIRM_EMAIL)
@@ -268,6 +269,7 @@ def mark_checked(caregiver: Caregiver, user) -> Caregiver:
 
 
 @transaction.atomic
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def end_care(caregiver: Caregiver, on: datetime.date, reason: str, by=None) -> Caregiver:
     """All care ended: the care for every naaste still cared for ends on `on`, and the
     caregiver becomes a former caregiver, registered two years from the last end of care.
@@ -308,6 +310,7 @@ def resume_care(caregiver: Caregiver, by=None) -> Caregiver:
 
 
 @transaction.atomic
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def end_registration(caregiver: Caregiver, reason: str = EndReason.OWN_REQUEST,
                      by=None) -> Caregiver:
     """End the registration now; personal data is erased after the grace period."""

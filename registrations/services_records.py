@@ -9,8 +9,10 @@ a clear message (StaleEdit) instead of silently undoing the first.
 import datetime
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import languages
 from core.names import split_surname
 from core.postcodes import format_postcode, normalise_postcode
 
@@ -171,6 +173,7 @@ def update_recipient(recipient: CareRecipient, values: dict, *, version: int,
 
 
 @transaction.atomic
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def end_recipient_care(recipient: CareRecipient, *, on: datetime.date, reason: str,
                        still_caring: bool = False, version: int, by) -> CareRecipient:
     """The care for one naaste ends. The caregiver becomes a former caregiver only when the

@@ -99,7 +99,9 @@ def email_texts(letter) -> tuple[str, dict | None]:
     requester's name, a rejection's explanation). str.__str__ drops the SafeString mark."""
     spec = letter_type(letter.kind)
     context = letter_context(letter)
-    return str.__str__(render_to_string(f"{spec.template}.txt", context)), context["summary"]
+    with translation.override(languages.SOURCE):  # "j F Y" and every word stay Dutch
+        body = render_to_string(f"{spec.template}.txt", context)
+    return str.__str__(body), context["summary"]
 
 
 def email_body(letter) -> str:
@@ -114,7 +116,9 @@ def email_body(letter) -> str:
 def letter_html(letter) -> str:
     """The letter's body as HTML: one <section class="letter"> (no <html> wrapper)."""
     spec = letter_type(letter.kind)
-    return render_to_string(f"{spec.template}.html", letter_context(letter))
+    context = letter_context(letter)
+    with translation.override(languages.SOURCE):  # "j F Y" and every word stay Dutch
+        return render_to_string(f"{spec.template}.html", context)
 
 
 @functools.cache

@@ -21,11 +21,12 @@ import secrets
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_fsm import TransitionNotAllowed
 
-from core import clock, roles
+from core import clock, languages, roles
 from registrations.models import LINK_STATES, Caregiver, State
 from registrations.selectors import find_caregiver
 from worker.services import queue_letter
@@ -147,6 +148,7 @@ def _lock(campaign: Campaign) -> Campaign:
 WAITING_STATES = [CampaignRequestState.WACHTLIJST, CampaignRequestState.WACHT_OP_CODES]
 
 
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def _hand_out(campaign: Campaign, request: CampaignRequest, by) -> bool:
     """Give a new request its codes, or let it wait: on the waiting list when the campaign
     has limited stock, else as "wacht op codes". Someone already waiting goes first, so a
@@ -297,7 +299,8 @@ def cancel(request: CampaignRequest, *, caregiver: Caregiver | None = None, by=N
         raise PermissionDenied
     if _codes_on_their_way(request):
         raise TransitionNotAllowed(_("De brief met de codes is al gedrukt of verstuurd."))
-    request.cancel(by=by, description=reason or _("Geannuleerd"))
+    with translation.override(languages.SOURCE):  # the timeline is Dutch
+        request.cancel(by=by, description=reason or _("Geannuleerd"))
     request.save()
     request.codes.update(request=None, assigned_at=None)
     serve_waiting_list(campaign, by)

@@ -8,9 +8,11 @@ decides. Only requests that pass every check may be approved in bulk by a coordi
 import datetime
 import unicodedata
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import languages
 from core.dates import add_months
 from core.postcodes import CanonicalHouseNumber, canonical_house_number
 from registrations.models import State
@@ -199,7 +201,9 @@ def compute_checks(request: AppreciationRequest) -> list[dict]:
     return checks
 
 
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def refresh_checks(request: AppreciationRequest) -> None:
-    """Recompute and store the checks (the caller saves inside its transaction)."""
+    """Recompute and store the checks (the caller saves inside its transaction). Staff read
+    them, in Dutch, also when the caregiver asked on an Arabic page."""
     request.checks = compute_checks(request)
     request.checks_passed = all(check["ok"] for check in request.checks)

@@ -12,10 +12,11 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from core import clock, roles
+from core import clock, languages, roles
 from core.dates import add_months
 from registrations import services as registrations
 from registrations.models import Caregiver, State
@@ -201,6 +202,7 @@ def set_aside(request, by, *, expected_state=None) -> AppreciationRequest:
 
 
 @transaction.atomic
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def answer_information(request, caregiver: Caregiver, answer: str) -> AppreciationRequest:
     """The caregiver answered in Mijn gegevens: back to the consulent."""
     request = _locked(request, None)
@@ -278,6 +280,7 @@ def ask_confirmation_again(request, by, *, expected_state=None) -> AppreciationR
 
 
 @transaction.atomic
+@translation.override(languages.SOURCE)  # stored text: Dutch, whatever the page spoke
 def withdraw(request, caregiver: Caregiver | None = None, by=None, *,
              expected_state=None) -> AppreciationRequest:
     """The caregiver (or a consulent at their request) withdraws before a decision."""

@@ -11,9 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core import clock
+from core import clock, languages
 from core.dates import add_months
 from core.locks import lock_until_commit
 from core.postcodes import canonical_house_number, normalise_postcode
@@ -35,6 +36,12 @@ from ..models import (
 from . import confirmation
 from .request_checks import refresh_checks
 from .services import queue_letter
+
+
+def _dutch(text: str) -> str:
+    """A text stored for staff: in Dutch, whatever language the caregiver's page spoke."""
+    with translation.override(languages.SOURCE):
+        return _(text)
 
 
 class RequestRefused(Exception):
@@ -216,7 +223,7 @@ def _submit(rules, data, route, caregiver, by, submission_key):
     request = AppreciationRequest(
         year=rules, caregiver=caregiver, route=route,
         requester_name=data.requester.get("name", "") or (
-            _("Gemachtigde (DigiD Machtigen)") if mandate else ""),
+            _dutch("Gemachtigde (DigiD Machtigen)") if mandate else ""),
         requester_relation=data.requester.get("relation", ""),
         requester_contact=data.requester.get("contact", ""),
         caregiver_confirmed_at=None if needs_confirmation else now,
