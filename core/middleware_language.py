@@ -22,10 +22,6 @@ DUTCH_ONLY_PREFIXES = ("/backoffice/", "/beheer/")
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
-def is_language_switch(request) -> bool:
-    return getattr(request, "switching_language", False)
-
-
 class LanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

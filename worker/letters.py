@@ -105,11 +105,15 @@ def email_texts(letter) -> tuple[str, dict | None]:
 
 
 def email_body(letter) -> str:
-    """The e-mail's plain text: the summary in the person's own language first, above a
-    line, then the Dutch letter."""
-    body, summary = email_texts(letter)
+    """The e-mail's plain text (with_summary of email_texts)."""
+    return with_summary(*email_texts(letter))
+
+
+def with_summary(body: str, summary: dict | None) -> str:
+    """The summary in the person's own language first, above a line, then the Dutch
+    letter."""
     if summary:
-        body = f"{summary['text']}\n{summary['note']}\n\n----------\n\n{body}"
+        return f"{summary['text']}\n{summary['note']}\n\n----------\n\n{body}"
     return body
 
 

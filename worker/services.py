@@ -8,7 +8,14 @@ from django.db import transaction
 
 from core import clock
 
-from .letters import email_body, email_texts, letter_html, letter_subject, pdf_from_html, render_pdf
+from .letters import (
+    email_texts,
+    letter_html,
+    letter_subject,
+    pdf_from_html,
+    render_pdf,
+    with_summary,
+)
 from .mail import email_message, html_from_text
 from .models import POST, Letter, LetterStatus, PrintBatch, WorkerPing
 from .registry import letter_type, recipients
@@ -66,8 +73,8 @@ def _route(letter) -> tuple[str, str]:
 
 def _email_message(letter, connection):
     spec, subject = letter_type(letter.kind), letter_subject(letter)
-    dutch, summary = email_texts(letter)
-    message = email_message(subject, email_body(letter), to=[letter.caregiver.email],
+    dutch, summary = email_texts(letter)  # rendered once, for both parts
+    message = email_message(subject, with_summary(dutch, summary), to=[letter.caregiver.email],
                             html=html_from_text(subject, dutch, summary=summary),
                             connection=connection)
     if spec.attach_pdf:
