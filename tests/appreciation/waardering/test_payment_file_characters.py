@@ -75,3 +75,14 @@ def test_the_check_reads_text_and_attributes_not_the_markup():
         payouts.check_sepa_characters(b'<a x="E&#252;R"><b>ok</b></a>')
     with pytest.raises(payouts.PaymentFileInvalid):
         payouts.check_sepa_characters(b"<a><b>Hof &amp; Zn</b></a>")
+
+
+def test_the_schema_check_refuses_broken_or_foreign_xml_and_reads_no_files():
+    # Not XML at all, XML of another kind, and a file that asks to include a local file:
+    # each is refused before anything is stored, and no file is ever read.
+    for xml in (b"<Document", b"<a>not a payment file</a>",
+                b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                b"<d>&x;</d>"):
+        with pytest.raises(payouts.PaymentFileInvalid) as refused:
+            payouts.validate_sepa(xml)
+        assert "root:" not in str(refused.value)
