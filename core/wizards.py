@@ -79,6 +79,17 @@ class PublicWizardPrivacyMixin:
                 request.session.set_expiry(int(IDLE.total_seconds()))
         return response
 
+    def stored_step_data(self, step: str) -> dict:
+        """A stored step's cleaned data ({} when it does not validate), validated once per
+        request. formtools forgets its own cache whenever any step is stored, so conditions
+        that ask for an earlier step validated it again and again (a fifth of a registration
+        step's CPU, docs/BENCHMARKS.md); only new data for that step changes the answer."""
+        stored = self.storage.get_step_data(step)
+        kept = self.__dict__.setdefault("_stored_step_data", {})
+        if step not in kept or kept[step][0] != stored:
+            kept[step] = (stored, self.get_cleaned_data_for_step(step) or {})
+        return kept[step][1]
+
     def _lost_steps(self, request, prefix: str, step: str | None) -> bool:
         """A later step (or any step sent) while nothing is stored: the session ran out
         (it expires after IDLE, see above), so the steps before it are gone."""

@@ -52,7 +52,7 @@ DONE_SESSION_KEY = "registration_sent"
 
 
 def _about(wizard):
-    return wizard.get_cleaned_data_for_step("over-mij") or {}
+    return wizard.stored_step_data("over-mij")
 
 
 def _needs_guardian(wizard) -> bool:

@@ -180,7 +180,7 @@ class AppreciationWizard(PublicWizardPrivacyMixin, NamedUrlSessionWizardView):
         """A step's cleaned data; empty when the step is not part of this request."""
         if step not in self.get_form_list():
             return {}
-        return self.get_cleaned_data_for_step(step) or {}
+        return self.stored_step_data(step)
 
     def caregiver_birth_date(self):
         if _signed_in_self(self):

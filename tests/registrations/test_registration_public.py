@@ -90,6 +90,27 @@ def test_fifteen_year_old_needs_a_guardian(client, inline_tasks,
 
 
 @pytest.mark.django_db
+def test_a_new_birth_date_in_step_one_changes_the_later_steps_at_once(client):
+    # Step 1's answers are read once per request and kept while later steps are stored;
+    # going back and giving another birth date must still add (or drop) the guardian step
+    # and change "u" to "je" on the very next page.
+    import datetime
+
+    from core import clock
+
+    fill(client)
+    assert "stap 5 van 5" in client.get("/aanmelden/controleren").content.decode()
+    born = clock.today().replace(year=clock.today().year - 15) - datetime.timedelta(days=2)
+    changed = post_step(client, "over-mij",
+                        {**ABOUT, "over-mij-date_of_birth": born.strftime("%d-%m-%Y")})
+    assert changed.status_code == 302
+    page = client.get(changed["Location"]).content.decode()
+    assert "van 6" in page and "Voor wie zorg je?" in page
+    post_step(client, "over-mij", ABOUT)
+    assert "stap 5 van 5" in client.get("/aanmelden/controleren").content.decode()
+
+
+@pytest.mark.django_db
 def test_a_sixteen_year_old_needs_no_guardian_step(client):
     from core import clock
 
