@@ -301,12 +301,13 @@ def recheck(request, *, expected_state=None) -> AppreciationRequest:
 
 
 def recheck_after_registration_check(caregiver: Caregiver) -> int:
-    """A consulent checked the registration of someone who registered through a request:
-    that request's "gecontroleerd" check turns green (inside the check's transaction)."""
+    """A consulent checked a registration: the person's open requests show it at once
+    (inside the check's transaction). For someone who registered through a request its
+    "gecontroleerd" check turns green; for someone registered earlier and still waiting
+    for the check, "ingeschreven" does."""
     requests = (AppreciationRequest.objects.select_for_update(of=("self",))
                 .select_related("year", "caregiver")
-                .filter(caregiver=caregiver, caregiver_was_unknown=True,
-                        state__in=OPEN_STATES))
+                .filter(caregiver=caregiver, state__in=OPEN_STATES))
     count = 0
     for request in requests:
         refresh_checks(request)

@@ -20,6 +20,7 @@ from appreciation.models import (
     RequestState,
 )
 from appreciation.waardering import payouts, vouchers
+from registrations.models import Caregiver
 from tests.factories import AppreciationRequestFactory, AppreciationYearFactory
 from tests.support import approved
 
@@ -191,3 +192,23 @@ def test_a_long_name_of_our_account_is_cut_to_what_the_bank_file_holds(
     for path in ("p:CstmrCdtTrfInitn/p:GrpHdr/p:InitgPty/p:Nm",
                  "p:CstmrCdtTrfInitn/p:PmtInf/p:Dbtr/p:Nm"):
         assert root.findtext(path, namespaces=NS) == name[:70].rstrip()
+
+
+def test_a_long_name_of_the_payee_is_cut_to_what_the_bank_file_holds(
+        waardering_year, consulent, coordinator):
+    # Without a separate account holder the caregiver's own name is used, and first and
+    # last name together can be longer than the 70 characters a bank file holds. That must
+    # not stop the whole batch: the bank gets the first 70.
+    request = approved(consulent, 1)
+    Caregiver.objects.filter(pk=request.caregiver_id).update(
+        first_name="Maria Johanna Wilhelmina Theodora", surname_prefix="van der",
+        last_name="Heijden-Vanderbilt-Oosterhout")
+    AppreciationRequest.objects.filter(pk=request.pk).update(account_holder="")
+    name = Caregiver.objects.get(pk=request.caregiver_id).full_name
+    assert len(name) > payouts.SEPA_NAME_LENGTH
+
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    root = ET.fromstring(batch.export.open("rb").read())
+    assert root.findtext("p:CstmrCdtTrfInitn/p:PmtInf/p:CdtTrfTxInf/p:Cdtr/p:Nm",
+                         namespaces=NS) == name[:70].rstrip()

@@ -121,6 +121,28 @@ def test_checking_a_registration_later_leaves_a_decided_request_as_it_was_decide
     assert (rejected.checks, rejected.checks_passed) == (checks_at_decision, False)
 
 
+def test_checking_a_known_persons_registration_turns_their_open_request_green(
+        waardering_year, consulent):
+    # Someone who registered online earlier, and is still waiting for a consulent's check
+    # (no e-mail address to confirm), asks the waardering: "Ingeschreven" is red. When the
+    # consulent checks the registration, the open request shows it at once, and bulk
+    # approval no longer skips it for a check that is no longer true.
+    caregiver = CaregiverFactory(complete=True, state=State.AANGEMELD, email="",
+                                 email_confirmed_at=None, date_of_birth=datetime.date(1950, 1, 2))
+    request = submit(request_data(caregiver=caregiver_details(
+        first_name=caregiver.first_name, last_name=caregiver.last_name,
+        date_of_birth=caregiver.date_of_birth, postcode=caregiver.postcode,
+        house_number=caregiver.house_number, email="")))
+    assert request.caregiver_id == caregiver.pk and not request.caregiver_was_unknown
+    assert {c["code"]: c["ok"] for c in request.checks}["registered"] is False
+
+    registrations.mark_checked(caregiver, consulent)
+
+    request.refresh_from_db()
+    assert Caregiver.objects.get(pk=caregiver.pk).state == State.ACTIEF
+    assert {c["code"]: c["ok"] for c in request.checks}["registered"] is True
+
+
 def test_bulk_approval_gives_the_last_voucher_code_to_who_sent_first(waardering_year,
                                                                      coordinator):
     waardering_year.payout_young = PayoutForm.VOUCHER
