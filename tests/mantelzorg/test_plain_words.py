@@ -9,10 +9,8 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django_fsm_log.models import StateLog
 
-from appreciation.campaigns import services as campaigns
-from appreciation.models import CampaignRoute, PaymentBatch
+from appreciation.models import PaymentBatch
 from registrations.models import RegistrationRules, State
 from registrations.views_selfservice import _retention_words
 from tests.factories import CampaignFactory, CaregiverFactory, years_ago
@@ -53,13 +51,6 @@ def test_post_and_system_pages_use_plain_words(client):
     assert "Er is nog geen drukwerk." in client.get(reverse("worker:print_batches")) \
         .content.decode()
     assert "Achtergrondtaken" in client.get(reverse("worker:system")).content.decode()
-
-
-def test_one_code_on_the_timeline_is_one_code():
-    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, 0), tick=False):
-        campaign = CampaignFactory(codes=1, tickets_per_caregiver=1)
-        request = campaigns.ask(campaign, CaregiverFactory(), route=CampaignRoute.SELF_SERVICE)
-    assert StateLog.objects.for_(request).latest("pk").description == "1 code gereserveerd"
 
 
 @pytest.mark.parametrize(("months", "words"), [(1, "1 maand"), (18, "18 maanden"),

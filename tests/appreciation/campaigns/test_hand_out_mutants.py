@@ -71,6 +71,13 @@ def test_the_timeline_names_the_consulent_who_asked_at_the_desk(make_campaign, c
                                   "Geen kaartjes meer: op de wachtlijst")
 
 
+def test_one_code_on_the_timeline_is_one_code(make_campaign):
+    campaign = make_campaign(codes=1, tickets_per_caregiver=1)
+    served = campaigns.ask(campaign, CaregiverFactory(), route=CampaignRoute.SELF_SERVICE)
+
+    assert latest_log(served)[2] == "1 code gereserveerd"
+
+
 def test_the_waiting_list_is_served_in_the_order_people_asked(make_campaign, coordinator):
     campaign = make_campaign(codes=0, tickets_per_caregiver=1)
     first_row, second_row, third_row = (

@@ -9,6 +9,7 @@ import pytest
 from django_fsm_log.models import StateLog
 
 from appreciation.campaigns import services as campaigns
+from appreciation.campaigns.views_public import refusal_words
 from appreciation.models import (
     AppreciationLetter,
     CampaignRequest,
@@ -16,6 +17,7 @@ from appreciation.models import (
     Handout,
     TicketCode,
 )
+from registrations.models import Caregiver
 from worker.models import Letter
 
 TODAY = datetime.date(2026, 7, 1)
@@ -169,3 +171,39 @@ def test_a_waiting_list_switched_to_everyone_takes_the_stock_there_is(coordinato
     request.refresh_from_db()
     assert request.state == "toegekend" and last_log(request).by == coordinator
     assert TicketCode.objects.filter(campaign=campaign).count() == 3
+
+
+@pytest.mark.django_db
+def test_asking_for_yourself_records_no_representative(make_campaign, people):
+    # Signed in with one's own DigiD (a pseudonym on file) and no mandate: the request must
+    # not say that someone else asked, on the timeline or in what erasure has to empty.
+    caregiver = people(1)[0]
+    Caregiver.objects.filter(pk=caregiver.pk).update(bsn_pseudonym="pseudoniem-eigen")
+    caregiver.refresh_from_db()
+
+    asked = ask(make_campaign(codes=2), caregiver)
+
+    assert (asked.mandate_representee, asked.mandate_representative) == ("", "")
+
+
+@pytest.mark.django_db
+def test_a_representative_is_recorded_only_for_someone_with_a_digid_pseudonym(
+        make_campaign, people):
+    # DigiD Machtigen is recorded as the pair (who was represented, who acted); without the
+    # represented person's own pseudonym there is no such pair to record.
+    caregiver = people(1)[0]
+
+    asked = campaigns.ask(make_campaign(codes=2), caregiver, route=CampaignRoute.SELF_SERVICE,
+                          mandate_representative="pseudoniem-gemachtigde")
+
+    assert (asked.mandate_representee, asked.mandate_representative) == ("", "")
+
+
+@pytest.mark.django_db
+def test_a_young_caregiver_hears_in_je_that_this_needs_no_request(make_campaign, people):
+    campaign = make_campaign(codes=2, requires_request=False)
+    with pytest.raises(campaigns.CampaignRefused) as refused:
+        ask(campaign, people(1)[0])
+
+    assert refusal_words(refused.value, True, campaign) == (
+        "Dit hoef je niet aan te vragen: je krijgt het vanzelf als je ingeschreven bent.")

@@ -212,3 +212,19 @@ def test_a_long_name_of_the_payee_is_cut_to_what_the_bank_file_holds(
     root = ET.fromstring(batch.export.open("rb").read())
     assert root.findtext("p:CstmrCdtTrfInitn/p:PmtInf/p:CdtTrfTxInf/p:Cdtr/p:Nm",
                          namespaces=NS) == name[:70].rstrip()
+
+
+def test_a_bank_batch_pays_no_voucher_even_one_with_an_iban_on_file(
+        waardering_year, consulent, coordinator):
+    # A request changed from bank to voucher keeps the IBAN it was sent with; paying it by
+    # transfer as well would pay that caregiver twice.
+    bank = approved(consulent, 1)
+    voucher = approved(consulent, 2)
+    AppreciationRequest.objects.filter(pk=voucher.pk).update(
+        payout_form=PayoutForm.VOUCHER, voucher_code="BON-0001")
+    assert AppreciationRequest.objects.get(pk=voucher.pk).iban
+
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+
+    assert list(batch.requests.values_list("pk", flat=True)) == [bank.pk]
+    assert AppreciationRequest.objects.get(pk=voucher.pk).state == RequestState.GOEDGEKEURD
