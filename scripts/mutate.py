@@ -15,11 +15,21 @@ under the goal.
     scripts/mutate.py                 run every module in pyproject's [tool.mutmut] only_mutate
     scripts/mutate.py --report        only print the figures of the last run
     scripts/mutate.py --again         test the survivors again (after adding tests)
+    scripts/mutate.py --fresh         forget every earlier result and start over
     scripts/mutate.py NAME-GLOB …     only these mutants (mutmut's names: 'core.ratelimit*')
+
+A whole run takes hours on two cores (the submission's mutants reach hundreds of tests), more
+than one working session. So the results are kept in the repository,
+tests/mutation_results.json (each mutant's outcome, and a hash of each function as it was
+tested), and a run on a fresh clone goes on where the last one stopped: mutmut tests again
+only the mutants of functions whose code changed since. A test that is weakened later does
+not make an earlier "killed" run again: `--fresh` checks everything from scratch.
 """
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -28,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.toml"
+RESULTS = ROOT / "tests" / "mutation_results.json"
 GOAL = 0.90
 # A mutant whose tests time out or crash was noticed too; "no tests" and "suspicious" were not.
 NOTICED = {"killed", "timeout", "segfault", "caught by type check"}
@@ -42,9 +53,50 @@ def module_of(mutant_name):
     return head
 
 
+def configured_paths():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["only_mutate"]
+
+
 def configured_modules():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
-    return [path.removesuffix(".py").replace("/", ".") for path in config["only_mutate"]]
+    return [path.removesuffix(".py").replace("/", ".") for path in configured_paths()]
+
+
+def meta_path(path: str) -> Path:
+    """Where mutmut keeps one source file's results (exit code per mutant, function hashes)."""
+    return ROOT / "mutants" / f"{path}.meta"
+
+
+def restore_results() -> None:
+    """Put the results kept in the repository where mutmut looks for them, for each module
+    that has none yet in mutants/ (a fresh clone). mutmut keeps a result only while the
+    function's hash is unchanged, so changed code is tested again."""
+    if not RESULTS.exists():
+        return
+    kept = json.loads(RESULTS.read_text())["modules"]
+    for path in configured_paths():
+        if path not in kept or meta_path(path).exists():
+            continue
+        meta_path(path).parent.mkdir(parents=True, exist_ok=True)
+        meta_path(path).write_text(json.dumps({
+            "exit_code_by_key": kept[path]["exit_codes"],
+            "hash_by_function_name": kept[path]["hashes"],
+            "type_check_error_by_key": {}, "durations_by_key": {},
+            "estimated_durations_by_key": {}}))
+
+
+def save_results() -> None:
+    """The outcome of every mutant checked so far, for the next run on another machine."""
+    modules = {}
+    for path in configured_paths():
+        if meta_path(path).exists():
+            meta = json.loads(meta_path(path).read_text())
+            # null: not checked yet (the report counts those too)
+            modules[path] = {"hashes": dict(sorted(meta["hash_by_function_name"].items())),
+                             "exit_codes": dict(sorted(meta["exit_code_by_key"].items()))}
+    if modules:
+        RESULTS.write_text(json.dumps(
+            {"about": "make mutate's results so far (scripts/mutate.py); commit them",
+             "modules": modules}, indent=1, ensure_ascii=False) + "\n")
 
 
 def load_equivalents():
@@ -126,12 +178,22 @@ def forget_mutants_of_another_module_list():
 
 def main(argv):
     os.environ.setdefault("FUZZ_EXAMPLES", "20")  # fuzzing is not what mutants test
+    if argv[:1] == ["--fresh"]:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+        RESULTS.unlink(missing_ok=True)
+        argv = argv[1:]
+    # Stopped with a signal (a session ending, `kill`): save what was checked (see below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    forget_mutants_of_another_module_list()
+    restore_results()
     if argv[:1] == ["--again"]:  # after new tests: mutmut lets earlier results stand otherwise
         argv = [name for name, status in statuses().items()
                 if status not in NOTICED and status != "not checked"]
-    if argv[:1] != ["--report"]:
-        forget_mutants_of_another_module_list()
-        mutmut("run", "--max-children", os.environ.get("MUTATE_CHILDREN", "3"), *argv)
+    try:
+        if argv[:1] != ["--report"]:
+            mutmut("run", "--max-children", os.environ.get("MUTATE_CHILDREN", "3"), *argv)
+    finally:  # also when the run is stopped: what was checked is kept
+        save_results()
     return report()
 
 
