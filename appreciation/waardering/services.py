@@ -300,7 +300,7 @@ def recheck(request, *, expected_state=None) -> AppreciationRequest:
     return request
 
 
-def recheck_after_registration_check(caregiver: Caregiver) -> int:
+def recheck_after_registration_check(caregiver: Caregiver) -> None:
     """A consulent checked a registration: the person's open requests show it at once
     (inside the check's transaction). For someone who registered through a request its
     "gecontroleerd" check turns green; for someone registered earlier and still waiting
@@ -308,12 +308,9 @@ def recheck_after_registration_check(caregiver: Caregiver) -> int:
     requests = (AppreciationRequest.objects.select_for_update(of=("self",))
                 .select_related("year", "caregiver")
                 .filter(caregiver=caregiver, state__in=OPEN_STATES))
-    count = 0
     for request in requests:
         refresh_checks(request)
         request.save(update_fields=["checks", "checks_passed"])
-        count += 1
-    return count
 
 
 def bulk_approve(request_ids, by, *, over_budget_ok=False) -> tuple[int, int]:

@@ -193,11 +193,16 @@ def test_only_a_coordinator_makes_a_batch(waardering_year, consulent):
 
 
 def test_a_file_that_does_not_validate_is_never_stored(waardering_year, consulent, coordinator,
-                                                       settings, media):
+                                                       settings, media, caplog):
     request = approved(consulent, 1)
     settings.PAYOUT_ACCOUNT = {**settings.PAYOUT_ACCOUNT, "iban": "GEEN-IBAN"}
-    with pytest.raises(payouts.PaymentFileInvalid):
+    with pytest.raises(payouts.PaymentFileInvalid) as refused:
         payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    # The administrator finds the schema's own words in the log: which element failed.
+    assert "IBAN" in str(refused.value)
+    assert [record.getMessage() for record in caplog.records
+            if record.name == payouts.__name__] == [
+        f"Betaalbestand niet volgens het SEPA-schema: {refused.value}"]
     assert not PaymentBatch.objects.exists()
     assert AppreciationRequest.objects.get(pk=request.pk).state == RequestState.GOEDGEKEURD
     assert not any(media.rglob("*.xml"))
