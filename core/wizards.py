@@ -82,8 +82,9 @@ class PublicWizardPrivacyMixin:
     def stored_step_data(self, step: str) -> dict:
         """A stored step's cleaned data ({} when it does not validate), validated once per
         request. formtools forgets its own cache whenever any step is stored, so conditions
-        that ask for an earlier step validated it again and again (a fifth of a registration
-        step's CPU, docs/BENCHMARKS.md); only new data for that step changes the answer."""
+        that ask for an earlier step validated it again and again (about a tenth of a
+        registration step's CPU, docs/BENCHMARKS.md); only new data for that step changes
+        the answer."""
         stored = self.storage.get_step_data(step)
         kept = self.__dict__.setdefault("_stored_step_data", {})
         if step not in kept or kept[step][0] != stored:
