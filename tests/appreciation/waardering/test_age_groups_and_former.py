@@ -250,6 +250,7 @@ def test_care_that_ended_on_1_january_is_no_care_within_the_year(waardering_year
 def test_care_that_ended_before_the_year_does_not_count(waardering_year):
     check = checks_of(former(datetime.date(2025, 12, 31), year=waardering_year))["duration"]
     assert check["ok"] is False
+    assert check["label"] == "Zorgde minstens 3 maanden in 2026"
     assert check["detail"] == (
         "Voormalig mantelzorger: de zorg stopte op 31-12-2025, voor 2026 begon.")
 
