@@ -102,9 +102,8 @@ class RequestData:
 def _lock_identity(details: dict) -> None:
     """Serialise submissions for the same person (date of birth + address), so two parallel
     requests by someone unknown register them once and store one request."""
-    identity = "|".join([str(details.get("date_of_birth", "")),
-                         normalise_postcode(str(details.get("postcode", ""))),
-                         canonical_house_number(details.get("house_number", ""))])
+    identity = (f"{details['date_of_birth']}|{normalise_postcode(details['postcode'])}"
+                f"|{canonical_house_number(details['house_number'])}")
     lock_until_commit(
         int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big", signed=True))
 
