@@ -99,6 +99,29 @@ def test_the_waiting_list_is_served_in_the_order_people_asked(make_campaign, coo
                       third_row.pk: CampaignRequestState.WACHTLIJST}
 
 
+def test_of_two_who_asked_at_the_same_moment_the_one_stored_first_is_served_first(
+        make_campaign, coordinator):
+    """Requests typed in together (a batch from the desk) can carry the same moment; then
+    the one stored first goes first. Nothing else may decide: here Anna asked first but
+    registered after Bert, and her request row changed last, so PostgreSQL's own order (of
+    the table, or of an index on the caregiver) puts Bert first."""
+    campaign = make_campaign(codes=0, tickets_per_caregiver=1)
+    bert, anna = CaregiverFactory(first_name="Bert"), CaregiverFactory(first_name="Anna")
+    stored_first, stored_second = (
+        campaigns.ask(campaign, caregiver, route=CampaignRoute.SELF_SERVICE)
+        for caregiver in (anna, bert))
+    moment = datetime.datetime(2026, 6, 2, 9, 0, tzinfo=datetime.UTC)
+    for request in (stored_second, stored_first):  # Anna's row is written last
+        CampaignRequest.objects.filter(pk=request.pk).update(requested_at=moment)
+
+    campaigns.add_codes(campaign, ["A1"], coordinator)
+
+    states = dict(CampaignRequest.objects.filter(campaign=campaign)
+                  .values_list("pk", "state"))
+    assert states == {stored_first.pk: CampaignRequestState.TOEGEKEND,
+                      stored_second.pk: CampaignRequestState.WACHTLIJST}
+
+
 def test_serving_the_waiting_list_returns_how_many_got_their_codes(make_campaign,
                                                                    coordinator):
     campaign = make_campaign(codes=0, tickets_per_caregiver=1)

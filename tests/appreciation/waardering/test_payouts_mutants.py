@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_fsm_log.models import StateLog
@@ -21,7 +22,11 @@ from appreciation.models import (
 )
 from appreciation.waardering import payouts, vouchers
 from registrations.models import Caregiver
-from tests.factories import AppreciationRequestFactory, AppreciationYearFactory
+from tests.factories import (
+    AppreciationRequestFactory,
+    AppreciationYearFactory,
+    CaregiverFactory,
+)
 from tests.support import approved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("waardering_day", "media")]
@@ -228,3 +233,45 @@ def test_a_bank_batch_pays_no_voucher_even_one_with_an_iban_on_file(
 
     assert list(batch.requests.values_list("pk", flat=True)) == [bank.pk]
     assert AppreciationRequest.objects.get(pk=voucher.pk).state == RequestState.GOEDGEKEURD
+
+
+# Six requests sent at one moment, stored as 0…5; their caregivers were registered in
+# another order, and their rows were last written in a third. Reading the table, reading it
+# backwards (a hash join does), or by the caregiver (an index does) all differ from 0…5.
+CAREGIVER_OF = [3, 5, 1, 4, 0, 2]
+WRITTEN_LAST = [2, 0, 4, 1, 5, 3]
+
+
+def test_requests_sent_at_the_same_moment_are_paid_in_the_order_they_were_stored(
+        waardering_year, coordinator):
+    """The bank file and every later download list payments in one order: by the moment
+    sent, then the order stored, whatever order PostgreSQL happens to hold the rows in.
+    With many requests it reads the table without the index that has the order; here it
+    is told to read so."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    caregivers = [CaregiverFactory(first_name=f"Kees{n}") for n in range(6)]
+    sent = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
+    stored = [AppreciationRequestFactory(year=waardering_year, caregiver=caregivers[n],
+                                         state=RequestState.GOEDGEKEURD, submitted_at=sent)
+              for n in CAREGIVER_OF]
+    write_again(stored)
+    batch = payouts.create_payment_batch(waardering_year, PayoutForm.BANK, coordinator)
+    in_the_bank_file = [node.text for node in ET.fromstring(batch.export.read()).iterfind(
+        ".//p:EndToEndId", NS)]
+    write_again(stored)  # after the batch too: a second download keeps the order
+
+    rows = list(csv.reader(io.StringIO(payouts.batch_csv(batch).decode("utf-8-sig")),
+                           delimiter=";"))
+
+    assert in_the_bank_file == [request.end_to_end_id for request in stored]
+    assert [row[0] for row in rows[1:]] == [request.reference for request in stored]
+
+
+def write_again(requests):
+    """Each row written anew, as it was, in the order WRITTEN_LAST: PostgreSQL then holds
+    them in that order."""
+    for n in WRITTEN_LAST:
+        AppreciationRequest.objects.filter(pk=requests[n].pk).update(
+            submitted_at=F("submitted_at"))
