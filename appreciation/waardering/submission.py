@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -141,8 +141,9 @@ def submit_request(data: RequestData, *, route: str, caregiver: Caregiver | None
 
     Refused (RequestRefused, nothing stored) outside the window, below the minimum care, for
     a bank payout without IBAN, and for a second request by the same caregiver this year —
-    also when two arrive at once (the database constraint decides). A repeated submission
-    of the same form (same key) returns the first request.
+    also when two arrive at once: each waits for the caregiver's row (and someone unknown
+    for their identity), so the second sees the first. A repeated submission of the same
+    form (same key) returns the first request, also when both arrive at once.
 
     `caregiver` is the caregiver signed in to Mijn gegevens (or None: the details were typed).
     Typed details that match an existing registration do not prove who typed them: such a
@@ -159,15 +160,8 @@ def submit_request(data: RequestData, *, route: str, caregiver: Caregiver | None
         raise RequestRefused(_("U kunt de waardering nu niet aanvragen."), code="closed")
     born = caregiver.date_of_birth if caregiver else (data.caregiver or {}).get("date_of_birth")
     _validate_care(rules, data.recipient, today, age_group_of(born))
-    try:
-        with transaction.atomic():
-            return _submit(rules, data, route, caregiver, by, submission_key)
-    except IntegrityError:
-        existing = AppreciationRequest.objects.filter(submission_key=submission_key).first()
-        if submission_key and existing:
-            return existing
-        raise RequestRefused(_already_requested(rules), code="duplicate",
-                             existing=_request_of(rules, data, caregiver)) from None
+    with transaction.atomic():
+        return _submit(rules, data, route, caregiver, by, submission_key)
 
 
 def _already_requested(rules) -> str:
@@ -175,13 +169,8 @@ def _already_requested(rules) -> str:
              "één keer per jaar een waardering krijgen.") % {"year": rules.year}
 
 
-def _request_of(rules, data, caregiver) -> AppreciationRequest | None:
-    """This year's request of the caregiver (signed in, or found by the typed details)."""
-    if caregiver is None and data.caregiver:
-        caregiver = find_caregiver(data.caregiver["date_of_birth"], data.caregiver["postcode"],
-                                   data.caregiver["house_number"])
-    if caregiver is None:
-        return None
+def _request_of(rules, caregiver) -> AppreciationRequest | None:
+    """This year's request of the caregiver, if any (withdrawn ones do not count)."""
     return (AppreciationRequest.objects.filter(year=rules, caregiver=caregiver)
             .exclude(state__in=NOT_COUNTED_STATES).select_related("year").first())
 
@@ -189,7 +178,7 @@ def _request_of(rules, data, caregiver) -> AppreciationRequest | None:
 def _typed_name(details: dict | None) -> str:
     if not details:
         return ""
-    return " ".join(str(details.get(part, "")).strip()
+    return " ".join(str(details[part]).strip()
                     for part in ("first_name", "surname_prefix", "last_name")
                     if details.get(part))[:150]
 
@@ -203,9 +192,12 @@ def _submit(rules, data, route, caregiver, by, submission_key):
     was_unknown = caregiver is None
     if was_unknown:
         caregiver = _register_through_request(data, route, by)
+    # Every submission for this caregiver waits here for the one before it to finish.
     caregiver = Caregiver.objects.select_for_update().get(pk=caregiver.pk)
-    existing = _request_of(rules, data, caregiver)
+    existing = _request_of(rules, caregiver)
     if existing is not None:
+        if submission_key and existing.submission_key == submission_key:
+            return existing  # the same form sent twice at once (a double click)
         raise RequestRefused(_already_requested(rules), code="duplicate", existing=existing)
     age_group = AgeGroup.YOUNG if caregiver.is_young() else AgeGroup.ADULT
     payout = rules.payout_for(age_group)
@@ -241,7 +233,7 @@ def _submit(rules, data, route, caregiver, by, submission_key):
         mandate_representee=caregiver.bsn_pseudonym if mandate else "",
         mandate_representative=data.mandate_representative if mandate else "",
     )
-    request.save()  # a racing twin fails here, on the one-per-year constraint
+    request.save()  # the one-per-year constraint backs the check above
     refresh_checks(request)
     if needs_confirmation:
         confirmation.issue(request)

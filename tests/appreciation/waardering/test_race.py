@@ -63,3 +63,24 @@ def test_two_parallel_requests_store_one(known):
     assert Letter.objects.filter(kind=AppreciationLetter.WAARDERING_DUPLICATE).count() == 1
     request = AppreciationRequest.objects.get()
     assert request.caregiver_was_unknown is (not known)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("known", [False, True], ids=["unknown", "known"])
+def test_a_double_click_stores_one_request_and_tells_nobody_of_a_second(known):
+    """The same form sent twice at once (a double click, or two tabs of one browser): both
+    answers are "verstuurd", one request is stored, and the caregiver gets no letter about
+    a second request, because nobody asked twice."""
+    with time_machine.travel(datetime.datetime(2026, 9, 15, 10, 0), tick=False):
+        AppreciationYearFactory(open_on=TODAY)
+        if known:
+            CaregiverFactory(complete=True, date_of_birth=datetime.date(1955, 4, 3),
+                             house_number="12")
+        first = fill(Client())
+        second = Client()
+        second.cookies = first.cookies  # the same browser: the same session, the same form
+        pages = send_together([first, second])
+    assert pages == ["/waardering/verstuurd"] * 2, pages
+    assert AppreciationRequest.objects.count() == 1
+    assert Caregiver.objects.count() == 1
+    assert not Letter.objects.filter(kind=AppreciationLetter.WAARDERING_DUPLICATE).exists()
