@@ -44,11 +44,29 @@ def test_a_bank_payout_without_an_account_number_is_refused_at_that_field(waarde
         "Vul het rekeningnummer (IBAN) in.", "iban", "iban")
 
 
-def test_too_few_hours_is_refused_at_that_field(waardering_year):
-    refused = refusal(request_data(recipient=recipient_details(hours_per_week=7)))
+@pytest.mark.parametrize("recipient, message, field, code", [
+    ({"hours_per_week": 7},
+     "De waardering is voor mantelzorgers die minstens 8 uur per week zorgen.",
+     "hours_per_week", "hours"),
+    ({"care_since": datetime.date(2026, 7, 1)},
+     "De waardering is voor mantelzorgers die al minstens 3 maanden zorgen.",
+     "care_since", "duration"),
+    ({"recipient_postcode": "1012AB"},
+     "Uw naaste moet in Harderwijk of Hierden wonen. Bel ons gerust als u twijfelt.",
+     "recipient_postcode", "residence"),
+], ids=["hours", "duration", "residence"])
+def test_care_below_the_rules_is_refused_at_its_field(waardering_year, recipient, message,
+                                                      field, code):
+    refused = refusal(request_data(recipient=recipient_details(**recipient)))
+    assert (refused.message, refused.field, refused.code) == (message, field, code)
+
+
+def test_outside_the_window_nothing_can_be_asked(waardering_year):
+    waardering_year.window_closes = datetime.date(2026, 9, 1)
+    waardering_year.save()
+    refused = refusal()
     assert (refused.message, refused.field, refused.code) == (
-        "De waardering is voor mantelzorgers die minstens 8 uur per week zorgen.",
-        "hours_per_week", "hours")
+        "U kunt de waardering nu niet aanvragen.", None, "closed")
 
 
 ASKED_BY_NOBODY_ELSE = {"requester_name": "", "requester_relation": "",
