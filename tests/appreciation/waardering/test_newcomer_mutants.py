@@ -102,8 +102,11 @@ def _waits(holder: dict, other: dict) -> bool:
             waited = False
         else:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_locks "
-                               "WHERE locktype = 'advisory' AND NOT granted")
+                # pg_locks shows every database's locks: only this test's database counts
+                # (make test's other worker and make mutate's other mutants use their own).
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                               "AND NOT granted AND database = (SELECT oid FROM pg_database "
+                               "WHERE datname = current_database())")
                 if cursor.fetchone()[0]:
                     waited = True
             time.sleep(0.01)
