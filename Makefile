@@ -41,8 +41,9 @@ fuzz:
 # Mutation testing of the code that decides money, access and erasure (docs/TESTING.md).
 # Not part of `make test`: it runs the tests once per mutant and takes a long while.
 # MUTANTS='core.ratelimit*' runs only those; MUTATE_CHILDREN=N mutants at a time (3: tests
-# wait on PostgreSQL much of the time, so three keep two cores busy). It goes on from the
-# results in tests/mutation_results.json (commit them after a run); MUTANTS=--fresh starts over.
+# wait on PostgreSQL much of the time, so three keep two cores busy; MUTANTS=--again, which
+# tests the survivors again, runs one at a time). It goes on from the results in
+# tests/mutation_results.json (commit them after a run); MUTANTS=--fresh starts over.
 mutate:
 	scripts/bootstrap.sh --test
 	eval "$$(scripts/test-services.sh env)" && $(TEST_VAR_DIR) uv run --frozen python scripts/mutate.py $(MUTANTS)
