@@ -4,17 +4,17 @@ see the same page (not signed in, nobody is told whether the caregiver asked bef
 caregiver hears of the second one by their own channel; an unknown caregiver is registered
 once."""
 
-import contextlib
 import datetime
 import threading
 
 import pytest
 import time_machine
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.test import Client
 
 from appreciation.models import AppreciationLetter, AppreciationRequest
 from registrations.models import Caregiver
+from tests.appreciation.waardering.test_locked_rows_mutants import held_elsewhere
 from tests.appreciation.waardering.wizard import CHECK, SELF, fill, post_step
 from tests.factories import AppreciationYearFactory, CaregiverFactory
 from tests.support import wait_for
@@ -83,7 +83,7 @@ def test_a_double_click_stores_one_request_and_tells_nobody_of_a_second():
         second = Client()
         second.cookies = first.cookies  # the same browser: the same session, the same form
         pages = []
-        with row_held_elsewhere(riet):
+        with held_elsewhere(riet):  # FOR UPDATE, in another database session
             sending = threading.Thread(target=lambda: pages.extend(
                 send_together([first, second])))
             sending.start()
@@ -92,21 +92,6 @@ def test_a_double_click_stores_one_request_and_tells_nobody_of_a_second():
     assert pages == ["/waardering/verstuurd"] * 2, pages
     assert AppreciationRequest.objects.count() == 1
     assert not Letter.objects.filter(kind=AppreciationLetter.WAARDERING_DUPLICATE).exists()
-
-
-@contextlib.contextmanager
-def row_held_elsewhere(caregiver):
-    """Another database session holds the caregiver's row (FOR UPDATE) until the block ends."""
-    other = connections.create_connection(DEFAULT_DB_ALIAS)
-    try:
-        other.set_autocommit(False)
-        with other.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM registrations_caregiver WHERE id = %s FOR UPDATE",
-                           [caregiver.pk])
-            yield
-    finally:
-        other.rollback()
-        other.close()
 
 
 def waiting_for_a_lock() -> int:
